@@ -1,0 +1,67 @@
+# gentitle - see README.md.  make [all|check|bench|install|clean]
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+OPT     ?= -O2
+CFLAGS  ?= $(OPT) -g
+WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+CPPFLAGS_ALL = -D_GNU_SOURCE -Ilib $(CPPFLAGS)
+LIBS     = -lyajl -lzstd -lpcre2-8 -lm
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+LIB_SRC  = $(wildcard lib/*.c)
+LIB_OBJ  = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
+CMD_SRC  = $(wildcard cmd/*.c)
+TOOLS    = $(CMD_SRC:cmd/%.c=%)
+BINS     = $(TOOLS:%=$(BUILD)/bin/%)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNITS    = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+all: $(BINS)
+
+$(BUILD)/lib/%.o: lib/%.c $(wildcard lib/*.h) | $(BUILD)/lib
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/libcore.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/bin/%: cmd/%.c $(BUILD)/libcore.a $(wildcard lib/*.h) | $(BUILD)/bin
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $< -o $@ $(BUILD)/libcore.a $(LIBS) $(LDFLAGS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libcore.a | $(BUILD)/tests
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) -Itests/unit $< -o $@ $(BUILD)/libcore.a $(LIBS) $(LDFLAGS)
+
+$(BUILD)/lib $(BUILD)/bin $(BUILD)/tests:
+	mkdir -p $@
+
+units: $(UNITS)
+
+# Run unit and tool tests against $(BUILD); results appended to $(BUILD)/results.
+test: all units
+	@rm -f $(BUILD)/results
+	@sh tests/run-unit.sh $(BUILD) $(UNITS)
+	@sh tests/cli/run.sh $(BUILD)
+
+# The whole suite, then again under AddressSanitizer + UndefinedBehaviorSanitizer.
+check:
+	@$(MAKE) --no-print-directory test BUILD=build
+	@$(MAKE) --no-print-directory test BUILD=build-asan OPT=-O1 \
+	    CFLAGS="-O1 -g $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)"
+	@sh tests/summary.sh build/results build-asan/results
+
+bench: all
+	sh bench/pipeline.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 man/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/man5/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+
+clean:
+	rm -rf build build-asan
+
+.PHONY: all units test check bench install clean
+.SECONDARY:

@@ -1,0 +1,225 @@
+/* output.c - buffered output, JSON escaping, atomic files. */
+#include "output.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define OUT_CAP (1u << 18)
+
+void gt_out_init(gt_out *o, int fd, const char *name)
+{
+    o->fd = fd;
+    o->cap = OUT_CAP;
+    o->buf = gt_xmalloc(o->cap);
+    o->len = 0;
+    o->name = name ? name : "<stdout>";
+    o->bytes = 0;
+}
+
+void gt_out_free(gt_out *o)
+{
+    free(o->buf);
+    o->buf = NULL;
+}
+
+void gt_out_flush(gt_out *o)
+{
+    size_t off = 0;
+    while (off < o->len) {
+        ssize_t k = write(o->fd, o->buf + off, o->len - off);
+        if (k < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EPIPE) _exit(128 + SIGPIPE);
+            gt_die(EX_IOERR, "%s: write error: %s", o->name, strerror(errno));
+        }
+        off += (size_t)k;
+    }
+    o->bytes += o->len;
+    o->len = 0;
+}
+
+void gt_out_write(gt_out *o, const void *p, size_t n)
+{
+    if (n >= o->cap) {
+        gt_out_flush(o);
+        const char *s = p;
+        size_t off = 0;
+        while (off < n) {
+            ssize_t k = write(o->fd, s + off, n - off);
+            if (k < 0) {
+                if (errno == EINTR) continue;
+                if (errno == EPIPE) _exit(128 + SIGPIPE);
+                gt_die(EX_IOERR, "%s: write error: %s", o->name, strerror(errno));
+            }
+            off += (size_t)k;
+        }
+        o->bytes += n;
+        return;
+    }
+    if (o->cap - o->len < n) gt_out_flush(o);
+    memcpy(o->buf + o->len, p, n);
+    o->len += n;
+}
+
+void gt_out_str(gt_out *o, const char *s) { gt_out_write(o, s, strlen(s)); }
+
+/* 1 where a byte needs escaping in a JSON string */
+static const unsigned char json_esc[256] = {
+    1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+    0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+    0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,
+    0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,
+};
+
+void gt_out_json_str(gt_out *o, const char *s, size_t n)
+{
+    /* worst case 6 bytes per input byte */
+    if (o->cap - o->len < n * 6 + 2) {
+        gt_out_flush(o);
+        if (o->cap < n * 6 + 2) {
+            o->cap = n * 6 + 2;
+            o->buf = gt_xrealloc(o->buf, o->cap);
+        }
+    }
+    char *d = o->buf + o->len;
+    *d++ = '"';
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!json_esc[c]) { *d++ = (char)c; continue; }
+        *d++ = '\\';
+        switch (c) {
+        case '"': *d++ = '"'; break;
+        case '\\': *d++ = '\\'; break;
+        case '\n': *d++ = 'n'; break;
+        case '\t': *d++ = 't'; break;
+        case '\r': *d++ = 'r'; break;
+        case '\b': *d++ = 'b'; break;
+        case '\f': *d++ = 'f'; break;
+        default:
+            *d++ = 'u'; *d++ = '0'; *d++ = '0';
+            *d++ = hex[c >> 4]; *d++ = hex[c & 15];
+        }
+    }
+    *d++ = '"';
+    o->len = (size_t)(d - o->buf);
+}
+
+/* ---- atomic files ---- */
+
+#define MAX_ATOMIC 16
+
+struct gt_atomic {
+    char *path;
+    char *tmp;
+    int active;
+};
+
+static gt_atomic *live[MAX_ATOMIC];
+static volatile sig_atomic_t handlers_set;
+
+static void cleanup_all(void)
+{
+    for (int i = 0; i < MAX_ATOMIC; i++)
+        if (live[i] && live[i]->active) unlink(live[i]->tmp);
+}
+
+static void on_signal(int sig)
+{
+    cleanup_all();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void register_live(gt_atomic *a)
+{
+    if (!handlers_set) {
+        handlers_set = 1;
+        atexit(cleanup_all);
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGHUP, &sa, NULL);
+    }
+    for (int i = 0; i < MAX_ATOMIC; i++)
+        if (!live[i]) { live[i] = a; return; }
+    gt_die(EX_SOFTWARE, "too many output files open at once");
+}
+
+static void unregister_live(gt_atomic *a)
+{
+    for (int i = 0; i < MAX_ATOMIC; i++)
+        if (live[i] == a) live[i] = NULL;
+}
+
+gt_atomic *gt_atomic_open(const char *path, gt_out *o)
+{
+    gt_atomic *a = gt_xcalloc(1, sizeof *a);
+    a->path = gt_xstrdup(path);
+    size_t n = strlen(path) + 16;
+    a->tmp = gt_xmalloc(n);
+    snprintf(a->tmp, n, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(a->tmp);
+    if (fd < 0) {
+        gt_warn("%s: cannot create: %s", a->tmp, strerror(errno));
+        free(a->tmp); free(a->path); free(a);
+        return NULL;
+    }
+    fchmod(fd, 0644);
+    a->active = 1;
+    register_live(a);
+    gt_out_init(o, fd, a->path);
+    return a;
+}
+
+int gt_atomic_commit(gt_atomic *a, gt_out *o)
+{
+    gt_out_flush(o);
+    int rc = 0;
+    if (fsync(o->fd) != 0 && errno != EINVAL) {
+        gt_warn("%s: fsync: %s", a->tmp, strerror(errno));
+        rc = -1;
+    }
+    if (close(o->fd) != 0) {
+        gt_warn("%s: close: %s", a->tmp, strerror(errno));
+        rc = -1;
+    }
+    if (rc == 0 && rename(a->tmp, a->path) != 0) {
+        gt_warn("%s: cannot rename to %s: %s", a->tmp, a->path, strerror(errno));
+        rc = -1;
+    }
+    if (rc != 0) unlink(a->tmp);
+    else {
+        /* make the rename durable */
+        char *d = gt_xstrdup(a->path);
+        int dfd = open(dirname(d), O_RDONLY | O_DIRECTORY);
+        if (dfd >= 0) { fsync(dfd); close(dfd); }
+        free(d);
+    }
+    a->active = 0;
+    unregister_live(a);
+    gt_out_free(o);
+    free(a->tmp); free(a->path); free(a);
+    return rc;
+}
+
+void gt_atomic_abort(gt_atomic *a, gt_out *o)
+{
+    close(o->fd);
+    unlink(a->tmp);
+    a->active = 0;
+    unregister_live(a);
+    gt_out_free(o);
+    free(a->tmp); free(a->path); free(a);
+}

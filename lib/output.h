@@ -1,0 +1,39 @@
+/* output.h - buffered output with JSON string escaping, and atomic files. */
+#ifndef GT_OUTPUT_H
+#define GT_OUTPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    int fd;
+    char *buf;
+    size_t len, cap;
+    const char *name;      /* for messages */
+    uint64_t bytes;        /* total written */
+} gt_out;
+
+void gt_out_init(gt_out *o, int fd, const char *name);
+void gt_out_free(gt_out *o);
+/* Write errors end the process: EPIPE quietly (status 141, like SIGPIPE),
+ * others with "prog: NAME: reason" and EX_IOERR. */
+void gt_out_flush(gt_out *o);
+void gt_out_write(gt_out *o, const void *p, size_t n);
+static inline void gt_out_putc(gt_out *o, char c)
+{
+    if (o->len == o->cap) gt_out_flush(o);
+    o->buf[o->len++] = c;
+}
+void gt_out_str(gt_out *o, const char *s);
+/* Write S (N bytes, UTF-8) as a JSON string literal with quotes. */
+void gt_out_json_str(gt_out *o, const char *s, size_t n);
+
+/* Atomic output files: written to a temporary file beside PATH, renamed over
+ * PATH by gt_atomic_commit. Temporaries are removed on SIGINT/SIGTERM/SIGHUP and
+ * at exit if not committed, so a killed run leaves the old file intact. */
+typedef struct gt_atomic gt_atomic;
+gt_atomic *gt_atomic_open(const char *path, gt_out *o); /* NULL: error printed */
+int gt_atomic_commit(gt_atomic *a, gt_out *o);            /* 0 ok, -1 error printed */
+void gt_atomic_abort(gt_atomic *a, gt_out *o);
+
+#endif

@@ -1,0 +1,149 @@
+/* test_core.c - reader, record parser/writer, JSON escaping, hash, dates. */
+#include "t.h"
+#include "input.h"
+#include "output.h"
+#include "record.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+#include <zstd.h>
+
+static char *tmpfile_with(const void *data, size_t n)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/gt_test_XXXXXX");
+    int fd = mkstemp(path);
+    if (write(fd, data, n) != (ssize_t)n) abort();
+    close(fd);
+    return path;
+}
+
+static void test_reader_plain(void)
+{
+    const char *txt = "a\nbb\r\n\nlast";
+    char *p = tmpfile_with(txt, strlen(txt));
+    gt_reader *r = gt_reader_open(p, 100);
+    const char *l; size_t n;
+    CHECK(gt_reader_next(r, &l, &n) == GT_READ_LINE && n == 1 && l[0] == 'a', "reader: first line");
+    CHECK(gt_reader_next(r, &l, &n) == GT_READ_LINE && n == 2 && memcmp(l, "bb", 2) == 0, "reader: CRLF stripped");
+    CHECK(gt_reader_next(r, &l, &n) == GT_READ_LINE && n == 0, "reader: empty line");
+    CHECK(gt_reader_next(r, &l, &n) == GT_READ_LINE && n == 4 && gt_reader_lineno(r) == 4, "reader: last line without newline");
+    CHECK(gt_reader_next(r, &l, &n) == GT_READ_EOF, "reader: EOF");
+    CHECK(!gt_reader_is_zstd(r), "reader: plain detected");
+    gt_reader_close(r);
+    unlink(p);
+}
+
+static void test_reader_toolong(void)
+{
+    size_t big = 5u << 20;
+    char *data = malloc(big + 16);
+    memset(data, 'x', big);
+    memcpy(data + big, "\nok\n", 4);
+    char *p = tmpfile_with(data, big + 4);
+    gt_reader *r = gt_reader_open(p, 1000);
+    const char *l; size_t n;
+    CHECK(gt_reader_next(r, &l, &n) == GT_READ_TOOLONG && gt_reader_lineno(r) == 1, "reader: long line skipped");
+    CHECK(gt_reader_next(r, &l, &n) == GT_READ_LINE && n == 2 && gt_reader_lineno(r) == 2, "reader: next line after long one");
+    gt_reader_close(r);
+    unlink(p);
+    free(data);
+}
+
+static void test_reader_zstd(void)
+{
+    char src[20000];
+    size_t n = 0;
+    for (int i = 0; i < 1000; i++) n += (size_t)sprintf(src + n, "line %d\n", i);
+    size_t cap = ZSTD_compressBound(n);
+    char *z = malloc(cap);
+    size_t zn = ZSTD_compress(z, cap, src, n, 3);
+    char *p = tmpfile_with(z, zn);
+    gt_reader *r = gt_reader_open(p, 0);
+    const char *l; size_t len; int count = 0, ok = 1;
+    int st;
+    while ((st = gt_reader_next(r, &l, &len)) == GT_READ_LINE) {
+        char want[32];
+        int wn = sprintf(want, "line %d", count++);
+        if ((size_t)wn != len || memcmp(want, l, len)) ok = 0;
+    }
+    CHECK(gt_reader_is_zstd(r) && st == GT_READ_EOF && count == 1000 && ok, "reader: zstd lines");
+    gt_reader_close(r);
+    unlink(p);
+    /* truncated frame */
+    p = tmpfile_with(z, zn - 5);
+    r = gt_reader_open(p, 0);
+    while ((st = gt_reader_next(r, &l, &len)) == GT_READ_LINE) {}
+    CHECK(st == GT_READ_ERROR && gt_reader_error_code(r) == EX_DATAERR &&
+          strstr(gt_reader_error(r), "truncated"), "reader: truncated zstd frame is an error");
+    gt_reader_close(r);
+    unlink(p);
+    free(z);
+}
+
+static void test_record(void)
+{
+    gt_rec r;
+    gt_rec_init(&r);
+    char err[200];
+    const char *line = "{\"id\":\"1\",\"t\":\"a\\\"b\\n\\u00e9\",\"c\":[\"x\",\"y\"],\"n\":null,\"k\":12.5}";
+    CHECK(gt_rec_parse(&r, line, strlen(line), err, sizeof err) == 0, "record: parse");
+    size_t n;
+    CHECK_STR(gt_rec_str(&r, "t", &n), "a\"b\n\xc3\xa9", "record: string unescaped");
+    int c = gt_rec_find(&r, "c");
+    CHECK(c >= 0 && r.f[c].count == 2 && strcmp(gt_rec_item(&r, c, 1, NULL), "y") == 0, "record: array");
+    CHECK(gt_rec_str(&r, "n", NULL) == NULL && gt_rec_find(&r, "n") >= 0, "record: null");
+    gt_rec_set_str(&r, "t", gt_rec_str(&r, "id", NULL), 1);
+    gt_rec_set_str(&r, "new", "v", 1);
+    char *path = tmpfile_with("", 0);
+    FILE *f = fopen(path, "w+");
+    gt_out o;
+    gt_out_init(&o, fileno(f), "t");
+    gt_rec_write(&o, &r);
+    gt_out_flush(&o);
+    char buf[256] = {0};
+    rewind(f);
+    size_t got = fread(buf, 1, sizeof buf - 1, f);
+    buf[got] = 0;
+    CHECK_STR(buf, "{\"id\":\"1\",\"t\":\"1\",\"c\":[\"x\",\"y\"],\"n\":null,\"k\":12.5,\"new\":\"v\"}\n", "record: write");
+    fclose(f);
+    gt_out_free(&o);
+    unlink(path);
+
+    const char *bad[][2] = {
+        {"{\"a\":", "invalid JSON"},
+        {"[1,2]", "not a JSON object"},
+        {"{\"a\":\"\xff\"}", "invalid UTF-8"},
+        {"{\"a\":{\"b\":1}}", "unsupported value for key \"a\""},
+        {"{\"a\":1,\"a\":2}", "duplicate key \"a\""},
+        {"", "empty line"},
+        {"\"str\"", "not a JSON object"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = gt_rec_parse(&r, bad[i][0], strlen(bad[i][0]), err, sizeof err);
+        char name[64];
+        snprintf(name, sizeof name, "record: rejects bad input %zu (%s)", i, bad[i][1]);
+        CHECK(rc == -1 && strstr(err, bad[i][1]), name);
+        if (!(rc == -1 && strstr(err, bad[i][1]))) printf("  got: %s\n", err);
+    }
+    gt_rec_free(&r);
+}
+
+static void test_misc(void)
+{
+    CHECK(gt_is_date("2018-01-31", 10) && !gt_is_date("2018-13-01", 10) && !gt_is_date("2018-1-01", 9),
+          "util: dates");
+    CHECK(gt_hash64("abc", 3, 1) == gt_hash64("abc", 3, 1) && gt_hash64("abc", 3, 1) != gt_hash64("abc", 3, 2)
+          && gt_hash64("abcdefghij", 10, 0) != gt_hash64("abcdefghik", 10, 0), "util: hash");
+}
+
+int main(void)
+{
+    test_reader_plain();
+    test_reader_toolong();
+    test_reader_zstd();
+    test_record();
+    test_misc();
+    T_END();
+}
