@@ -1,0 +1,137 @@
+/* arxiv-extract - the arXiv metadata dump (plain or zstd NDJSON) to gentitle records. */
+#include "arxiv.h"
+#include "input.h"
+#include "output.h"
+#include "progress.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(void)
+{
+    printf(
+"Usage: arxiv-extract [OPTIONS] [FILE...]\n"
+"Read the arXiv metadata dump (arxiv-metadata-oai-snapshot.json: one JSON object per\n"
+"line, plain or zstd-compressed, detected by magic) from FILEs or standard input and\n"
+"write one compact gentitle record per line (see gentitle-record(5)).\n"
+"\n"
+"Options:\n"
+"  -f, --fields LIST   comma-separated output fields, in record order; id is always\n"
+"                      kept. Default: id,title,abstract,categories,primary_category,\n"
+"                      authors,v1_date,update_date,doi,journal_ref. Also available:\n"
+"                      submitter,comments,report_no,license\n"
+"      --strict        stop at the first malformed line (exit 65)\n"
+"  -q, --quiet         do not report each malformed line (the summary still shows)\n"
+"      --max-line N    longest accepted line in bytes (default 16777216)\n"
+"      --stats         print counts on standard error at the end\n"
+"      --progress      show progress on standard error even when it is not a terminal\n"
+"  -h, --help          show this help and exit\n"
+"      --version       show the version and exit\n"
+"\n"
+"Malformed lines (invalid JSON or UTF-8, missing or empty id/title/abstract/categories,\n"
+"a malformed id or category, a line over --max-line) are reported as FILE:LINE: reason,\n"
+"skipped, and make the exit status 65. Exit status: 0 ok, 64 usage, 65 malformed input,\n"
+"66 a FILE cannot be opened, 74 I/O error.\n");
+}
+
+enum { OPT_STRICT = 256, OPT_MAXLINE, OPT_STATS, OPT_PROGRESS, OPT_VERSION };
+
+int main(int argc, char **argv)
+{
+    gt_init(argv[0]);
+    static const struct option longopts[] = {
+        {"fields", required_argument, NULL, 'f'},
+        {"strict", no_argument, NULL, OPT_STRICT},
+        {"quiet", no_argument, NULL, 'q'},
+        {"max-line", required_argument, NULL, OPT_MAXLINE},
+        {"stats", no_argument, NULL, OPT_STATS},
+        {"progress", no_argument, NULL, OPT_PROGRESS},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    unsigned mask = GT_F_DEFAULT;
+    int strict = 0, quiet = 0, stats = 0, progress = 0;
+    size_t max_line = (size_t)1 << 24;
+    int c;
+    while ((c = getopt_long(argc, argv, "f:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f': {
+            char bad[64];
+            if (gt_arxiv_parse_fields(optarg, &mask, bad, sizeof bad) != 0)
+                gt_usage_error("unknown field '%s' in --fields", bad);
+            break;
+        }
+        case 'q': quiet = 1; break;
+        case OPT_STRICT: strict = 1; break;
+        case OPT_MAXLINE: max_line = (size_t)gt_parse_ll("--max-line", optarg, 64, 1LL << 31); break;
+        case OPT_STATS: stats = 1; break;
+        case OPT_PROGRESS: progress = 1; break;
+        case 'h': usage(); return 0;
+        case OPT_VERSION: gt_print_version();
+        default: gt_usage_error("invalid option");
+        }
+    }
+
+    gt_out out;
+    gt_out_init(&out, 1, "<stdout>");
+    gt_arxiv *a = gt_arxiv_new();
+    gt_progress prog;
+    uint64_t total = 0, bad = 0, written = 0, no_v1 = 0, bytes_done = 0;
+    int status = 0;
+    int nfiles = argc - optind;
+    for (int fi = 0; fi < (nfiles ? nfiles : 1) && status == 0; fi++) {
+        const char *path = nfiles ? argv[optind + fi] : "-";
+        gt_reader *r = gt_reader_open(path, max_line);
+        if (!r) { status = EX_NOINPUT; break; }
+        gt_progress_start(&prog, gt_progress_wanted(progress), gt_reader_size(r));
+        const char *line;
+        size_t len;
+        int st;
+        while ((st = gt_reader_next(r, &line, &len)) != GT_READ_EOF) {
+            if (st == GT_READ_ERROR) {
+                gt_out_flush(&out);
+                gt_warnat(gt_reader_name(r), 0, "%s (after line %ld)", gt_reader_error(r),
+                          gt_reader_lineno(r));
+                status = gt_reader_error_code(r);
+                break;
+            }
+            if (st == GT_READ_LINE && len == 0) continue;   /* blank line */
+            total++;
+            if (st == GT_READ_TOOLONG) {
+                bad++;
+                if (!quiet || strict)
+                    gt_warnat(gt_reader_name(r), gt_reader_lineno(r), "line longer than %zu bytes (see --max-line)", max_line);
+            } else if (gt_arxiv_parse(a, line, len) != 0) {
+                bad++;
+                if (!quiet || strict)
+                    gt_warnat(gt_reader_name(r), gt_reader_lineno(r), "%s", gt_arxiv_error(a));
+            } else {
+                gt_arxiv_write(a, &out, mask);
+                written++;
+                if (!gt_arxiv_has_v1(a)) no_v1++;
+                gt_progress_update(&prog, bytes_done + gt_reader_bytes_in(r), total);
+                continue;
+            }
+            if (strict) { status = EX_DATAERR; break; }
+        }
+        bytes_done += gt_reader_bytes_in(r);
+        gt_progress_end(&prog, bytes_done, total);
+        gt_reader_close(r);
+    }
+    gt_out_flush(&out);
+    gt_out_free(&out);
+    gt_arxiv_free(a);
+    if (stats)
+        gt_warn("%llu records read, %llu written, %llu malformed skipped, %llu without a v1 date",
+                (unsigned long long)total, (unsigned long long)written, (unsigned long long)bad,
+                (unsigned long long)no_v1);
+    if (bad && !strict) {
+        gt_warn("%llu of %llu records skipped (malformed)", (unsigned long long)bad, (unsigned long long)total);
+        if (status == 0) status = EX_DATAERR;
+    }
+    return status;
+}

@@ -1,0 +1,1 @@
+printf "\n\n" | arxiv-extract; echo "exit $?"

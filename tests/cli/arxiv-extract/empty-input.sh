@@ -1,0 +1,1 @@
+arxiv-extract < /dev/null; printf "" | zstd -q -c | arxiv-extract; echo "exit $?"

@@ -1,0 +1,1 @@
+arxiv-extract --fields id,titel < /dev/null

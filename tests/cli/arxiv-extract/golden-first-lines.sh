@@ -1,0 +1,1 @@
+head -3 "$SHARED/data/arxiv/kaggle-first200.ndjson" | arxiv-extract

@@ -1,0 +1,1 @@
+{ head -1 "$SHARED/data/arxiv/kaggle-first200.ndjson"; printf "{\"id\":\""; head -c 100000000 /dev/zero | tr "\\0" a; echo "\"}"; sed -n 2p "$SHARED/data/arxiv/kaggle-first200.ndjson"; } | arxiv-extract --fields id

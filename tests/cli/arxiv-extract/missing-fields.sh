@@ -1,0 +1,1 @@
+printf "%s\n" "{\"id\":\"0704.0001\",\"abstract\":\"a\",\"categories\":\"cs.CL\"}" "{\"id\":\"0704.0001\",\"title\":null,\"abstract\":\"a\",\"categories\":\"cs.CL\"}" "{\"id\":\"0704.0001\",\"title\":\"t\",\"abstract\":\"  \\n\",\"categories\":\"cs.CL\"}" "{\"id\":\"0704.0001\",\"title\":\"t\",\"abstract\":\"a\"}" | arxiv-extract

@@ -1,0 +1,1 @@
+printf "%s\n" "{\"id\":\"hep-th/9901001\",\"title\":\"t\",\"abstract\":\"a\",\"categories\":\"hep-th\",\"versions\":[{\"version\":\"v1\",\"created\":\"Fri, 1 Jan 1999 00:00:00 GMT\"}]}" "{\"id\":\"math.AG/0101001\",\"title\":\"t\",\"abstract\":\"a\",\"categories\":\"math.AG alg-geom\"}" | arxiv-extract --fields id,categories,v1_date

@@ -1,0 +1,1 @@
+arxiv-extract --progress "$DATA/arxiv-sample.ndjson.zst" > /dev/null

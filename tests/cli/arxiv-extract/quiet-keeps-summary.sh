@@ -1,0 +1,1 @@
+{ echo "{oops"; echo "{oops"; } | arxiv-extract -q

@@ -1,0 +1,43 @@
+/* test_arxiv.c - id and category forms, RFC 822 dates, field lists. */
+#include "t.h"
+#include "arxiv.h"
+
+#include <string.h>
+
+#define ID(s) gt_arxiv_valid_id(s, strlen(s))
+#define CAT(s) gt_arxiv_valid_category(s, strlen(s))
+
+int main(void)
+{
+    CHECK(ID("0704.0001") && ID("1501.00001") && ID("hep-th/9901001") && ID("math.AG/0101001")
+          && ID("cond-mat/0001001"), "id: valid forms");
+    CHECK(!ID("704.0001") && !ID("0704.001") && !ID("0704.000001") && !ID("hep-th/990100") && !ID("/9901001")
+          && !ID("HEP-TH/9901001") && !ID("math.ag/0101001") && !ID("0704.0001v2") && !ID(""), "id: invalid forms");
+    CHECK(CAT("cs.CL") && CAT("hep-th") && CAT("math-ph") && CAT("alg-geom") && CAT("physics.acc-ph")
+          && CAT("q-bio.NC"), "category: valid");
+    CHECK(!CAT("cs.") && !CAT(".CL") && !CAT("Cs.CL") && !CAT("cs.CL!") && !CAT(""), "category: invalid");
+    char d[11];
+    CHECK(gt_arxiv_rfc822_date("Mon, 2 Apr 2007 19:18:42 GMT", 28, d) == 0 && strcmp(d, "2007-04-02") == 0,
+          "date: one-digit day");
+    CHECK(gt_arxiv_rfc822_date("Sat, 31 Dec 2016 23:59:59 GMT", 29, d) == 0 && strcmp(d, "2016-12-31") == 0,
+          "date: two-digit day");
+    CHECK(gt_arxiv_rfc822_date("2 Apr 2007", 10, d) == 0 && strcmp(d, "2007-04-02") == 0, "date: no weekday");
+    CHECK(gt_arxiv_rfc822_date("Mon, 2 Foo 2007 19:18:42 GMT", 28, d) == -1 &&
+          gt_arxiv_rfc822_date("Mon, 32 Apr 2007", 16, d) == -1 &&
+          gt_arxiv_rfc822_date("Mon, 2 Apr 07", 13, d) == -1 && gt_arxiv_rfc822_date("", 0, d) == -1,
+          "date: invalid");
+    unsigned m;
+    char bad[32];
+    CHECK(gt_arxiv_parse_fields("title,doi", &m, bad, sizeof bad) == 0 &&
+          m == ((1u << GT_F_ID) | (1u << GT_F_TITLE) | (1u << GT_F_DOI)), "fields: list, id implied");
+    CHECK(gt_arxiv_parse_fields("title,nope", &m, bad, sizeof bad) == -1 && strcmp(bad, "nope") == 0,
+          "fields: unknown");
+    gt_arxiv *a = gt_arxiv_new();
+    const char *rec = "{\"id\":\"0704.0001\",\"title\":\"T\",\"abstract\":\"A\",\"categories\":\"cs.CL  cs.LG\","
+                      "\"versions\":[{\"version\":\"v1\",\"created\":\"Mon, 2 Apr 2007 19:18:42 GMT\"},"
+                      "{\"version\":\"v2\",\"created\":\"Tue, 3 Apr 2007 19:18:42 GMT\"}],"
+                      "\"authors_parsed\":[[\"A\",\"B\",\"\"]],\"extra\":{\"x\":[1]}}";
+    CHECK(gt_arxiv_parse(a, rec, strlen(rec)) == 0 && gt_arxiv_has_v1(a), "parse: nested values walked");
+    gt_arxiv_free(a);
+    T_END();
+}
