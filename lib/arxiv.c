@@ -271,7 +271,12 @@ int gt_arxiv_rfc822_date(const char *s, size_t n, char out[11])
     for (int k = 0; k < 4; k++)
         if (!isdig(s[i + k])) return -1;
     if (i + 4 < n && isdig(s[i + 4])) return -1;
-    snprintf(out, 11, "%.4s-%02d-%02d", s + i, mon, day);
+    memcpy(out, s + i, 4);
+    out[4] = '-';
+    out[5] = (char)('0' + mon / 10); out[6] = (char)('0' + mon % 10);
+    out[7] = '-';
+    out[8] = (char)('0' + day / 10); out[9] = (char)('0' + day % 10);
+    out[10] = 0;
     return 0;
 }
 
