@@ -8,8 +8,6 @@ for t in "$@"; do
         echo "$out" | grep -q '^FAIL ' || out="$out
 FAIL $name (exited with an error)"
     fi
-    echo "$out" | grep -E '^(PASS|FAIL) ' | sed "s|^\(PASS\|FAIL\) |\1 unit/$name/|" >> "$build/results"
+    echo "$out" | grep -E '^(PASS|FAIL) ' | sed -E "s#^(PASS|FAIL) #\1 unit/$name/#" >> "$build/results"
 done
-printf 'unit tests (%s): %s passed, %s failed\n' "$build" \
-    "$(grep -c '^PASS unit/' "$build/results" 2>/dev/null || echo 0)" \
-    "$(grep -c '^FAIL unit/' "$build/results" 2>/dev/null || echo 0)"
+awk -v b="$build" '/^PASS unit\//{p++} /^FAIL unit\//{f++} END{printf "unit tests (%s): %d passed, %d failed\n", b, p, f}' "$build/results"
