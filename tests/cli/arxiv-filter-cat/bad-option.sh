@@ -1,0 +1,1 @@
+arxiv-filter-cat --frobnicate cs < /dev/null

@@ -1,0 +1,2 @@
+# empty input: no output, success
+arxiv-filter-cat cs < /dev/null

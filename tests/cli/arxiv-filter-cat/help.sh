@@ -1,0 +1,1 @@
+arxiv-filter-cat --help | head -1

@@ -1,0 +1,2 @@
+# nothing to filter by is a usage error
+arxiv-filter-cat < /dev/null

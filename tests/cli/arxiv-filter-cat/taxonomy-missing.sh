@@ -1,0 +1,1 @@
+arxiv-filter-cat --taxonomy $TMP/none.tsv cs < /dev/null

@@ -1,0 +1,2 @@
+# a glob matching no category is a usage error
+arxiv-filter-cat 'zz.*' < /dev/null

@@ -1,0 +1,2 @@
+# unknown categories in records are not errors
+arxiv-filter-cat quant-ph -i $TESTDATA/filter-edited.ndjson | sed 's/^{"id":"\([^"]*\)".*/\1/'
