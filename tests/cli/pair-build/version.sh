@@ -1,0 +1,1 @@
+pair-build --version
