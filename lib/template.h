@@ -1,0 +1,30 @@
+/* template.h - alpaca-lora style prompt templates: a JSON object with the keys
+ * prompt_input, prompt_no_input and response_split ("description" and other
+ * keys are ignored). The prompts are Python str.format texts: "{instruction}"
+ * and "{input}" are replaced, "{{" and "}}" stand for braces. */
+#ifndef GT_TEMPLATE_H
+#define GT_TEMPLATE_H
+
+#include <stddef.h>
+#include "tokstream.h"
+
+typedef struct {
+    char *prompt_input, *prompt_no_input, *response_split;
+} gt_template;
+
+/* alpaca-lora's templates/alpaca.json, byte for byte. */
+void gt_template_default(gt_template *t);
+/* Load PATH: 0 ok, -1 with a reason in ERR (unreadable, invalid JSON, a key
+ * missing, an unknown {name} placeholder). */
+int gt_template_load(gt_template *t, const char *path, char *err, size_t errsz);
+int gt_template_parse(gt_template *t, const char *json, size_t n, char *err, size_t errsz);
+void gt_template_free(gt_template *t);
+
+/* Render the prompt for INSTRUCTION and INPUT (prompt_input when INPUT is not
+ * empty, else prompt_no_input) into B (appending). *IN_START and *IN_END get
+ * the offsets, relative to the start of what was appended, of the first
+ * substituted {input} (both 0 when none). Returns the rendered length. */
+size_t gt_template_render(const gt_template *t, const char *instr, size_t ni, const char *input, size_t nin,
+                          int with_input, gt_buf *b, size_t *in_start, size_t *in_end);
+
+#endif

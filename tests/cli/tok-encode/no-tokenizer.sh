@@ -1,0 +1,2 @@
+# no tokenizer given: usage error
+tok-encode -f ids < /dev/null
