@@ -5,9 +5,9 @@ DESTDIR ?=
 BUILD   ?= build
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
-WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+WARN     = -fopenmp -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 CPPFLAGS_ALL = -D_GNU_SOURCE -Ilib $(CPPFLAGS)
-LIBS     = -lyajl -lzstd -lpcre2-8 -lm
+LIBS     = -lyajl -lzstd -lpcre2-8 -lm -fopenmp
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 LIB_SRC  = $(wildcard lib/*.c)
