@@ -1,0 +1,1 @@
+abstract-clean --min-words 50 --max-words 10 < /dev/null

@@ -1,0 +1,1 @@
+abstract-clean --latex html < /dev/null

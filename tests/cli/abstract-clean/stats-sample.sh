@@ -1,0 +1,1 @@
+arxiv-extract "$DATA/arxiv-sample.ndjson.zst" | abstract-clean --stats > /dev/null
