@@ -1,0 +1,339 @@
+/* kernels.c - matmul with F32/F16/BF16 weights (AVX-512, AVX2+FMA, portable),
+ * RMSNorm, softmax, SwiGLU.
+ *
+ * The matmul computes dot products of rows of X with rows of W in register
+ * tiles: a tile of TX rows of X times TW rows of W keeps TX*TW vector
+ * accumulators, so each weight vector loaded (and widened from 16 bits) is used
+ * TX times and each X vector TW times. OpenMP splits the W row tiles over the
+ * threads; each thread sweeps all rows of X against its W tile, which stays in
+ * L1/L2 while X streams from L2. Decoding one token (n = 1) is a 1 x TW tile
+ * per step: bound by memory bandwidth, reading each weight once. */
+#include "kernels.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#define GT_X86 1
+#include <immintrin.h>
+#endif
+
+/* ---- scalar conversions ---- */
+
+float gt_f16_to_f32(uint16_t h)
+{
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16, e = (h >> 10) & 0x1f, man = h & 0x3ff, u;
+    if (e == 0) {
+        float f = (float)man * (1.0f / 16777216.0f);   /* zero or subnormal: man * 2^-24 */
+        return sign ? -f : f;
+    }
+    if (e == 31) u = sign | 0x7f800000u | man << 13;
+    else u = sign | (e + 112) << 23 | man << 13;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+uint16_t gt_f32_to_bf16(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    if ((u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)(u >> 16 | 0x40);   /* quiet NaN */
+    u += 0x7fffu + (u >> 16 & 1);
+    return (uint16_t)(u >> 16);
+}
+
+static inline float ld_scalar(const void *w, size_t i, gt_dtype t)
+{
+    if (t == GT_DT_F32) return ((const float *)w)[i];
+    if (t == GT_DT_BF16) return gt_bf16_to_f32(((const uint16_t *)w)[i]);
+    return gt_f16_to_f32(((const uint16_t *)w)[i]);
+}
+
+void gt_row_to_f32(float *out, const void *w, gt_dtype t, size_t r, int cols)
+{
+    size_t base = r * (size_t)cols;
+    if (t == GT_DT_F32) { memcpy(out, (const float *)w + base, (size_t)cols * 4); return; }
+    for (int i = 0; i < cols; i++) out[i] = ld_scalar(w, base + (size_t)i, t);
+}
+
+/* ---- path selection ---- */
+
+int gt_kernels_supported(gt_kpath p)
+{
+    switch (p) {
+    case GT_K_PORTABLE: return 1;
+#ifdef GT_X86
+    case GT_K_AVX2:
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+    case GT_K_AVX512:
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+               __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
+               gt_kernels_supported(GT_K_AVX2);
+#endif
+    default: return 0;
+    }
+}
+
+const char *gt_kernels_name(gt_kpath p)
+{
+    switch (p) {
+    case GT_K_PORTABLE: return "portable";
+    case GT_K_AVX2: return "avx2";
+    case GT_K_AVX512: return "avx512";
+    default: return "auto";
+    }
+}
+
+gt_kpath gt_kernels_best(void)
+{
+    static int best = -2;
+    int b = __atomic_load_n(&best, __ATOMIC_RELAXED);
+    if (b != -2) return (gt_kpath)b;
+    b = GT_K_PORTABLE;
+    if (gt_kernels_supported(GT_K_AVX2)) b = GT_K_AVX2;
+    if (gt_kernels_supported(GT_K_AVX512)) b = GT_K_AVX512;
+    const char *env = getenv("GT_KERNELS");
+    if (env) {
+        for (int p = GT_K_PORTABLE; p <= GT_K_AVX512; p++)
+            if (strcmp(env, gt_kernels_name((gt_kpath)p)) == 0 && gt_kernels_supported((gt_kpath)p)) b = p;
+    }
+    __atomic_store_n(&best, b, __ATOMIC_RELAXED);
+    return (gt_kpath)b;
+}
+
+/* ---- the tiled driver, shared by every path ---- */
+
+typedef void (*tile_fn)(float *out, size_t ldo, const float *x, const void *w, int k, int i0, int j0);
+
+typedef struct {
+    int tx, tw;             /* full tile: TX rows of X by TW rows of W */
+    tile_fn full;           /* TX x TW */
+    tile_fn xtail;          /* 1 x TW */
+    tile_fn wtail;          /* TX x 1 */
+    tile_fn one;            /* 1 x 1 */
+} tile_set;
+
+static void run_tiles(const tile_set *ts, float *out, size_t ldo, const float *x, const void *w,
+                      int n, int d, int k)
+{
+    int tw = ts->tw, tx = ts->tx;
+    int ntiles = (d + tw - 1) / tw;
+    long long work = (long long)n * d * k;
+#pragma omp parallel for schedule(static) if (work > 200000 && ntiles > 1)
+    for (int jt = 0; jt < ntiles; jt++) {
+        int j0 = jt * tw;
+        if (j0 + tw <= d) {
+            int i0 = 0;
+            for (; i0 + tx <= n; i0 += tx) ts->full(out, ldo, x, w, k, i0, j0);
+            for (; i0 < n; i0++) ts->xtail(out, ldo, x, w, k, i0, j0);
+        } else {
+            for (int j = j0; j < d; j++) {
+                int i0 = 0;
+                for (; i0 + tx <= n; i0 += tx) ts->wtail(out, ldo, x, w, k, i0, j);
+                for (; i0 < n; i0++) ts->one(out, ldo, x, w, k, i0, j);
+            }
+        }
+    }
+}
+
+/* ---- portable path: 1 x 4 tiles, 8 partial sums per dot product ---- */
+
+static inline __attribute__((always_inline)) void tile_c(float *out, size_t ldo, const float *x, const void *w,
+                                                         gt_dtype dt, int k, int i0, int j0, const int RX, const int RW)
+{
+    for (int a = 0; a < RX; a++) {
+        const float *xr = x + (size_t)(i0 + a) * k;
+        for (int b = 0; b < RW; b++) {
+            size_t wr = (size_t)(j0 + b) * k;
+            float s[8] = { 0 };
+            int t = 0;
+            for (; t + 8 <= k; t += 8)
+                for (int u = 0; u < 8; u++) s[u] += xr[t + u] * ld_scalar(w, wr + (size_t)(t + u), dt);
+            float acc = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+            for (; t < k; t++) acc += xr[t] * ld_scalar(w, wr + (size_t)t, dt);
+            out[(size_t)(i0 + a) * ldo + (size_t)(j0 + b)] = acc;
+        }
+    }
+}
+
+#define TILE_ARGS float *out, size_t ldo, const float *x, const void *w, int k, int i0, int j0
+#define DEF_TILES(ATTR, BODY, NAME, DT, TX, TW) \
+    ATTR static void NAME##_full(TILE_ARGS) { BODY(out, ldo, x, w, DT, k, i0, j0, TX, TW); } \
+    ATTR static void NAME##_xtail(TILE_ARGS) { BODY(out, ldo, x, w, DT, k, i0, j0, 1, TW); } \
+    ATTR static void NAME##_wtail(TILE_ARGS) { BODY(out, ldo, x, w, DT, k, i0, j0, TX, 1); } \
+    ATTR static void NAME##_one(TILE_ARGS) { BODY(out, ldo, x, w, DT, k, i0, j0, 1, 1); } \
+    static const tile_set NAME##_set = { TX, TW, NAME##_full, NAME##_xtail, NAME##_wtail, NAME##_one };
+
+DEF_TILES(, tile_c, c_f32, GT_DT_F32, 1, 4)
+DEF_TILES(, tile_c, c_f16, GT_DT_F16, 1, 4)
+DEF_TILES(, tile_c, c_bf16, GT_DT_BF16, 1, 4)
+
+#ifdef GT_X86
+/* ---- AVX2 + FMA + F16C: 4 x 2 tiles of 8-float vectors ---- */
+
+#define T256 __attribute__((target("avx2,fma,f16c")))
+
+T256 static inline __attribute__((always_inline)) __m256 ld256(const void *w, size_t i, gt_dtype dt)
+{
+    if (dt == GT_DT_F32) return _mm256_loadu_ps((const float *)w + i);
+    __m128i h = _mm_loadu_si128((const __m128i *)((const uint16_t *)w + i));
+    if (dt == GT_DT_BF16) return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+    return _mm256_cvtph_ps(h);
+}
+
+T256 static inline __attribute__((always_inline)) float hsum256(__m256 v)
+{
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+T256 static inline __attribute__((always_inline)) void tile_avx2(float *out, size_t ldo, const float *x, const void *w,
+                                                                 gt_dtype dt, int k, int i0, int j0, const int RX,
+                                                                 const int RW)
+{
+    __m256 acc[4][4];
+#pragma GCC unroll 4
+    for (int a = 0; a < RX; a++)
+#pragma GCC unroll 4
+        for (int b = 0; b < RW; b++) acc[a][b] = _mm256_setzero_ps();
+    int t = 0;
+    for (; t + 8 <= k; t += 8) {
+        __m256 wv[4];
+#pragma GCC unroll 4
+        for (int b = 0; b < RW; b++) wv[b] = ld256(w, (size_t)(j0 + b) * k + (size_t)t, dt);
+#pragma GCC unroll 4
+        for (int a = 0; a < RX; a++) {
+            __m256 xv = _mm256_loadu_ps(x + (size_t)(i0 + a) * k + t);
+#pragma GCC unroll 4
+            for (int b = 0; b < RW; b++) acc[a][b] = _mm256_fmadd_ps(xv, wv[b], acc[a][b]);
+        }
+    }
+#pragma GCC unroll 4
+    for (int a = 0; a < RX; a++)
+#pragma GCC unroll 4
+        for (int b = 0; b < RW; b++) {
+            float s = hsum256(acc[a][b]);
+            for (int u = t; u < k; u++)
+                s += x[(size_t)(i0 + a) * k + u] * ld_scalar(w, (size_t)(j0 + b) * k + (size_t)u, dt);
+            out[(size_t)(i0 + a) * ldo + (size_t)(j0 + b)] = s;
+        }
+}
+
+DEF_TILES(T256, tile_avx2, a2_f32, GT_DT_F32, 4, 2)
+DEF_TILES(T256, tile_avx2, a2_f16, GT_DT_F16, 4, 2)
+DEF_TILES(T256, tile_avx2, a2_bf16, GT_DT_BF16, 4, 2)
+
+/* ---- AVX-512: 4 x 4 tiles of 16-float vectors, masked tail ---- */
+
+#define T512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma,f16c")))
+
+T512 static inline __attribute__((always_inline)) __m512 ld512(const void *w, size_t i, gt_dtype dt, __mmask16 m,
+                                                               int masked)
+{
+    if (dt == GT_DT_F32)
+        return masked ? _mm512_maskz_loadu_ps(m, (const float *)w + i) : _mm512_loadu_ps((const float *)w + i);
+    const uint16_t *p = (const uint16_t *)w + i;
+    __m256i h = masked ? _mm256_maskz_loadu_epi16(m, p) : _mm256_loadu_si256((const __m256i *)p);
+    if (dt == GT_DT_BF16) return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+    return _mm512_cvtph_ps(h);
+}
+
+T512 static inline __attribute__((always_inline)) void tile_avx512(float *out, size_t ldo, const float *x,
+                                                                   const void *w, gt_dtype dt, int k, int i0, int j0,
+                                                                   const int RX, const int RW)
+{
+    __m512 acc[4][4];
+#pragma GCC unroll 4
+    for (int a = 0; a < RX; a++)
+#pragma GCC unroll 4
+        for (int b = 0; b < RW; b++) acc[a][b] = _mm512_setzero_ps();
+    int t = 0;
+    for (; t + 16 <= k; t += 16) {
+        __m512 wv[4];
+#pragma GCC unroll 4
+        for (int b = 0; b < RW; b++) wv[b] = ld512(w, (size_t)(j0 + b) * k + (size_t)t, dt, 0, 0);
+#pragma GCC unroll 4
+        for (int a = 0; a < RX; a++) {
+            __m512 xv = _mm512_loadu_ps(x + (size_t)(i0 + a) * k + t);
+#pragma GCC unroll 4
+            for (int b = 0; b < RW; b++) acc[a][b] = _mm512_fmadd_ps(xv, wv[b], acc[a][b]);
+        }
+    }
+    if (t < k) {
+        __mmask16 m = (__mmask16)((1u << (k - t)) - 1);
+        __m512 wv[4];
+#pragma GCC unroll 4
+        for (int b = 0; b < RW; b++) wv[b] = ld512(w, (size_t)(j0 + b) * k + (size_t)t, dt, m, 1);
+#pragma GCC unroll 4
+        for (int a = 0; a < RX; a++) {
+            __m512 xv = _mm512_maskz_loadu_ps(m, x + (size_t)(i0 + a) * k + t);
+#pragma GCC unroll 4
+            for (int b = 0; b < RW; b++) acc[a][b] = _mm512_fmadd_ps(xv, wv[b], acc[a][b]);
+        }
+    }
+#pragma GCC unroll 4
+    for (int a = 0; a < RX; a++)
+#pragma GCC unroll 4
+        for (int b = 0; b < RW; b++) out[(size_t)(i0 + a) * ldo + (size_t)(j0 + b)] = _mm512_reduce_add_ps(acc[a][b]);
+}
+
+DEF_TILES(T512, tile_avx512, a5_f32, GT_DT_F32, 4, 4)
+DEF_TILES(T512, tile_avx512, a5_f16, GT_DT_F16, 4, 4)
+DEF_TILES(T512, tile_avx512, a5_bf16, GT_DT_BF16, 4, 4)
+#endif
+
+static const tile_set *pick(gt_kpath p, gt_dtype wt)
+{
+#ifdef GT_X86
+    if (p == GT_K_AVX512) return wt == GT_DT_F32 ? &a5_f32_set : wt == GT_DT_BF16 ? &a5_bf16_set : &a5_f16_set;
+    if (p == GT_K_AVX2) return wt == GT_DT_F32 ? &a2_f32_set : wt == GT_DT_BF16 ? &a2_bf16_set : &a2_f16_set;
+#endif
+    return wt == GT_DT_F32 ? &c_f32_set : wt == GT_DT_BF16 ? &c_bf16_set : &c_f16_set;
+}
+
+void gt_matmul_path(gt_kpath path, float *out, size_t ldo, const float *x, const void *w, gt_dtype wt,
+                    int n, int d, int k)
+{
+    if (path == GT_K_AUTO || !gt_kernels_supported(path)) path = gt_kernels_best();
+    if (n <= 0 || d <= 0) return;
+    run_tiles(pick(path, wt), out, ldo, x, w, n, d, k);
+}
+
+void gt_matmul(float *out, size_t ldo, const float *x, const void *w, gt_dtype wt, int n, int d, int k)
+{
+    gt_matmul_path(GT_K_AUTO, out, ldo, x, w, wt, n, d, k);
+}
+
+/* ---- small kernels ---- */
+
+void gt_rmsnorm(float *out, const float *x, const float *w, int n, float eps)
+{
+    float ss = 0;
+    for (int i = 0; i < n; i++) ss += x[i] * x[i];
+    float r = 1.0f / sqrtf(ss / (float)n + eps);
+    for (int i = 0; i < n; i++) out[i] = w[i] * (x[i] * r);
+}
+
+void gt_softmax(float *x, int n)
+{
+    float mx = x[0];
+    for (int i = 1; i < n; i++) if (x[i] > mx) mx = x[i];
+    float s = 0;
+    for (int i = 0; i < n; i++) { x[i] = expf(x[i] - mx); s += x[i]; }
+    float inv = 1.0f / s;
+    for (int i = 0; i < n; i++) x[i] *= inv;
+}
+
+void gt_swiglu(float *gate, const float *up, int n)
+{
+    for (int i = 0; i < n; i++) {
+        float g = gate[i];
+        gate[i] = g / (1.0f + expf(-g)) * up[i];
+    }
+}

@@ -1,0 +1,146 @@
+/* test_kernels.c - every matmul path (portable, AVX2, AVX-512 where the CPU has
+ * them) against a double-precision reference, for F32/F16/BF16 weights and
+ * shapes that exercise every tile tail; 16-bit conversions; small kernels. */
+#include "t.h"
+#include "kernels.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+static uint64_t rng = 88172645463325252ull;
+static float frand(void)   /* uniform in [-1, 1) */
+{
+    rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
+    return (float)((rng >> 40) / (double)(1u << 24) * 2.0 - 1.0);
+}
+
+/* A random F16 value of moderate size (exponent 10..17 of 0..30), from bits. */
+static uint16_t rand_f16(void)
+{
+    rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
+    return (uint16_t)((rng & 0x8000) | (10 + (rng >> 20) % 8) << 10 | (rng >> 32 & 0x3ff));
+}
+
+static int check_matmul(gt_kpath p, gt_dtype dt, int n, int d, int k)
+{
+    float *x = malloc(sizeof(float) * (size_t)n * k);
+    void *w = malloc(4 * (size_t)d * k);
+    float *wf = malloc(sizeof(float) * (size_t)d * k);
+    size_t ldo = (size_t)d + 3;     /* padded output rows */
+    float *out = malloc(sizeof(float) * (size_t)n * ldo);
+    for (int i = 0; i < n * k; i++) x[i] = frand();
+    for (int i = 0; i < d * k; i++) {
+        if (dt == GT_DT_F32) ((float *)w)[i] = wf[i] = frand();
+        else if (dt == GT_DT_BF16) wf[i] = gt_bf16_to_f32(((uint16_t *)w)[i] = gt_f32_to_bf16(frand()));
+        else wf[i] = gt_f16_to_f32(((uint16_t *)w)[i] = rand_f16());
+    }
+    for (size_t i = 0; i < (size_t)n * ldo; i++) out[i] = -12345.0f;
+    gt_matmul_path(p, out, ldo, x, w, dt, n, d, k);
+    int ok = 1;
+    for (int i = 0; i < n && ok; i++) {
+        for (int j = 0; j < d && ok; j++) {
+            double s = 0, mag = 0;
+            for (int t = 0; t < k; t++) {
+                s += (double)x[i * k + t] * wf[j * k + t];
+                mag += fabs((double)x[i * k + t] * wf[j * k + t]);
+            }
+            if (fabs(out[i * ldo + j] - s) > 1e-6 * mag + 1e-30) {
+                printf("  %s %s n=%d d=%d k=%d: out[%d][%d]=%.9g expected %.9g\n", gt_kernels_name(p),
+                       gt_dtype_name(dt), n, d, k, i, j, out[i * ldo + j], s);
+                ok = 0;
+            }
+        }
+        for (size_t j = (size_t)d; j < ldo; j++)
+            if (out[i * ldo + j] != -12345.0f) { printf("  wrote past row end\n"); ok = 0; }
+    }
+    free(x); free(w); free(wf); free(out);
+    return ok;
+}
+
+static void test_matmul(void)
+{
+    static const int ns[] = { 1, 2, 3, 4, 5, 9 }, ds[] = { 1, 3, 4, 7, 33 }, ks[] = { 1, 7, 8, 15, 16, 17, 64, 100 };
+    for (int p = GT_K_PORTABLE; p <= GT_K_AVX512; p++) {
+        if (!gt_kernels_supported((gt_kpath)p)) {
+            printf("  (%s not supported by this CPU: skipped)\n", gt_kernels_name((gt_kpath)p));
+            continue;
+        }
+        for (int dt = GT_DT_F32; dt <= GT_DT_BF16; dt++) {
+            int ok = 1;
+            for (size_t a = 0; a < sizeof ns / sizeof *ns; a++)
+                for (size_t b = 0; b < sizeof ds / sizeof *ds; b++)
+                    for (size_t c = 0; c < sizeof ks / sizeof *ks && ok; c++)
+                        ok = check_matmul((gt_kpath)p, (gt_dtype)dt, ns[a], ds[b], ks[c]);
+            /* big enough to run threaded */
+            ok = ok && check_matmul((gt_kpath)p, (gt_dtype)dt, 37, 130, 257);
+            char name[80];
+            snprintf(name, sizeof name, "matmul %s %s matches fp64 reference", gt_kernels_name((gt_kpath)p),
+                     gt_dtype_name((gt_dtype)dt));
+            CHECK(ok, name);
+        }
+    }
+}
+
+/* The SIMD paths agree with the portable path to float rounding. */
+static void test_paths_agree(void)
+{
+    int n = 6, d = 45, k = 300;
+    float *x = malloc(sizeof(float) * (size_t)n * k), *w = malloc(sizeof(float) * (size_t)d * k);
+    float *r0 = malloc(sizeof(float) * (size_t)n * d), *r1 = malloc(sizeof(float) * (size_t)n * d);
+    for (int i = 0; i < n * k; i++) x[i] = frand();
+    for (int i = 0; i < d * k; i++) w[i] = frand();
+    gt_matmul_path(GT_K_PORTABLE, r0, (size_t)d, x, w, GT_DT_F32, n, d, k);
+    for (int p = GT_K_AVX2; p <= GT_K_AVX512; p++) {
+        if (!gt_kernels_supported((gt_kpath)p)) continue;
+        gt_matmul_path((gt_kpath)p, r1, (size_t)d, x, w, GT_DT_F32, n, d, k);
+        double worst = 0;
+        for (int i = 0; i < n * d; i++) worst = fmax(worst, fabs(r0[i] - r1[i]));
+        char name[80];
+        snprintf(name, sizeof name, "matmul %s agrees with portable (max diff %.2g)", gt_kernels_name((gt_kpath)p), worst);
+        CHECK(worst < 1e-4, name);
+    }
+    free(x); free(w); free(r0); free(r1);
+}
+
+static void test_conversions(void)
+{
+    CHECK(gt_f16_to_f32(0x3c00) == 1.0f && gt_f16_to_f32(0xc000) == -2.0f && gt_f16_to_f32(0x7bff) == 65504.0f,
+          "f16: normal values");
+    CHECK(gt_f16_to_f32(0x0001) == 5.9604644775390625e-8f && gt_f16_to_f32(0x8000) == 0.0f &&
+              signbit(gt_f16_to_f32(0x8000)),
+          "f16: subnormal and negative zero");
+    CHECK(isinf(gt_f16_to_f32(0x7c00)) && isnan(gt_f16_to_f32(0x7e00)), "f16: inf and nan");
+    CHECK(gt_f32_to_bf16(1.0f) == 0x3f80 && gt_bf16_to_f32(0x3f80) == 1.0f, "bf16: one");
+    /* 1 + 2^-8 is halfway between bf16 1.0 and 1.0078125: ties to even (1.0); 1 + 3*2^-8 rounds up */
+    CHECK(gt_f32_to_bf16(1.00390625f) == 0x3f80 && gt_f32_to_bf16(1.01171875f) == 0x3f82, "bf16: round to nearest even");
+    CHECK(isnan(gt_bf16_to_f32(gt_f32_to_bf16(NAN))), "bf16: nan stays nan");
+    uint16_t row[3] = { 0x3f80, 0x4000, 0xbf80 };
+    float f[3];
+    gt_row_to_f32(f, row, GT_DT_BF16, 0, 3);
+    CHECK(f[0] == 1 && f[1] == 2 && f[2] == -1, "row_to_f32 bf16");
+}
+
+static void test_small(void)
+{
+    float x[4] = { 1, 2, 3, 4 }, w[4] = { 1, 1, 2, 0.5f }, o[4];
+    gt_rmsnorm(o, x, w, 4, 1e-5f);
+    double r = 1 / sqrt(30.0 / 4 + 1e-5);
+    CHECK(fabs(o[0] - r) < 1e-6 && fabs(o[2] - 6 * r) < 1e-6 && fabs(o[3] - 2 * r) < 1e-6, "rmsnorm");
+    float s[3] = { 1, 2, 1000 };
+    gt_softmax(s, 3);
+    CHECK(fabs(s[2] - 1) < 1e-6 && s[0] >= 0 && s[0] < 1e-30, "softmax: stable for large values");
+    float g[2] = { 0, 2 }, u[2] = { 3, 5 };
+    gt_swiglu(g, u, 2);
+    CHECK(g[0] == 0 && fabs(g[1] - 2 / (1 + exp(-2.0)) * 5) < 1e-5, "swiglu");
+}
+
+int main(void)
+{
+    printf("  kernels: best path %s\n", gt_kernels_name(gt_kernels_best()));
+    test_conversions();
+    test_small();
+    test_matmul();
+    test_paths_agree();
+    T_END();
+}
