@@ -1,151 +1,659 @@
-/* clean.c - title and abstract cleanup with pcre2 (JIT).
+/* clean.c - whitespace, LaTeX and quality rules for titles and abstracts.
  *
- * Plain C does what needs no pattern (whitespace runs, word counts, final
- * periods); pcre2 finds TeX accents, math spans, text-mode commands and
- * withdrawal notices. Every buffer lives in the cleaner and is reused, so the
- * steady state allocates nothing. */
-#define PCRE2_CODE_UNIT_WIDTH 8
+ * Whitespace collapsing and the final tidy are plain C loops (they touch every
+ * byte of every record). pcre2 (JIT, UTF mode) does the pattern rules: finding
+ * math spans, TeX accents and commands with arguments, withdrawal notices. The
+ * LaTeX pass only runs on texts that hold '\\', '$', '{' or '}'. */
 #include "clean.h"
 #include "util.h"
 
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-typedef struct { char *p; size_t n, cap; } sbuf;
-
-static void sb_reserve(sbuf *b, size_t extra)
-{
-    if (b->cap - b->n >= extra + 1) return;
-    size_t cap = b->cap ? b->cap : 1024;
-    while (cap - b->n < extra + 1) cap *= 2;
-    b->p = gt_xrealloc(b->p, cap);
-    b->cap = cap;
-}
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    sb_reserve(b, n);
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
-}
-static void sb_addc(sbuf *b, char ch) { sb_add(b, &ch, 1); }
-static void sb_adds(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
-
-enum { RX_ACCENT, RX_SPECIAL, RX_MATH, RX_TEXTCMD, RX_TIDY_PUNCT, RX_TIDY_EMPTY, RX_WITHDRAWN, RX_COUNT };
-
-static const char *const rx_src[RX_COUNT] = {
-    /* {\'a}  \'a  \'{a}  \"\i  \c{c}  \c c  {\v s} */
-    [RX_ACCENT] = "(\\{)?\\\\(?:([\\x27`^\"~=.])|([cvuHrkdb])(?=[\\s{])\\s*)"
-                  "(?:\\{\\s*(\\\\i|[A-Za-z])\\s*\\}|(\\\\i|[A-Za-z]))(?(1)\\})",
-    /* {\ss} \ss{} \o \AA ... */
-    [RX_SPECIAL] = "(\\{)?\\\\(ss|aa|AA|ae|AE|oe|OE|o|O|l|L|i)(?![A-Za-z])(?:\\{\\})?(?(1)\\}|[ ]?)",
-    [RX_MATH] = "(?<!\\\\)\\$\\$(.+?)(?<!\\\\)\\$\\$|(?<!\\\\)\\$((?:\\\\.|[^$\\\\])+)\\$"
-                "|\\\\\\((.+?)\\\\\\)|\\\\\\[(.+?)\\\\\\]",
-    [RX_TEXTCMD] = "\\\\(?:emph|textit|textbf|textrm|texttt|textsc|textsf|textsl|textup|underline|mbox)"
-                   "\\s*\\{([^{}]*)\\}|\\\\([%&#_])|\\\\(?:cite[pt]?|ref|eqref|label)\\s*\\{[^{}]*\\}()"
-                   "|(?<!\\\\)~",
-    [RX_TIDY_PUNCT] = "\\s+([,.;:!?)\\]])",
-    [RX_TIDY_EMPTY] = "\\(\\s*[,;]?\\s*\\)|\\[\\s*\\]",
-    [RX_WITHDRAWN] = "\\b(?:this|the)\\s+(?:paper|article|manuscript|submission|preprint)\\s+(?:has\\s+been|is|was)"
-                     "\\s+withdrawn\\b|^\\W*(?:(?:arxiv\\s+)?admin\\s+note:\\s*)?(?:withdrawn\\b|(?:paper|article|preprint)\\s+(?:is\\s+|has\\s+been\\s+)?withdrawn\\b"
-                     "|(?:this|the|our)\\s+(?:paper|article|manuscript|submission|preprints?|posting|comment"
-                     "|note|work|version|letter|report|abstract)\\b[^.]{0,200}?\\b(?:has|have|had|is|was|are"
-                     "|were)\\s+(?:been\\s+)?(?:\\w+\\s+)?withdrawn\\b)",
-};
+typedef struct { char *p; size_t len, cap; } sbuf;
 
 struct gt_cleaner {
     gt_clean_opts o;
-    pcre2_code *rx[RX_COUNT];
+    pcre2_code *re_math, *re_wd_start, *re_wd_any;
+    pcre2_code *re_acc_sym, *re_acc_let, *re_frac, *re_binom, *re_droparg, *re_href;
     pcre2_match_data *md;
-    sbuf out[2], a, b, prev;
+    sbuf a, b;          /* work buffers, reused */
+    int removed;        /* the LaTeX pass deleted something: tidy afterwards */
 };
+
+/* ---- buffers ---- */
+
+static void sb_reserve(sbuf *b, size_t extra)
+{
+    if (b->cap - b->len >= extra) return;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap - b->len < extra) cap *= 2;
+    b->p = gt_xrealloc(b->p, cap);
+    b->cap = cap;
+}
+
+static inline void sb_putc(sbuf *b, char ch)
+{
+    if (b->len == b->cap) sb_reserve(b, 1);
+    b->p[b->len++] = ch;
+}
+
+static void sb_put(sbuf *b, const char *s, size_t n)
+{
+    sb_reserve(b, n);
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+
+static void sb_puts(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+
+static void sb_put_utf8(sbuf *b, unsigned cp)
+{
+    char u[4];
+    size_t n;
+    if (cp < 0x80) { u[0] = (char)cp; n = 1; }
+    else if (cp < 0x800) { u[0] = (char)(0xC0 | cp >> 6); u[1] = (char)(0x80 | (cp & 0x3F)); n = 2; }
+    else { u[0] = (char)(0xE0 | cp >> 12); u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+           u[2] = (char)(0x80 | (cp & 0x3F)); n = 3; }
+    sb_put(b, u, n);
+}
+
+static inline char sb_last(const sbuf *b) { return b->len ? b->p[b->len - 1] : 0; }
+
+static inline int is_alpha(unsigned char ch) { return (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z'; }
+static inline int is_alnum(unsigned char ch) { return is_alpha(ch) || (ch >= '0' && ch <= '9'); }
+
+/* ---- whitespace ---- */
+
+/* Byte classes: 0 ordinary, 1 ASCII whitespace, 2 lead byte of a possible
+ * Unicode space, 3 TeX special. */
+static unsigned char ws_class[256];
+
+static void init_classes(void)
+{
+    static int done;
+    if (done) return;
+    const char *ws = " \t\n\r\f\v";
+    for (const char *p = ws; *p; p++) ws_class[(unsigned char)*p] = 1;
+    ws_class[0xC2] = ws_class[0xE1] = ws_class[0xE2] = ws_class[0xE3] = 2;
+    ws_class['\\'] = ws_class['$'] = ws_class['{'] = ws_class['}'] = ws_class['~'] = 3;
+    done = 1;
+}
+
+/* Length of the Unicode space at P (0 if none): U+0085, U+00A0, U+1680,
+ * U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000. */
+static size_t uspace_len(const unsigned char *p, const unsigned char *e)
+{
+    size_t left = (size_t)(e - p);
+    if (p[0] == 0xC2) return left >= 2 && (p[1] == 0x85 || p[1] == 0xA0) ? 2 : 0;
+    if (left < 3) return 0;
+    if (p[0] == 0xE1) return p[1] == 0x9A && p[2] == 0x80 ? 3 : 0;
+    if (p[0] == 0xE3) return p[1] == 0x80 && p[2] == 0x80 ? 3 : 0;
+    if (p[0] == 0xE2) {
+        if (p[1] == 0x80 && (p[2] <= 0x8A || p[2] == 0xA8 || p[2] == 0xA9 || p[2] == 0xAF)) return 3;
+        if (p[1] == 0x81 && p[2] == 0x9F) return 3;
+    }
+    return 0;
+}
+
+/* Collapse whitespace runs of S into single spaces, trimmed, into OUT (which
+ * has room for N+1 bytes). *TEX is set when a TeX special byte was seen. */
+static size_t collapse(const char *s, size_t n, char *out, int *tex)
+{
+    const unsigned char *p = (const unsigned char *)s, *e = p + n;
+    size_t o = 0;
+    int pend = 0, t = 0;
+    while (p < e) {
+        unsigned k = ws_class[*p];
+        if (k == 1) { pend = 1; p++; continue; }
+        if (k == 2) {
+            size_t w = uspace_len(p, e);
+            if (w) { pend = 1; p += w; continue; }
+        } else if (k == 3) t = 1;
+        if (pend) { if (o) out[o++] = ' '; pend = 0; }
+        out[o++] = (char)*p++;
+        /* copy the ordinary run that follows without re-testing pend */
+        while (p < e && ws_class[*p] == 0) out[o++] = (char)*p++;
+    }
+    out[o] = 0;
+    if (tex) *tex = t;
+    return o;
+}
+
+static size_t collapse_sb(const char *s, size_t n, sbuf *out, int *tex)
+{
+    out->len = 0;
+    sb_reserve(out, n + 1);
+    out->len = collapse(s, n, out->p, tex);
+    return out->len;
+}
+
+/* After a deletion (strip mode math, \cite{...}): no space before , . ; : ! ?
+ * ) ] or after ( [, empty () and [] removed, ", ," -> ",", ", ." -> ".", no
+ * punctuation , ; : . at the very start. IN has single spaces only. */
+static void tidy(const char *s, size_t n, sbuf *o)
+{
+    o->len = 0;
+    sb_reserve(o, n + 1);
+    char *q = o->p;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        char last = k ? q[k - 1] : 0;
+        if (ch == ' ') {
+            if (k == 0 || last == ' ' || last == '(' || last == '[') continue;
+            q[k++] = ch;
+            continue;
+        }
+        if (strchr(",.;:!?)]", ch)) {
+            if (last == ' ') { k--; last = k ? q[k - 1] : 0; }
+            if ((ch == ')' && last == '(') || (ch == ']' && last == '[')) {
+                k--;
+                if (k && q[k - 1] == ' ') k--;
+                continue;
+            }
+            if (k == 0 && strchr(",.;:", ch)) continue;
+            if ((ch == ',' || ch == ';') && (last == ',' || last == ';')) continue;
+            if (strchr(".:!?", ch) && (last == ',' || last == ';')) k--;
+        }
+        q[k++] = ch;
+    }
+    while (k && q[k - 1] == ' ') k--;
+    q[k] = 0;
+    o->len = k;
+}
+
+/* A TeX tie between words ("V.~Arnold", "of~$G$", "Fig.~2") becomes a space;
+ * "~" after a space, bracket or punctuation ("about ~100", "(~2)") stays. The
+ * tidy never gives a kept "~" a word on its left, so a second cleaning agrees. */
+static void ties(char *s, size_t n)
+{
+    for (char *p = memchr(s, '~', n); p; p = memchr(p + 1, '~', n - (size_t)(p + 1 - s)))
+        if (p > s) {
+            unsigned char l = (unsigned char)p[-1], r = p + 1 < s + n ? (unsigned char)p[1] : ' ';
+            if ((is_alnum(l) || l >= 0x80 || l == '.' || l == ')' || l == ']')
+                && (is_alnum(r) || r >= 0x80 || r == '\\' || r == '(' || r == ' '))
+                *p = ' ';
+        }
+}
+
+/* ---- accents ---- */
+
+static const char acc_marks[] = "'`^\"~=.cvuHkrdb";
+static const unsigned short acc_comb[15] = { 0x0301, 0x0300, 0x0302, 0x0308, 0x0303, 0x0304,
+    0x0307, 0x0327, 0x030C, 0x0306, 0x030B, 0x0328, 0x030A, 0x0323, 0x0331 };
+/* NFC(letter + combining mark) when that is one code point (generated with
+ * Python's unicodedata), indexed [mark][A-Z a-z]; 0: none, base + mark used. */
+static const unsigned short acc_pre[15][52] = {
+    /* ' */ { 0x00C1, 0, 0x0106, 0, 0x00C9, 0, 0x01F4, 0, 0x00CD, 0, 0x1E30, 0x0139, 0x1E3E, 0x0143, 0x00D3, 0x1E54, 0, 0x0154, 0x015A, 0, 0x00DA, 0, 0x1E82, 0, 0x00DD, 0x0179, 0x00E1, 0, 0x0107, 0, 0x00E9, 0, 0x01F5, 0, 0x00ED, 0, 0x1E31, 0x013A, 0x1E3F, 0x0144, 0x00F3, 0x1E55, 0, 0x0155, 0x015B, 0, 0x00FA, 0, 0x1E83, 0, 0x00FD, 0x017A },
+    /* ` */ { 0x00C0, 0, 0, 0, 0x00C8, 0, 0, 0, 0x00CC, 0, 0, 0, 0, 0x01F8, 0x00D2, 0, 0, 0, 0, 0, 0x00D9, 0, 0x1E80, 0, 0x1EF2, 0, 0x00E0, 0, 0, 0, 0x00E8, 0, 0, 0, 0x00EC, 0, 0, 0, 0, 0x01F9, 0x00F2, 0, 0, 0, 0, 0, 0x00F9, 0, 0x1E81, 0, 0x1EF3, 0 },
+    /* ^ */ { 0x00C2, 0, 0x0108, 0, 0x00CA, 0, 0x011C, 0x0124, 0x00CE, 0x0134, 0, 0, 0, 0, 0x00D4, 0, 0, 0, 0x015C, 0, 0x00DB, 0, 0x0174, 0, 0x0176, 0x1E90, 0x00E2, 0, 0x0109, 0, 0x00EA, 0, 0x011D, 0x0125, 0x00EE, 0x0135, 0, 0, 0, 0, 0x00F4, 0, 0, 0, 0x015D, 0, 0x00FB, 0, 0x0175, 0, 0x0177, 0x1E91 },
+    /* " */ { 0x00C4, 0, 0, 0, 0x00CB, 0, 0, 0x1E26, 0x00CF, 0, 0, 0, 0, 0, 0x00D6, 0, 0, 0, 0, 0, 0x00DC, 0, 0x1E84, 0x1E8C, 0x0178, 0, 0x00E4, 0, 0, 0, 0x00EB, 0, 0, 0x1E27, 0x00EF, 0, 0, 0, 0, 0, 0x00F6, 0, 0, 0, 0, 0x1E97, 0x00FC, 0, 0x1E85, 0x1E8D, 0x00FF, 0 },
+    /* ~ */ { 0x00C3, 0, 0, 0, 0x1EBC, 0, 0, 0, 0x0128, 0, 0, 0, 0, 0x00D1, 0x00D5, 0, 0, 0, 0, 0, 0x0168, 0x1E7C, 0, 0, 0x1EF8, 0, 0x00E3, 0, 0, 0, 0x1EBD, 0, 0, 0, 0x0129, 0, 0, 0, 0, 0x00F1, 0x00F5, 0, 0, 0, 0, 0, 0x0169, 0x1E7D, 0, 0, 0x1EF9, 0 },
+    /* = */ { 0x0100, 0, 0, 0, 0x0112, 0, 0x1E20, 0, 0x012A, 0, 0, 0, 0, 0, 0x014C, 0, 0, 0, 0, 0, 0x016A, 0, 0, 0, 0x0232, 0, 0x0101, 0, 0, 0, 0x0113, 0, 0x1E21, 0, 0x012B, 0, 0, 0, 0, 0, 0x014D, 0, 0, 0, 0, 0, 0x016B, 0, 0, 0, 0x0233, 0 },
+    /* . */ { 0x0226, 0x1E02, 0x010A, 0x1E0A, 0x0116, 0x1E1E, 0x0120, 0x1E22, 0x0130, 0, 0, 0, 0x1E40, 0x1E44, 0x022E, 0x1E56, 0, 0x1E58, 0x1E60, 0x1E6A, 0, 0, 0x1E86, 0x1E8A, 0x1E8E, 0x017B, 0x0227, 0x1E03, 0x010B, 0x1E0B, 0x0117, 0x1E1F, 0x0121, 0x1E23, 0, 0, 0, 0, 0x1E41, 0x1E45, 0x022F, 0x1E57, 0, 0x1E59, 0x1E61, 0x1E6B, 0, 0, 0x1E87, 0x1E8B, 0x1E8F, 0x017C },
+    /* c */ { 0, 0, 0x00C7, 0x1E10, 0x0228, 0, 0x0122, 0x1E28, 0, 0, 0x0136, 0x013B, 0, 0x0145, 0, 0, 0, 0x0156, 0x015E, 0x0162, 0, 0, 0, 0, 0, 0, 0, 0, 0x00E7, 0x1E11, 0x0229, 0, 0x0123, 0x1E29, 0, 0, 0x0137, 0x013C, 0, 0x0146, 0, 0, 0, 0x0157, 0x015F, 0x0163, 0, 0, 0, 0, 0, 0 },
+    /* v */ { 0x01CD, 0, 0x010C, 0x010E, 0x011A, 0, 0x01E6, 0x021E, 0x01CF, 0, 0x01E8, 0x013D, 0, 0x0147, 0x01D1, 0, 0, 0x0158, 0x0160, 0x0164, 0x01D3, 0, 0, 0, 0, 0x017D, 0x01CE, 0, 0x010D, 0x010F, 0x011B, 0, 0x01E7, 0x021F, 0x01D0, 0x01F0, 0x01E9, 0x013E, 0, 0x0148, 0x01D2, 0, 0, 0x0159, 0x0161, 0x0165, 0x01D4, 0, 0, 0, 0, 0x017E },
+    /* u */ { 0x0102, 0, 0, 0, 0x0114, 0, 0x011E, 0, 0x012C, 0, 0, 0, 0, 0, 0x014E, 0, 0, 0, 0, 0, 0x016C, 0, 0, 0, 0, 0, 0x0103, 0, 0, 0, 0x0115, 0, 0x011F, 0, 0x012D, 0, 0, 0, 0, 0, 0x014F, 0, 0, 0, 0, 0, 0x016D, 0, 0, 0, 0, 0 },
+    /* H */ { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0150, 0, 0, 0, 0, 0, 0x0170, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0151, 0, 0, 0, 0, 0, 0x0171, 0, 0, 0, 0, 0 },
+    /* k */ { 0x0104, 0, 0, 0, 0x0118, 0, 0, 0, 0x012E, 0, 0, 0, 0, 0, 0x01EA, 0, 0, 0, 0, 0, 0x0172, 0, 0, 0, 0, 0, 0x0105, 0, 0, 0, 0x0119, 0, 0, 0, 0x012F, 0, 0, 0, 0, 0, 0x01EB, 0, 0, 0, 0, 0, 0x0173, 0, 0, 0, 0, 0 },
+    /* r */ { 0x00C5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x016E, 0, 0, 0, 0, 0, 0x00E5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x016F, 0, 0x1E98, 0, 0x1E99, 0 },
+    /* d */ { 0x1EA0, 0x1E04, 0, 0x1E0C, 0x1EB8, 0, 0, 0x1E24, 0x1ECA, 0, 0x1E32, 0x1E36, 0x1E42, 0x1E46, 0x1ECC, 0, 0, 0x1E5A, 0x1E62, 0x1E6C, 0x1EE4, 0x1E7E, 0x1E88, 0, 0x1EF4, 0x1E92, 0x1EA1, 0x1E05, 0, 0x1E0D, 0x1EB9, 0, 0, 0x1E25, 0x1ECB, 0, 0x1E33, 0x1E37, 0x1E43, 0x1E47, 0x1ECD, 0, 0, 0x1E5B, 0x1E63, 0x1E6D, 0x1EE5, 0x1E7F, 0x1E89, 0, 0x1EF5, 0x1E93 },
+    /* b */ { 0, 0x1E06, 0, 0x1E0E, 0, 0, 0, 0, 0, 0, 0x1E34, 0x1E3A, 0, 0x1E48, 0, 0, 0, 0x1E5E, 0, 0x1E6E, 0, 0, 0, 0, 0, 0x1E94, 0, 0x1E07, 0, 0x1E0F, 0, 0, 0, 0x1E96, 0, 0, 0x1E35, 0x1E3B, 0, 0x1E49, 0, 0, 0, 0x1E5F, 0, 0x1E6F, 0, 0, 0, 0, 0, 0x1E95 },
+};
+
+/* ---- TeX control words ---- */
+
+enum { F_EAT = 1,    /* eat one following space (TeX's rule after control words) */
+       F_WORD = 2 }; /* a word (\log): spaces so it does not stick to neighbours */
+
+typedef struct { const char *name, *repl; int flags; } tex_word;
+
+static tex_word words[] = {
+    /* Greek */
+    {"alpha","α",0},{"beta","β",0},{"gamma","γ",0},{"delta","δ",0},{"epsilon","ε",0},
+    {"varepsilon","ε",0},{"zeta","ζ",0},{"eta","η",0},{"theta","θ",0},{"vartheta","ϑ",0},
+    {"iota","ι",0},{"kappa","κ",0},{"varkappa","ϰ",0},{"lambda","λ",0},{"mu","μ",0},
+    {"nu","ν",0},{"xi","ξ",0},{"omicron","ο",0},{"pi","π",0},{"varpi","ϖ",0},{"rho","ρ",0},
+    {"varrho","ϱ",0},{"sigma","σ",0},{"varsigma","ς",0},{"tau","τ",0},{"upsilon","υ",0},
+    {"phi","φ",0},{"varphi","φ",0},{"chi","χ",0},{"psi","ψ",0},{"omega","ω",0},
+    {"Gamma","Γ",0},{"Delta","Δ",0},{"Theta","Θ",0},{"Lambda","Λ",0},{"Xi","Ξ",0},
+    {"Pi","Π",0},{"Sigma","Σ",0},{"Upsilon","Υ",0},{"Phi","Φ",0},{"Psi","Ψ",0},{"Omega","Ω",0},
+    /* relations, operators, arrows */
+    {"times","×",0},{"div","÷",0},{"pm","±",0},{"mp","∓",0},{"cdot","·",0},{"circ","∘",0},
+    {"bullet","•",0},{"star","⋆",0},{"ast","∗",0},{"otimes","⊗",0},{"oplus","⊕",0},
+    {"ominus","⊖",0},{"odot","⊙",0},{"rtimes","⋊",0},{"ltimes","⋉",0},{"wedge","∧",0},
+    {"land","∧",0},{"vee","∨",0},{"lor","∨",0},{"neg","¬",0},{"lnot","¬",0},{"cap","∩",0},
+    {"cup","∪",0},{"bigcap","⋂",0},{"bigcup","⋃",0},{"sqcup","⊔",0},{"setminus","∖",0},
+    {"leq","≤",0},{"le","≤",0},{"leqslant","≤",0},{"geq","≥",0},{"ge","≥",0},
+    {"geqslant","≥",0},{"neq","≠",0},{"ne","≠",0},{"ll","≪",0},{"gg","≫",0},
+    {"lesssim","≲",0},{"gtrsim","≳",0},{"sim","∼",0},{"simeq","≃",0},{"approx","≈",0},
+    {"cong","≅",0},{"equiv","≡",0},{"propto","∝",0},{"prec","≺",0},{"succ","≻",0},
+    {"preceq","⪯",0},{"succeq","⪰",0},{"in","∈",0},{"notin","∉",0},{"ni","∋",0},
+    {"subset","⊂",0},{"subseteq","⊆",0},{"subsetneq","⊊",0},{"supset","⊃",0},
+    {"supseteq","⊇",0},{"perp","⊥",0},{"parallel","∥",0},{"mid","|",0},{"vert","|",0},
+    {"lvert","|",0},{"rvert","|",0},{"Vert","‖",0},{"lVert","‖",0},{"rVert","‖",0},
+    {"to","→",0},{"rightarrow","→",0},{"longrightarrow","→",0},{"leftarrow","←",0},
+    {"gets","←",0},{"longleftarrow","←",0},{"Rightarrow","⇒",0},{"Longrightarrow","⇒",0},
+    {"implies","⇒",0},{"Leftarrow","⇐",0},{"Leftrightarrow","⇔",0},{"iff","⇔",0},
+    {"Longleftrightarrow","⇔",0},{"leftrightarrow","↔",0},{"mapsto","↦",0},
+    {"hookrightarrow","↪",0},{"uparrow","↑",0},{"downarrow","↓",0},
+    {"forall","∀",0},{"exists","∃",0},{"partial","∂",0},{"nabla","∇",0},{"sum","∑",0},
+    {"prod","∏",0},{"int","∫",0},{"oint","∮",0},{"sqrt","√",0},{"infty","∞",0},
+    {"emptyset","∅",0},{"varnothing","∅",0},{"ell","ℓ",0},{"hbar","ℏ",0},{"aleph","ℵ",0},
+    {"prime","′",0},{"dagger","†",0},{"ddagger","‡",0},{"langle","⟨",0},{"rangle","⟩",0},
+    {"lfloor","⌊",0},{"rfloor","⌋",0},{"lceil","⌈",0},{"rceil","⌉",0},{"ldots","…",0},
+    {"dots","…",0},{"cdots","…",0},{"colon",":",0},{"over","/",0},{"degree","°",0},
+    {"S","§",F_EAT},
+    /* function names */
+    {"log","log",F_WORD},{"ln","ln",F_WORD},{"lg","lg",F_WORD},{"exp","exp",F_WORD},
+    {"sin","sin",F_WORD},{"cos","cos",F_WORD},{"tan","tan",F_WORD},{"cot","cot",F_WORD},
+    {"sinh","sinh",F_WORD},{"cosh","cosh",F_WORD},{"tanh","tanh",F_WORD},
+    {"arcsin","arcsin",F_WORD},{"arccos","arccos",F_WORD},{"arctan","arctan",F_WORD},
+    {"max","max",F_WORD},{"min","min",F_WORD},{"sup","sup",F_WORD},{"inf","inf",F_WORD},
+    {"lim","lim",F_WORD},{"liminf","liminf",F_WORD},{"limsup","limsup",F_WORD},
+    {"det","det",F_WORD},{"dim","dim",F_WORD},{"ker","ker",F_WORD},{"deg","deg",F_WORD},
+    {"arg","arg",F_WORD},{"gcd","gcd",F_WORD},{"Pr","Pr",F_WORD},{"mod","mod",F_WORD},
+    {"bmod","mod",F_WORD},{"Re","Re",F_WORD},{"Im","Im",F_WORD},
+    /* letters */
+    {"ss","ß",F_EAT},{"o","ø",F_EAT},{"O","Ø",F_EAT},{"ae","æ",F_EAT},{"AE","Æ",F_EAT},
+    {"oe","œ",F_EAT},{"OE","Œ",F_EAT},{"aa","å",F_EAT},{"AA","Å",F_EAT},{"l","ł",F_EAT},
+    {"L","Ł",F_EAT},{"i","ı",F_EAT},{"j","ȷ",F_EAT},{"dh","ð",F_EAT},{"DH","Ð",F_EAT},
+    {"th","þ",F_EAT},{"TH","Þ",F_EAT},
+    /* spacing */
+    {"quad"," ",F_EAT},{"qquad"," ",F_EAT},{"enspace"," ",F_EAT},{"thinspace"," ",F_EAT},
+    /* styles, decorations, sizes: the command goes, its argument stays */
+    {"rm","",F_EAT},{"it","",F_EAT},{"bf","",F_EAT},{"em","",F_EAT},{"sc","",F_EAT},
+    {"sf","",F_EAT},{"tt","",F_EAT},{"sl","",F_EAT},{"cal","",F_EAT},{"Cal","",F_EAT},
+    {"Bbb","",F_EAT},{"frak","",F_EAT},{"bm","",F_EAT},{"boldsymbol","",F_EAT},
+    {"mathbb","",F_EAT},{"mathbbm","",F_EAT},{"mathcal","",F_EAT},{"mathrm","",F_EAT},
+    {"mathbf","",F_EAT},{"mathit","",F_EAT},{"mathsf","",F_EAT},{"mathtt","",F_EAT},
+    {"mathfrak","",F_EAT},{"mathscr","",F_EAT},{"text","",F_EAT},{"textrm","",F_EAT},
+    {"textbf","",F_EAT},{"textit","",F_EAT},{"texttt","",F_EAT},{"textsc","",F_EAT},
+    {"textsf","",F_EAT},{"textsl","",F_EAT},{"textup","",F_EAT},{"textnormal","",F_EAT},
+    {"emph","",F_EAT},{"mbox","",F_EAT},{"hbox","",F_EAT},{"operatorname","",F_EAT},
+    {"mathop","",F_EAT},{"underline","",F_EAT},{"overline","",F_EAT},{"widetilde","",F_EAT},
+    {"widehat","",F_EAT},{"tilde","",F_EAT},{"hat","",F_EAT},{"bar","",F_EAT},
+    {"vec","",F_EAT},{"dot","",F_EAT},{"ddot","",F_EAT},{"check","",F_EAT},
+    {"breve","",F_EAT},{"acute","",F_EAT},{"grave","",F_EAT},{"mathring","",F_EAT},
+    {"overrightarrow","",F_EAT},{"ensuremath","",F_EAT},{"url","",F_EAT},
+    {"footnote","",F_EAT},{"left","",F_EAT},{"right","",F_EAT},{"big","",F_EAT},
+    {"Big","",F_EAT},{"bigg","",F_EAT},{"Bigg","",F_EAT},{"bigl","",F_EAT},
+    {"bigr","",F_EAT},{"Bigl","",F_EAT},{"Bigr","",F_EAT},{"biggl","",F_EAT},
+    {"biggr","",F_EAT},{"displaystyle","",F_EAT},{"textstyle","",F_EAT},
+    {"scriptstyle","",F_EAT},{"scriptscriptstyle","",F_EAT},{"limits","",F_EAT},
+    {"nolimits","",F_EAT},{"nonumber","",F_EAT},{"noindent","",F_EAT},
+};
+static const size_t nwords = sizeof words / sizeof words[0];
+
+static int word_cmp(const void *a, const void *b)
+{
+    return strcmp(((const tex_word *)a)->name, ((const tex_word *)b)->name);
+}
+
+static const tex_word *word_find(const char *name, size_t n)
+{
+    size_t lo = 0, hi = nwords;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const char *w = words[mid].name;
+        int c = strncmp(name, w, n);
+        if (c == 0) c = w[n] ? -1 : 0;     /* NAME is a prefix of W: NAME < W */
+        if (c == 0) return &words[mid];
+        if (c < 0) hi = mid; else lo = mid + 1;
+    }
+    return NULL;
+}
+
+static int name_is(const char *name, size_t n, const char *w)
+{
+    return strlen(w) == n && memcmp(name, w, n) == 0;
+}
+
+static int name_in(const char *name, size_t n, const char *const *list)
+{
+    for (; *list; list++) if (name_is(name, n, *list)) return 1;
+    return 0;
+}
+
+static const char *const droparg_names[] = { "cite", "citep", "citet", "citealp", "citeauthor",
+    "ref", "eqref", "autoref", "cref", "Cref", "label", "hspace", "vspace", "textcolor", "color",
+    "bibitem", "footnotemark", NULL };
+
+/* ---- matching ---- */
+
+static pcre2_code *compile(const char *pat, uint32_t flags)
+{
+    int ec; PCRE2_SIZE eo;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, flags | PCRE2_UTF, &ec, &eo, NULL);
+    if (!re) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(ec, msg, sizeof msg);
+        gt_die(EX_SOFTWARE, "internal error: pattern at offset %zu: %s", (size_t)eo, (char *)msg);
+    }
+    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);   /* falls back to the interpreter if JIT is absent */
+    return re;
+}
+
+/* Match RE in S[0..N) from OFF. Returns the ovector or NULL. */
+static PCRE2_SIZE *match(gt_cleaner *c, pcre2_code *re, const char *s, size_t n, size_t off)
+{
+    int rc = pcre2_jit_match(re, (PCRE2_SPTR)s, n, off, PCRE2_NO_UTF_CHECK, c->md, NULL);
+    if (rc == PCRE2_ERROR_JIT_BADOPTION)   /* no JIT on this platform */
+        rc = pcre2_match(re, (PCRE2_SPTR)s, n, off, PCRE2_NO_UTF_CHECK, c->md, NULL);
+    return rc > 0 ? pcre2_get_ovector_pointer(c->md) : NULL;
+}
+
+/* ---- TeX conversion ---- */
+
+static void tex_convert(gt_cleaner *c, const char *s, size_t n, sbuf *o);
+
+/* Accent at S[I]; 1 and *END when one was converted. */
+static int tex_accent(gt_cleaner *c, pcre2_code *re, const char *s, size_t n, size_t i, sbuf *o,
+                      size_t *end)
+{
+    PCRE2_SIZE *ov = match(c, re, s, n, i);
+    if (!ov) return 0;
+    int k = (int)(strchr(acc_marks, s[ov[2]]) - acc_marks);
+    const char *base = s + ov[4];
+    unsigned char letter = (unsigned char)(base[0] == '\\' ? base[1] : base[0]);
+    int idx = letter <= 'Z' ? letter - 'A' : 26 + letter - 'a';
+    *end = ov[1];
+    if (acc_pre[k][idx]) sb_put_utf8(o, acc_pre[k][idx]);
+    else { sb_putc(o, (char)letter); sb_put_utf8(o, acc_comb[k]); }
+    return 1;
+}
+
+/* A \frac or \binom argument, converted; parenthesized unless it is plain
+ * (letters, digits, '.') or one command. */
+static void tex_arg(gt_cleaner *c, const char *s, size_t n, sbuf *o)
+{
+    int plain = n > 0;
+    for (size_t i = 0; i < n; i++) if (!is_alnum((unsigned char)s[i]) && s[i] != '.') plain = 0;
+    if (n > 1 && s[0] == '\\') {
+        plain = 1;
+        for (size_t i = 1; i < n; i++) if (!is_alpha((unsigned char)s[i])) plain = 0;
+    }
+    if (!plain) sb_putc(o, '(');
+    tex_convert(c, s, n, o);
+    if (!plain) sb_putc(o, ')');
+}
+
+/* The command at S[I] == '\\'; returns the index after it. */
+static size_t tex_command(gt_cleaner *c, const char *s, size_t n, size_t i, sbuf *o)
+{
+    size_t end;
+    if (i + 1 >= n) { sb_putc(o, '\\'); return n; }
+    unsigned char d = (unsigned char)s[i + 1];
+    if (is_alpha(d)) {
+        size_t j = i + 1;
+        while (j < n && is_alpha((unsigned char)s[j])) j++;
+        const char *name = s + i + 1;
+        size_t nl = j - i - 1;
+        if (nl == 1 && strchr("cvuHkrdb", d) && tex_accent(c, c->re_acc_let, s, n, i, o, &end))
+            return end;
+        if (name_is(name, nl, "frac") || name_is(name, nl, "dfrac") || name_is(name, nl, "tfrac")
+            || name_is(name, nl, "binom") || name_is(name, nl, "dbinom") || name_is(name, nl, "tbinom")) {
+            int binom = name[nl - 1] == 'm';
+            PCRE2_SIZE *ov = match(c, binom ? c->re_binom : c->re_frac, s, n, i);
+            if (ov) {
+                size_t a0 = ov[2], a1 = ov[3], b0 = ov[4], b1 = ov[5];
+                end = ov[1];
+                if (binom) {
+                    sb_putc(o, '(');
+                    tex_convert(c, s + a0, a1 - a0, o);
+                    sb_puts(o, " choose ");
+                    tex_convert(c, s + b0, b1 - b0, o);
+                    sb_putc(o, ')');
+                } else {
+                    tex_arg(c, s + a0, a1 - a0, o);
+                    sb_putc(o, '/');
+                    tex_arg(c, s + b0, b1 - b0, o);
+                }
+                return end;
+            }
+            if (j < n && s[j] == ' ') j++;     /* arguments not understood: the name goes */
+            return j;
+        }
+        if (name_in(name, nl, droparg_names)) {
+            PCRE2_SIZE *ov = match(c, c->re_droparg, s, n, i);
+            if (ov) { c->removed = 1; return ov[1]; }
+        }
+        if (name_is(name, nl, "href")) {
+            PCRE2_SIZE *ov = match(c, c->re_href, s, n, i);
+            if (ov) return ov[1];          /* the link text's braces go later */
+        }
+        const tex_word *w = word_find(name, nl);
+        if (w) {
+            if (w->flags & F_WORD) {
+                if (is_alnum((unsigned char)sb_last(o))) sb_putc(o, ' ');
+                sb_puts(o, w->repl);
+                if (j < n && (is_alnum((unsigned char)s[j]) || s[j] == '{' || s[j] == '\\'))
+                    sb_putc(o, ' ');
+                return j;
+            }
+            sb_puts(o, w->repl);
+            if ((w->flags & F_EAT) && j < n && s[j] == ' ') j++;
+            return j;
+        }
+        if (j < n && s[j] == '{') return j;    /* unknown command with an argument: keep the argument */
+        sb_put(o, s + i, j - i);                /* unknown command: as written */
+        return j;
+    }
+    if (strchr("'`^\"~=.", d) && d) {
+        if (tex_accent(c, c->re_acc_sym, s, n, i, o, &end)) return end;
+        return i + 2;      /* an accent on nothing we know: dropped */
+    }
+    switch (d) {
+    case '%': case '&': case '_': case '#':
+        sb_putc(o, (char)d); return i + 2;
+    case ',': case ';': case ':': case '>': case ' ': case '\\':
+        sb_putc(o, ' '); return i + 2;
+    case '!': case '-': case '/':
+        return i + 2;
+    case '|':
+        sb_puts(o, "‖"); return i + 2;
+    case '(': case ')': case '[': case ']':    /* math delimiters nested in math */
+        sb_putc(o, (char)d); return i + 2;
+    default:
+        if (d >= 0x80) { sb_putc(o, '\\'); return i + 1; }
+        sb_put(o, s + i, 2);    /* \$ \{ \} and others: as written */
+        return i + 2;
+    }
+}
+
+/* Convert S[0..N) (text or the inside of a math span) into O. */
+static void tex_convert(gt_cleaner *c, const char *s, size_t n, sbuf *o)
+{
+    size_t i = 0;
+    while (i < n) {
+        /* copy up to the next special byte */
+        size_t j = i;
+        while (j < n && s[j] != '\\' && s[j] != '{' && s[j] != '}' && s[j] != '$') j++;
+        sb_put(o, s + i, j - i);
+        if (j == n) break;
+        if (s[j] == '\\') i = tex_command(c, s, n, j, o);
+        else i = j + 1;      /* grouping braces go, and a '$' left over (unpaired or nested) */
+    }
+}
+
+/* Math spans: removed (strip) or converted without delimiters (text). */
+static void latex_pass(gt_cleaner *c, const char *s, size_t n, sbuf *o)
+{
+    size_t pos = 0;
+    o->len = 0;
+    sb_reserve(o, n + 16);
+    while (pos < n) {
+        PCRE2_SIZE *ov = match(c, c->re_math, s, n, pos);
+        if (!ov) break;
+        size_t ms = ov[0], me = ov[1], cs = 0, ce = 0;
+        for (int g = 1; g <= 4; g++)
+            if (ov[2 * g] != PCRE2_UNSET) { cs = ov[2 * g]; ce = ov[2 * g + 1]; break; }
+        tex_convert(c, s + pos, ms - pos, o);
+        if (c->o.latex == GT_LATEX_STRIP) c->removed = 1;
+        else tex_convert(c, s + cs, ce - cs, o);
+        pos = me;
+    }
+    if (pos < n) tex_convert(c, s + pos, n - pos, o);
+}
+
+/* ---- titles ---- */
+
+static const char *const abbrevs[] = { "al", "etc", "vs", "cf", "resp", "approx", "jr", "sr",
+    "inc", "ltd", "corp", "st", "dr", "mr", "mrs", "ms", "prof", "vol", "fig", "figs", "eq",
+    "eqs", "ref", "refs", "sec", "ch", "pp", "ed", "eds", "nucl", NULL };
+
+static int is_abbrev(const char *w, size_t n)
+{
+    /* the letters at the end of the word: "(et al" -> "al" */
+    size_t k = n;
+    while (k > 0 && is_alpha((unsigned char)w[k - 1])) k--;
+    if (n - k == 0 || n - k > 6) return 0;
+    for (const char *const *a = abbrevs; *a; a++)
+        if (strlen(*a) == n - k && strncasecmp(*a, w + k, n - k) == 0) return 1;
+    return 0;
+}
+
+/* Strip a single trailing '.' (see clean.h); returns the new length. */
+static size_t title_period(char *s, size_t n)
+{
+    while (n > 0 && s[n - 1] == '.') {
+        if (n >= 2 && s[n - 2] == '.') break;                  /* "..", "..." */
+        size_t w = n - 1;
+        while (w > 0 && s[w - 1] != ' ') w--;
+        if (w == n - 1) {                                       /* a lone "." word */
+            n = w;
+            while (n > 0 && s[n - 1] == ' ') n--;
+            continue;
+        }
+        if (memchr(s + w, '.', n - 1 - w)) break;               /* "U.S.", "e.g." */
+        if (is_abbrev(s + w, n - 1 - w)) break;                 /* "et al." */
+        n--;
+        break;
+    }
+    s[n] = 0;
+    return n;
+}
+
+/* ---- public ---- */
 
 void gt_clean_opts_default(gt_clean_opts *o)
 {
-    memset(o, 0, sizeof *o);
     o->latex = GT_LATEX_KEEP;
-    o->min_words = 20;
-    o->max_words = 600;
-    o->title_min_words = 2;
-    o->title_max_words = 40;
+    o->min_words = GT_CLEAN_MIN_WORDS;
+    o->max_words = GT_CLEAN_MAX_WORDS;
+    o->title_min_words = GT_CLEAN_TITLE_MIN_WORDS;
+    o->title_max_words = GT_CLEAN_TITLE_MAX_WORDS;
 }
 
-const char *gt_clean_reason(int r)
+int gt_latex_mode_parse(const char *s)
 {
-    static const char *const names[GT_DROP_NREASONS] = {
-        "kept", "empty title or abstract", "withdrawn", "abstract too short", "abstract too long",
-        "title too short", "title too long",
-    };
-    return r >= 0 && r < GT_DROP_NREASONS ? names[r] : "?";
+    if (strcmp(s, "keep") == 0) return GT_LATEX_KEEP;
+    if (strcmp(s, "strip") == 0) return GT_LATEX_STRIP;
+    if (strcmp(s, "text") == 0) return GT_LATEX_TEXT;
+    return -1;
 }
+
+const char *gt_latex_mode_name(gt_latex_mode m)
+{
+    return m == GT_LATEX_STRIP ? "strip" : m == GT_LATEX_TEXT ? "text" : "keep";
+}
+
+#define NOUN "(?:paper|article|submission|manuscript|note|comment|preprint|posting|work|version" \
+             "|letter|report|abstract|contribution|e-?print|draft|entry)s?"
+#define WD "withdr[aoe]wn\\b"
+#define VERB "(?:(?:is|was|are|were|has|have|had)\\s+)"
+#define ADV "(?:(?:been|being|now|hereby|temporarily|permanently|officially)\\s+)*"
+
+/* At the start (after an optional "arXiv admin note:"): "Withdrawn ...",
+ * "Paper withdrawn", "This paper has been withdrawn", "This paper, which ...,
+ * has been withdrawn", "This posting is INVALID and has been WITHDRAWN". */
+static const char pat_wd_start[] =
+    "(?:(?:arxiv\\s+)?admin(?:istrators?)?\\s+note\\s*:\\s*)?"
+    "(?:(?:this\\s+|the\\s+)?(?:" NOUN "\\s+)?" WD
+    "|(?:(?:this|the|our)\\s+(?:\\w+\\s+)?)?" NOUN "(?:\\s*\\(s\\))?"
+    "(?:\\s*,[^.;]{0,200}?,|\\s+is\\s+\\w+\\s+and)?\\s+" VERB "?" ADV WD ")";
+/* Anywhere: "... we withdraw this paper", "The authors would like to withdraw
+ * this version"; at a later sentence start: ". The paper is withdrawn". */
+static const char pat_wd_any[] =
+    "\\b(?:we|i|authors?)\\s+(?:(?:would\\s+like\\s+to|have|hereby|decided\\s+to|must|therefore"
+    "|thus|now)\\s+)*withdr[ae]wn?\\s+(?:this|the|our)\\s+(?:\\w+\\s+)?" NOUN "\\b"
+    "|[.!?]\\s+(?:this|the|our)\\s+(?:\\w+\\s+)?" NOUN "(?:\\s*\\(s\\))?\\s+" VERB ADV WD;
+
+/* A braced argument with at most one level of nested braces. */
+#define ARG "\\{((?:[^{}]|\\{[^{}]*\\})*)\\}"
+#define ACC_BASE "(\\\\[ij](?![A-Za-z])|[A-Za-z])"
 
 gt_cleaner *gt_cleaner_new(const gt_clean_opts *o)
 {
+    static int sorted;
+    if (!sorted) { qsort(words, nwords, sizeof words[0], word_cmp); sorted = 1; }
+    init_classes();
     gt_cleaner *c = gt_xcalloc(1, sizeof *c);
     c->o = *o;
-    for (int i = 0; i < RX_COUNT; i++) {
-        int err;
-        PCRE2_SIZE off;
-        uint32_t flags = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK;
-        if (i == RX_WITHDRAWN) flags |= PCRE2_CASELESS;
-        if (i == RX_MATH) flags |= PCRE2_DOTALL;
-        c->rx[i] = pcre2_compile((PCRE2_SPTR)rx_src[i], PCRE2_ZERO_TERMINATED, flags, &err, &off, NULL);
-        if (!c->rx[i]) {
-            PCRE2_UCHAR msg[256];
-            pcre2_get_error_message(err, msg, sizeof msg);
-            gt_die(EX_SOFTWARE, "internal pattern %d: %s at %zu", i, (char *)msg, (size_t)off);
-        }
-        pcre2_jit_compile(c->rx[i], PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
-    }
-    c->md = pcre2_match_data_create(16, NULL);
+    c->re_math = compile(
+        "(?<!\\\\)\\$\\$(.+?)(?<!\\\\)\\$\\$"
+        "|(?<!\\\\)\\$((?:[^$\\\\]++|\\\\.)++)\\$"
+        "|(?<!\\\\)\\\\\\((.+?)\\\\\\)"
+        "|(?<!\\\\)\\\\\\[(.+?)\\\\\\]", 0);
+    c->re_wd_start = compile(pat_wd_start, PCRE2_ANCHORED | PCRE2_CASELESS);
+    c->re_wd_any = compile(pat_wd_any, PCRE2_CASELESS);
+    c->re_acc_sym = compile("\\\\([`'^\"~=.])\\s*(?|\\{\\s*" ACC_BASE "\\s*\\}|" ACC_BASE ")",
+                            PCRE2_ANCHORED);
+    c->re_acc_let = compile("\\\\([cvuHkrdb])(?![A-Za-z])\\s*(?|\\{\\s*" ACC_BASE "\\s*\\}|" ACC_BASE "(?![A-Za-z]))",
+                            PCRE2_ANCHORED);
+    c->re_frac = compile("\\\\[dt]?frac\\s*(?|" ARG "|(\\\\[A-Za-z]+|[A-Za-z0-9]))"
+                         "\\s*(?|" ARG "|(\\\\[A-Za-z]+|[A-Za-z0-9]))", PCRE2_ANCHORED);
+    c->re_binom = compile("\\\\[dt]?binom\\s*(?|" ARG "|([A-Za-z0-9]))"
+                          "\\s*(?|" ARG "|([A-Za-z0-9]))", PCRE2_ANCHORED);
+    c->re_droparg = compile("\\\\[A-Za-z]+\\*?\\s*(?:\\[[^\\]]*\\]\\s*)*\\{[^{}]*\\}", PCRE2_ANCHORED);
+    c->re_href = compile("\\\\href\\s*\\{[^{}]*\\}", PCRE2_ANCHORED);
+    c->md = pcre2_match_data_create(8, NULL);
     return c;
 }
 
 void gt_cleaner_free(gt_cleaner *c)
 {
     if (!c) return;
-    for (int i = 0; i < RX_COUNT; i++) pcre2_code_free(c->rx[i]);
+    pcre2_code *all[] = { c->re_math, c->re_wd_start, c->re_wd_any, c->re_acc_sym, c->re_acc_let,
+                          c->re_frac, c->re_binom, c->re_droparg, c->re_href };
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) pcre2_code_free(all[i]);
     pcre2_match_data_free(c->md);
-    free(c->out[0].p); free(c->out[1].p); free(c->a.p); free(c->b.p); free(c->prev.p);
+    free(c->a.p); free(c->b.p);
     free(c);
 }
 
-/* ---- plain C helpers ---- */
-
-/* Length of a Unicode space at s (0 if none); ASCII whitespace counts too. */
-static size_t space_len(const unsigned char *s, size_t n)
+const char *gt_clean_text(gt_cleaner *c, gt_text_kind kind, const char *s, size_t n, size_t *outlen)
 {
-    unsigned char ch = s[0];
-    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\v' || ch == '\f') return 1;
-    if (ch < 0xc2) return 0;
-    if (ch == 0xc2 && n >= 2 && s[1] == 0xa0) return 2;                        /* U+00A0 */
-    if (ch == 0xe2 && n >= 3 && s[1] == 0x80 && (s[2] <= 0x8a || s[2] == 0xaf)) return 3; /* U+2000-200A, 202F */
-    if (ch == 0xe2 && n >= 3 && s[1] == 0x81 && s[2] == 0x9f) return 3;        /* U+205F */
-    if (ch == 0xe3 && n >= 3 && s[1] == 0x80 && s[2] == 0x80) return 3;        /* U+3000 */
-    return 0;
+    int tex;
+    sbuf *r = &c->a;
+    collapse_sb(s, n, &c->a, &tex);
+    if (tex && c->o.latex != GT_LATEX_KEEP) {
+        c->removed = 0;
+        latex_pass(c, c->a.p, c->a.len, &c->b);
+        ties(c->b.p, c->b.len);
+        collapse_sb(c->b.p, c->b.len, &c->a, NULL);
+        if (c->removed) { tidy(c->a.p, c->a.len, &c->b); r = &c->b; }
+    }
+    if (kind == GT_TEXT_TITLE) r->len = title_period(r->p, r->len);
+    *outlen = r->len;
+    return r->p;
 }
 
-size_t gt_collapse_space(char *dst, const char *src, size_t n)
+static int has_withdr(const char *s, size_t n)
 {
-    const unsigned char *s = (const unsigned char *)src;
-    size_t o = 0, i = 0;
-    int pending = 0;
-    while (i < n) {
-        unsigned char ch = s[i];
-        if (ch > ' ' && ch < 0x80) {         /* fast path: printable ASCII */
-            if (pending) { if (o) dst[o++] = ' '; pending = 0; }
-            dst[o++] = (char)ch;
-            i++;
-            continue;
-        }
-        size_t k = space_len(s + i, n - i);
-        if (k) { pending = 1; i += k; continue; }
-        if (pending) { if (o) dst[o++] = ' '; pending = 0; }
-        dst[o++] = (char)ch;
-        i++;
-    }
-    return o;
+    return memmem(s, n, "ithdr", 5) || memmem(s, n, "ITHDR", 5);
+}
+
+int gt_clean_is_withdrawn(gt_cleaner *c, const char *s, size_t n)
+{
+    if (!has_withdr(s, n)) return 0;
+    return match(c, c->re_wd_start, s, n, 0) || match(c, c->re_wd_any, s, n, 0);
 }
 
 size_t gt_count_words(const char *s, size_t n)
@@ -153,295 +661,48 @@ size_t gt_count_words(const char *s, size_t n)
     size_t w = 0;
     int in = 0;
     for (size_t i = 0; i < n; i++) {
-        int sp = s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r';
-        if (!sp && !in) w++;
-        in = !sp;
+        if (s[i] == ' ') in = 0;
+        else if (!in) { in = 1; w++; }
     }
     return w;
 }
 
-static void collapse_into(sbuf *dst, const char *s, size_t n)
+static int field_str(gt_rec *r, const char *key, const char **s, size_t *n, char *err, size_t errsz)
 {
-    dst->n = 0;
-    sb_reserve(dst, n);
-    dst->n = gt_collapse_space(dst->p, s, n);
-    dst->p[dst->n] = 0;
-}
-
-/* ---- pattern replacement ---- */
-
-typedef void (*repl_fn)(gt_cleaner *c, const char *s, const PCRE2_SIZE *ov, int rc, sbuf *out);
-
-static int grp(const PCRE2_SIZE *ov, int rc, int g)
-{
-    return g < rc && ov[2 * g] != PCRE2_UNSET;
-}
-
-static void rx_replace(gt_cleaner *c, int which, const sbuf *in, sbuf *out, repl_fn fn)
-{
-    out->n = 0;
-    sb_reserve(out, in->n);
-    size_t pos = 0;
-    while (pos <= in->n) {
-        int rc = pcre2_match(c->rx[which], (PCRE2_SPTR)in->p, in->n, pos, PCRE2_NO_UTF_CHECK, c->md, NULL);
-        if (rc < 0) break;
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
-        sb_add(out, in->p + pos, ov[0] - pos);
-        fn(c, in->p, ov, rc, out);
-        if (ov[1] == ov[0]) {               /* empty match: copy one char and go on */
-            if (ov[1] >= in->n) { pos = in->n + 1; break; }
-            sb_addc(out, in->p[ov[1]]);
-            pos = ov[1] + 1;
-        } else {
-            pos = ov[1];
-        }
-    }
-    if (pos < in->n) sb_add(out, in->p + pos, in->n - pos);
-    if (!out->p) sb_reserve(out, 0);
-    out->p[out->n] = 0;
-}
-
-static const char *combining(char accent)
-{
-    switch (accent) {
-    case '\'': return "\xcc\x81"; case '`': return "\xcc\x80"; case '^': return "\xcc\x82";
-    case '"': return "\xcc\x88"; case '~': return "\xcc\x83"; case '=': return "\xcc\x84";
-    case '.': return "\xcc\x87"; case 'c': return "\xcc\xa7"; case 'v': return "\xcc\x8c";
-    case 'u': return "\xcc\x86"; case 'H': return "\xcc\x8b"; case 'r': return "\xcc\x8a";
-    case 'k': return "\xcc\xa8"; case 'd': return "\xcc\xa3"; case 'b': return "\xcc\xb1";
-    }
-    return "";
-}
-
-static void repl_accent(gt_cleaner *c, const char *s, const PCRE2_SIZE *ov, int rc, sbuf *out)
-{
-    (void)c;
-    char accent = grp(ov, rc, 2) ? s[ov[4]] : s[ov[6]];
-    int g = grp(ov, rc, 4) ? 4 : 5;
-    const char *l = s + ov[2 * g];
-    size_t ln = ov[2 * g + 1] - ov[2 * g];
-    char letter = ln == 2 ? 'i' : l[0];          /* \i: dotless i takes the accent as i */
-    for (int i = 0; i < gt_tex_accents_count; i++)
-        if (gt_tex_accents[i].accent == accent && gt_tex_accents[i].letter == letter) {
-            sb_adds(out, gt_tex_accents[i].utf8);
-            return;
-        }
-    sb_addc(out, letter);
-    sb_adds(out, combining(accent));
-}
-
-static void repl_special(gt_cleaner *c, const char *s, const PCRE2_SIZE *ov, int rc, sbuf *out)
-{
-    (void)c; (void)rc;
-    static const char *const map[][2] = {
-        {"ss", "\xc3\x9f"}, {"aa", "\xc3\xa5"}, {"AA", "\xc3\x85"}, {"ae", "\xc3\xa6"}, {"AE", "\xc3\x86"},
-        {"oe", "\xc5\x93"}, {"OE", "\xc5\x92"}, {"o", "\xc3\xb8"}, {"O", "\xc3\x98"}, {"l", "\xc5\x82"},
-        {"L", "\xc5\x81"}, {"i", "\xc4\xb1"},
-    };
-    size_t n = ov[5] - ov[4];
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (strlen(map[i][0]) == n && memcmp(map[i][0], s + ov[4], n) == 0) { sb_adds(out, map[i][1]); return; }
-}
-
-/* TeX math to plain text: commands to Unicode, fonts and braces dropped. */
-static const char *const math_cmds[][2] = {
-    {"alpha", "α"}, {"beta", "β"}, {"gamma", "γ"}, {"delta", "δ"}, {"epsilon", "ϵ"}, {"varepsilon", "ε"},
-    {"zeta", "ζ"}, {"eta", "η"}, {"theta", "θ"}, {"vartheta", "ϑ"}, {"iota", "ι"}, {"kappa", "κ"},
-    {"lambda", "λ"}, {"mu", "μ"}, {"nu", "ν"}, {"xi", "ξ"}, {"pi", "π"}, {"varpi", "ϖ"}, {"rho", "ρ"},
-    {"varrho", "ϱ"}, {"sigma", "σ"}, {"varsigma", "ς"}, {"tau", "τ"}, {"upsilon", "υ"}, {"phi", "ϕ"},
-    {"varphi", "φ"}, {"chi", "χ"}, {"psi", "ψ"}, {"omega", "ω"}, {"Gamma", "Γ"}, {"Delta", "Δ"},
-    {"Theta", "Θ"}, {"Lambda", "Λ"}, {"Xi", "Ξ"}, {"Pi", "Π"}, {"Sigma", "Σ"}, {"Upsilon", "Υ"},
-    {"Phi", "Φ"}, {"Psi", "Ψ"}, {"Omega", "Ω"},
-    {"times", "×"}, {"cdot", "·"}, {"leq", "≤"}, {"le", "≤"}, {"geq", "≥"}, {"ge", "≥"}, {"neq", "≠"},
-    {"ne", "≠"}, {"approx", "≈"}, {"sim", "∼"}, {"simeq", "≃"}, {"equiv", "≡"}, {"propto", "∝"},
-    {"infty", "∞"}, {"pm", "±"}, {"mp", "∓"}, {"to", "→"}, {"rightarrow", "→"}, {"leftarrow", "←"},
-    {"Rightarrow", "⇒"}, {"leftrightarrow", "↔"}, {"mapsto", "↦"}, {"partial", "∂"}, {"nabla", "∇"},
-    {"sum", "∑"}, {"prod", "∏"}, {"int", "∫"}, {"sqrt", "√"}, {"in", "∈"}, {"notin", "∉"},
-    {"subset", "⊂"}, {"subseteq", "⊆"}, {"cup", "∪"}, {"cap", "∩"}, {"ell", "ℓ"}, {"hbar", "ℏ"},
-    {"ldots", "…"}, {"dots", "…"}, {"cdots", "⋯"}, {"circ", "∘"}, {"prime", "′"}, {"langle", "⟨"},
-    {"rangle", "⟩"}, {"forall", "∀"}, {"exists", "∃"}, {"emptyset", "∅"}, {"ll", "≪"}, {"gg", "≫"},
-    {"otimes", "⊗"}, {"oplus", "⊕"}, {"dagger", "†"}, {"star", "⋆"}, {"ast", "∗"}, {"lesssim", "≲"},
-    {"gtrsim", "≳"}, {"perp", "⊥"}, {"parallel", "∥"}, {"mid", "|"}, {"vert", "|"}, {"log", "log"},
-    {"ln", "ln"}, {"exp", "exp"}, {"sin", "sin"}, {"cos", "cos"}, {"tan", "tan"}, {"max", "max"},
-    {"min", "min"}, {"lim", "lim"}, {"det", "det"}, {"dim", "dim"}, {"deg", "deg"}, {"sup", "sup"},
-    {"inf", "inf"}, {"arg", "arg"}, {"ker", "ker"}, {"exp", "exp"},
-    /* dropped: fonts, sizes, spacing; their argument stays */
-    {"mathrm", ""}, {"mathcal", ""}, {"mathbf", ""}, {"mathit", ""}, {"mathsf", ""}, {"mathtt", ""},
-    {"mathbb", ""}, {"mathfrak", ""}, {"mathscr", ""}, {"boldsymbol", ""}, {"bm", ""}, {"text", ""},
-    {"textrm", ""}, {"textit", ""}, {"textbf", ""}, {"operatorname", ""}, {"rm", ""}, {"bf", ""},
-    {"it", ""}, {"cal", ""}, {"left", ""}, {"right", ""}, {"big", ""}, {"Big", ""}, {"bigg", ""},
-    {"Bigg", ""}, {"displaystyle", ""}, {"quad", " "}, {"qquad", " "}, {"hat", ""}, {"tilde", ""},
-    {"bar", ""}, {"vec", ""}, {"overline", ""}, {"widetilde", ""}, {"widehat", ""}, {"dot", ""},
-    {"ddot", ""}, {"mathring", ""}, {"underline", ""}, {"emph", ""},
-};
-
-static void math_to_text(const char *s, size_t n, sbuf *out)
-{
-    size_t i = 0;
-    while (i < n) {
-        char ch = s[i];
-        if (ch == '\\' && i + 1 < n) {
-            size_t j = i + 1;
-            while (j < n && ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z'))) j++;
-            if (j == i + 1) {            /* \, \; \! \{ \} \\ ... */
-                char nx = s[i + 1];
-                if (nx == '{' || nx == '}' || nx == '%' || nx == '&' || nx == '#' || nx == '_' || nx == '$')
-                    sb_addc(out, nx);
-                else if (nx == ',' || nx == ';' || nx == ' ' || nx == ':' || nx == '\\')
-                    sb_addc(out, ' ');
-                i += 2;
-                continue;
-            }
-            size_t cn = j - i - 1;
-            const char *rep = NULL;
-            for (size_t k = 0; k < sizeof math_cmds / sizeof math_cmds[0]; k++)
-                if (strlen(math_cmds[k][0]) == cn && memcmp(math_cmds[k][0], s + i + 1, cn) == 0) {
-                    rep = math_cmds[k][1];
-                    break;
-                }
-            if (cn == 4 && (memcmp(s + i + 1, "frac", 4) == 0)) rep = "";
-            if (rep) sb_adds(out, rep);
-            else sb_add(out, s + i + 1, cn);   /* unknown command: its name */
-            /* \frac{a}{b} -> a/b */
-            if (cn == 4 && memcmp(s + i + 1, "frac", 4) == 0 && j < n && s[j] == '{') {
-                int depth = 0;
-                size_t k = j;
-                for (; k < n; k++) {
-                    if (s[k] == '{') depth++;
-                    else if (s[k] == '}' && --depth == 0) break;
-                }
-                if (k < n && k + 1 < n && s[k + 1] == '{') {
-                    math_to_text(s + j + 1, k - j - 1, out);
-                    sb_addc(out, '/');
-                    i = k + 1;                 /* continue at the second group */
-                    continue;
-                }
-            }
-            i = j;
-            continue;
-        }
-        if (ch == '{' || ch == '}') { i++; continue; }
-        if (ch == '~') { sb_addc(out, ' '); i++; continue; }
-        sb_addc(out, ch);
-        i++;
-    }
-}
-
-static void repl_math_text(gt_cleaner *c, const char *s, const PCRE2_SIZE *ov, int rc, sbuf *out)
-{
-    (void)c;
-    for (int g = 1; g <= 4; g++)
-        if (grp(ov, rc, g)) { math_to_text(s + ov[2 * g], ov[2 * g + 1] - ov[2 * g], out); return; }
-}
-
-static void repl_math_strip(gt_cleaner *c, const char *s, const PCRE2_SIZE *ov, int rc, sbuf *out)
-{
-    (void)c; (void)s; (void)ov; (void)rc;
-}
-
-static void repl_textcmd(gt_cleaner *c, const char *s, const PCRE2_SIZE *ov, int rc, sbuf *out)
-{
-    (void)c;
-    if (grp(ov, rc, 1)) sb_add(out, s + ov[2], ov[3] - ov[2]);
-    else if (grp(ov, rc, 2)) sb_addc(out, s[ov[4]]);
-    else if (grp(ov, rc, 3)) return;            /* \cite{...}, \ref{...}: dropped */
-    else sb_addc(out, ' ');
-}
-
-static void repl_group1(gt_cleaner *c, const char *s, const PCRE2_SIZE *ov, int rc, sbuf *out)
-{
-    (void)c;
-    if (grp(ov, rc, 1)) sb_add(out, s + ov[2], ov[3] - ov[2]);
-}
-
-static void repl_nothing(gt_cleaner *c, const char *s, const PCRE2_SIZE *ov, int rc, sbuf *out)
-{
-    (void)c; (void)s; (void)ov; (void)rc; (void)out;
-}
-
-static void swap(sbuf *x, sbuf *y) { sbuf t = *x; *x = *y; *y = t; }
-
-static int is_abbrev_end(const char *s, size_t n)
-{
-    static const char *const ab[] = { "al.", "etc.", "vs.", "e.g.", "i.e.", "Jr.", "Sr.", "St.", "Inc.",
-                                      "Ltd.", "Co.", "cf.", "resp.", "approx.", "Ph.D.", "U.S.", "et al." };
-    size_t w = n;
-    while (w > 0 && s[w - 1] != ' ') w--;
-    for (size_t i = 0; i < sizeof ab / sizeof ab[0]; i++)
-        if (strlen(ab[i]) == n - w && memcmp(ab[i], s + w, n - w) == 0) return 1;
-    /* an initial, as in "... by J. R. R." */
-    if (n - w == 2 && s[w] >= 'A' && s[w] <= 'Z') return 1;
+    int i = gt_rec_find(r, key);
+    if (i < 0) { snprintf(err, errsz, "missing \"%s\"", key); return -1; }
+    if (r->f[i].kind != GT_V_STR) { snprintf(err, errsz, "\"%s\" is not a string", key); return -1; }
+    *s = gt_rec_at(r, r->f[i].val);
+    *n = r->f[i].val.len;
     return 0;
 }
 
-static int looks_like_tex(const sbuf *b)
+int gt_clean_record(gt_cleaner *c, gt_rec *r, unsigned *changed, char *err, size_t errsz)
 {
-    return memchr(b->p, '$', b->n) || memchr(b->p, '\\', b->n) || memchr(b->p, '{', b->n) ||
-           memchr(b->p, '~', b->n) || strstr(b->p, "()") || strstr(b->p, " ,") || strstr(b->p, " .");
+    const char *t, *a, *out;
+    size_t tn, an, on;
+    *changed = 0;
+    if (field_str(r, "title", &t, &tn, err, errsz) || field_str(r, "abstract", &a, &an, err, errsz))
+        return GT_CLEAN_MALFORMED;
+    out = gt_clean_text(c, GT_TEXT_TITLE, t, tn, &on);
+    size_t twords = gt_count_words(out, on);
+    if (on != tn || memcmp(out, t, on) != 0) { gt_rec_set_str(r, "title", out, on); *changed |= 1; }
+    field_str(r, "abstract", &a, &an, err, errsz);      /* the arena may have moved */
+    out = gt_clean_text(c, GT_TEXT_ABSTRACT, a, an, &on);
+    if (on != an || memcmp(out, a, on) != 0) { gt_rec_set_str(r, "abstract", out, on); *changed |= 2; }
+    if (twords == 0 || on == 0) return GT_DROP_EMPTY;
+    if (gt_clean_is_withdrawn(c, out, on)) return GT_DROP_WITHDRAWN;
+    size_t awords = gt_count_words(out, on);
+    if ((long)awords < c->o.min_words) return GT_DROP_ABSTRACT_SHORT;
+    if (c->o.max_words > 0 && (long)awords > c->o.max_words) return GT_DROP_ABSTRACT_LONG;
+    if ((long)twords < c->o.title_min_words) return GT_DROP_TITLE_SHORT;
+    if (c->o.title_max_words > 0 && (long)twords > c->o.title_max_words) return GT_DROP_TITLE_LONG;
+    return GT_CLEAN_KEEP;
 }
 
-/* One round of TeX conversion, from c->a back into c->a. */
-static void latex_round(gt_cleaner *c)
+const char *gt_clean_reason_name(int reason)
 {
-    rx_replace(c, RX_ACCENT, &c->a, &c->b, repl_accent);
-    rx_replace(c, RX_SPECIAL, &c->b, &c->a, repl_special);
-    rx_replace(c, RX_MATH, &c->a, &c->b, c->o.latex == GT_LATEX_TEXT ? repl_math_text : repl_math_strip);
-    /* commands nest (\textbf{82\%}): repeat until nothing changes */
-    for (int pass = 0; pass < 4; pass++) {
-        rx_replace(c, RX_TEXTCMD, &c->b, &c->a, repl_textcmd);
-        if (c->a.n == c->b.n && memcmp(c->a.p, c->b.p, c->a.n) == 0) break;
-        swap(&c->a, &c->b);
-    }
-    collapse_into(&c->b, c->a.p, c->a.n);
-    rx_replace(c, RX_TIDY_EMPTY, &c->b, &c->a, repl_nothing);
-    rx_replace(c, RX_TIDY_PUNCT, &c->a, &c->b, repl_group1);
-    collapse_into(&c->a, c->b.p, c->b.n);
-}
-
-const char *gt_clean_text(gt_cleaner *c, int slot, const char *s, size_t n, int is_title, size_t *outlen)
-{
-    sbuf *res = &c->out[slot & 1];
-    collapse_into(&c->a, s, n);
-    if (c->o.latex != GT_LATEX_KEEP) {
-        /* Conversion can expose more TeX (a span left unpaired, a nested
-         * command): repeat while the text changes and still looks like TeX, so
-         * that cleaning clean text changes nothing. */
-        for (int round = 0; round < 4 && looks_like_tex(&c->a); round++) {
-            c->prev.n = 0;
-            sb_add(&c->prev, c->a.p, c->a.n);
-            latex_round(c);
-            if (c->a.n == c->prev.n && memcmp(c->a.p, c->prev.p, c->a.n) == 0) break;
-        }
-    }
-    if (is_title && !c->o.keep_period && c->a.n > 1 && c->a.p[c->a.n - 1] == '.' && c->a.p[c->a.n - 2] != '.'
-        && !is_abbrev_end(c->a.p, c->a.n)) {
-        c->a.n--;
-        while (c->a.n && c->a.p[c->a.n - 1] == ' ') c->a.n--;
-        c->a.p[c->a.n] = 0;
-    }
-    swap(res, &c->a);
-    if (!res->p) sb_reserve(res, 0);
-    *outlen = res->n;
-    return res->p;
-}
-
-int gt_clean_is_withdrawn(gt_cleaner *c, const char *s, size_t n)
-{
-    int rc = pcre2_match(c->rx[RX_WITHDRAWN], (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK, c->md, NULL);
-    return rc >= 0;
-}
-
-int gt_clean_pair(gt_cleaner *c, const char *title, size_t tn, const char *abs, size_t an,
-                  const char **t_out, size_t *t_len, const char **a_out, size_t *a_len)
-{
-    *t_out = gt_clean_text(c, 0, title, tn, 1, t_len);
-    *a_out = gt_clean_text(c, 1, abs, an, 0, a_len);
-    if (*t_len == 0 || *a_len == 0) return GT_DROP_EMPTY;
-    if (!c->o.keep_withdrawn && gt_clean_is_withdrawn(c, *a_out, *a_len)) return GT_DROP_WITHDRAWN;
-    size_t aw = gt_count_words(*a_out, *a_len), tw = gt_count_words(*t_out, *t_len);
-    if (c->o.min_words > 0 && aw < (size_t)c->o.min_words) return GT_DROP_ABSTRACT_SHORT;
-    if (c->o.max_words > 0 && aw > (size_t)c->o.max_words) return GT_DROP_ABSTRACT_LONG;
-    if (c->o.title_min_words > 0 && tw < (size_t)c->o.title_min_words) return GT_DROP_TITLE_SHORT;
-    if (c->o.title_max_words > 0 && tw > (size_t)c->o.title_max_words) return GT_DROP_TITLE_LONG;
-    return GT_KEEP;
+    static const char *const names[] = { "kept", "empty", "withdrawn", "abstract too short",
+        "abstract too long", "title too short", "title too long" };
+    return reason >= 0 && reason < GT_DROP_NREASONS ? names[reason] : "malformed";
 }

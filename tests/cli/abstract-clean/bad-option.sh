@@ -1,1 +1,1 @@
-abstract-clean --nope
+abstract-clean --bogus

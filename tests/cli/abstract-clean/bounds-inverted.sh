@@ -1,1 +1,1 @@
-abstract-clean --min-words 50 --max-words 10 < /dev/null
+abstract-clean --min-words 10 --max-words 5 < /dev/null

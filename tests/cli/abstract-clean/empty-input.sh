@@ -1,1 +1,1 @@
-abstract-clean < /dev/null; echo "exit $?"
+abstract-clean < /dev/null; echo "rc=$?"

@@ -1,2 +1,1 @@
-arxiv-extract "$DATA/arxiv-sample.ndjson.zst" > "$TMP/r"
-for m in keep strip text; do abstract-clean --latex $m "$TMP/r" > "$TMP/a"; abstract-clean --latex $m "$TMP/a" > "$TMP/b"; cmp "$TMP/a" "$TMP/b" && echo "$m same"; done
+for m in keep strip text; do abstract-clean --latex $m --min-words 3 "$TESTDATA/clean-first20.ndjson" "$TESTDATA/clean-latex.ndjson" "$TESTDATA/clean-misc.ndjson" > "$TMP/a"; abstract-clean --latex $m --min-words 3 "$TMP/a" > "$TMP/b"; cmp "$TMP/a" "$TMP/b" && echo "$m same"; done

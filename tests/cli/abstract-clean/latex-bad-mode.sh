@@ -1,1 +1,1 @@
-abstract-clean --latex html < /dev/null
+abstract-clean --latex tex < /dev/null

@@ -1,1 +1,1 @@
-abstract-clean --min-words 0 --latex strip "$TESTDATA/clean-latex.jsonl" | jq -r ".title, .abstract"
+abstract-clean --latex strip --min-words 3 "$TESTDATA/clean-latex.ndjson"

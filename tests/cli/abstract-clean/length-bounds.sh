@@ -1,1 +1,1 @@
-printf "%s\n" "{\"title\":\"T one\",\"abstract\":\"a b c\"}" "{\"title\":\"T two\",\"abstract\":\"a b c d e\"}" "{\"title\":\"T three\",\"abstract\":\"a b c d e f g h\"}" "{\"title\":\"Single\",\"abstract\":\"a b c d e\"}" "{\"title\":\"one two three four five six\",\"abstract\":\"a b c d e\"}" | abstract-clean --min-words 4 --max-words 6 --title-max-words 5 --stats | jq -r .title
+abstract-clean --min-words 3 --max-words 8 --title-min-words 2 --title-max-words 6 "$TESTDATA/clean-misc.ndjson" | grep -o "\"id\":\"[a-z0-9]*\""

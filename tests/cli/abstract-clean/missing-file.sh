@@ -1,1 +1,1 @@
-abstract-clean /nonexistent
+abstract-clean "$TMP/nope.ndjson"

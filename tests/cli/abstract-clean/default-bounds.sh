@@ -1,1 +1,0 @@
-printf "%s\n" "{\"title\":\"Short abstract\",\"abstract\":\"nineteen words w w w w w w w w w w w w w w w w w\"}" "{\"title\":\"Long enough\",\"abstract\":\"twenty words w w w w w w w w w w w w w w w w w w\"}" | abstract-clean | jq -r .title

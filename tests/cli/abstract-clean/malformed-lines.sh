@@ -1,1 +1,0 @@
-set -o pipefail; printf "%s\n" "{\"title\":\"Good one\",\"abstract\":\"x\"}" "{bad" "{\"abstract\":\"x\"}" "{\"title\":5,\"abstract\":\"x\"}" "{\"title\":\"Also good\",\"abstract\":\"y\"}" | abstract-clean --min-words 0 | jq -r .title

@@ -1,0 +1,1 @@
+abstract-clean --min-words 1 "$TESTDATA/clean-bad.ndjson"

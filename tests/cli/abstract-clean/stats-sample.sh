@@ -1,1 +1,0 @@
-arxiv-extract "$DATA/arxiv-sample.ndjson.zst" | abstract-clean --stats > /dev/null

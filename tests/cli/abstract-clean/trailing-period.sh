@@ -1,1 +1,0 @@
-printf "%s\n" "{\"title\":\"A result.\",\"abstract\":\"x\"}" "{\"title\":\"Wait...\",\"abstract\":\"x\"}" "{\"title\":\"Work by Smith et al.\",\"abstract\":\"x\"}" "{\"title\":\"Apples vs.\",\"abstract\":\"x\"}" "{\"title\":\"Named after J. R.\",\"abstract\":\"x\"}" "{\"title\":\"Spaced . \",\"abstract\":\"x\"}" | abstract-clean --min-words 0 --title-min-words 0 | jq -r .title

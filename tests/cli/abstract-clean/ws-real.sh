@@ -1,0 +1,1 @@
+abstract-clean "$TESTDATA/clean-first20.ndjson"
