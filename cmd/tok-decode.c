@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void usage(void)
 {
@@ -19,8 +20,10 @@ static void usage(void)
 "--ids lines of space-separated ids, back to text with the tokenizer that made them.\n"
 "\n"
 "Options:\n"
-"  -t, --tokenizer FILE  SentencePiece tokenizer.model to use\n"
-"  -m, --model DIR       use DIR/tokenizer.model\n"
+"  -t, --tokenizer FILE  SentencePiece tokenizer.model or Hugging Face\n"
+"                        tokenizer.json (BPE) to use\n"
+"  -m, --model DIR       use DIR/tokenizer.model, or DIR/tokenizer.json if there\n"
+"                        is no tokenizer.model\n"
 "      --ids             input is ids as text, one sequence per line (like\n"
 "                        spm_decode --input_format=id); plain or zstd\n"
 "  -f, --format FMT      text: the decoded text of each record, then a newline\n"
@@ -120,8 +123,12 @@ int main(int argc, char **argv)
     if (!tokpath && !modeldir) gt_usage_error("no tokenizer: give --tokenizer FILE or --model DIR");
     if (tokpath && modeldir) gt_usage_error("--tokenizer and --model both given");
     char path[4096], err[512];
-    if (modeldir) {
+    if (modeldir) {   /* tokenizer.model first, else tokenizer.json */
         snprintf(path, sizeof path, "%s/tokenizer.model", modeldir);
+        if (access(path, F_OK) != 0) {
+            snprintf(path, sizeof path, "%s/tokenizer.json", modeldir);
+            if (access(path, F_OK) != 0) snprintf(path, sizeof path, "%s/tokenizer.model", modeldir);
+        }
         tokpath = path;
     }
     gt_tok *tok = gt_tok_load(tokpath, err, sizeof err);

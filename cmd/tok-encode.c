@@ -13,19 +13,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void usage(void)
 {
     printf(
 "Usage: tok-encode (-t FILE | -m DIR) [OPTIONS] [FILE...]\n"
 "Tokenize instruction/input/output pairs (NDJSON, see gentitle-record(5)) or plain\n"
-"text with a LLaMA SentencePiece tokenizer and write a binary token stream (see\n"
-"gentitle-tokens(5)) or ids as text. Input from FILEs or standard input, plain or\n"
-"zstd-compressed.\n"
+"text with a LLaMA SentencePiece or Hugging Face BPE tokenizer and write a binary\n"
+"token stream (see gentitle-tokens(5)) or ids as text. Input from FILEs or\n"
+"standard input, plain or zstd-compressed.\n"
 "\n"
 "Options:\n"
-"  -t, --tokenizer FILE  SentencePiece tokenizer.model to use\n"
-"  -m, --model DIR       use DIR/tokenizer.model\n"
+"  -t, --tokenizer FILE  SentencePiece tokenizer.model or Hugging Face\n"
+"                        tokenizer.json (BPE) to use\n"
+"  -m, --model DIR       use DIR/tokenizer.model, or DIR/tokenizer.json if there\n"
+"                        is no tokenizer.model\n"
 "      --text            input is plain text, one document per line (default: pairs\n"
 "                        {\"instruction\",\"input\",\"output\"} rendered by the template)\n"
 "  -f, --format FMT      stream: binary token stream (default); ids: the ids of each\n"
@@ -312,8 +315,12 @@ int main(int argc, char **argv)
     if (eos < 0) eos = !ids_fmt;
 
     char path[4096], err[512];
-    if (modeldir) {
+    if (modeldir) {   /* tokenizer.model first, else tokenizer.json */
         snprintf(path, sizeof path, "%s/tokenizer.model", modeldir);
+        if (access(path, F_OK) != 0) {
+            snprintf(path, sizeof path, "%s/tokenizer.json", modeldir);
+            if (access(path, F_OK) != 0) snprintf(path, sizeof path, "%s/tokenizer.model", modeldir);
+        }
         tokpath = path;
     }
     gt_tok *tok = gt_tok_load(tokpath, err, sizeof err);

@@ -15,6 +15,7 @@
  * so the text is cut there into words that are encoded independently (the
  * result is the same) and short words are cached per context. */
 #include "tokenizer.h"
+#include "hf_tokenizer.h"
 #include "util.h"
 
 #include <errno.h>
@@ -33,6 +34,7 @@ typedef struct {
 } ptable;
 
 struct gt_tok {
+    gt_hf *hf;              /* a Hugging Face tokenizer.json (everything else unused) */
     gt_spm_model m;
     ptable pieces;          /* NORMAL, USER_DEFINED, UNUSED */
     ptable reserved;        /* CONTROL, UNKNOWN, BYTE */
@@ -154,8 +156,11 @@ gt_tok *gt_tok_load_mem(const void *data, size_t n, char *err, size_t errsz)
     size_t i = 0;
     while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')) i++;
     if (i < n && p[i] == '{') {
-        snprintf(err, errsz, "a JSON tokenizer (Hugging Face tokenizer.json?) is not supported yet; use a SentencePiece tokenizer.model");
-        return NULL;
+        gt_hf *hf = gt_hf_load_mem(p, n, err, errsz);
+        if (!hf) return NULL;
+        gt_tok *tk = gt_xcalloc(1, sizeof *tk);
+        tk->hf = hf;
+        return tk;
     }
     if (p[0] != 0x0a) {   /* ModelProto field 1 (pieces), length-delimited */
         snprintf(err, errsz, "unknown tokenizer file kind (not a SentencePiece tokenizer.model)");
@@ -277,6 +282,7 @@ gt_tok *gt_tok_load(const char *path, char *err, size_t errsz)
 void gt_tok_free(gt_tok *t)
 {
     if (!t) return;
+    gt_hf_free(t->hf);
     gt_spm_free(&t->m);
     free(t->pieces.s);
     free(t->reserved.s);
@@ -287,16 +293,18 @@ void gt_tok_free(gt_tok *t)
     free(t);
 }
 
-int gt_tok_vocab_size(const gt_tok *t) { return t->m.npieces; }
+int gt_tok_vocab_size(const gt_tok *t) { return t->hf ? gt_hf_vocab_size(t->hf) : t->m.npieces; }
 static int valid_special(const gt_tok *t, int id) { return id >= 0 && id < t->m.npieces ? id : -1; }
-int gt_tok_bos(const gt_tok *t) { return valid_special(t, t->m.bos_id); }
-int gt_tok_eos(const gt_tok *t) { return valid_special(t, t->m.eos_id); }
-int gt_tok_unk(const gt_tok *t) { return t->unk; }
-uint64_t gt_tok_fingerprint(const gt_tok *t) { return t->fp; }
+int gt_tok_bos(const gt_tok *t) { return t->hf ? gt_hf_bos(t->hf) : valid_special(t, t->m.bos_id); }
+int gt_tok_eos(const gt_tok *t) { return t->hf ? gt_hf_eos(t->hf) : valid_special(t, t->m.eos_id); }
+int gt_tok_unk(const gt_tok *t) { return t->hf ? gt_hf_unk(t->hf) : t->unk; }
+uint64_t gt_tok_fingerprint(const gt_tok *t) { return t->hf ? gt_hf_fingerprint(t->hf) : t->fp; }
+int gt_tok_is_hf(const gt_tok *t) { return t->hf != NULL; }
 const gt_spm_model *gt_tok_model(const gt_tok *t) { return &t->m; }
 
 const char *gt_tok_piece(const gt_tok *t, int id, size_t *len)
 {
+    if (t->hf) return gt_hf_piece(t->hf, id, len);
     if (id < 0 || id >= t->m.npieces) return NULL;
     if (len) *len = t->m.pieces[id].len;
     return t->m.pieces[id].piece;
@@ -304,6 +312,7 @@ const char *gt_tok_piece(const gt_tok *t, int id, size_t *len)
 
 int gt_tok_piece_id(const gt_tok *t, const char *s, size_t n)
 {
+    if (t->hf) return gt_hf_piece_id(t->hf, s, n);
     int32_t id = pt_find(t, &t->reserved, s, n);
     return id >= 0 ? id : pt_find(t, &t->pieces, s, n);
 }
@@ -338,6 +347,7 @@ typedef struct { uint64_t hash; uint32_t off; uint16_t klen, nids; } centry;
 
 struct gt_tokctx {
     const gt_tok *t;
+    gt_hfctx *hf;
     char *norm; size_t ncap;
     uint32_t *n2o; size_t n2ocap;
     sym *sy; size_t sycap;
@@ -354,6 +364,7 @@ gt_tokctx *gt_tokctx_new(const gt_tok *t)
 {
     gt_tokctx *c = gt_xcalloc(1, sizeof *c);
     c->t = t;
+    if (t->hf) { c->hf = gt_hfctx_new(t->hf); return c; }
     c->cache = gt_xcalloc(CACHE_SLOTS, sizeof *c->cache);
     c->arena = gt_xmalloc(CACHE_ARENA);
     return c;
@@ -362,6 +373,7 @@ gt_tokctx *gt_tokctx_new(const gt_tok *t)
 void gt_tokctx_free(gt_tokctx *c)
 {
     if (!c) return;
+    gt_hfctx_free(c->hf);
     free(c->norm); free(c->n2o); free(c->sy); free(c->ag); free(c->rv); free(c->tmp);
     free(c->cache); free(c->arena);
     free(c);
@@ -712,6 +724,7 @@ static size_t flush_tmp(gt_tokctx *c, gt_ids *out, size_t *nmark, int nmarks)
 
 size_t gt_tok_encode(gt_tokctx *c, const char *text, size_t n, gt_ids *out, size_t *marks, int nmarks)
 {
+    if (c->hf) return gt_hf_encode(c->hf, text, n, out, marks, nmarks);
     size_t nn = normalize(c, text, n, nmarks > 0);
     if (nmarks > 0) {
         /* original offsets to normalised ones: first byte whose origin >= mark */
@@ -727,6 +740,7 @@ size_t gt_tok_encode(gt_tokctx *c, const char *text, size_t n, gt_ids *out, size
 
 size_t gt_tok_token_offset(gt_tokctx *c, const char *text, size_t n, size_t k)
 {
+    if (c->hf) return gt_hf_token_offset(c->hf, text, n, k);
     const gt_tok *t = c->t;
     size_t nn = normalize(c, text, n, 1);
     encode_norm(c, nn);
@@ -764,6 +778,7 @@ static void put(char **buf, size_t *len, size_t *cap, const void *p, size_t n)
 size_t gt_tok_decode(const gt_tok *t, const int32_t *ids, size_t n, char **buf, size_t *len,
                      size_t *cap, size_t *bad)
 {
+    if (t->hf) return gt_hf_decode(t->hf, ids, n, buf, len, cap, bad);
     size_t start = *len;
     if (!*buf) put(buf, len, cap, "", 0);
     int strip = t->m.add_dummy_prefix || t->m.remove_extra_ws;

@@ -1,7 +1,10 @@
 /* tokenizer.h - SentencePiece BPE tokenizers (LLaMA-1/2 tokenizer.model), read
  * with our own protobuf wire-format reader (spm_model.c), encoding exactly as
  * sentencepiece's bpe_model.cc + sentencepiece_processor.cc do, and decoding
- * like SentencePieceProcessor::DecodeIds. */
+ * like SentencePieceProcessor::DecodeIds; and Hugging Face tokenizer.json BPE
+ * tokenizers (hf_tokenizer.c: SentencePiece-style and byte-level), encoding
+ * like tokenizers' encode(text, add_special_tokens=False) and decoding like
+ * decode(ids, skip_special_tokens=True). */
 #ifndef GT_TOKENIZER_H
 #define GT_TOKENIZER_H
 
@@ -45,10 +48,11 @@ void gt_spm_free(gt_spm_model *m);
 /* ---- the tokenizer ---- */
 typedef struct gt_tok gt_tok;
 
-/* Load a tokenizer file: a SentencePiece tokenizer.model (BPE). Other kinds
- * (Hugging Face tokenizer.json, llama2.c tokenizer.bin, anything else) and
- * models we cannot reproduce exactly (unigram, non-identity normalisation) are
- * refused. NULL with a reason in ERR. */
+/* Load a tokenizer file: a SentencePiece tokenizer.model (BPE) or a Hugging
+ * Face tokenizer.json (a file starting with '{', BPE model). Other kinds
+ * (llama2.c tokenizer.bin, anything else) and models we cannot reproduce
+ * exactly (unigram, WordPiece, non-identity normalisation, see
+ * hf_tokenizer.h) are refused. NULL with a reason in ERR. */
 gt_tok *gt_tok_load(const char *path, char *err, size_t errsz);
 gt_tok *gt_tok_load_mem(const void *p, size_t n, char *err, size_t errsz);
 void gt_tok_free(gt_tok *t);
@@ -58,11 +62,13 @@ int gt_tok_bos(const gt_tok *t);          /* -1 when the model has none */
 int gt_tok_eos(const gt_tok *t);
 int gt_tok_unk(const gt_tok *t);
 /* 64-bit fingerprint over every piece, score and type, and the normaliser and
- * special-id settings: two tokenizers with equal fingerprints encode alike. */
+ * special-id settings (tokenizer.json: over the whole file): two tokenizers
+ * with equal fingerprints encode alike. */
 uint64_t gt_tok_fingerprint(const gt_tok *t);
+int gt_tok_is_hf(const gt_tok *t);        /* loaded from a tokenizer.json? */
 const char *gt_tok_piece(const gt_tok *t, int id, size_t *len);   /* NULL if out of range */
 int gt_tok_piece_id(const gt_tok *t, const char *s, size_t n);    /* -1 if absent */
-const gt_spm_model *gt_tok_model(const gt_tok *t);
+const gt_spm_model *gt_tok_model(const gt_tok *t);  /* all zero for a tokenizer.json */
 
 /* A growable id vector. */
 typedef struct { int32_t *v; size_t n, cap; } gt_ids;

@@ -133,7 +133,49 @@ int main(void)
     t = gt_tok_load_mem(m.p, m.n - 7, err, sizeof err);
     CHECK(t == NULL && strstr(err, "truncated model file"), "truncated model refused");
     t = gt_tok_load_mem("{\"model\":{}}", 12, err, sizeof err);
-    CHECK(t == NULL && strstr(err, "not supported yet"), "tokenizer.json refused");
+    CHECK(t == NULL && strstr(err, "not a BPE model"), "tokenizer.json without a model type");
+    /* Hugging Face tokenizer.json: expected ids and offsets from tokenizers 0.23 */
+    static const char hf1[] = "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"<unk>\": 0, \"a\": 1, \"b\": 2, \"c\": 3, \"ab\": 4, \"bc\": 5, \"abc\": 6, \"aa\": 7, \"-\": 8}, \"merges\": [\"a b\", \"b c\", \"ab c\", \"a a\"], \"unk_token\": \"<unk>\", \"fuse_unk\": true}, \"added_tokens\": [{\"id\": 9, \"content\": \"[X]\", \"single_word\": false, \"lstrip\": true, \"rstrip\": true, \"normalized\": false, \"special\": false}, {\"id\": 10, \"content\": \"<s>\", \"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": false, \"special\": true}], \"pre_tokenizer\": {\"type\": \"Split\", \"pattern\": {\"String\": \"-\"}, \"behavior\": \"MergedWithPrevious\", \"invert\": false}}";
+    static const char hf2[] = "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"<unk>\": 0, \"a\": 1, \"b\": 2, \"c\": 3, \"ab\": 4, \"bc\": 5, \"abc\": 6, \"aa\": 7, \"-\": 8}, \"merges\": [[\"b\", \"c\"], [\"a\", \"b\"], [\"ab\", \"c\"], [\"a\", \"a\"]], \"unk_token\": \"<unk>\", \"fuse_unk\": false}, \"added_tokens\": [{\"id\": 9, \"content\": \"[X]\", \"single_word\": false, \"lstrip\": true, \"rstrip\": true, \"normalized\": false, \"special\": false}, {\"id\": 10, \"content\": \"<s>\", \"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": false, \"special\": true}], \"pre_tokenizer\": {\"type\": \"Split\", \"pattern\": {\"String\": \"-\"}, \"behavior\": \"MergedWithPrevious\", \"invert\": false}}";
+    t = gt_tok_load_mem(hf1, sizeof hf1 - 1, err, sizeof err);
+    CHECK(t != NULL, "tokenizer.json loads");
+    if (t) {
+        c = gt_tokctx_new(t);
+        CHECK_STR(enc(c, "abc"), "6", "hf: merges by rank");
+        CHECK_STR(enc(c, "aaa"), "7 1", "hf: equal ranks, leftmost first");
+        CHECK_STR(enc(c, "xxa"), "0 1", "hf: unknown characters fused into one unk");
+        CHECK_STR(enc(c, "ab-c-"), "4 8 3 8", "hf: Split MergedWithPrevious");
+        CHECK_STR(enc(c, "a  [X]  b"), "1 9 2", "hf: added token with lstrip and rstrip");
+        CHECK_STR(enc(c, "<s>ab<s>"), "10 4 10", "hf: special token in the text");
+        CHECK(gt_tok_vocab_size(t) == 11 && gt_tok_unk(t) == 0 && gt_tok_bos(t) == 10 && gt_tok_eos(t) == -1,
+              "hf: vocabulary size and special ids");
+        size_t mk[3] = { 1, 2, 8 };
+        gt_ids hi = { 0 };
+        gt_tok_encode(c, "a  [X]  b", 9, &hi, mk, 3);
+        CHECK(hi.n == 3 && mk[0] == 1 && mk[1] == 2 && mk[2] == 2, "hf: marks");
+        CHECK(gt_tok_token_offset(c, "a  [X]  b", 9, 2) == 8 && gt_tok_token_offset(c, "a  [X]  b", 9, 3) == 9,
+              "hf: token offsets");
+        gt_ids_free(&hi);
+        int32_t di[5] = { 1, 4, 9, 10, 6 };
+        char *db = NULL;
+        size_t dl = 0, dc = 0;
+        gt_tok_decode(t, di, 5, &db, &dl, &dc, NULL);
+        CHECK_STR(db, "a ab [X] abc", "hf: no decoder: tokens joined by spaces, special skipped");
+        free(db);
+        gt_tokctx_free(c);
+        gt_tok_free(t);
+    }
+    t = gt_tok_load_mem(hf2, sizeof hf2 - 1, err, sizeof err);
+    CHECK(t != NULL, "tokenizer.json with [a, b] merges loads");
+    if (t) {
+        c = gt_tokctx_new(t);
+        CHECK_STR(enc(c, "abc"), "1 5", "hf: merge order from the list");
+        CHECK_STR(enc(c, "xxa"), "0 0 1", "hf: unknown characters not fused");
+        gt_tokctx_free(c);
+        gt_tok_free(t);
+    }
+    t = gt_tok_load_mem(hf1, 100, err, sizeof err);
+    CHECK(t == NULL && strstr(err, "invalid JSON"), "hf: truncated tokenizer.json refused");
     t = gt_tok_load_mem("\x10\x00\x00\x00" "abcd", 8, err, sizeof err);
     CHECK(t == NULL && strstr(err, "unknown tokenizer file kind"), "unknown kind refused");
     pbuf m2 = build_model(0);

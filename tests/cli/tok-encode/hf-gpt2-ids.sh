@@ -1,0 +1,5 @@
+# byte-level tokenizer.json with the GPT-2 ByteLevel regex and "a b" string merges: ids of hard strings, real lines and texts with newlines equal the tokenizers library's (committed fixture, tests/reference/make_hf_tokenizers.py)
+{
+tok-encode -t "$TESTDATA/hf-gpt2.tokenizer.json" -f ids "$TESTDATA/hf-fixture.txt"
+tok-encode -t "$TESTDATA/hf-gpt2.tokenizer.json" -f ids --pairs --no-bos --no-eos --template "$TESTDATA/hf-raw.template.json" "$TESTDATA/hf-fixture-nl.jsonl"
+} | cmp - "$TESTDATA/hf-gpt2.ids" && echo same
