@@ -53,6 +53,13 @@ static inline float ld_scalar(const void *w, size_t i, gt_dtype t)
 
 void gt_row_to_f32(float *out, const void *w, gt_dtype t, size_t r, int cols)
 {
+    if (t == GT_DT_Q8) {
+        const gt_q8mat *m = w;
+        const int8_t *q = m->q + r * (size_t)m->cols;
+        const float *sc = m->s + r * (size_t)m->nblk;
+        for (int i = 0; i < cols; i++) out[i] = (float)q[i] * sc[i / GT_Q8_BLOCK];
+        return;
+    }
     size_t base = r * (size_t)cols;
     if (t == GT_DT_F32) { memcpy(out, (const float *)w + base, (size_t)cols * 4); return; }
     for (int i = 0; i < cols; i++) out[i] = ld_scalar(w, base + (size_t)i, t);
@@ -168,7 +175,35 @@ static inline __attribute__((always_inline)) void tile_c(float *out, size_t ldo,
     ATTR static void NAME##_one(TILE_ARGS) { BODY(out, ldo, x, w, DT, k, i0, j0, 1, 1); } \
     static const tile_set NAME##_set = { TX, TW, NAME##_full, NAME##_xtail, NAME##_wtail, NAME##_one };
 
+/* 8-bit weights: per block, sum x*q in float, then scale (exact products) */
+static inline __attribute__((always_inline)) void tile_q8c(float *out, size_t ldo, const float *x, const void *w,
+                                                           gt_dtype dt, int k, int i0, int j0, const int RX, const int RW)
+{
+    (void)dt;
+    const gt_q8mat *m = w;
+    for (int a = 0; a < RX; a++) {
+        const float *xr = x + (size_t)(i0 + a) * k;
+        for (int b = 0; b < RW; b++) {
+            const int8_t *q = m->q + (size_t)(j0 + b) * k;
+            const float *sc = m->s + (size_t)(j0 + b) * m->nblk;
+            float acc = 0;
+            for (int t0 = 0, blk = 0; t0 < k; t0 += GT_Q8_BLOCK, blk++) {
+                int t1 = t0 + GT_Q8_BLOCK < k ? t0 + GT_Q8_BLOCK : k;
+                float s4[4] = { 0 };
+                int t = t0;
+                for (; t + 4 <= t1; t += 4)
+                    for (int u = 0; u < 4; u++) s4[u] += xr[t + u] * (float)q[t + u];
+                float bs = (s4[0] + s4[1]) + (s4[2] + s4[3]);
+                for (; t < t1; t++) bs += xr[t] * (float)q[t];
+                acc += bs * sc[blk];
+            }
+            out[(size_t)(i0 + a) * ldo + (size_t)(j0 + b)] = acc;
+        }
+    }
+}
+
 DEF_TILES(, tile_c, c_f32, GT_DT_F32, 1, 4)
+DEF_TILES(, tile_q8c, c_q8, GT_DT_Q8, 1, 4)
 DEF_TILES(, tile_c, c_f16, GT_DT_F16, 1, 4)
 DEF_TILES(, tile_c, c_bf16, GT_DT_BF16, 1, 4)
 
@@ -229,6 +264,54 @@ DEF_TILES(T256, tile_avx2, a2_f32, GT_DT_F32, 4, 2)
 DEF_TILES(T256, tile_avx2, a2_f16, GT_DT_F16, 4, 2)
 DEF_TILES(T256, tile_avx2, a2_bf16, GT_DT_BF16, 4, 2)
 
+/* 8-bit weights: each 8-weight vector is widened (int8 -> int32 -> float) and
+ * multiplied by its block scale once, then used by the RX rows of X. */
+T256 static inline __attribute__((always_inline)) void tile_q8_avx2(float *out, size_t ldo, const float *x,
+                                                                    const void *w, gt_dtype dt, int k, int i0, int j0,
+                                                                    const int RX, const int RW)
+{
+    (void)dt;
+    const gt_q8mat *m = w;
+    const int nb = m->nblk;
+    __m256 acc[4][4], sc[4];
+#pragma GCC unroll 4
+    for (int a = 0; a < RX; a++)
+#pragma GCC unroll 4
+        for (int b = 0; b < RW; b++) acc[a][b] = _mm256_setzero_ps();
+#pragma GCC unroll 4
+    for (int b = 0; b < RW; b++) sc[b] = _mm256_setzero_ps();
+    int t = 0;
+    for (; t + 8 <= k; t += 8) {
+        if ((t % GT_Q8_BLOCK) == 0)
+#pragma GCC unroll 4
+            for (int b = 0; b < RW; b++) sc[b] = _mm256_set1_ps(m->s[(size_t)(j0 + b) * nb + t / GT_Q8_BLOCK]);
+        __m256 wv[4];
+#pragma GCC unroll 4
+        for (int b = 0; b < RW; b++) {
+            __m128i q8 = _mm_loadl_epi64((const __m128i *)(m->q + (size_t)(j0 + b) * k + t));
+            wv[b] = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(q8)), sc[b]);
+        }
+#pragma GCC unroll 4
+        for (int a = 0; a < RX; a++) {
+            __m256 xv = _mm256_loadu_ps(x + (size_t)(i0 + a) * k + t);
+#pragma GCC unroll 4
+            for (int b = 0; b < RW; b++) acc[a][b] = _mm256_fmadd_ps(xv, wv[b], acc[a][b]);
+        }
+    }
+#pragma GCC unroll 4
+    for (int a = 0; a < RX; a++)
+#pragma GCC unroll 4
+        for (int b = 0; b < RW; b++) {
+            float s = hsum256(acc[a][b]);
+            const int8_t *q = m->q + (size_t)(j0 + b) * k;
+            const float *scr = m->s + (size_t)(j0 + b) * nb;
+            for (int u = t; u < k; u++) s += x[(size_t)(i0 + a) * k + u] * ((float)q[u] * scr[u / GT_Q8_BLOCK]);
+            out[(size_t)(i0 + a) * ldo + (size_t)(j0 + b)] = s;
+        }
+}
+
+DEF_TILES(T256, tile_q8_avx2, a2_q8, GT_DT_Q8, 4, 2)
+
 /* ---- AVX-512: 4 x 4 tiles of 16-float vectors, masked tail ---- */
 
 #define T512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma,f16c")))
@@ -286,14 +369,64 @@ T512 static inline __attribute__((always_inline)) void tile_avx512(float *out, s
 DEF_TILES(T512, tile_avx512, a5_f32, GT_DT_F32, 4, 4)
 DEF_TILES(T512, tile_avx512, a5_f16, GT_DT_F16, 4, 4)
 DEF_TILES(T512, tile_avx512, a5_bf16, GT_DT_BF16, 4, 4)
+
+T512 static inline __attribute__((always_inline)) __m512 ldq512(const gt_q8mat *m, size_t row, int t, __m512 sc,
+                                                                __mmask16 mk, int masked)
+{
+    const int8_t *p = m->q + row * (size_t)m->cols + t;
+    __m128i q8 = masked ? _mm_maskz_loadu_epi8(mk, p) : _mm_loadu_si128((const __m128i *)p);
+    return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(q8)), sc);
+}
+
+T512 static inline __attribute__((always_inline)) void tile_q8_avx512(float *out, size_t ldo, const float *x,
+                                                                      const void *w, gt_dtype dt, int k, int i0,
+                                                                      int j0, const int RX, const int RW)
+{
+    (void)dt;
+    const gt_q8mat *m = w;
+    const int nb = m->nblk;
+    __m512 acc[4][4], sc[4];
+#pragma GCC unroll 4
+    for (int a = 0; a < RX; a++)
+#pragma GCC unroll 4
+        for (int b = 0; b < RW; b++) acc[a][b] = _mm512_setzero_ps();
+#pragma GCC unroll 4
+    for (int b = 0; b < RW; b++) sc[b] = _mm512_setzero_ps();
+    int t = 0;
+    for (; t < k; t += 16) {
+        int masked = t + 16 > k;
+        __mmask16 mk = masked ? (__mmask16)((1u << (k - t)) - 1) : (__mmask16)0xffff;
+        if ((t % GT_Q8_BLOCK) == 0)
+#pragma GCC unroll 4
+            for (int b = 0; b < RW; b++) sc[b] = _mm512_set1_ps(m->s[(size_t)(j0 + b) * nb + t / GT_Q8_BLOCK]);
+        __m512 wv[4];
+#pragma GCC unroll 4
+        for (int b = 0; b < RW; b++) wv[b] = ldq512(m, (size_t)(j0 + b), t, sc[b], mk, masked);
+#pragma GCC unroll 4
+        for (int a = 0; a < RX; a++) {
+            const float *xp = x + (size_t)(i0 + a) * k + t;
+            __m512 xv = masked ? _mm512_maskz_loadu_ps(mk, xp) : _mm512_loadu_ps(xp);
+#pragma GCC unroll 4
+            for (int b = 0; b < RW; b++) acc[a][b] = _mm512_fmadd_ps(xv, wv[b], acc[a][b]);
+        }
+    }
+#pragma GCC unroll 4
+    for (int a = 0; a < RX; a++)
+#pragma GCC unroll 4
+        for (int b = 0; b < RW; b++) out[(size_t)(i0 + a) * ldo + (size_t)(j0 + b)] = _mm512_reduce_add_ps(acc[a][b]);
+}
+
+DEF_TILES(T512, tile_q8_avx512, a5_q8, GT_DT_Q8, 4, 4)
 #endif
 
 static const tile_set *pick(gt_kpath p, gt_dtype wt)
 {
 #ifdef GT_X86
+    if (wt == GT_DT_Q8) return p == GT_K_AVX512 ? &a5_q8_set : p == GT_K_AVX2 ? &a2_q8_set : &c_q8_set;
     if (p == GT_K_AVX512) return wt == GT_DT_F32 ? &a5_f32_set : wt == GT_DT_BF16 ? &a5_bf16_set : &a5_f16_set;
     if (p == GT_K_AVX2) return wt == GT_DT_F32 ? &a2_f32_set : wt == GT_DT_BF16 ? &a2_bf16_set : &a2_f16_set;
 #endif
+    if (wt == GT_DT_Q8) return &c_q8_set;
     return wt == GT_DT_F32 ? &c_f32_set : wt == GT_DT_BF16 ? &c_bf16_set : &c_f16_set;
 }
 

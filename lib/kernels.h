@@ -32,6 +32,18 @@ void gt_matmul(float *out, size_t ldo, const float *x, const void *w, gt_dtype w
 void gt_matmul_path(gt_kpath path, float *out, size_t ldo, const float *x, const void *w,
                     gt_dtype wt, int n, int d, int k);
 
+/* 8-bit weights (title-gen --load-8bit, quant.c): symmetric int8 in blocks of
+ * GT_Q8_BLOCK consecutive values of a row, each block with its own F32 scale:
+ * w[r][c] = q[r][c] * s[r][c / GT_Q8_BLOCK]. For gt_matmul and gt_row_to_f32,
+ * a weight of type GT_DT_Q8 is a pointer to a gt_q8mat (cols must equal K). */
+#define GT_DT_Q8 ((gt_dtype)16)
+#define GT_Q8_BLOCK 32
+typedef struct {
+    int8_t *q;              /* [rows][cols] */
+    float *s;               /* [rows][nblk] */
+    int rows, cols, nblk;   /* nblk = ceil(cols / GT_Q8_BLOCK) */
+} gt_q8mat;
+
 /* Widen one 16-bit value. */
 static inline float gt_bf16_to_f32(uint16_t h)
 {

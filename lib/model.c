@@ -215,6 +215,9 @@ out:
     return rc;
 }
 
+const char *const gt_proj_names[GT_PROJ_N] = { "q_proj", "k_proj", "v_proj", "o_proj",
+                                               "gate_proj", "up_proj", "down_proj" };
+
 /* ---------------------------------------------------------------- weights */
 
 static char *read_file(const char *path, char *err, size_t errsz)
@@ -523,6 +526,11 @@ static void forward_chunk(const gt_model *m, gt_state *s, const int32_t *tok, in
         gt_matmul(s->q, qd, s->xb, L->wq.p, L->wq.dt, n, qd, dim);
         gt_matmul(kc, kvd, s->xb, L->wk.p, L->wk.dt, n, kvd, dim);
         gt_matmul(vc, kvd, s->xb, L->wv.p, L->wv.dt, n, kvd, dim);
+        if (m->delta) {
+            m->delta(m->delta_ctx, l, GT_PROJ_Q, s->q, qd, s->xb, n);
+            m->delta(m->delta_ctx, l, GT_PROJ_K, kc, kvd, s->xb, n);
+            m->delta(m->delta_ctx, l, GT_PROJ_V, vc, kvd, s->xb, n);
+        }
         for (int i = 0; i < n; i++) {
             const float *r = s->rope + (size_t)i * hd;
             rope_row(s->q + (size_t)i * qd, c->n_heads, hd, r);
@@ -530,13 +538,19 @@ static void forward_chunk(const gt_model *m, gt_state *s, const int32_t *tok, in
         }
         attention(m, s, l, n, pos);
         gt_matmul(s->xb, dim, s->xb2, L->wo.p, L->wo.dt, n, dim, qd);
+        if (m->delta) m->delta(m->delta_ctx, l, GT_PROJ_O, s->xb, dim, s->xb2, n);
         add_rows(s->x, s->xb, (size_t)n * dim);
         /* MLP block */
         rmsnorm_rows(s->xb, s->x, L->ffn_norm, n, dim, c->norm_eps);
         gt_matmul(s->hb, hid, s->xb, L->w_gate.p, L->w_gate.dt, n, hid, dim);
         gt_matmul(s->hb2, hid, s->xb, L->w_up.p, L->w_up.dt, n, hid, dim);
+        if (m->delta) {
+            m->delta(m->delta_ctx, l, GT_PROJ_GATE, s->hb, hid, s->xb, n);
+            m->delta(m->delta_ctx, l, GT_PROJ_UP, s->hb2, hid, s->xb, n);
+        }
         gt_swiglu(s->hb, s->hb2, n * hid);
         gt_matmul(s->xb, dim, s->hb, L->w_down.p, L->w_down.dt, n, dim, hid);
+        if (m->delta) m->delta(m->delta_ctx, l, GT_PROJ_DOWN, s->xb, dim, s->hb, n);
         add_rows(s->x, s->xb, (size_t)n * dim);
     }
     if (!logits) return;

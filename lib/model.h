@@ -48,6 +48,15 @@ typedef struct {
     float *attn_norm, *ffn_norm;     /* input_layernorm, post_attention_layernorm (F32 copies) */
 } gt_layer;
 
+/* The seven projections of a layer, for the delta hook below. */
+enum { GT_PROJ_Q, GT_PROJ_K, GT_PROJ_V, GT_PROJ_O, GT_PROJ_GATE, GT_PROJ_UP, GT_PROJ_DOWN, GT_PROJ_N };
+extern const char *const gt_proj_names[GT_PROJ_N];   /* "q_proj", ..., "down_proj" */
+
+/* A hook run right after projection PROJ of layer LAYER: OUT ([n][ldo], the
+ * projection's output, before RoPE) += delta(X), X being the projection's
+ * input ([n][in] floats). Used for LoRA adapters kept apart (lora.c). */
+typedef void (*gt_delta_fn)(void *ctx, int layer, int proj, float *out, size_t ldo, const float *x, int n);
+
 typedef struct {
     gt_config c;
     gt_st st;
@@ -57,6 +66,8 @@ typedef struct {
     gt_layer *layers;
     double *inv_freq;       /* RoPE frequencies, head_dim / 2 */
     size_t weight_bytes;    /* bytes of every weight used */
+    gt_delta_fn delta;      /* NULL, or a hook called after each projection */
+    void *delta_ctx;
 } gt_model;
 
 /* Load the model in directory DIR. 0 ok; -1 with a message naming the file
