@@ -1,0 +1,3 @@
+# No references: nothing to score, exit 65.
+: > "$TMP/ref.jsonl"
+title-eval --ref "$TMP/ref.jsonl"

@@ -1,0 +1,3 @@
+# --help: usage on standard output, exit 0.
+title-eval --help | head -3
+title-eval -h | grep -c -- '--by-category'

@@ -1,0 +1,2 @@
+# Usage error: no-ref -> exit 64, nothing on standard output.
+title-eval 

@@ -1,0 +1,2 @@
+# --version
+title-eval --version
