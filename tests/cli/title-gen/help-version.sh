@@ -1,0 +1,2 @@
+title-gen --help | head -1
+title-gen --version | grep -c gentitle
