@@ -7,7 +7,7 @@ OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
 WARN     = -fopenmp -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 CPPFLAGS_ALL = -D_GNU_SOURCE -Ilib $(CPPFLAGS)
-LIBS     = -lyajl -lzstd -lpcre2-8 -lm -fopenmp
+LIBS     = -lyajl -lzstd -lpcre2-8 -lmicrohttpd -lm -fopenmp
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 LIB_SRC  = $(wildcard lib/*.c)
