@@ -33,6 +33,9 @@ void gt_rec_clear(gt_rec *r);
 /* Parse one line. Returns 0, or -1 with a reason in ERR ("invalid JSON: ...",
  * "invalid UTF-8", "not a JSON object", "unsupported value for key \"x\""). */
 int gt_rec_parse(gt_rec *r, const char *line, size_t len, char *err, size_t errsz);
+/* The same through yajl only (gt_rec_parse uses a fast scanner first and falls
+ * back to this for anything unusual); for tests. */
+int gt_rec_parse_yajl(gt_rec *r, const char *line, size_t len, char *err, size_t errsz);
 
 int gt_rec_find(const gt_rec *r, const char *key);     /* field index or -1 */
 static inline const char *gt_rec_at(const gt_rec *r, gt_span s) { return r->arena + s.off; }

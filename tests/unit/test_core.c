@@ -130,6 +130,59 @@ static void test_record(void)
     gt_rec_free(&r);
 }
 
+/* The fast scanner and yajl must agree on every line: same verdict, same
+ * record, same message. */
+static void test_record_paths_agree(void)
+{
+    static const char *const lines[] = {
+        "{\"a\":\"x\",\"b\":[\"p\",\"q\"],\"c\":null,\"d\":-12.5e+3,\"e\":true,\"f\":false,\"g\":[]}",
+        " \t{ \"a\" : \"x\" , \"b\" : [ \"p\" , \"q\" ] } \r",
+        "{}",
+        "{\"e\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\u4e2d\\ud83d\\ude00\"}",
+        "{\"e\":\"\\ud83d\"}", "{\"e\":\"\\ude00\"}", "{\"e\":\"\\u0000\"}", "{\"e\":\"\\x\"}",
+        "{\"u\":\"caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80\"}", "{\"u\":\"\xc0\xaf\"}", "{\"u\":\"\xed\xa0\x80\"}",
+        "{\"u\":\"\xf4\x90\x80\x80\"}", "{\"u\":\"\xe4\xb8\"}", "{\"c\":\"a\x01" "b\"}",
+        "{\"n\":01}", "{\"n\":1.}", "{\"n\":-}", "{\"n\":1e}", "{\"n\":0.5E-7}", "{\"n\":nul}", "{\"n\":tru}",
+        "{\"a\":1,}", "{\"a\":1 \"b\":2}", "{\"a\":[\"x\",]}", "{\"a\":[1]}", "{\"a\":{\"b\":1}}", "{\"a\":[[\"x\"]]}",
+        "{\"a\":1,\"a\":2}", "{\"a\":1}x", "{\"a\":1}{\"b\":2}", "[\"a\"]", "\"s\"", "12", "", "   ", "{", "{\"a",
+        "{\"a\":\"b", "{\"a\":\"b\\", "{\"a\":\"b\\u12\"}", "\f{\"a\":1}", "{\"a\":1}\v",
+    };
+    int ok = 1;
+    gt_rec a, b;
+    gt_rec_init(&a);
+    gt_rec_init(&b);
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        char e1[200] = "", e2[200] = "";
+        size_t n = strlen(lines[i]);
+        int r1 = gt_rec_parse(&a, lines[i], n, e1, sizeof e1);
+        int r2 = gt_rec_parse_yajl(&b, lines[i], n, e2, sizeof e2);
+        int same = r1 == r2 && (r1 != 0 || strcmp(e1, e2) == 0);
+        if (same && r1 == 0) {
+            same = a.nf == b.nf;
+            for (int k = 0; same && k < a.nf; k++) {
+                same = a.f[k].kind == b.f[k].kind && strcmp(gt_rec_at(&a, a.f[k].key), gt_rec_at(&b, b.f[k].key)) == 0;
+                if (same && (a.f[k].kind == GT_V_STR || a.f[k].kind == GT_V_RAW))
+                    same = a.f[k].val.len == b.f[k].val.len &&
+                           memcmp(gt_rec_at(&a, a.f[k].val), gt_rec_at(&b, b.f[k].val), a.f[k].val.len) == 0;
+                if (same && a.f[k].kind == GT_V_ARR) {
+                    same = a.f[k].count == b.f[k].count;
+                    for (int j = 0; same && j < a.f[k].count; j++) {
+                        size_t la, lb;
+                        const char *sa = gt_rec_item(&a, k, j, &la), *sb = gt_rec_item(&b, k, j, &lb);
+                        same = la == lb && memcmp(sa, sb, la) == 0;
+                    }
+                }
+            }
+        } else if (same) {
+            same = strcmp(e1, e2) == 0;
+        }
+        if (!same) { printf("  differs on line %zu: %d/%d %s | %s\n", i, r1, r2, e1, e2); ok = 0; }
+    }
+    CHECK(ok, "record: fast scanner and yajl agree on tricky lines");
+    gt_rec_free(&a);
+    gt_rec_free(&b);
+}
+
 static void test_misc(void)
 {
     CHECK(gt_is_date("2018-01-31", 10) && !gt_is_date("2018-13-01", 10) && !gt_is_date("2018-1-01", 9),
@@ -144,6 +197,7 @@ int main(void)
     test_reader_toolong();
     test_reader_zstd();
     test_record();
+    test_record_paths_agree();
     test_misc();
     T_END();
 }
