@@ -5,6 +5,7 @@
  * walk without storing. Strings we keep are copied into one arena that is reused
  * from line to line, so the steady state allocates nothing but yajl's handle. */
 #include "arxiv.h"
+#include "jsonscan.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -287,7 +288,136 @@ static int blank(const char *s, size_t n)
     return 1;
 }
 
-int gt_arxiv_parse(gt_arxiv *a, const char *line, size_t len)
+static int validate(gt_arxiv *a, const char *line, size_t len);
+
+/* ---- fast path: the dump's shape, read with jsonscan; anything else goes to yajl ---- */
+
+static int fast_str(gt_arxiv *a, const unsigned char **pp, const unsigned char *e, span *out)
+{
+    size_t need = (size_t)(e - *pp) + 1, n;
+    if (a->acap - a->alen < need) {
+        while (a->acap - a->alen < need) a->acap *= 2;
+        a->arena = gt_xrealloc(a->arena, a->acap);
+    }
+    if (!gt_js_string(pp, e, a->arena + a->alen, &n)) return 0;
+    a->arena[a->alen + n] = 0;
+    out->off = a->alen;
+    out->len = n;
+    out->set = 1;
+    a->alen += n + 1;
+    return 1;
+}
+
+/* Skip a value, using the arena's free space as scratch. */
+static int fast_skip(gt_arxiv *a, const unsigned char **pp, const unsigned char *e)
+{
+    size_t need = (size_t)(e - *pp) + 1;
+    if (a->acap - a->alen < need) {
+        while (a->acap - a->alen < need) a->acap *= 2;
+        a->arena = gt_xrealloc(a->arena, a->acap);
+    }
+    return gt_js_skip(pp, e, a->arena + a->alen, 0);
+}
+
+/* versions: [{"version":"v1","created":"..."}, ...]; the same choice as the
+ * callbacks make: the first entry's date, or the entry named v1. */
+static int fast_versions(gt_arxiv *a, const unsigned char **pp, const unsigned char *e)
+{
+    const unsigned char *p = *pp;
+    if (*p != '[') return 0;
+    p = gt_js_ws(p + 1, e);
+    int idx = 0;
+    if (p < e && *p == ']') { *pp = p + 1; return 1; }
+    for (;;) {
+        if (p >= e || *p != '{') return 0;
+        p = gt_js_ws(p + 1, e);
+        int is_v1 = 0;
+        if (p < e && *p == '}') p++;
+        else for (;;) {
+            span k, v;
+            size_t mark = a->alen;
+            if (p >= e || *p != '"' || !fast_str(a, &p, e, &k)) return 0;
+            a->alen = mark;                       /* key text not kept */
+            const char *ks = a->arena + k.off;
+            int which = (k.len == 7 && memcmp(ks, "version", 7) == 0) ? 1
+                      : (k.len == 7 && memcmp(ks, "created", 7) == 0) ? 2 : 0;
+            p = gt_js_ws(p, e);
+            if (p >= e || *p != ':') return 0;
+            p = gt_js_ws(p + 1, e);
+            if (which && p < e && *p == '"') {
+                if (!fast_str(a, &p, e, &v)) return 0;
+                if (which == 1) {
+                    is_v1 = v.len == 2 && a->arena[v.off] == 'v' && a->arena[v.off + 1] == '1';
+                    a->alen = mark;
+                } else if (idx == 0 || is_v1) {
+                    a->ver_created = v;
+                } else {
+                    a->alen = mark;
+                }
+            } else if (which) {
+                return 0;                         /* unusual: let yajl decide */
+            } else if (!fast_skip(a, &p, e)) {
+                return 0;
+            }
+            p = gt_js_ws(p, e);
+            if (p < e && *p == ',') { p = gt_js_ws(p + 1, e); continue; }
+            if (p < e && *p == '}') { p++; break; }
+            return 0;
+        }
+        idx++;
+        p = gt_js_ws(p, e);
+        if (p < e && *p == ',') { p = gt_js_ws(p + 1, e); continue; }
+        if (p < e && *p == ']') { p++; break; }
+        return 0;
+    }
+    *pp = p;
+    return 1;
+}
+
+static int fast_dump(gt_arxiv *a, const char *line, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)line, *e = p + len;
+    p = gt_js_ws(p, e);
+    if (p >= e || *p != '{') return 0;
+    p = gt_js_ws(p + 1, e);
+    if (p < e && *p == '}') { p++; goto end; }
+    for (;;) {
+        span k;
+        size_t mark = a->alen;
+        if (p >= e || *p != '"' || !fast_str(a, &p, e, &k)) return 0;
+        a->alen = mark;
+        int key = K_NONE;
+        for (int i = 0; i < K_COUNT; i++)
+            if (strlen(dump_keys[i]) == k.len && memcmp(dump_keys[i], a->arena + k.off, k.len) == 0) { key = i; break; }
+        if (key != K_NONE && a->val[key].set) return 0;       /* duplicate: yajl reports it */
+        p = gt_js_ws(p, e);
+        if (p >= e || *p != ':') return 0;
+        p = gt_js_ws(p + 1, e);
+        if (p >= e) return 0;
+        if (key == K_VERSIONS) {
+            a->val[key].set = 3;
+            if (!fast_versions(a, &p, e)) return 0;
+        } else if (key == K_AUTHORS_PARSED || key == K_NONE) {
+            if (key != K_NONE) a->val[key].set = 3;
+            if (!fast_skip(a, &p, e)) return 0;
+        } else if (*p == '"') {
+            if (!fast_str(a, &p, e, &a->val[key])) return 0;
+        } else if (e - p >= 4 && memcmp(p, "null", 4) == 0) {
+            a->val[key].set = 2;
+            p += 4;
+        } else {
+            return 0;                                         /* wrong type: yajl's message */
+        }
+        p = gt_js_ws(p, e);
+        if (p < e && *p == ',') { p = gt_js_ws(p + 1, e); continue; }
+        if (p < e && *p == '}') { p++; break; }
+        return 0;
+    }
+end:
+    return gt_js_ws(p, e) == e;
+}
+
+static void reset(gt_arxiv *a)
 {
     a->alen = 0;
     memset(a->val, 0, sizeof a->val);
@@ -296,6 +426,19 @@ int gt_arxiv_parse(gt_arxiv *a, const char *line, size_t len)
     a->ver_created.set = 0;
     a->has_v1 = 0;
     a->err_set = 0; a->err[0] = 0;
+}
+
+int gt_arxiv_parse(gt_arxiv *a, const char *line, size_t len)
+{
+    reset(a);
+    if (fast_dump(a, line, len)) return validate(a, line, len);
+    reset(a);
+    return gt_arxiv_parse_yajl(a, line, len);
+}
+
+int gt_arxiv_parse_yajl(gt_arxiv *a, const char *line, size_t len)
+{
+    reset(a);
 
     yajl_handle h = yajl_alloc(&cbs, NULL, a);
     if (!h) gt_die(EX_OSERR, "out of memory (yajl)");
@@ -322,6 +465,12 @@ int gt_arxiv_parse(gt_arxiv *a, const char *line, size_t len)
     }
     yajl_free(h);
     if (a->err_set) return -1;
+    return validate(a, line, len);
+}
+
+/* Checks shared by both parsers, on the values they collected. */
+static int validate(gt_arxiv *a, const char *line, size_t len)
+{
     if (a->val[K_ID].set == 0 && a->val[K_TITLE].set == 0 && a->val[K_ABSTRACT].set == 0 &&
         (len == 0 || line[0] != '{'))
         return fail(a, "%s", "not a JSON object"), -1;

@@ -26,6 +26,9 @@ void gt_arxiv_free(gt_arxiv *a);
 
 /* Parse a dump line. 0: ok; -1: malformed, with the reason in gt_arxiv_error. */
 int gt_arxiv_parse(gt_arxiv *a, const char *line, size_t len);
+/* The same through yajl's callbacks only (gt_arxiv_parse tries a strict fast
+ * scanner first and falls back to this); for tests. */
+int gt_arxiv_parse_yajl(gt_arxiv *a, const char *line, size_t len);
 const char *gt_arxiv_error(const gt_arxiv *a);
 /* After a successful parse: 1 if the record had a first-version date. */
 int gt_arxiv_has_v1(const gt_arxiv *a);

@@ -1,5 +1,6 @@
 /* record.c - flat JSON records over yajl. */
 #include "record.h"
+#include "jsonscan.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -172,167 +173,32 @@ static const yajl_callbacks callbacks = {
 
 /* ---- fast path ----
  * Records are flat objects of strings, arrays of strings, null, numbers and
- * booleans. This scanner handles exactly that, strictly (it refuses anything
- * yajl would refuse, and more: overlong UTF-8, \u0000, unpaired surrogates,
- * nesting); whatever it refuses goes through yajl, which then accepts it or
- * gives the diagnostic. So the result never depends on which path ran. */
+ * booleans: jsonscan.c reads exactly that, strictly; whatever it refuses goes
+ * through yajl, which then accepts it or gives the diagnostic. */
 
-/* 0: plain byte; 1: stop (quote, backslash, control, non-ASCII) */
-static unsigned char str_stop[256];
-static int str_stop_ready;
-
-static void init_stop(void)
-{
-    for (int i = 0; i < 256; i++) str_stop[i] = (i < 0x20 || i == '"' || i == '\\' || i >= 0x80);
-    str_stop_ready = 1;
-}
-
-static const unsigned char *skip_ws(const unsigned char *p, const unsigned char *e)
-{
-    while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
-    return p;
-}
-
-/* Length of the valid UTF-8 sequence at p (strict: no overlongs, surrogates or
- * code points past U+10FFFF), 0 if invalid. */
-static size_t utf8_len(const unsigned char *p, const unsigned char *e)
-{
-    unsigned c = p[0];
-    if (c < 0xc2) return 0;
-    if (c < 0xe0) return (e - p >= 2 && (p[1] & 0xc0) == 0x80) ? 2 : 0;
-    if (c < 0xf0) {
-        if (e - p < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80) return 0;
-        if (c == 0xe0 && p[1] < 0xa0) return 0;
-        if (c == 0xed && p[1] >= 0xa0) return 0;
-        return 3;
-    }
-    if (c < 0xf5) {
-        if (e - p < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80) return 0;
-        if (c == 0xf0 && p[1] < 0x90) return 0;
-        if (c == 0xf4 && p[1] >= 0x90) return 0;
-        return 4;
-    }
-    return 0;
-}
-
-static int hex4(const unsigned char *p, unsigned *v)
-{
-    unsigned x = 0;
-    for (int i = 0; i < 4; i++) {
-        unsigned c = p[i], d;
-        if (c >= '0' && c <= '9') d = c - '0';
-        else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-        else return 0;
-        x = x * 16 + d;
-    }
-    *v = x;
-    return 1;
-}
-
-/* Parse a string whose opening quote is at *pp; decoded into the arena. */
 static int fast_string(gt_rec *r, const unsigned char **pp, const unsigned char *e, gt_span *out)
 {
-    const unsigned char *p = *pp + 1;
-    /* worst case the decoded string is as long as the source */
-    size_t need = (size_t)(e - p) + 1;
+    size_t need = (size_t)(e - *pp) + 1;
     if (r->acap - r->alen < need) {
         while (r->acap - r->alen < need) r->acap *= 2;
         r->arena = gt_xrealloc(r->arena, r->acap);
     }
-    char *d0 = r->arena + r->alen, *d = d0;
-    for (;;) {
-        const unsigned char *q = p;
-        while (q < e && !str_stop[*q]) q++;
-        memcpy(d, p, (size_t)(q - p));
-        d += q - p;
-        p = q;
-        if (p >= e) return 0;
-        unsigned c = *p;
-        if (c == '"') { p++; break; }
-        if (c >= 0x80) {
-            size_t k = utf8_len(p, e);
-            if (!k) return 0;
-            memcpy(d, p, k);
-            d += k; p += k;
-            continue;
-        }
-        if (c != '\\' || e - p < 2) return 0;   /* a control byte, or a lone backslash */
-        unsigned x = p[1];
-        p += 2;
-        switch (x) {
-        case '"': *d++ = '"'; break;
-        case '\\': *d++ = '\\'; break;
-        case '/': *d++ = '/'; break;
-        case 'b': *d++ = '\b'; break;
-        case 'f': *d++ = '\f'; break;
-        case 'n': *d++ = '\n'; break;
-        case 'r': *d++ = '\r'; break;
-        case 't': *d++ = '\t'; break;
-        case 'u': {
-            unsigned v;
-            if (e - p < 4 || !hex4(p, &v) || v == 0) return 0;
-            p += 4;
-            if (v >= 0xdc00 && v <= 0xdfff) return 0;
-            if (v >= 0xd800 && v <= 0xdbff) {
-                unsigned lo;
-                if (e - p < 6 || p[0] != '\\' || p[1] != 'u' || !hex4(p + 2, &lo) || lo < 0xdc00 || lo > 0xdfff)
-                    return 0;
-                p += 6;
-                v = 0x10000 + ((v - 0xd800) << 10) + (lo - 0xdc00);
-            }
-            if (v < 0x80) *d++ = (char)v;
-            else if (v < 0x800) { *d++ = (char)(0xc0 | (v >> 6)); *d++ = (char)(0x80 | (v & 63)); }
-            else if (v < 0x10000) {
-                *d++ = (char)(0xe0 | (v >> 12)); *d++ = (char)(0x80 | ((v >> 6) & 63)); *d++ = (char)(0x80 | (v & 63));
-            } else {
-                *d++ = (char)(0xf0 | (v >> 18)); *d++ = (char)(0x80 | ((v >> 12) & 63));
-                *d++ = (char)(0x80 | ((v >> 6) & 63)); *d++ = (char)(0x80 | (v & 63));
-            }
-            break;
-        }
-        default: return 0;
-        }
-    }
-    size_t n = (size_t)(d - d0);
-    d0[n] = 0;
+    size_t n;
+    if (!gt_js_string(pp, e, r->arena + r->alen, &n)) return 0;
+    r->arena[r->alen + n] = 0;
     out->off = r->alen;
     out->len = n;
     r->alen += n + 1;
-    *pp = p;
     return 1;
 }
 
-static int fast_number(const unsigned char **pp, const unsigned char *e)
-{
-    const unsigned char *p = *pp;
-    if (p < e && *p == '-') p++;
-    if (p >= e) return 0;
-    if (*p == '0') p++;
-    else if (*p >= '1' && *p <= '9') { while (p < e && *p >= '0' && *p <= '9') p++; }
-    else return 0;
-    if (p < e && *p == '.') {
-        p++;
-        if (p >= e || *p < '0' || *p > '9') return 0;
-        while (p < e && *p >= '0' && *p <= '9') p++;
-    }
-    if (p < e && (*p == 'e' || *p == 'E')) {
-        p++;
-        if (p < e && (*p == '+' || *p == '-')) p++;
-        if (p >= e || *p < '0' || *p > '9') return 0;
-        while (p < e && *p >= '0' && *p <= '9') p++;
-    }
-    *pp = p;
-    return 1;
-}
 
 static int fast_parse(gt_rec *r, const char *line, size_t len)
 {
-    if (!str_stop_ready) init_stop();
     const unsigned char *p = (const unsigned char *)line, *e = p + len;
-    p = skip_ws(p, e);
+    p = gt_js_ws(p, e);
     if (p >= e || *p != '{') return 0;
-    p = skip_ws(p + 1, e);
+    p = gt_js_ws(p + 1, e);
     if (p < e && *p == '}') { p++; goto end; }
     for (;;) {
         if (p >= e || *p != '"') return 0;
@@ -343,9 +209,9 @@ static int fast_parse(gt_rec *r, const char *line, size_t len)
                 return 0;                        /* duplicate: let yajl report it */
         gt_field *f = new_field(r);
         f->key = key;
-        p = skip_ws(p, e);
+        p = gt_js_ws(p, e);
         if (p >= e || *p != ':') return 0;
-        p = skip_ws(p + 1, e);
+        p = gt_js_ws(p + 1, e);
         if (p >= e) return 0;
         unsigned c = *p;
         if (c == '"') {
@@ -355,7 +221,7 @@ static int fast_parse(gt_rec *r, const char *line, size_t len)
             f->kind = GT_V_ARR;
             f->first = r->nitems;
             f->count = 0;
-            p = skip_ws(p + 1, e);
+            p = gt_js_ws(p + 1, e);
             if (p < e && *p == ']') p++;
             else for (;;) {
                 gt_span it;
@@ -363,8 +229,8 @@ static int fast_parse(gt_rec *r, const char *line, size_t len)
                 push_span(r, it);
                 f = &r->f[r->nf - 1];
                 f->count++;
-                p = skip_ws(p, e);
-                if (p < e && *p == ',') { p = skip_ws(p + 1, e); continue; }
+                p = gt_js_ws(p, e);
+                if (p < e && *p == ',') { p = gt_js_ws(p + 1, e); continue; }
                 if (p < e && *p == ']') { p++; break; }
                 return 0;
             }
@@ -379,20 +245,20 @@ static int fast_parse(gt_rec *r, const char *line, size_t len)
             p += n;
         } else if (c == '-' || (c >= '0' && c <= '9')) {
             const unsigned char *s = p;
-            if (!fast_number(&p, e)) return 0;
+            if (!gt_js_number(&p, e)) return 0;
             f = &r->f[r->nf - 1];
             f->kind = GT_V_RAW;
             f->val = arena_add(r, (const char *)s, (size_t)(p - s));
         } else {
             return 0;
         }
-        p = skip_ws(p, e);
-        if (p < e && *p == ',') { p = skip_ws(p + 1, e); continue; }
+        p = gt_js_ws(p, e);
+        if (p < e && *p == ',') { p = gt_js_ws(p + 1, e); continue; }
         if (p < e && *p == '}') { p++; break; }
         return 0;
     }
 end:
-    p = skip_ws(p, e);
+    p = gt_js_ws(p, e);
     return p == e;
 }
 

@@ -7,6 +7,20 @@
 #define ID(s) gt_arxiv_valid_id(s, strlen(s))
 #define CAT(s) gt_arxiv_valid_category(s, strlen(s))
 
+/* The fast scanner and the yajl callbacks must agree: verdict, message, record. */
+static int paths_agree(const char *line)
+{
+    gt_arxiv *a = gt_arxiv_new(), *b = gt_arxiv_new();
+    size_t n = strlen(line);
+    int r1 = gt_arxiv_parse(a, line, n), r2 = gt_arxiv_parse_yajl(b, line, n);
+    int same = r1 == r2 && strcmp(gt_arxiv_error(a), gt_arxiv_error(b)) == 0 &&
+               (r1 != 0 || gt_arxiv_has_v1(a) == gt_arxiv_has_v1(b));
+    if (!same) printf("  differ: %d/%d '%s' '%s' on %s\n", r1, r2, gt_arxiv_error(a), gt_arxiv_error(b), line);
+    gt_arxiv_free(a);
+    gt_arxiv_free(b);
+    return same;
+}
+
 int main(void)
 {
     CHECK(ID("0704.0001") && ID("1501.00001") && ID("hep-th/9901001") && ID("math.AG/0101001")
@@ -39,5 +53,23 @@ int main(void)
                       "\"authors_parsed\":[[\"A\",\"B\",\"\"]],\"extra\":{\"x\":[1]}}";
     CHECK(gt_arxiv_parse(a, rec, strlen(rec)) == 0 && gt_arxiv_has_v1(a), "parse: nested values walked");
     gt_arxiv_free(a);
+    static const char *const tricky[] = {
+        "{\"id\":\"0704.0001\",\"title\":\"T\",\"abstract\":\"A\",\"categories\":\"cs.CL\",\"versions\":[{\"created\":\"Mon, 2 Apr 2007 00:00:00 GMT\",\"version\":\"v2\"},{\"version\":\"v1\",\"created\":\"Tue, 3 Apr 2007 00:00:00 GMT\"}]}",
+        "{\"id\":\"0704.0001\",\"title\":\"T\",\"abstract\":\"A\",\"categories\":\"cs.CL\",\"versions\":\"v1\"}",
+        "{\"id\":\"0704.0001\",\"title\":\"T\",\"abstract\":\"A\",\"categories\":\"cs.CL\",\"versions\":[\"v1\"]}",
+        "{\"id\":\"0704.0001\",\"title\":\"T\",\"abstract\":\"A\",\"categories\":\"cs.CL\",\"versions\":[{\"version\":1}]}",
+        "{\"id\":\"0704.0001\",\"title\":[\"T\"],\"abstract\":\"A\",\"categories\":\"cs.CL\"}",
+        "{\"id\":\"0704.0001\",\"title\":7,\"abstract\":\"A\",\"categories\":\"cs.CL\"}",
+        "{\"id\":\"0704.0001\",\"title\":\"T\",\"title\":\"U\",\"abstract\":\"A\",\"categories\":\"cs.CL\"}",
+        "{\"id\":\"0704.0001\",\"x\":1,\"x\":{\"y\":[1,2,{\"z\":null}]},\"title\":\"T\",\"abstract\":\"A\",\"categories\":\"cs.CL\"}",
+        "{\"id\":\"0704.0001\",\"title\":\"T\\u00e9\\ud83d\\ude00\",\"abstract\":\"A\",\"categories\":\"cs.CL\",\"doi\":null}",
+        "{\"id\":\"0704.0001\",\"title\":\"T\",\"abstract\":\"A\",\"categories\":\"cs.CL\"} trailing",
+        "{\"id\":\"0704.0001\",\"title\":\"T\",\"abstract\":\"A\",\"categories\":\"cs.CL\",\"authors_parsed\":[[\"a\",\"b\",\"\"]]",
+        "{\"id\":\"0704.0001\",\"title\":\"T\",\"abstract\":\"A\\u0000\",\"categories\":\"cs.CL\"}",
+        "[]", "", "{}", "null",
+    };
+    int agree = 1;
+    for (size_t i = 0; i < sizeof tricky / sizeof tricky[0]; i++) agree &= paths_agree(tricky[i]);
+    CHECK(agree, "parse: fast scanner and yajl callbacks agree on tricky lines");
     T_END();
 }

@@ -1,0 +1,193 @@
+/* jsonscan.c - a strict scanner for the JSON our tools read on their hot paths.
+ *
+ * It accepts a subset of JSON and is stricter than yajl (no overlong UTF-8, no
+ * \u0000, no unpaired surrogates, plain whitespace only); callers send what it
+ * refuses to yajl, which accepts it or explains the error, so a result never
+ * depends on which path ran. */
+#include "jsonscan.h"
+
+#include <string.h>
+
+/* 1 for bytes that end a plain run inside a string */
+static const unsigned char str_stop[256] = {
+    1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+    0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+    0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,
+    0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+    1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+    1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+    1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+    1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+};
+
+const unsigned char *gt_js_ws(const unsigned char *p, const unsigned char *e)
+{
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+    return p;
+}
+
+/* Length of the valid UTF-8 sequence at p, 0 if invalid. */
+static size_t utf8_len(const unsigned char *p, const unsigned char *e)
+{
+    unsigned c = p[0];
+    if (c < 0xc2) return 0;
+    if (c < 0xe0) return (e - p >= 2 && (p[1] & 0xc0) == 0x80) ? 2 : 0;
+    if (c < 0xf0) {
+        if (e - p < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80) return 0;
+        if (c == 0xe0 && p[1] < 0xa0) return 0;
+        if (c == 0xed && p[1] >= 0xa0) return 0;
+        return 3;
+    }
+    if (c < 0xf5) {
+        if (e - p < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80) return 0;
+        if (c == 0xf0 && p[1] < 0x90) return 0;
+        if (c == 0xf4 && p[1] >= 0x90) return 0;
+        return 4;
+    }
+    return 0;
+}
+
+static int hex4(const unsigned char *p, unsigned *v)
+{
+    unsigned x = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned c = p[i], d;
+        if (c >= '0' && c <= '9') d = c - '0';
+        else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
+        else return 0;
+        x = x * 16 + d;
+    }
+    *v = x;
+    return 1;
+}
+
+int gt_js_string(const unsigned char **pp, const unsigned char *e, char *dst, size_t *dn)
+{
+    const unsigned char *p = *pp + 1;
+    char *d = dst;
+    for (;;) {
+        const unsigned char *q = p;
+        while (q < e && !str_stop[*q]) q++;
+        memcpy(d, p, (size_t)(q - p));
+        d += q - p;
+        p = q;
+        if (p >= e) return 0;
+        unsigned c = *p;
+        if (c == '"') { p++; break; }
+        if (c >= 0x80) {
+            size_t k = utf8_len(p, e);
+            if (!k) return 0;
+            memcpy(d, p, k);
+            d += k; p += k;
+            continue;
+        }
+        if (c != '\\' || e - p < 2) return 0;   /* a control byte, or a lone backslash */
+        unsigned x = p[1];
+        p += 2;
+        switch (x) {
+        case '"': *d++ = '"'; break;
+        case '\\': *d++ = '\\'; break;
+        case '/': *d++ = '/'; break;
+        case 'b': *d++ = '\b'; break;
+        case 'f': *d++ = '\f'; break;
+        case 'n': *d++ = '\n'; break;
+        case 'r': *d++ = '\r'; break;
+        case 't': *d++ = '\t'; break;
+        case 'u': {
+            unsigned v;
+            if (e - p < 4 || !hex4(p, &v) || v == 0) return 0;
+            p += 4;
+            if (v >= 0xdc00 && v <= 0xdfff) return 0;
+            if (v >= 0xd800 && v <= 0xdbff) {
+                unsigned lo;
+                if (e - p < 6 || p[0] != '\\' || p[1] != 'u' || !hex4(p + 2, &lo) || lo < 0xdc00 || lo > 0xdfff)
+                    return 0;
+                p += 6;
+                v = 0x10000 + ((v - 0xd800) << 10) + (lo - 0xdc00);
+            }
+            if (v < 0x80) *d++ = (char)v;
+            else if (v < 0x800) { *d++ = (char)(0xc0 | (v >> 6)); *d++ = (char)(0x80 | (v & 63)); }
+            else if (v < 0x10000) {
+                *d++ = (char)(0xe0 | (v >> 12)); *d++ = (char)(0x80 | ((v >> 6) & 63)); *d++ = (char)(0x80 | (v & 63));
+            } else {
+                *d++ = (char)(0xf0 | (v >> 18)); *d++ = (char)(0x80 | ((v >> 12) & 63));
+                *d++ = (char)(0x80 | ((v >> 6) & 63)); *d++ = (char)(0x80 | (v & 63));
+            }
+            break;
+        }
+        default: return 0;
+        }
+    }
+    *dn = (size_t)(d - dst);
+    *pp = p;
+    return 1;
+}
+
+int gt_js_number(const unsigned char **pp, const unsigned char *e)
+{
+    const unsigned char *p = *pp;
+    if (p < e && *p == '-') p++;
+    if (p >= e) return 0;
+    if (*p == '0') p++;
+    else if (*p >= '1' && *p <= '9') { while (p < e && *p >= '0' && *p <= '9') p++; }
+    else return 0;
+    if (p < e && *p == '.') {
+        p++;
+        if (p >= e || *p < '0' || *p > '9') return 0;
+        while (p < e && *p >= '0' && *p <= '9') p++;
+    }
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < e && (*p == '+' || *p == '-')) p++;
+        if (p >= e || *p < '0' || *p > '9') return 0;
+        while (p < e && *p >= '0' && *p <= '9') p++;
+    }
+    *pp = p;
+    return 1;
+}
+
+int gt_js_skip(const unsigned char **pp, const unsigned char *e, char *scratch, int depth)
+{
+    const unsigned char *p = *pp;
+    if (p >= e || depth > 32) return 0;
+    size_t n;
+    switch (*p) {
+    case '"':
+        if (!gt_js_string(&p, e, scratch, &n)) return 0;
+        break;
+    case 'n': if (e - p < 4 || memcmp(p, "null", 4)) return 0; p += 4; break;
+    case 't': if (e - p < 4 || memcmp(p, "true", 4)) return 0; p += 4; break;
+    case 'f': if (e - p < 5 || memcmp(p, "false", 5)) return 0; p += 5; break;
+    case '[':
+        p = gt_js_ws(p + 1, e);
+        if (p < e && *p == ']') { p++; break; }
+        for (;;) {
+            if (!gt_js_skip(&p, e, scratch, depth + 1)) return 0;
+            p = gt_js_ws(p, e);
+            if (p < e && *p == ',') { p = gt_js_ws(p + 1, e); continue; }
+            if (p < e && *p == ']') { p++; break; }
+            return 0;
+        }
+        break;
+    case '{':
+        p = gt_js_ws(p + 1, e);
+        if (p < e && *p == '}') { p++; break; }
+        for (;;) {
+            if (p >= e || *p != '"' || !gt_js_string(&p, e, scratch, &n)) return 0;
+            p = gt_js_ws(p, e);
+            if (p >= e || *p != ':') return 0;
+            p = gt_js_ws(p + 1, e);
+            if (!gt_js_skip(&p, e, scratch, depth + 1)) return 0;
+            p = gt_js_ws(p, e);
+            if (p < e && *p == ',') { p = gt_js_ws(p + 1, e); continue; }
+            if (p < e && *p == '}') { p++; break; }
+            return 0;
+        }
+        break;
+    default:
+        if (!gt_js_number(&p, e)) return 0;
+    }
+    *pp = p;
+    return 1;
+}
