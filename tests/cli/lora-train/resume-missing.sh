@@ -1,0 +1,1 @@
+lora-train -m "$TESTDATA/lt-model" -t "$TESTDATA/lt-train.tok" -o "$TMP/b" --resume "$TMP/nothing"

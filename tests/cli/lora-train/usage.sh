@@ -1,0 +1,1 @@
+lora-train -t x -o y
