@@ -7,6 +7,9 @@
 #include "jsonscan.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* 1 for bytes that end a plain run inside a string */
 static const unsigned char str_stop[256] = {
@@ -68,7 +71,23 @@ int gt_js_string(const unsigned char **pp, const unsigned char *e, char *dst, si
     char *d = dst;
     for (;;) {
         const unsigned char *q = p;
+#ifdef __SSE2__
+        /* 16 bytes at a time: a stop byte is a quote, a backslash, or (as a
+         * signed byte) below 0x20, which covers controls and non-ASCII */
+        const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), lim = _mm_set1_epi8(0x20);
+        while (e - q >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)q);
+            __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                     _mm_cmplt_epi8(v, lim));
+            int bits = _mm_movemask_epi8(m);
+            if (bits) { q += __builtin_ctz((unsigned)bits); goto found; }
+            q += 16;
+        }
+#endif
         while (q < e && !str_stop[*q]) q++;
+#ifdef __SSE2__
+    found:
+#endif
         memcpy(d, p, (size_t)(q - p));
         d += q - p;
         p = q;

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define OUT_CAP (1u << 18)
 
@@ -92,8 +95,30 @@ void gt_out_json_str(gt_out *o, const char *s, size_t n)
     char *d = o->buf + o->len;
     *d++ = '"';
     static const char hex[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
+    size_t i = 0;
+    for (;;) {
+#ifdef __SSE2__
+        /* copy 16 bytes at a time while none needs escaping (quote, backslash,
+         * DEL, or below 0x20 unsigned: bias by 0x80 to compare signed) */
+        const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), del = _mm_set1_epi8(0x7f);
+        const __m128i bias = _mm_set1_epi8((char)0x80), lim = _mm_set1_epi8((char)(0x20 ^ 0x80));
+        while (n - i >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+            __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                     _mm_or_si128(_mm_cmplt_epi8(_mm_xor_si128(v, bias), lim),
+                                                  _mm_cmpeq_epi8(v, del)));
+            int bits = _mm_movemask_epi8(m);
+            _mm_storeu_si128((__m128i *)d, v);
+            if (bits) {
+                unsigned k = (unsigned)__builtin_ctz((unsigned)bits);
+                d += k; i += k;
+                break;
+            }
+            d += 16; i += 16;
+        }
+#endif
+        if (i >= n) break;
+        unsigned char c = (unsigned char)s[i++];
         if (!json_esc[c]) { *d++ = (char)c; continue; }
         *d++ = '\\';
         switch (c) {

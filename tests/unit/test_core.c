@@ -183,6 +183,69 @@ static void test_record_paths_agree(void)
     gt_rec_free(&b);
 }
 
+/* gt_out_json_str (vectorised) against a plain byte-by-byte escaper. */
+static void test_json_escape(void)
+{
+    char src[1200];
+    size_t n = 0;
+    for (int rep = 0; rep < 4; rep++)
+        for (int c = 1; c < 256; c++) {
+            src[n++] = (char)c;
+            if (c % 7 == 0) for (int k = 0; k < 20; k++) src[n++] = 'a' + (char)(k % 26);
+        }
+    char *want = malloc(n * 6 + 3), *p = want;
+    *p++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)src[i];
+        if (c == '"') { *p++ = '\\'; *p++ = '"'; }
+        else if (c == '\\') { *p++ = '\\'; *p++ = '\\'; }
+        else if (c == '\n') { *p++ = '\\'; *p++ = 'n'; }
+        else if (c == '\t') { *p++ = '\\'; *p++ = 't'; }
+        else if (c == '\r') { *p++ = '\\'; *p++ = 'r'; }
+        else if (c == '\b') { *p++ = '\\'; *p++ = 'b'; }
+        else if (c == '\f') { *p++ = '\\'; *p++ = 'f'; }
+        else if (c < 0x20 || c == 0x7f) p += sprintf(p, "\\u%04x", c);
+        else *p++ = (char)c;
+    }
+    *p++ = '"';
+    size_t wn = (size_t)(p - want);
+    int ok = 1;
+    for (size_t off = 0; off < 40 && ok; off++) {       /* every alignment and tail length */
+        char *path = tmpfile_with("", 0);
+        FILE *f = fopen(path, "w+");
+        gt_out o;
+        gt_out_init(&o, fileno(f), "t");
+        gt_out_json_str(&o, src + off, n - off);
+        gt_out_flush(&o);
+        rewind(f);
+        char *got = malloc(wn + 16);
+        size_t gn = fread(got, 1, wn + 16, f);
+        /* expected: the escape of src[off..] */
+        char *w2 = malloc(n * 6 + 3), *q = w2;
+        *q++ = '"';
+        for (size_t i = off; i < n; i++) {
+            unsigned char c = (unsigned char)src[i];
+            if (c == '"' || c == '\\') { *q++ = '\\'; *q++ = (char)c; }
+            else if (c == '\n') { *q++ = '\\'; *q++ = 'n'; }
+            else if (c == '\t') { *q++ = '\\'; *q++ = 't'; }
+            else if (c == '\r') { *q++ = '\\'; *q++ = 'r'; }
+            else if (c == '\b') { *q++ = '\\'; *q++ = 'b'; }
+            else if (c == '\f') { *q++ = '\\'; *q++ = 'f'; }
+            else if (c < 0x20 || c == 0x7f) q += sprintf(q, "\\u%04x", c);
+            else *q++ = (char)c;
+        }
+        *q++ = '"';
+        ok = gn == (size_t)(q - w2) && memcmp(got, w2, gn) == 0;
+        if (off == 0) ok = ok && gn == wn && memcmp(got, want, wn) == 0;
+        free(got); free(w2);
+        fclose(f);
+        gt_out_free(&o);
+        unlink(path);
+    }
+    CHECK(ok, "output: JSON escaping of every byte at every alignment");
+    free(want);
+}
+
 static void test_misc(void)
 {
     CHECK(gt_is_date("2018-01-31", 10) && !gt_is_date("2018-13-01", 10) && !gt_is_date("2018-1-01", 9),
@@ -198,6 +261,7 @@ int main(void)
     test_reader_zstd();
     test_record();
     test_record_paths_agree();
+    test_json_escape();
     test_misc();
     T_END();
 }
