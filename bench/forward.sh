@@ -33,7 +33,7 @@ tmp=$(mktemp -d /tmp/gt-forward-bench.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
 $CC -O2 -fopenmp -std=c11 -D_GNU_SOURCE -Ilib bench/forward_bench.c lib/util.c lib/safetensors.c lib/kernels.c \
-    lib/model.c -o "$tmp/forward_bench" -lyajl -lm
+    lib/model.c lib/llama2c.c -o "$tmp/forward_bench" -lyajl -lm
 "$PYTHON" bench/forward_ref.py write "$tmp/f32" >/dev/null
 "$PYTHON" bench/forward_ref.py write "$tmp/bf16" --dtype bf16 >/dev/null
 

@@ -4,7 +4,9 @@
  *
  *   forward_bench MODEL_DIR PROMPT_TOKENS DECODE_TOKENS [RUNS]
  *
- * Prints one line: "c prefill_tok_s=N decode_tok_s=N peak_rss_mb=N weights_mb=N kv_mb=N". */
+ * MODEL_DIR may also be a llama2.c .bin checkpoint (gt_model_load reads both).
+ * Prints one line: "c prefill_tok_s=N decode_tok_s=N peak_rss_mb=N weights_mb=N kv_mb=N kernels=NAME
+ * argmax=N maxlogit=X" (the last two: the final token's logits, to compare loaders). */
 #include "model.h"
 #include "kernels.h"
 #include "util.h"
@@ -41,9 +43,13 @@ int main(int argc, char **argv)
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("c prefill_tok_s=%.1f decode_tok_s=%.1f peak_rss_mb=%.1f weights_mb=%.1f kv_mb=%.1f kernels=%s\n",
+    int am = 0;
+    for (int j = 1; j < m.c.vocab_size; j++)
+        if (logits[j] > logits[am]) am = j;
+    printf("c prefill_tok_s=%.1f decode_tok_s=%.1f peak_rss_mb=%.1f weights_mb=%.1f kv_mb=%.1f kernels=%s "
+           "argmax=%d maxlogit=%.6f\n",
            np / best_p, nd ? nd / best_d : 0.0, ru.ru_maxrss / 1024.0, m.weight_bytes / 1048576.0,
-           s->kv_bytes / 1048576.0, gt_kernels_name(gt_kernels_best()));
+           s->kv_bytes / 1048576.0, gt_kernels_name(gt_kernels_best()), am, logits[am]);
     free(tok);
     free(logits);
     gt_state_free(s);

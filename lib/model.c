@@ -12,6 +12,7 @@
  * RoPE is the rotate_half form: within a head, element j pairs with j + hd/2. */
 #include "model.h"
 #include "kernels.h"
+#include "llama2c.h"
 #include "util.h"
 
 #include <math.h>
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yajl/yajl_tree.h>
 #ifdef _OPENMP
 #include <omp.h>
@@ -307,9 +309,24 @@ static void rope_frequencies(gt_model *m)
     }
 }
 
+/* A llama2.c checkpoint instead of a Hugging Face folder: DIR is a file, or a
+ * folder with model.bin and no config.json. The path to load in BIN. */
+static int llama2c_path(const char *dir, char *bin, size_t n)
+{
+    struct stat sb;
+    if (stat(dir, &sb) != 0) return 0;
+    if (S_ISREG(sb.st_mode)) return snprintf(bin, n, "%s", dir) < (int)n;
+    if (!S_ISDIR(sb.st_mode)) return 0;
+    snprintf(bin, n, "%s/config.json", dir);
+    if (stat(bin, &sb) == 0) return 0;
+    return snprintf(bin, n, "%s/model.bin", dir) < (int)n && stat(bin, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
 int gt_model_load(gt_model *m, const char *dir, char *err, size_t errsz)
 {
     memset(m, 0, sizeof *m);
+    char bin[4096];
+    if (llama2c_path(dir, bin, sizeof bin)) return gt_llama2c_load(m, bin, err, errsz);
     size_t plen = strlen(dir) + 32;
     char *cpath = gt_xmalloc(plen);
     snprintf(cpath, plen, "%s/config.json", dir);

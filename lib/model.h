@@ -70,7 +70,9 @@ typedef struct {
     void *delta_ctx;
 } gt_model;
 
-/* Load the model in directory DIR. 0 ok; -1 with a message naming the file
+/* Load the model in directory DIR. DIR may also be a llama2.c checkpoint
+ * (a .bin file, or a folder holding model.bin and no config.json; see
+ * llama2c.h). 0 ok; -1 with a message naming the file
  * (and tensor) in ERR, for example "DIR/config.json: missing \"hidden_size\"",
  * "DIR/model.safetensors: tensor 'model.norm.weight' has shape [4], expected [48]". */
 int gt_model_load(gt_model *m, const char *dir, char *err, size_t errsz);
