@@ -186,7 +186,7 @@ static void test_record_paths_agree(void)
 /* gt_out_json_str (vectorised) against a plain byte-by-byte escaper. */
 static void test_json_escape(void)
 {
-    char src[1200];
+    char src[4096];
     size_t n = 0;
     for (int rep = 0; rep < 4; rep++)
         for (int c = 1; c < 256; c++) {
