@@ -25,6 +25,13 @@ void gt_out_init(gt_out *o, int fd, const char *name)
     o->len = 0;
     o->name = name ? name : "<stdout>";
     o->bytes = 0;
+#ifdef F_SETPIPE_SZ
+    /* A pipe between two stages holds 64 KiB by default: each of our 256 KiB
+     * writes would wake the reader four times. Ask for 1 MiB (the usual limit
+     * for unprivileged processes); it is only a hint. */
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+#endif
 }
 
 void gt_out_free(gt_out *o)
