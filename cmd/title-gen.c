@@ -9,12 +9,18 @@
 #include "progress.h"
 #include "quant.h"
 #include "record.h"
+#include "serve.h"
 #include "template.h"
 #include "tokenizer.h"
 #include "tokstream.h"
 #include "util.h"
+#include "webpage.h"
 
 #include <getopt.h>
+#include <pthread.h>
+#include <strings.h>
+#include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +37,7 @@ static void usage(void)
 {
     printf(
 "Usage: title-gen --model DIR [OPTIONS] [FILE...]\n"
+"       title-gen --model DIR [OPTIONS] --serve [HOST:PORT]\n"
 "Write paper titles for abstracts with a LLaMA-architecture model in the Hugging\n"
 "Face layout (config.json, *.safetensors, tokenizer.model or tokenizer.json),\n"
 "optionally with a PEFT LoRA adapter. Input: NDJSON records with \"abstract\" (or\n"
@@ -62,6 +69,14 @@ static void usage(void)
 "      --max-line N         longest accepted line in bytes (default 16777216)\n"
 "      --progress           show progress on standard error even when not a terminal\n"
 "      --stats              print token counts and speeds on standard error\n"
+"\n"
+"Web page and JSON API (the options above set the page's defaults):\n"
+"      --serve [ADDR]       serve on ADDR: HOST:PORT, PORT, HOST or [IPV6]:PORT\n"
+"                           (default 127.0.0.1:7860; port 0: any free port);\n"
+"                           GET / (the page), POST /api/generate, GET /healthz\n"
+"      --max-request-bytes N  larger request bodies get 413 (default 65536)\n"
+"      --max-concurrency N  generations running or waiting at once; more get\n"
+"                           503 (default 4)\n"
 "  -h, --help               show this help and exit\n"
 "      --version            show the version and exit\n"
 "\n"
@@ -70,7 +85,7 @@ static void usage(void)
 }
 
 enum { OPT_LORA = 256, OPT_MERGE, OPT_8BIT, OPT_INSTR, OPT_TEMPLATE, OPT_TEXT, OPT_TOPK, OPT_TOPP, OPT_SEED, OPT_MAXNEW,
-       OPT_IDS, OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_STATS, OPT_VERSION };
+       OPT_IDS, OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_STATS, OPT_VERSION, OPT_SERVE, OPT_MAXREQ, OPT_MAXCONC };
 
 static int exists(const char *path) { return access(path, F_OK) == 0; }
 
@@ -141,6 +156,291 @@ static void write_titles(gt_out *o, const gt_cand *c, int n, int ids)
     gt_out_str(o, "]}\n");
 }
 
+static void print_stats(gt_gen *gen, uint64_t total, const char *what, double t_start, const gt_quant *quant,
+                        const gt_model *model)
+{
+    const gt_gen_stats *s = gt_gen_totals(gen);
+    gt_warn("%llu %s in %.2f s; prefill %lld tokens %.1f tok/s; decode %lld tokens %.1f tok/s; "
+            "weights %.1f MB%s",
+            (unsigned long long)total, what, gt_now() - t_start, s->prefill_tokens,
+            s->prefill_s > 0 ? (double)s->prefill_tokens / s->prefill_s : 0.0, s->decode_tokens,
+            s->decode_s > 0 ? (double)s->decode_tokens / s->decode_s : 0.0,
+            (double)(quant ? gt_quant_bytes(quant) : model->weight_bytes) / 1e6, quant ? " (8-bit)" : "");
+}
+
+/* ---- --serve: the page, POST /api/generate, GET /healthz ---- */
+
+#define SERVE_MAX_BEAMS 16
+#define SERVE_MAX_NEW 1024
+
+typedef struct {
+    /* the model's side, used only on the gt_serve_loop thread */
+    const gt_template *tpl;
+    gt_tokctx *tc;
+    gt_gen *gen;
+    gt_cleaner *cl;
+    int bos;
+    gt_buf prompt;
+    gt_ids pids;
+    uint64_t requests;
+    /* read-only once serving */
+    gt_gen_opts defaults;
+    const char *instr;
+    int vocab, max_new;
+    gt_buf page, health;
+} srv_ctx;
+
+typedef struct {
+    srv_ctx *sc;
+    const char *abs, *instr;
+    size_t nabs, ninstr;
+    gt_gen_opts o;
+    gt_http_resp *resp;
+} gen_job;
+
+static volatile sig_atomic_t stop_serving;
+static void on_stop_signal(int sig) { (void)sig; stop_serving = 1; }
+
+/* Runs on the model's thread: prompt, generation, the JSON answer. */
+static void run_job(void *arg)
+{
+    gen_job *j = arg;
+    srv_ctx *sc = j->sc;
+    double t0 = gt_now();
+    size_t nabs;
+    const char *abs = gt_clean_text(sc->cl, GT_TEXT_ABSTRACT, j->abs, j->nabs, &nabs);
+    if (nabs == 0) { gt_http_error(j->resp, 400, "empty abstract"); return; }
+    sc->prompt.n = 0;
+    size_t a0, a1;
+    gt_template_render(sc->tpl, j->instr, j->ninstr, abs, nabs, 1, &sc->prompt, &a0, &a1);
+    sc->pids.n = 0;
+    if (sc->bos >= 0) gt_ids_push(&sc->pids, sc->bos);
+    gt_tok_encode(sc->tc, sc->prompt.p, sc->prompt.n, &sc->pids, NULL, 0);
+    const gt_cand *c;
+    int nc;
+    sc->requests++;
+    if (gt_gen_run(sc->gen, &j->o, sc->pids.v, (int)sc->pids.n, &c, &nc) != 0) {
+        gt_http_error(j->resp, 400, gt_gen_error(sc->gen));
+        return;
+    }
+    gt_buf *b = &j->resp->body;
+    char num[64];
+    gt_buf_str(b, "{\"titles\":[");
+    for (int i = 0; i < nc; i++) {
+        gt_buf_str(b, i ? ",{\"title\":" : "{\"title\":");
+        gt_json_str_buf(b, c[i].text, c[i].len);
+        snprintf(num, sizeof num, ",\"score\":%.4f}", c[i].score);
+        gt_buf_str(b, num);
+    }
+    snprintf(num, sizeof num, "],\"ms\":%.0f}\n", (gt_now() - t0) * 1000);
+    gt_buf_str(b, num);
+}
+
+/* The number at KEY of R into *V (unchanged when absent or null): 1 given,
+ * 0 absent, -1 with a reason in WHY (not a number, not an integer when INTEGER,
+ * outside [MIN, MAX], or equal to MIN when MIN_OPEN). */
+static int json_num(const gt_rec *r, const char *key, double min, double max, int min_open, int integer, double *v,
+                    char *why, size_t whysz)
+{
+    int i = gt_rec_find(r, key);
+    if (i < 0 || r->f[i].kind == GT_V_NULL) return 0;
+    const char *s = r->f[i].kind == GT_V_RAW ? gt_rec_at(r, r->f[i].val) : NULL;
+    char *e = NULL;
+    double x = s ? strtod(s, &e) : NAN;
+    if (!s || e == s || *e || !isfinite(x)) {
+        snprintf(why, whysz, "\"%s\" must be a number", key);
+        return -1;
+    }
+    if (integer && x != floor(x)) {
+        snprintf(why, whysz, "\"%s\" must be an integer", key);
+        return -1;
+    }
+    if (x < min || x > max || (min_open && x == min)) {
+        snprintf(why, whysz, "\"%s\" must be in %s%g, %g]", key, min_open ? "(" : "[", min, max);
+        return -1;
+    }
+    *v = x;
+    return 1;
+}
+
+static void api_generate(srv_ctx *sc, gt_server *s, const gt_http_req *q, gt_http_resp *r)
+{
+    static const char *const known[] = { "abstract", "instruction", "beams", "n", "temperature", "top_p",
+                                         "top_k", "max_new_tokens", "seed", NULL };
+    char why[300];
+    if (!q->content_type || strncasecmp(q->content_type, "application/json", 16) != 0 ||
+        (q->content_type[16] && q->content_type[16] != ';' && q->content_type[16] != ' ')) {
+        gt_http_error(r, 415, "Content-Type must be application/json");
+        return;
+    }
+    if (q->body_len == 0) { gt_http_error(r, 400, "empty request body: send a JSON object"); return; }
+    gt_rec rec;
+    gt_rec_init(&rec);
+    if (gt_rec_parse(&rec, q->body, q->body_len, why, sizeof why) != 0) goto bad;
+    for (int i = 0; i < rec.nf; i++) {
+        const char *k = gt_rec_at(&rec, rec.f[i].key);
+        int ok = 0;
+        for (int j = 0; known[j] && !ok; j++) ok = strcmp(k, known[j]) == 0;
+        if (!ok) {
+            snprintf(why, sizeof why, "unknown key \"%.64s\"", k);
+            goto bad;
+        }
+    }
+    gen_job j = { .sc = sc, .o = sc->defaults, .resp = r, .instr = sc->instr };
+    int fa = gt_rec_find(&rec, "abstract");
+    if (fa < 0 || rec.f[fa].kind == GT_V_NULL) { snprintf(why, sizeof why, "missing \"abstract\""); goto bad; }
+    if (rec.f[fa].kind != GT_V_STR) { snprintf(why, sizeof why, "\"abstract\" must be a string"); goto bad; }
+    j.abs = gt_rec_at(&rec, rec.f[fa].val);
+    j.nabs = rec.f[fa].val.len;
+    int fi = gt_rec_find(&rec, "instruction");
+    if (fi >= 0 && rec.f[fi].kind != GT_V_NULL) {
+        if (rec.f[fi].kind != GT_V_STR) { snprintf(why, sizeof why, "\"instruction\" must be a string"); goto bad; }
+        j.instr = gt_rec_at(&rec, rec.f[fi].val);
+        j.ninstr = rec.f[fi].val.len;
+    } else {
+        j.ninstr = strlen(j.instr);
+    }
+    double beams = j.o.beams, n = j.o.n, t = j.o.temperature, tp = j.o.top_p, tk = j.o.top_k,
+           mx = j.o.max_new_tokens, seed = (double)j.o.seed;
+    int gb, gt, gp, gk;
+    if ((gb = json_num(&rec, "beams", 1, SERVE_MAX_BEAMS, 0, 1, &beams, why, sizeof why)) < 0 ||
+        json_num(&rec, "n", 1, SERVE_MAX_BEAMS, 0, 1, &n, why, sizeof why) < 0 ||
+        (gt = json_num(&rec, "temperature", 0, 100, 0, 0, &t, why, sizeof why)) < 0 ||
+        (gp = json_num(&rec, "top_p", 0, 1, 1, 0, &tp, why, sizeof why)) < 0 ||
+        (gk = json_num(&rec, "top_k", 0, sc->vocab, 0, 1, &tk, why, sizeof why)) < 0 ||
+        json_num(&rec, "max_new_tokens", 1, sc->max_new, 0, 1, &mx, why, sizeof why) < 0 ||
+        json_num(&rec, "seed", 0, 9007199254740991.0, 0, 1, &seed, why, sizeof why) < 0)
+        goto bad;
+    j.o.beams = (int)beams;
+    j.o.n = (int)n;
+    j.o.temperature = (float)t;
+    j.o.top_p = (float)tp;
+    j.o.top_k = (int)tk;
+    j.o.max_new_tokens = (int)mx;
+    j.o.seed = (uint64_t)seed;
+    if (j.o.temperature > 0 && j.o.beams > 1) {
+        if (gb || !gt) {
+            snprintf(why, sizeof why,
+                     "beams > 1 and temperature > 0 do not go together (sampling draws one sequence at a time)");
+            goto bad;
+        }
+        j.o.beams = 1;
+    }
+    if (j.o.temperature == 0 && (j.o.top_k || j.o.top_p < 1)) {
+        if (gp || gk) {
+            snprintf(why, sizeof why, "top_k and top_p apply to sampling: set temperature > 0 too");
+            goto bad;
+        }
+        j.o.top_k = 0;
+        j.o.top_p = 1;
+    }
+    if (gt_serve_call(s, run_job, &j) != 0) {
+        gt_http_error(r, 503, "busy: too many generations running or waiting (see --max-concurrency); try again");
+        r->retry_after = 1;
+    }
+    gt_rec_free(&rec);
+    return;
+bad:
+    gt_rec_free(&rec);
+    gt_http_error(r, 400, why);
+}
+
+static void handle(void *ctx, gt_server *s, const gt_http_req *q, gt_http_resp *r)
+{
+    srv_ctx *sc = ctx;
+    int get = strcmp(q->method, "GET") == 0 || strcmp(q->method, "HEAD") == 0;
+    const gt_buf *fixed = NULL;
+    if (strcmp(q->path, "/") == 0 || strcmp(q->path, "/index.html") == 0) {
+        fixed = &sc->page;
+        r->type = "text/html; charset=utf-8";
+        r->page = 1;
+    } else if (strcmp(q->path, "/healthz") == 0) {
+        fixed = &sc->health;
+    } else if (strcmp(q->path, "/api/generate") == 0) {
+        if (strcmp(q->method, "POST") == 0) api_generate(sc, s, q, r);
+        else gt_http_error(r, 405, "method not allowed: use POST"), r->allow = "POST";
+        return;
+    } else {
+        gt_http_error(r, 404, "not found: the page is at /, the API at /api/generate and /healthz");
+        return;
+    }
+    if (!get) {
+        gt_http_error(r, 405, "method not allowed: use GET");
+        r->allow = "GET, HEAD";
+        return;
+    }
+    gt_buf_add(&r->body, fixed->p, fixed->n);
+}
+
+static const char *base_name(const char *path, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s", path);
+    size_t l = strlen(buf);
+    while (l > 1 && buf[l - 1] == '/') buf[--l] = 0;
+    const char *sl = strrchr(buf, '/');
+    return sl && sl[1] ? sl + 1 : buf;
+}
+
+static int serve_main(srv_ctx *sc, const gt_serve_opts *so, const char *modeldir, const char *loradir)
+{
+    char mb[1024], lb[1024], name[2100], num[8][32], err[512];
+    const char *mname = base_name(modeldir, mb, sizeof mb);
+    if (loradir) snprintf(name, sizeof name, "%s + %s", mname, base_name(loradir, lb, sizeof lb));
+    else snprintf(name, sizeof name, "%s", mname);
+    sc->max_new = sc->defaults.max_new_tokens > SERVE_MAX_NEW ? sc->defaults.max_new_tokens : SERVE_MAX_NEW;
+    if (sc->defaults.beams > SERVE_MAX_BEAMS) sc->defaults.beams = SERVE_MAX_BEAMS;
+    if (sc->defaults.n > SERVE_MAX_BEAMS) sc->defaults.n = SERVE_MAX_BEAMS;
+    if (sc->defaults.temperature > 0) sc->defaults.beams = 1;
+    snprintf(num[0], sizeof num[0], "%g", (double)sc->defaults.temperature);
+    snprintf(num[1], sizeof num[1], "%g", (double)sc->defaults.top_p);
+    snprintf(num[2], sizeof num[2], "%d", sc->defaults.top_k);
+    snprintf(num[3], sizeof num[3], "%d", sc->defaults.beams);
+    snprintf(num[4], sizeof num[4], "%d", sc->defaults.max_new_tokens);
+    snprintf(num[5], sizeof num[5], "%d", sc->defaults.n);
+    snprintf(num[6], sizeof num[6], "%d", SERVE_MAX_BEAMS);
+    snprintf(num[7], sizeof num[7], "%d", sc->max_new);
+    const char *vars[] = { "MODEL", name, "INSTRUCTION", sc->instr, "TEMPERATURE", num[0], "TOP_P", num[1],
+                           "TOP_K", num[2], "BEAMS", num[3], "MAX_NEW", num[4], "N", num[5],
+                           "MAX_BEAMS", num[6], "MAX_NEW_LIMIT", num[7], NULL };
+    gt_webpage_render(&sc->page, vars);
+    gt_buf_str(&sc->health, "{\"status\":\"ok\",\"model\":");
+    gt_json_str_buf(&sc->health, name, strlen(name));
+    gt_buf_str(&sc->health, "}\n");
+
+    /* SIGINT/SIGTERM stop the loop; libmicrohttpd's threads never see them */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    sigset_t ss, old;
+    sigemptyset(&ss);
+    sigaddset(&ss, SIGINT);
+    sigaddset(&ss, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &ss, &old);
+    gt_server *srv = gt_serve_start(so, handle, sc, err, sizeof err);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int status = 0;
+    if (!srv) {
+        gt_warn("%s", err);
+        status = EX_UNAVAILABLE; /* 69 */
+    } else {
+        if (!gt_serve_loopback(srv))
+            gt_warn("warning: %s is not a loopback address: anyone who can reach it can use this server "
+                    "(no authentication, no TLS)", gt_serve_url(srv));
+        gt_warn("serving on %s", gt_serve_url(srv));
+        gt_serve_loop(srv, &stop_serving);
+        gt_serve_free(srv);
+    }
+    gt_buf_free(&sc->page);
+    gt_buf_free(&sc->health);
+    gt_buf_free(&sc->prompt);
+    gt_ids_free(&sc->pids);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     gt_init(argv[0]);
@@ -167,11 +467,19 @@ int main(int argc, char **argv)
         {"stats", no_argument, NULL, OPT_STATS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
+        {"serve", optional_argument, NULL, OPT_SERVE},
+        {"max-request-bytes", required_argument, NULL, OPT_MAXREQ},
+        {"max-concurrency", required_argument, NULL, OPT_MAXCONC},
         {NULL, 0, NULL, 0},
     };
     const char *modeldir = NULL, *loradir = NULL, *tplpath = NULL, *instr_opt = NULL;
     int merge = 0, q8 = 0, text = 0, ids = 0, strict = 0, progress = 0, stats = 0, beams_given = 0;
     long jobs = 0;
+    int serve = 0, line_opts = 0;
+    const char *serve_addr = NULL;
+    gt_serve_opts so;
+    gt_serve_opts_default(&so);
+    int so_given = 0;
     size_t max_line = (size_t)1 << 24;
     gt_gen_opts go;
     gt_gen_opts_default(&go);
@@ -184,7 +492,7 @@ int main(int argc, char **argv)
         case OPT_8BIT: q8 = 1; break;
         case OPT_INSTR: instr_opt = optarg; break;
         case OPT_TEMPLATE: tplpath = optarg; break;
-        case OPT_TEXT: text = 1; break;
+        case OPT_TEXT: text = 1; line_opts = 1; break;
         case 'b': go.beams = (int)gt_parse_ll("--beams", optarg, 1, 64); beams_given = 1; break;
         case 'n': go.n = (int)gt_parse_ll("--n", optarg, 1, 64); break;
         case 't': {
@@ -204,11 +512,14 @@ int main(int argc, char **argv)
         }
         case OPT_SEED: go.seed = (uint64_t)gt_parse_ll("--seed", optarg, 0, (long long)(~0ULL >> 1)); break;
         case OPT_MAXNEW: go.max_new_tokens = (int)gt_parse_ll("--max-new-tokens", optarg, 1, 1 << 20); break;
-        case OPT_IDS: ids = 1; break;
+        case OPT_IDS: ids = 1; line_opts = 1; break;
         case 'j': jobs = (long)gt_parse_ll("--jobs", optarg, 1, 1024); break;
-        case OPT_STRICT: strict = 1; break;
-        case OPT_MAXLINE: max_line = (size_t)gt_parse_ll("--max-line", optarg, 64, 1LL << 31); break;
-        case OPT_PROGRESS: progress = 1; break;
+        case OPT_STRICT: strict = 1; line_opts = 1; break;
+        case OPT_MAXLINE: max_line = (size_t)gt_parse_ll("--max-line", optarg, 64, 1LL << 31); line_opts = 1; break;
+        case OPT_PROGRESS: progress = 1; line_opts = 1; break;
+        case OPT_SERVE: serve = 1; serve_addr = optarg; break;
+        case OPT_MAXREQ: so.max_body = (size_t)gt_parse_ll("--max-request-bytes", optarg, 64, 1LL << 30); so_given = 1; break;
+        case OPT_MAXCONC: so.max_queue = (int)gt_parse_ll("--max-concurrency", optarg, 1, 1024); so_given = 1; break;
         case OPT_STATS: stats = 1; break;
         case 'h': usage(); return 0;
         case OPT_VERSION: gt_print_version();
@@ -216,6 +527,15 @@ int main(int argc, char **argv)
         }
     }
     if (!modeldir) gt_usage_error("no model: give --model DIR");
+    if (serve) {
+        if (line_opts) gt_usage_error("--text, --ids, --strict, --max-line and --progress do not apply to --serve");
+        if (optind < argc && !serve_addr) serve_addr = argv[optind++]; /* --serve ADDR */
+        if (optind < argc) gt_usage_error("--serve takes no input files");
+        char aerr[300];
+        if (gt_serve_check_addr(serve_addr, aerr, sizeof aerr) != 0) gt_usage_error("--serve: %s", aerr);
+    } else if (so_given) {
+        gt_usage_error("--max-request-bytes and --max-concurrency need --serve");
+    }
     if (merge && !loradir) gt_usage_error("--lora-merge needs --lora DIR");
     if (go.temperature > 0 && beams_given && go.beams > 1)
         gt_usage_error("--beams and --temperature do not go together (sampling draws one sequence at a time)");
@@ -268,6 +588,23 @@ int main(int argc, char **argv)
     gt_cleaner *cl = gt_cleaner_new(&co);
     gt_tokctx *tc = gt_tokctx_new(tok);
 
+    if (serve) {
+        so.addr = serve_addr;
+        srv_ctx sc = { .tpl = &tpl, .tc = tc, .gen = gen, .cl = cl, .bos = bos, .defaults = go,
+                       .instr = instr_opt ? instr_opt : DEFAULT_INSTRUCTION, .vocab = model.c.vocab_size };
+        double t_serve = gt_now();
+        int st = serve_main(&sc, &so, modeldir, loradir);
+        if (stats) print_stats(gen, sc.requests, "requests", t_serve, quant, &model);
+        gt_tokctx_free(tc);
+        gt_cleaner_free(cl);
+        gt_gen_free(gen);
+        gt_template_free(&tpl);
+        gt_quant_free(quant);
+        gt_lora_free(lora);
+        gt_model_free(&model);
+        gt_tok_free(tok);
+        return st;
+    }
     gt_out out;
     gt_out_init(&out, 1, "<stdout>");
     gt_rec rec;
@@ -367,15 +704,7 @@ int main(int argc, char **argv)
     }
     gt_out_flush(&out);
     gt_out_free(&out);
-    if (stats) {
-        const gt_gen_stats *s = gt_gen_totals(gen);
-        gt_warn("%llu records in %.2f s; prefill %lld tokens %.1f tok/s; decode %lld tokens %.1f tok/s; "
-                "weights %.1f MB%s",
-                (unsigned long long)total, gt_now() - t_start, s->prefill_tokens,
-                s->prefill_s > 0 ? (double)s->prefill_tokens / s->prefill_s : 0.0, s->decode_tokens,
-                s->decode_s > 0 ? (double)s->decode_tokens / s->decode_s : 0.0,
-                (double)(quant ? gt_quant_bytes(quant) : model.weight_bytes) / 1e6, quant ? " (8-bit)" : "");
-    }
+    if (stats) print_stats(gen, total, "records", t_start, quant, &model);
     if (bad && !strict) {
         gt_warn("%llu of %llu records skipped (malformed)", (unsigned long long)bad, (unsigned long long)total);
         if (status == 0) status = EX_DATAERR;

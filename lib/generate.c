@@ -504,9 +504,12 @@ int gt_gen_run(gt_gen *g, const gt_gen_opts *o, const int32_t *prompt, int np, c
                 found++;
                 for (int j = 0; j < g->ncands - 1; j++)
                     if (same(g, c, &g->cands[j])) { found--; break; }
-                free(c->text);
-                c->text = NULL;
             }
+        }
+        /* texts were needed to compare draws; finish() decodes them again */
+        for (int j = 0; j < g->ncands; j++) {
+            free(g->cands[j].text);
+            g->cands[j].text = NULL;
         }
     } else if (B == 1 && !o->force_beam) {
         rc = run_one(g, o, np, max_new, NULL, ids);
