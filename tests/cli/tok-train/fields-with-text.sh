@@ -1,0 +1,1 @@
+tok-train -n 1000 -i text --fields title /dev/null

@@ -1,0 +1,1 @@
+tok-train -n 300 -i text "$TMP/nope"

@@ -1,0 +1,1 @@
+tok-train -i text /dev/null

@@ -1,0 +1,1 @@
+printf 'abc\n' | tok-train -n 258 -i text
