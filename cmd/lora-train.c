@@ -27,6 +27,7 @@ static void usage(void)
 {
     printf(
 "Usage: lora-train --model DIR --train STREAM [--val STREAM] --out DIR [OPTIONS]\n"
+"       lora-train --full --init CONFIG --train STREAM --out DIR [OPTIONS]\n"
 "Fine-tune the LLaMA model in DIR (Hugging Face layout) on a token stream made by\n"
 "tok-encode (see gentitle-tokens(5)); the loss counts response tokens only. Writes\n"
 "a LoRA adapter in the PEFT layout (adapter_config.json, adapter_model.safetensors),\n"
@@ -43,6 +44,11 @@ static void usage(void)
 "      --lora-target LIST    layers given adapters: q_proj,k_proj,v_proj,o_proj,\n"
 "                            gate_proj,up_proj,down_proj (q_proj,v_proj)\n"
 "      --full                train every weight instead of LoRA adapters\n"
+"      --init CONFIG         start a new model (implies --full, no --model) from\n"
+"                            CONFIG (a config.json, or a folder holding one):\n"
+"                            weights normal(0, initializer_range (0.02)), RMSNorm\n"
+"                            weights 1, seeded by --seed; tokenizer files beside\n"
+"                            CONFIG are checked against the streams and copied\n"
 "      --batch-size N        examples per optimizer step (128)\n"
 "      --micro-batch-size N  examples per forward pass; batch-size / micro-batch-size\n"
 "                            passes are accumulated per step (4)\n"
@@ -74,7 +80,7 @@ static void usage(void)
 }
 
 enum { O_LR = 256, O_LA, O_LD, O_LT, O_FULL, O_BS, O_MBS, O_EP, O_MAXSTEPS, O_LRATE, O_CUT, O_WARM, O_SCHED, O_WD,
-       O_MGN, O_SEED, O_WIN, O_EVAL, O_SAVE, O_RESUME, O_STOP, O_LOG, O_PROGRESS, O_VERSION };
+       O_MGN, O_SEED, O_WIN, O_EVAL, O_SAVE, O_RESUME, O_STOP, O_LOG, O_PROGRESS, O_VERSION, O_INIT };
 
 static volatile sig_atomic_t g_stop;
 static void on_stop(int sig)
@@ -121,7 +127,8 @@ static void hp_add(hparams *h, const char *k, const char *fmt, ...)
 }
 
 typedef struct {
-    const char *model, *train, *val, *out, *resume, *log;
+    const char *model, *train, *val, *out, *resume, *log, *init;
+    const char *config;             /* config.json copied into a full model */
     gt_lora_cfg lora;
     const char *targets_s;
     int full, batch, micro, epochs, cutoff, warmup, group_window, progress, jobs;
@@ -218,7 +225,7 @@ static void write_weights(run *R, const char *dir)
     if (o->full) {
         /* config.json of the base model, verbatim: the weights keep its names and shapes */
         char src[4096];
-        snprintf(src, sizeof src, "%s/config.json", o->model);
+        snprintf(src, sizeof src, "%s", o->config);
         FILE *f = fopen(src, "rb");
         if (!f) gt_die(EX_NOINPUT, "%s: cannot open: %s", src, strerror(errno));
         char *buf = NULL;
@@ -233,7 +240,7 @@ static void write_weights(run *R, const char *dir)
         snprintf(path, sizeof path, "%s/config.json", dir);
         write_text(path, buf);
         free(buf);
-        copy_tokenizer(o->model, dir);
+        copy_tokenizer(o->model, dir);      /* with --init: CONFIG's folder */
         return;
     }
     char js[8192], tl[512] = "", base[4096];
@@ -270,6 +277,132 @@ static void write_weights(run *R, const char *dir)
              base, alpha, (double)o->lora.dropout, o->lora.r, tl);
     snprintf(path, sizeof path, "%s/adapter_config.json", dir);
     write_text(path, js);
+}
+
+/* ---- --init: a new model from a config.json ---- */
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) gt_die(EX_NOINPUT, "%s: cannot open: %s", path, strerror(errno));
+    char *buf = NULL;
+    size_t n = 0, cap = 0, got;
+    do {
+        if (n + 4096 >= cap) buf = gt_xrealloc(buf, cap = cap ? cap * 2 : 65536);
+        got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+    } while (got > 0);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) gt_die(EX_IOERR, "%s: read error", path);
+    buf[n] = 0;
+    return buf;
+}
+
+/* initializer_range of a config.json text (0.02 when absent). */
+static double init_range(const char *js)
+{
+    const char *p = strstr(js, "\"initializer_range\"");
+    if (!p) return 0.02;
+    p = strchr(p, ':');
+    if (!p) return 0.02;
+    char *e;
+    double v = strtod(p + 1, &e);
+    return e == p + 1 || !(v >= 0 && v < 10) ? 0.02 : v;
+}
+
+/* N normal(0, SD) floats from a splitmix64 stream (Box-Muller). */
+static void fill_normal(float *x, size_t n, double sd, uint64_t *st)
+{
+    for (size_t i = 0; i < n; i += 2) {
+        double u1 = ((double)(gt_splitmix64(st) >> 11) + 1.0) * 0x1p-53;    /* (0, 1] */
+        double u2 = (double)(gt_splitmix64(st) >> 11) * 0x1p-53;
+        double r = sqrt(-2.0 * log(u1)) * sd, a = 2.0 * M_PI * u2;
+        x[i] = (float)(r * cos(a));
+        if (i + 1 < n) x[i + 1] = (float)(r * sin(a));
+    }
+}
+
+/* Write a randomly initialised model for o->init (config.json + F32
+ * model.safetensors, as LlamaForCausalLM._init_weights) into a fresh
+ * temporary folder DIR. o->config and o->model (for the tokenizer files)
+ * are set to CONFIG and its folder. */
+static void init_model(opts *o, char *cfg, size_t cn, char *dir, size_t dn)
+{
+    struct stat sb;
+    if (stat(o->init, &sb) != 0) gt_die(EX_NOINPUT, "%s: cannot open: %s", o->init, strerror(errno));
+    static char folder[4200];
+    if (S_ISDIR(sb.st_mode)) {
+        snprintf(cfg, cn, "%s/config.json", o->init);
+        snprintf(folder, sizeof folder, "%s", o->init);
+    } else {
+        snprintf(cfg, cn, "%s", o->init);
+        snprintf(folder, sizeof folder, "%s", o->init);
+        char *sl = strrchr(folder, '/');
+        if (sl) *sl = 0;
+        else snprintf(folder, sizeof folder, ".");
+    }
+    o->config = cfg;
+    o->model = folder;
+    char *js = slurp(cfg);
+    gt_config c;
+    char err[600];
+    if (gt_config_parse(&c, js, cfg, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
+    double sd = init_range(js);
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, dn, "%s/lora-train-init.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) gt_die(EX_IOERR, "%s: cannot create: %s", dir, strerror(errno));
+    char path[4300];
+    snprintf(path, sizeof path, "%s/config.json", dir);
+    write_text(path, js);
+    free(js);
+
+    int qd = c.n_heads * c.head_dim, kvd = c.n_kv_heads * c.head_dim;
+    int nt = 2 + (c.tie_embeddings ? 0 : 1) + 9 * c.n_layers;
+    gt_stw_tensor *ts = gt_xcalloc((size_t)nt, sizeof *ts);
+    char (*names)[96] = gt_xcalloc((size_t)nt, sizeof *names);
+    int k = 0;
+#define ADD(R, C, ...) do { snprintf(names[k], sizeof names[0], __VA_ARGS__); ts[k].name = names[k]; \
+        ts[k].ndim = (C) ? 2 : 1; ts[k].shape[0] = (R); ts[k].shape[1] = (C); k++; } while (0)
+    ADD(c.vocab_size, c.dim, "model.embed_tokens.weight");
+    for (int l = 0; l < c.n_layers; l++) {
+        ADD(qd, c.dim, "model.layers.%d.self_attn.q_proj.weight", l);
+        ADD(kvd, c.dim, "model.layers.%d.self_attn.k_proj.weight", l);
+        ADD(kvd, c.dim, "model.layers.%d.self_attn.v_proj.weight", l);
+        ADD(c.dim, qd, "model.layers.%d.self_attn.o_proj.weight", l);
+        ADD(c.hidden_dim, c.dim, "model.layers.%d.mlp.gate_proj.weight", l);
+        ADD(c.hidden_dim, c.dim, "model.layers.%d.mlp.up_proj.weight", l);
+        ADD(c.dim, c.hidden_dim, "model.layers.%d.mlp.down_proj.weight", l);
+        ADD(c.dim, 0, "model.layers.%d.input_layernorm.weight", l);
+        ADD(c.dim, 0, "model.layers.%d.post_attention_layernorm.weight", l);
+    }
+    ADD(c.dim, 0, "model.norm.weight");
+    if (!c.tie_embeddings) ADD(c.vocab_size, c.dim, "lm_head.weight");
+#undef ADD
+    uint64_t st = o->seed ^ 0x696e69746d6f646cull;  /* "initmodl" */
+    for (int i = 0; i < nt; i++) {
+        size_t n = (size_t)ts[i].shape[0] * (size_t)(ts[i].ndim == 2 ? ts[i].shape[1] : 1);
+        float *x = gt_xmalloc(sizeof(float) * n);
+        if (ts[i].ndim == 2) fill_normal(x, n, sd, &st);
+        else for (size_t j = 0; j < n; j++) x[j] = 1.0f;
+        ts[i].data = x;
+    }
+    const char *mk[] = { "format" }, *mv[] = { "pt" };
+    snprintf(path, sizeof path, "%s/model.safetensors", dir);
+    if (gt_st_write(path, ts, nt, mk, mv, 1, 0, err, sizeof err) != 0) gt_die(EX_IOERR, "%s", err);
+    for (int i = 0; i < nt; i++) free((void *)ts[i].data);
+    free(ts);
+    free(names);
+}
+
+static void remove_init_dir(const char *dir)
+{
+    char path[4300];
+    snprintf(path, sizeof path, "%s/model.safetensors", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/config.json", dir);
+    unlink(path);
+    rmdir(dir);
 }
 
 #define CKPT_FILE "checkpoint.safetensors"
@@ -459,7 +592,7 @@ int main(int argc, char **argv)
         { "resume", required_argument, 0, O_RESUME }, { "stop-after", required_argument, 0, O_STOP },
         { "log", required_argument, 0, O_LOG }, { "jobs", required_argument, 0, 'j' },
         { "progress", no_argument, 0, O_PROGRESS }, { "help", no_argument, 0, 'h' },
-        { "version", no_argument, 0, O_VERSION }, { 0, 0, 0, 0 }
+        { "version", no_argument, 0, O_VERSION }, { "init", required_argument, 0, O_INIT }, { 0, 0, 0, 0 }
     };
     int c;
     while ((c = getopt_long(argc, argv, "m:t:v:o:j:h", lo, NULL)) != -1) {
@@ -473,6 +606,7 @@ int main(int argc, char **argv)
         case O_LD: o.lora.dropout = (float)parse_num("--lora-dropout", optarg, 0, 0.999); break;
         case O_LT: o.targets_s = optarg; break;
         case O_FULL: o.full = 1; break;
+        case O_INIT: o.init = optarg; o.full = 1; break;
         case O_BS: o.batch = (int)gt_parse_ll("--batch-size", optarg, 1, 1 << 20); break;
         case O_MBS: o.micro = (int)gt_parse_ll("--micro-batch-size", optarg, 1, 1 << 16); break;
         case O_EP: o.epochs = (int)gt_parse_ll("--num-epochs", optarg, 1, 1 << 20); break;
@@ -503,7 +637,8 @@ int main(int argc, char **argv)
         }
     }
     if (optind < argc) gt_usage_error("unexpected argument '%s'", argv[optind]);
-    if (!o.model) gt_usage_error("--model DIR is required");
+    if (o.init && o.model) gt_usage_error("--init and --model exclude each other");
+    if (!o.model && !o.init) gt_usage_error("--model DIR is required (or --init CONFIG)");
     if (!o.train) gt_usage_error("--train STREAM is required");
     if (!o.out) gt_usage_error("--out DIR is required");
     if (o.batch < o.micro) gt_usage_error("--batch-size %d is smaller than --micro-batch-size %d", o.batch, o.micro);
@@ -516,8 +651,17 @@ int main(int argc, char **argv)
     run R;
     memset(&R, 0, sizeof R);
     R.o = &o;
-    if (access(o.model, R_OK) != 0) gt_die(EX_NOINPUT, "%s: cannot open: %s", o.model, strerror(errno));
-    if (gt_model_load(&R.m, o.model, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
+    char cfgbuf[4200], initdir[4200] = "";
+    if (o.init) {
+        init_model(&o, cfgbuf, sizeof cfgbuf, initdir, sizeof initdir);
+        if (gt_model_load(&R.m, initdir, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
+        remove_init_dir(initdir);   /* the weights stay mapped */
+    } else {
+        if (access(o.model, R_OK) != 0) gt_die(EX_NOINPUT, "%s: cannot open: %s", o.model, strerror(errno));
+        if (gt_model_load(&R.m, o.model, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
+        snprintf(cfgbuf, sizeof cfgbuf, "%s/config.json", o.model);
+        o.config = cfgbuf;
+    }
 
     /* the model's tokenizer, when it has one: the streams must come from it */
     uint64_t fp = 0;

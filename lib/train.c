@@ -14,6 +14,10 @@
 
 #include <math.h>
 #include <stdarg.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define GT_X86 1
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +119,88 @@ static void transpose(float *dst, const void *src, gt_dtype t, int rows, int col
                 for (int r = 0; r < rn; r++) dst[(size_t)(c0 + c) * rows + r0 + r] = row[r * 64 + c];
         }
     }
+}
+
+/* ---- the attention's vector ops over one head (hd floats): AVX2+FMA when
+ * the CPU has it (the build's baseline is SSE2), else plain loops ---- */
+static float dot_c(const float *a, const float *b, int n)
+{
+    float d = 0;
+    for (int e = 0; e < n; e++) d += a[e] * b[e];
+    return d;
+}
+static void axpy_c(float *y, float a, const float *x, int n)
+{
+    for (int e = 0; e < n; e++) y[e] += a * x[e];
+}
+/* returns g . v and does dv += p g */
+static float dot_axpy_c(const float *g, const float *v, float *dv, float p, int n)
+{
+    float d = 0;
+    for (int e = 0; e < n; e++) {
+        d += g[e] * v[e];
+        dv[e] += p * g[e];
+    }
+    return d;
+}
+#ifdef GT_X86
+#define TAVX __attribute__((target("avx2,fma")))
+TAVX static float hsum256(__m256 v)
+{
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+    return _mm_cvtss_f32(s);
+}
+TAVX static float dot_avx2(const float *a, const float *b, int n)
+{
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+    int e = 0;
+    for (; e + 16 <= n; e += 16) {
+        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + e), _mm256_loadu_ps(b + e), s0);
+        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + e + 8), _mm256_loadu_ps(b + e + 8), s1);
+    }
+    for (; e + 8 <= n; e += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + e), _mm256_loadu_ps(b + e), s0);
+    float d = hsum256(_mm256_add_ps(s0, s1));
+    for (; e < n; e++) d += a[e] * b[e];
+    return d;
+}
+TAVX static void axpy_avx2(float *y, float a, const float *x, int n)
+{
+    __m256 va = _mm256_set1_ps(a);
+    int e = 0;
+    for (; e + 8 <= n; e += 8)
+        _mm256_storeu_ps(y + e, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + e), _mm256_loadu_ps(y + e)));
+    for (; e < n; e++) y[e] += a * x[e];
+}
+TAVX static float dot_axpy_avx2(const float *g, const float *v, float *dv, float p, int n)
+{
+    __m256 s = _mm256_setzero_ps(), vp = _mm256_set1_ps(p);
+    int e = 0;
+    for (; e + 8 <= n; e += 8) {
+        __m256 ge = _mm256_loadu_ps(g + e);
+        s = _mm256_fmadd_ps(ge, _mm256_loadu_ps(v + e), s);
+        _mm256_storeu_ps(dv + e, _mm256_fmadd_ps(vp, ge, _mm256_loadu_ps(dv + e)));
+    }
+    float d = hsum256(s);
+    for (; e < n; e++) {
+        d += g[e] * v[e];
+        dv[e] += p * g[e];
+    }
+    return d;
+}
+#endif
+typedef struct {
+    float (*dot)(const float *, const float *, int);
+    void (*axpy)(float *, float, const float *, int);
+    float (*dot_axpy)(const float *, const float *, float *, float, int);
+} vec_ops;
+static vec_ops get_vec_ops(void)
+{
+#ifdef GT_X86
+    if (gt_kernels_best() >= GT_K_AVX2) return (vec_ops){ dot_avx2, axpy_avx2, dot_axpy_avx2 };
+#endif
+    return (vec_ops){ dot_c, axpy_c, dot_axpy_c };
 }
 
 static void add_to(float *dst, const float *src, size_t n)
@@ -220,6 +306,7 @@ void gt_attention_forward(float *out, float *att, const float *q, const float *k
     int qd = H * hd, kvd = KV * hd, rep = H / KV;
     float scale = 1.0f / sqrtf((float)hd);
     int jobs = B * H * T;
+    vec_ops vo = get_vec_ops();
 #pragma omp parallel for schedule(dynamic, 4) if ((long long)jobs * T * hd > 50000)
     for (int job = 0; job < jobs; job++) {
         int b = job / (H * T), h = job / T % H, i = job % T, kh = h / rep;
@@ -228,9 +315,7 @@ void gt_attention_forward(float *out, float *att, const float *q, const float *k
         float mx = -INFINITY;
         for (int j = 0; j <= i; j++) {
             const float *kj = k + ((size_t)b * T + j) * kvd + (size_t)kh * hd;
-            float d = 0;
-            for (int e = 0; e < hd; e++) d += qi[e] * kj[e];
-            a[j] = d * scale;
+            a[j] = vo.dot(qi, kj, hd) * scale;
             if (a[j] > mx) mx = a[j];
         }
         float s = 0;
@@ -242,8 +327,7 @@ void gt_attention_forward(float *out, float *att, const float *q, const float *k
         memset(o, 0, sizeof(float) * (size_t)hd);
         for (int j = 0; j <= i; j++) {
             const float *vj = v + ((size_t)b * T + j) * kvd + (size_t)kh * hd;
-            float p = a[j];
-            for (int e = 0; e < hd; e++) o[e] += p * vj[e];
+            vo.axpy(o, a[j], vj, hd);
         }
     }
 }
@@ -258,6 +342,7 @@ void gt_attention_backward(float *dq, float *dk, float *dv, const float *dout, c
     int qd = H * hd, kvd = KV * hd, rep = H / KV;
     float scale = 1.0f / sqrtf((float)hd);
     int jobs = B * KV;
+    vec_ops vo = get_vec_ops();
 #pragma omp parallel if ((long long)B * H * T * T * hd > 50000)
     {
         float *dp = gt_xmalloc(sizeof(float) * (size_t)T);
@@ -274,11 +359,7 @@ void gt_attention_backward(float *dq, float *dk, float *dv, const float *dout, c
                     for (int j = 0; j <= i; j++) {
                         const float *vj = v + ((size_t)b * T + j) * kvd + (size_t)kh * hd;
                         float *dvj = dv + ((size_t)b * T + j) * kvd + (size_t)kh * hd;
-                        float d = 0, p = a[j];
-                        for (int e = 0; e < hd; e++) {
-                            d += dOi[e] * vj[e];
-                            dvj[e] += p * dOi[e];
-                        }
+                        float p = a[j], d = vo.dot_axpy(dOi, vj, dvj, p, hd);
                         dp[j] = d;
                         sum += p * d;
                     }
@@ -286,10 +367,8 @@ void gt_attention_backward(float *dq, float *dk, float *dv, const float *dout, c
                         float ds = a[j] * (dp[j] - sum) * scale;
                         const float *kj = k + ((size_t)b * T + j) * kvd + (size_t)kh * hd;
                         float *dkj = dk + ((size_t)b * T + j) * kvd + (size_t)kh * hd;
-                        for (int e = 0; e < hd; e++) {
-                            dqi[e] += ds * kj[e];
-                            dkj[e] += ds * qi[e];
-                        }
+                        vo.axpy(dqi, ds, kj, hd);
+                        vo.axpy(dkj, ds, qi, hd);
                     }
                 }
         }
@@ -319,14 +398,19 @@ void gt_matmul_forward(float *y, const float *x, const void *w, gt_dtype wt, int
     gt_matmul(y, (size_t)O, x, w, wt, N, O, I);
 }
 
+/* WTPRE: W^T as F32 [I][O] made beforehand (frozen weights), or NULL. */
 static void mm_backward(mm_ws *ws, float *dx, float *dw, const float *dy, const float *x, const void *w, gt_dtype wt,
-                        int N, int O, int I)
+                        int N, int O, int I, const float *wTpre)
 {
     if (N <= 0) return;
     if (dx) {
-        float *wT = ws_get(&ws->wt, (size_t)I * O);
+        const float *wT = wTpre;
         float *tmp = ws_get(&ws->tmp, (size_t)N * I);
-        transpose(wT, w, wt, O, I);                      /* [I][O] */
+        if (!wT) {
+            float *m = ws_get(&ws->wt, (size_t)I * O);
+            transpose(m, w, wt, O, I);                   /* [I][O] */
+            wT = m;
+        }
         gt_matmul(tmp, (size_t)I, dy, wT, GT_DT_F32, N, I, O);
         add_to(dx, tmp, (size_t)N * I);
     }
@@ -344,12 +428,13 @@ void gt_matmul_backward(float *dx, float *dw, const float *dy, const float *x, c
                         int O, int I)
 {
     mm_ws ws = { 0 };
-    mm_backward(&ws, dx, dw, dy, x, w, wt, N, O, I);
+    mm_backward(&ws, dx, dw, dy, x, w, wt, N, O, I, NULL);
     mm_ws_free(&ws);
 }
 
 static double lmhead_ce(mm_ws *ws, float *dh, float *dw, const float *h, const void *w, gt_dtype wt,
-                        const int32_t *target, int N, int D, int V, float gscale, float *logits, int chunk)
+                        const int32_t *target, int N, int D, int V, float gscale, float *logits, int chunk,
+                        const float *wTpre)
 {
     double total = 0;
     float *hc = ws_get(&ws->b, (size_t)chunk * D);   /* the chunk's rows of H (ws->b is not reused below) */
@@ -377,7 +462,8 @@ static double lmhead_ce(mm_ws *ws, float *dh, float *dw, const float *h, const v
             double lse = mx + log(s);
             part += lse - lg[tgt];
             if (dh || dw) {
-                for (int v = 0; v < V; v++) lg[v] = (float)exp(lg[v] - lse) * gscale;
+                float lsef = (float)lse;    /* the probabilities in float: expf, not exp */
+                for (int v = 0; v < V; v++) lg[v] = expf(lg[v] - lsef) * gscale;
                 lg[tgt] -= gscale;
             }
         }
@@ -387,8 +473,12 @@ static double lmhead_ce(mm_ws *ws, float *dh, float *dw, const float *h, const v
             if (dhc) memset(dhc, 0, sizeof(float) * (size_t)c * D);
             /* dW via mm_backward needs ws->a and ws->b: do the dx part first */
             if (dhc) {
-                float *wT = ws_get(&ws->wt, (size_t)D * V);
-                transpose(wT, w, wt, V, D);
+                const float *wT = wTpre;
+                if (!wT) {
+                    float *m = ws_get(&ws->wt, (size_t)D * V);
+                    transpose(m, w, wt, V, D);
+                    wT = m;
+                }
                 gt_matmul(dhc, (size_t)D, logits, wT, GT_DT_F32, c, D, V);
                 for (int i = 0; i < c; i++) {
                     float *d = dh + (size_t)rows[i] * D;
@@ -416,7 +506,7 @@ double gt_lmhead_ce(float *dh, float *dw, const float *h, const void *w, gt_dtyp
                     int D, int V, float gscale, float *logits, int chunk)
 {
     mm_ws ws = { 0 };
-    double r = lmhead_ce(&ws, dh, dw, h, w, wt, target, N, D, V, gscale, logits, chunk);
+    double r = lmhead_ce(&ws, dh, dw, h, w, wt, target, N, D, V, gscale, logits, chunk, NULL);
     mm_ws_free(&ws);
     return r;
 }
@@ -444,14 +534,14 @@ static void lora_backward(mm_ws *ws, float *dxd, float *dA, float *dB, const flo
                           float *du)
 {
     memset(du, 0, sizeof(float) * (size_t)N * r);
-    mm_backward(ws, du, NULL, dy, NULL, B, GT_DT_F32, N, O, r);
+    mm_backward(ws, du, NULL, dy, NULL, B, GT_DT_F32, N, O, r, NULL);
     for (size_t i = 0; i < (size_t)N * r; i++) du[i] *= scale;
     /* dB [O][r] += scale dy^T u: computed into a temporary scaled once */
     float *tdb = gt_xcalloc((size_t)O * r, sizeof(float));
-    mm_backward(ws, NULL, tdb, dy, u, NULL, GT_DT_F32, N, O, r);
+    mm_backward(ws, NULL, tdb, dy, u, NULL, GT_DT_F32, N, O, r, NULL);
     for (size_t i = 0; i < (size_t)O * r; i++) dB[i] += scale * tdb[i];
     free(tdb);
-    mm_backward(ws, dxd, dA, du, xd, A, GT_DT_F32, N, r, I);
+    mm_backward(ws, dxd, dA, du, xd, A, GT_DT_F32, N, r, I, NULL);
 }
 
 void gt_lora_backward(float *dxd, float *dA, float *dB, const float *dy, const float *xd, const float *u,
@@ -502,6 +592,10 @@ struct gt_train_priv {
     scratch_t s;
     mm_ws ws;
     float *rope;
+    /* F32 transposes of frozen weights (LoRA), made on first use: they never
+     * change, and re-transposing them in every backward cost ~10% of a step */
+    float **wT;                 /* [n_layers * GT_LIN_N] */
+    float *headT;
 };
 
 typedef struct gt_train_priv priv_t;
@@ -736,6 +830,10 @@ void gt_train_free(gt_train *t)
     if (t->priv) {
         mm_ws_free(&t->priv->ws);
         free(t->priv->rope);
+        if (t->priv->wT)
+            for (int i = 0; i < t->c.n_layers * GT_LIN_N; i++) free(t->priv->wT[i]);
+        free(t->priv->wT);
+        free(t->priv->headT);
         free(t->priv);
     }
     free(t->scratch);
@@ -794,7 +892,17 @@ static void lin_backward(gt_train *t, int l, int w, float *dx, const float *dy, 
 {
     priv_t *pv = get_priv(t);
     const gt_tlin *li = &t->L[l].lin[w];
-    mm_backward(&pv->ws, dx, li->g, dy, x, li->w, li->wt, N, li->out, li->in);
+    const float *wT = NULL;
+    if (!li->g && dx) {         /* frozen: W^T once */
+        if (!pv->wT) pv->wT = gt_xcalloc((size_t)t->c.n_layers * GT_LIN_N, sizeof *pv->wT);
+        float **c = &pv->wT[(size_t)l * GT_LIN_N + (size_t)w];
+        if (!*c) {
+            *c = gt_xmalloc(sizeof(float) * (size_t)li->out * (size_t)li->in);
+            transpose(*c, li->w, li->wt, li->out, li->in);
+        }
+        wT = *c;
+    }
+    mm_backward(&pv->ws, dx, li->g, dy, x, li->w, li->wt, N, li->out, li->in, wT);
     if (li->A) {
         int r = t->lora.r;
         const float *xd = lora_input(t, pv->s.xd, x, l, w, N, li->in);
@@ -890,8 +998,12 @@ int gt_train_step(gt_train *t, const int32_t *tokens, const uint8_t *mask, int B
         dhf = S->dh;
         memset(dhf, 0, sizeof(float) * ND);
     }
+    if (grad && !t->g_head && !pv->headT) {     /* frozen head: W^T once */
+        pv->headT = gt_xmalloc(sizeof(float) * (size_t)V * (size_t)D);
+        transpose(pv->headT, t->head, t->head_t, V, D);
+    }
     double sum = lmhead_ce(&pv->ws, dhf, grad ? t->g_head : NULL, A->hf, t->head, t->head_t, S->target, N, D, V,
-                           gscale, S->logits, 128);
+                           gscale, S->logits, 128, t->g_head ? NULL : pv->headT);
     *loss = sum / count;
     if (!grad) return count;
 
