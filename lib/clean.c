@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <strings.h>
 
 typedef struct { char *p; size_t len, cap; } sbuf;
@@ -118,6 +121,30 @@ static size_t collapse(const char *s, size_t n, char *out, int *tex)
         if (pend) { if (o) out[o++] = ' '; pend = 0; }
         out[o++] = (char)*p++;
         /* copy the ordinary run that follows without re-testing pend */
+#ifdef __SSE2__
+        /* 16 bytes at a time up to the first byte that may not be ordinary:
+         * a control or space (signed < 0x21, which takes non-ASCII too) or one
+         * of \ $ { } ~; the table decides about that byte below */
+        {
+            const __m128i lim = _mm_set1_epi8(0x21), bs = _mm_set1_epi8('\\'), dl = _mm_set1_epi8('$');
+            const __m128i lb = _mm_set1_epi8('{'), rb = _mm_set1_epi8('}'), tl = _mm_set1_epi8('~');
+            while (e - p >= 16) {
+                __m128i v = _mm_loadu_si128((const __m128i *)p);
+                __m128i m = _mm_or_si128(_mm_cmplt_epi8(v, lim),
+                            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, bs), _mm_cmpeq_epi8(v, dl)),
+                            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lb), _mm_cmpeq_epi8(v, rb)),
+                                         _mm_cmpeq_epi8(v, tl))));
+                int bits = _mm_movemask_epi8(m);
+                _mm_storeu_si128((__m128i *)(out + o), v);
+                if (bits) {
+                    unsigned at = (unsigned)__builtin_ctz((unsigned)bits);
+                    o += at; p += at;
+                    break;
+                }
+                o += 16; p += 16;
+            }
+        }
+#endif
         while (p < e && ws_class[*p] == 0) out[o++] = (char)*p++;
     }
     out[o] = 0;
@@ -658,12 +685,18 @@ int gt_clean_is_withdrawn(gt_cleaner *c, const char *s, size_t n)
 
 size_t gt_count_words(const char *s, size_t n)
 {
-    size_t w = 0;
-    int in = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == ' ') in = 0;
-        else if (!in) { in = 1; w++; }
+    /* a word starts at each non-space byte that follows a space or the start */
+    if (n == 0) return 0;
+    size_t w = s[0] != ' ', i = 1;
+#ifdef __SSE2__
+    const __m128i sp = _mm_set1_epi8(' ');
+    for (; i + 16 <= n; i += 16) {
+        __m128i cur = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i)), sp);
+        __m128i prev = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i - 1)), sp);
+        w += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(_mm_andnot_si128(cur, prev)));
     }
+#endif
+    for (; i < n; i++) w += s[i] != ' ' && s[i - 1] == ' ';
     return w;
 }
 
