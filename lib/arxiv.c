@@ -27,6 +27,17 @@ static const char *const dump_keys[K_COUNT] = {
     "id", "title", "abstract", "categories", "authors", "update_date", "doi", "journal-ref",
     "submitter", "comments", "report-no", "license", "versions", "authors_parsed",
 };
+/* The dump key named by K (N bytes), or K_NONE. */
+static int dump_key(const char *k, size_t n)
+{
+    static size_t len[K_COUNT];
+    if (!len[0])
+        for (int i = 0; i < K_COUNT; i++) len[i] = strlen(dump_keys[i]);
+    for (int i = 0; i < K_COUNT; i++)
+        if (len[i] == n && memcmp(dump_keys[i], k, n) == 0) return i;
+    return K_NONE;
+}
+
 /* which output field each string key feeds */
 static const int key_field[K_COUNT] = {
     GT_F_ID, GT_F_TITLE, GT_F_ABSTRACT, GT_F_CATEGORIES, GT_F_AUTHORS, GT_F_UPDATE_DATE,
@@ -163,13 +174,11 @@ static int on_map_key(void *ctx, const unsigned char *k, size_t n)
         return 1;
     }
     a->key = K_NONE;
-    for (int i = 0; i < K_COUNT; i++) {
-        if (strlen(dump_keys[i]) == n && memcmp(dump_keys[i], k, n) == 0) {
-            if (a->val[i].set) return fail(a, "duplicate key \"%s\"", dump_keys[i]);
-            a->key = i;
-            if (i == K_VERSIONS || i == K_AUTHORS_PARSED) a->val[i].set = 3;
-            break;
-        }
+    int i = dump_key((const char *)k, n);
+    if (i != K_NONE) {
+        if (a->val[i].set) return fail(a, "duplicate key \"%s\"", dump_keys[i]);
+        a->key = i;
+        if (i == K_VERSIONS || i == K_AUTHORS_PARSED) a->val[i].set = 3;
     }
     return 1;
 }
@@ -386,9 +395,7 @@ static int fast_dump(gt_arxiv *a, const char *line, size_t len)
         size_t mark = a->alen;
         if (p >= e || *p != '"' || !fast_str(a, &p, e, &k)) return 0;
         a->alen = mark;
-        int key = K_NONE;
-        for (int i = 0; i < K_COUNT; i++)
-            if (strlen(dump_keys[i]) == k.len && memcmp(dump_keys[i], a->arena + k.off, k.len) == 0) { key = i; break; }
+        int key = dump_key(a->arena + k.off, k.len);
         if (key != K_NONE && a->val[key].set) return 0;       /* duplicate: yajl reports it */
         p = gt_js_ws(p, e);
         if (p >= e || *p != ':') return 0;
@@ -549,11 +556,14 @@ int gt_arxiv_parse_fields(const char *list, unsigned *mask, char *bad, size_t ba
 
 static void put_key(gt_out *o, int field, int *first)
 {
+    static char quoted[GT_F_COUNT][32];
+    static size_t qlen[GT_F_COUNT];
+    if (!qlen[0])
+        for (int f = 0; f < GT_F_COUNT; f++)
+            qlen[f] = (size_t)snprintf(quoted[f], sizeof quoted[f], "\"%s\":", gt_arxiv_field_names[f]);
     if (!*first) gt_out_putc(o, ',');
     *first = 0;
-    gt_out_putc(o, '"');
-    gt_out_str(o, gt_arxiv_field_names[field]);
-    gt_out_write(o, "\":", 2);
+    gt_out_write(o, quoted[field], qlen[field]);
 }
 
 static void put_span(const gt_arxiv *a, gt_out *o, span s)
