@@ -317,17 +317,6 @@ static int fast_str(gt_arxiv *a, const unsigned char **pp, const unsigned char *
     return 1;
 }
 
-/* Skip a value, using the arena's free space as scratch. */
-static int fast_skip(gt_arxiv *a, const unsigned char **pp, const unsigned char *e)
-{
-    size_t need = (size_t)(e - *pp) + 1;
-    if (a->acap - a->alen < need) {
-        while (a->acap - a->alen < need) a->acap *= 2;
-        a->arena = gt_xrealloc(a->arena, a->acap);
-    }
-    return gt_js_skip(pp, e, a->arena + a->alen, 0);
-}
-
 /* versions: [{"version":"v1","created":"..."}, ...]; the same choice as the
  * callbacks make: the first entry's date, or the entry named v1. */
 static int fast_versions(gt_arxiv *a, const unsigned char **pp, const unsigned char *e)
@@ -365,7 +354,7 @@ static int fast_versions(gt_arxiv *a, const unsigned char **pp, const unsigned c
                 }
             } else if (which) {
                 return 0;                         /* unusual: let yajl decide */
-            } else if (!fast_skip(a, &p, e)) {
+            } else if (!gt_js_skip(&p, e, 0)) {
                 return 0;
             }
             p = gt_js_ws(p, e);
@@ -406,7 +395,7 @@ static int fast_dump(gt_arxiv *a, const char *line, size_t len)
             if (!fast_versions(a, &p, e)) return 0;
         } else if (key == K_AUTHORS_PARSED || key == K_NONE) {
             if (key != K_NONE) a->val[key].set = 3;
-            if (!fast_skip(a, &p, e)) return 0;
+            if (!gt_js_skip(&p, e, 0)) return 0;
         } else if (*p == '"') {
             if (!fast_str(a, &p, e, &a->val[key])) return 0;
         } else if (e - p >= 4 && memcmp(p, "null", 4) == 0) {

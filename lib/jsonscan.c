@@ -65,10 +65,13 @@ static int hex4(const unsigned char *p, unsigned *v)
     return 1;
 }
 
-int gt_js_string(const unsigned char **pp, const unsigned char *e, char *dst, size_t *dn)
+#define PUT(x) do { if (W) dst[o] = (x); o++; } while (0)
+/* W = 1: decode into DST; W = 0: only check (DST unused). Inlined into both. */
+static inline __attribute__((always_inline)) int
+scan_string(const unsigned char **pp, const unsigned char *e, char *dst, size_t *dn, const int W)
 {
     const unsigned char *p = *pp + 1;
-    char *d = dst;
+    size_t o = 0;                      /* decoded length so far */
     for (;;) {
         const unsigned char *q = p;
 #ifdef __SSE2__
@@ -88,8 +91,8 @@ int gt_js_string(const unsigned char **pp, const unsigned char *e, char *dst, si
 #ifdef __SSE2__
     found:
 #endif
-        memcpy(d, p, (size_t)(q - p));
-        d += q - p;
+        if (W) memcpy(dst + o, p, (size_t)(q - p));
+        o += (size_t)(q - p);
         p = q;
         if (p >= e) return 0;
         unsigned c = *p;
@@ -97,22 +100,22 @@ int gt_js_string(const unsigned char **pp, const unsigned char *e, char *dst, si
         if (c >= 0x80) {
             size_t k = utf8_len(p, e);
             if (!k) return 0;
-            memcpy(d, p, k);
-            d += k; p += k;
+            if (W) memcpy(dst + o, p, k);
+            o += k; p += k;
             continue;
         }
         if (c != '\\' || e - p < 2) return 0;   /* a control byte, or a lone backslash */
         unsigned x = p[1];
         p += 2;
         switch (x) {
-        case '"': *d++ = '"'; break;
-        case '\\': *d++ = '\\'; break;
-        case '/': *d++ = '/'; break;
-        case 'b': *d++ = '\b'; break;
-        case 'f': *d++ = '\f'; break;
-        case 'n': *d++ = '\n'; break;
-        case 'r': *d++ = '\r'; break;
-        case 't': *d++ = '\t'; break;
+        case '"': PUT('"'); break;
+        case '\\': PUT('\\'); break;
+        case '/': PUT('/'); break;
+        case 'b': PUT('\b'); break;
+        case 'f': PUT('\f'); break;
+        case 'n': PUT('\n'); break;
+        case 'r': PUT('\r'); break;
+        case 't': PUT('\t'); break;
         case 'u': {
             unsigned v;
             if (e - p < 4 || !hex4(p, &v) || v == 0) return 0;
@@ -125,22 +128,34 @@ int gt_js_string(const unsigned char **pp, const unsigned char *e, char *dst, si
                 p += 6;
                 v = 0x10000 + ((v - 0xd800) << 10) + (lo - 0xdc00);
             }
-            if (v < 0x80) *d++ = (char)v;
-            else if (v < 0x800) { *d++ = (char)(0xc0 | (v >> 6)); *d++ = (char)(0x80 | (v & 63)); }
+            if (v < 0x80) PUT((char)v);
+            else if (v < 0x800) { PUT((char)(0xc0 | (v >> 6))); PUT((char)(0x80 | (v & 63))); }
             else if (v < 0x10000) {
-                *d++ = (char)(0xe0 | (v >> 12)); *d++ = (char)(0x80 | ((v >> 6) & 63)); *d++ = (char)(0x80 | (v & 63));
+                PUT((char)(0xe0 | (v >> 12))); PUT((char)(0x80 | ((v >> 6) & 63))); PUT((char)(0x80 | (v & 63)));
             } else {
-                *d++ = (char)(0xf0 | (v >> 18)); *d++ = (char)(0x80 | ((v >> 12) & 63));
-                *d++ = (char)(0x80 | ((v >> 6) & 63)); *d++ = (char)(0x80 | (v & 63));
+                PUT((char)(0xf0 | (v >> 18))); PUT((char)(0x80 | ((v >> 12) & 63)));
+                PUT((char)(0x80 | ((v >> 6) & 63))); PUT((char)(0x80 | (v & 63)));
             }
             break;
         }
         default: return 0;
         }
     }
-    *dn = (size_t)(d - dst);
+    *dn = o;
     *pp = p;
     return 1;
+}
+#undef PUT
+
+int gt_js_string(const unsigned char **pp, const unsigned char *e, char *dst, size_t *dn)
+{
+    return scan_string(pp, e, dst, dn, 1);
+}
+
+int gt_js_string_check(const unsigned char **pp, const unsigned char *e)
+{
+    size_t n;
+    return scan_string(pp, e, NULL, &n, 0);
 }
 
 int gt_js_number(const unsigned char **pp, const unsigned char *e)
@@ -166,14 +181,13 @@ int gt_js_number(const unsigned char **pp, const unsigned char *e)
     return 1;
 }
 
-int gt_js_skip(const unsigned char **pp, const unsigned char *e, char *scratch, int depth)
+int gt_js_skip(const unsigned char **pp, const unsigned char *e, int depth)
 {
     const unsigned char *p = *pp;
     if (p >= e || depth > 32) return 0;
-    size_t n;
     switch (*p) {
     case '"':
-        if (!gt_js_string(&p, e, scratch, &n)) return 0;
+        if (!gt_js_string_check(&p, e)) return 0;
         break;
     case 'n': if (e - p < 4 || memcmp(p, "null", 4)) return 0; p += 4; break;
     case 't': if (e - p < 4 || memcmp(p, "true", 4)) return 0; p += 4; break;
@@ -182,7 +196,7 @@ int gt_js_skip(const unsigned char **pp, const unsigned char *e, char *scratch, 
         p = gt_js_ws(p + 1, e);
         if (p < e && *p == ']') { p++; break; }
         for (;;) {
-            if (!gt_js_skip(&p, e, scratch, depth + 1)) return 0;
+            if (!gt_js_skip(&p, e, depth + 1)) return 0;
             p = gt_js_ws(p, e);
             if (p < e && *p == ',') { p = gt_js_ws(p + 1, e); continue; }
             if (p < e && *p == ']') { p++; break; }
@@ -193,11 +207,11 @@ int gt_js_skip(const unsigned char **pp, const unsigned char *e, char *scratch, 
         p = gt_js_ws(p + 1, e);
         if (p < e && *p == '}') { p++; break; }
         for (;;) {
-            if (p >= e || *p != '"' || !gt_js_string(&p, e, scratch, &n)) return 0;
+            if (p >= e || *p != '"' || !gt_js_string_check(&p, e)) return 0;
             p = gt_js_ws(p, e);
             if (p >= e || *p != ':') return 0;
             p = gt_js_ws(p + 1, e);
-            if (!gt_js_skip(&p, e, scratch, depth + 1)) return 0;
+            if (!gt_js_skip(&p, e, depth + 1)) return 0;
             p = gt_js_ws(p, e);
             if (p < e && *p == ',') { p = gt_js_ws(p + 1, e); continue; }
             if (p < e && *p == '}') { p++; break; }

@@ -13,8 +13,10 @@ const unsigned char *gt_js_ws(const unsigned char *p, const unsigned char *e);
  * bytes as remain in the input (decoded text is never longer than its source);
  * *dn gets the decoded length. No NUL is added. */
 int gt_js_string(const unsigned char **pp, const unsigned char *e, char *dst, size_t *dn);
+/* The same check, without decoding. */
+int gt_js_string_check(const unsigned char **pp, const unsigned char *e);
 int gt_js_number(const unsigned char **pp, const unsigned char *e);
-/* Validate and skip any value (nesting up to 32 deep); SCRATCH as DST above. */
-int gt_js_skip(const unsigned char **pp, const unsigned char *e, char *scratch, int depth);
+/* Validate and skip any value (nesting up to 32 deep). */
+int gt_js_skip(const unsigned char **pp, const unsigned char *e, int depth);
 
 #endif

@@ -29,6 +29,7 @@ void gt_rec_clear(gt_rec *r)
 {
     r->alen = 0; r->nf = 0; r->nitems = 0;
     r->depth = 0; r->in_arr = 0; r->err_set = 0; r->err[0] = 0;
+    r->partial = 0;
 }
 
 static gt_span arena_add(gt_rec *r, const char *s, size_t n)
@@ -193,6 +194,13 @@ static int fast_string(gt_rec *r, const unsigned char **pp, const unsigned char 
 }
 
 
+static int wanted(const gt_rec *r, gt_span key)
+{
+    for (int i = 0; i < r->nwant; i++)
+        if (strlen(r->want[i]) == key.len && memcmp(r->want[i], r->arena + key.off, key.len) == 0) return 1;
+    return 0;
+}
+
 static int fast_parse(gt_rec *r, const char *line, size_t len)
 {
     const unsigned char *p = (const unsigned char *)line, *e = p + len;
@@ -214,7 +222,25 @@ static int fast_parse(gt_rec *r, const char *line, size_t len)
         p = gt_js_ws(p + 1, e);
         if (p >= e) return 0;
         unsigned c = *p;
-        if (c == '"') {
+        if (r->want && !wanted(r, key)) {
+            /* checked as strictly as a kept value: scalars, or an array of strings */
+            if (c == '{') return 0;
+            if (c == '[') {
+                p = gt_js_ws(p + 1, e);
+                if (p < e && *p == ']') p++;
+                else for (;;) {
+                    if (p >= e || *p != '"' || !gt_js_string_check(&p, e)) return 0;
+                    p = gt_js_ws(p, e);
+                    if (p < e && *p == ',') { p = gt_js_ws(p + 1, e); continue; }
+                    if (p < e && *p == ']') { p++; break; }
+                    return 0;
+                }
+            } else if (!gt_js_skip(&p, e, 0)) {
+                return 0;
+            }
+            f->skipped = 1;
+            r->partial = 1;
+        } else if (c == '"') {
             if (!fast_string(r, &p, e, &f->val)) return 0;
             f->kind = GT_V_STR;
         } else if (c == '[') {
@@ -266,6 +292,19 @@ int gt_rec_parse(gt_rec *r, const char *line, size_t len, char *err, size_t errs
 {
     gt_rec_clear(r);
     if (fast_parse(r, line, len)) return 0;
+    return gt_rec_parse_yajl(r, line, len, err, errsz);
+}
+
+int gt_rec_parse_keys(gt_rec *r, const char *line, size_t len, const char *const *keys, int nkeys,
+                      char *err, size_t errsz)
+{
+    gt_rec_clear(r);
+    r->want = keys;
+    r->nwant = nkeys;
+    int ok = fast_parse(r, line, len);
+    r->want = NULL;
+    r->nwant = 0;
+    if (ok) return 0;
     return gt_rec_parse_yajl(r, line, len, err, errsz);
 }
 
@@ -372,6 +411,7 @@ void gt_rec_remove(gt_rec *r, const char *key)
 
 void gt_rec_write(gt_out *o, const gt_rec *r)
 {
+    if (r->partial) gt_die(EX_SOFTWARE, "internal error: writing a record parsed with gt_rec_parse_keys");
     gt_out_putc(o, '{');
     for (int i = 0; i < r->nf; i++) {
         const gt_field *f = &r->f[i];

@@ -15,6 +15,7 @@ typedef struct {
     gt_vkind kind;
     gt_span val;        /* GT_V_STR, GT_V_RAW (number/true/false as written) */
     int first, count;   /* GT_V_ARR: items[first .. first+count) */
+    int skipped;        /* gt_rec_parse_keys: value checked but not kept */
 } gt_field;
 
 typedef struct {
@@ -23,6 +24,8 @@ typedef struct {
     gt_span *items; int nitems, icap;
     /* parser state */
     int depth, in_arr, err_set;
+    const char *const *want; int nwant;   /* gt_rec_parse_keys */
+    int partial;                          /* some values were skipped */
     char err[160];
 } gt_rec;
 
@@ -33,6 +36,12 @@ void gt_rec_clear(gt_rec *r);
 /* Parse one line. Returns 0, or -1 with a reason in ERR ("invalid JSON: ...",
  * "invalid UTF-8", "not a JSON object", "unsupported value for key \"x\""). */
 int gt_rec_parse(gt_rec *r, const char *line, size_t len, char *err, size_t errsz);
+/* Like gt_rec_parse, but keeps only the values of KEYS (the line is still
+ * checked whole; the other keys are listed, as null, marked skipped). For
+ * tools that read a few fields and pass lines through; such a record cannot
+ * be written. */
+int gt_rec_parse_keys(gt_rec *r, const char *line, size_t len, const char *const *keys, int nkeys,
+                      char *err, size_t errsz);
 /* The same through yajl only (gt_rec_parse uses a fast scanner first and falls
  * back to this for anything unusual); for tests. */
 int gt_rec_parse_yajl(gt_rec *r, const char *line, size_t len, char *err, size_t errsz);
