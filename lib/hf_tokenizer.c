@@ -16,6 +16,7 @@
  * Byte-level BPE is run on raw bytes: the vocabulary is translated back
  * through GPT-2's bytes_to_unicode table when loading. Each token keeps the
  * byte offset in the original text where it starts (for marks). */
+#include "utf8.h"
 #include "hf_tokenizer.h"
 #include "util.h"
 
@@ -37,26 +38,6 @@ static char *dupn(const char *s, size_t n)
     return p;
 }
 
-/* Valid UTF-8 character length at S (as sentencepiece's DecodeUTF8), or 0. */
-static inline int u8len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    if (c < 0x80) return 1;
-    if (n >= 2 && (c & 0xe0) == 0xc0) {
-        uint32_t cp = (c & 0x1f) << 6 | (s[1] & 0x3f);
-        if ((s[1] & 0xc0) == 0x80 && cp >= 0x80) return 2;
-    } else if (n >= 3 && (c & 0xf0) == 0xe0) {
-        uint32_t cp = (c & 0x0f) << 12 | (s[1] & 0x3f) << 6 | (s[2] & 0x3f);
-        if ((s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 && cp >= 0x800 && (cp < 0xd800 || cp >= 0xe000))
-            return 3;
-    } else if (n >= 4 && (c & 0xf8) == 0xf0) {
-        uint32_t cp = (c & 0x07) << 18 | (s[1] & 0x3f) << 12 | (s[2] & 0x3f) << 6 | (s[3] & 0x3f);
-        if ((s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80 && cp >= 0x10000 &&
-            cp <= 0x10ffff)
-            return 4;
-    }
-    return 0;
-}
 
 /* Decode one character of valid UTF-8 at S; *L gets its length. */
 static inline uint32_t u8dec(const unsigned char *s, int *l)
@@ -420,7 +401,7 @@ static int load_pretok(gt_hf *h, yajl_val n, char *err, size_t errsz)
         op.kind = P_METASPACE;
         const char *r = jstr(n, "replacement");
         if (!r || !*r) { snprintf(err, errsz, "pre_tokenizer Metaspace without \"replacement\""); return -1; }
-        int l = u8len((const unsigned char *)r, strlen(r));
+        int l = gt_utf8_len((const unsigned char *)r, strlen(r));
         if (l == 0 || (size_t)l != strlen(r)) { snprintf(err, errsz, "pre_tokenizer Metaspace: replacement is not one character"); return -1; }
         memcpy(op.rep, r, (size_t)l);
         op.repn = (size_t)l;
@@ -471,7 +452,7 @@ static int load_decoder(gt_hf *h, yajl_val n, char *err, size_t errsz)
         yajl_val a = jget(n, "start"), b = jget(n, "stop");
         int l;
         if (!c || !*c || !a || !b || !YAJL_IS_INTEGER(a) || !YAJL_IS_INTEGER(b) ||
-            !u8len((const unsigned char *)c, strlen(c))) {
+            !gt_utf8_len((const unsigned char *)c, strlen(c))) {
             snprintf(err, errsz, "decoder Strip needs \"content\", \"start\" and \"stop\"");
             return -1;
         }
@@ -484,7 +465,7 @@ static int load_decoder(gt_hf *h, yajl_val n, char *err, size_t errsz)
         op.kind = D_METASPACE;
         const char *r = jstr(n, "replacement");
         int l;
-        if (!r || !*r || !u8len((const unsigned char *)r, strlen(r))) { snprintf(err, errsz, "decoder Metaspace without \"replacement\""); return -1; }
+        if (!r || !*r || !gt_utf8_len((const unsigned char *)r, strlen(r))) { snprintf(err, errsz, "decoder Metaspace without \"replacement\""); return -1; }
         op.ch = u8dec((const unsigned char *)r, &l);
         if (scheme_of(n, &op.scheme, err, errsz)) return -1;
     } else {
@@ -648,7 +629,7 @@ gt_hf *gt_hf_load_mem(const void *data, size_t n, char *err, size_t errsz)
             char *o = gt_xmalloc(sl + 1);
             int ok = 1;
             for (size_t i = 0; i < sl;) {
-                int l = u8len(s + i, sl - i);
+                int l = gt_utf8_len(s + i, sl - i);
                 if (!l) { ok = 0; break; }
                 uint32_t cp = u8dec(s + i, &l);
                 if (cp >= 324 || cp_byte[cp] < 0) { ok = 0; break; }
@@ -942,7 +923,7 @@ static void find_matches(gt_hfctx *c, const pcre2_code *re, const char *s, size_
         size_t ms = ov[0], me = ov[1];
         if (ms == me && last_match_end == (long)me) {
             if (pos >= n) break;
-            int l = u8len((const unsigned char *)s + pos, n - pos);
+            int l = gt_utf8_len((const unsigned char *)s + pos, n - pos);
             pos += l ? (size_t)l : 1;
             continue;
         }
@@ -1197,7 +1178,7 @@ static void bpe_word(gt_hfctx *c, const char *w, size_t n)
             cl = (size_t)u8enc(byte_cp[(unsigned char)w[i]], cb);
             cs = cb;
         } else {
-            int ul = u8len((const unsigned char *)w + i, n - i);
+            int ul = gt_utf8_len((const unsigned char *)w + i, n - i);
             l = ul ? (size_t)ul : 1;
             id = ht_find(&h->ms, w + i, l);
             cs = w + i;
@@ -1439,7 +1420,7 @@ static void encode_all(gt_hfctx *c, const char *text, size_t n)
     const unsigned char *p = (const unsigned char *)text;
     for (size_t i = 0; i < n;) {
         if (p[i] < 0x80) { c->in.s[c->in.n] = (char)p[i]; c->in.m[c->in.n++] = (uint32_t)i; i++; continue; }
-        int l = u8len(p + i, n - i);
+        int l = gt_utf8_len(p + i, n - i);
         if (l == 0) {
             sb_const(&c->in, "\xef\xbf\xbd", 3, (uint32_t)i);
             i++;
@@ -1505,7 +1486,7 @@ static void tl_new(tlist *t)
 static void tl_lossy(tlist *t, const unsigned char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
-        int l = u8len(s + i, n - i);
+        int l = gt_utf8_len(s + i, n - i);
         if (l) { tl_bytes(t, (const char *)s + i, (size_t)l); i += (size_t)l; continue; }
         unsigned c = s[i];
         size_t k = 1;
@@ -1563,7 +1544,7 @@ static void apply_decoder(const dop *op, const tlist *a, tlist *b)
             if (v >= 0) { bytes[nb++] = (unsigned char)v; continue; }
             if (nb) {
                 size_t k = 0;
-                while (k < nb) { int l = u8len(bytes + k, nb - k); if (!l) break; k += (size_t)l; }
+                while (k < nb) { int l = gt_utf8_len(bytes + k, nb - k); if (!l) break; k += (size_t)l; }
                 if (k == nb) { tl_new(b); tl_bytes(b, (const char *)bytes, nb); }
                 else for (size_t j = 0; j < nb; j++) { tl_new(b); tl_bytes(b, "\xef\xbf\xbd", 3); }
                 nb = 0;
@@ -1582,7 +1563,7 @@ static void apply_decoder(const dop *op, const tlist *a, tlist *b)
             const unsigned char *s = (const unsigned char *)a->s + a->off[i];
             size_t n = a->len[i], nch = 0;
             /* characters */
-            for (size_t k = 0; k < n;) { int l = u8len(s + k, n - k); k += l ? (size_t)l : 1; nch++; }
+            for (size_t k = 0; k < n;) { int l = gt_utf8_len(s + k, n - k); k += l ? (size_t)l : 1; nch++; }
             size_t scut = 0, ecut = 0, k = 0;
             while (k < n && (int)scut < op->start) {
                 int l; uint32_t cp = u8dec(s + k, &l);
@@ -1600,7 +1581,7 @@ static void apply_decoder(const dop *op, const tlist *a, tlist *b)
             }
             /* take(token.len() - start_cut - stop_cut) characters after the cut */
             size_t take = n >= scut + ecut ? n - scut - ecut : 0, end = k, got = 0;
-            while (end < n && got < take) { int l = u8len(s + end, n - end); end += l ? (size_t)l : 1; got++; }
+            while (end < n && got < take) { int l = gt_utf8_len(s + end, n - end); end += l ? (size_t)l : 1; got++; }
             tl_new(b);
             tl_bytes(b, (const char *)s + k, end - k);
             (void)nch;
@@ -1614,7 +1595,7 @@ static void apply_decoder(const dop *op, const tlist *a, tlist *b)
             size_t n = a->len[i], save = nb;
             int ok = 1;
             for (size_t k = 0; k < n;) {
-                int l = u8len(s + k, n - k);
+                int l = gt_utf8_len(s + k, n - k);
                 if (!l) { ok = 0; break; }
                 uint32_t cp = u8dec(s + k, &l);
                 if (cp >= 324 || cp_byte[cp] < 0) { ok = 0; break; }
@@ -1634,7 +1615,7 @@ static void apply_decoder(const dop *op, const tlist *a, tlist *b)
             size_t n = a->len[i];
             tl_new(b);
             for (size_t k = 0; k < n;) {
-                int l = u8len(s + k, n - k);
+                int l = gt_utf8_len(s + k, n - k);
                 if (!l) { tl_bytes(b, (const char *)s + k, 1); k++; continue; }
                 uint32_t cp = u8dec(s + k, &l);
                 if (cp == op->ch) { if (!(i == 0 && op->scheme != S_NEVER)) tl_bytes(b, " ", 1); }

@@ -4,6 +4,7 @@
  * \u0000, no unpaired surrogates, plain whitespace only); callers send what it
  * refuses to yajl, which accepts it or explains the error, so a result never
  * depends on which path ran. */
+#include "utf8.h"
 #include "jsonscan.h"
 
 #include <string.h>
@@ -29,26 +30,6 @@ const unsigned char *gt_js_ws(const unsigned char *p, const unsigned char *e)
     return p;
 }
 
-/* Length of the valid UTF-8 sequence at p, 0 if invalid. */
-static size_t utf8_len(const unsigned char *p, const unsigned char *e)
-{
-    unsigned c = p[0];
-    if (c < 0xc2) return 0;
-    if (c < 0xe0) return (e - p >= 2 && (p[1] & 0xc0) == 0x80) ? 2 : 0;
-    if (c < 0xf0) {
-        if (e - p < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80) return 0;
-        if (c == 0xe0 && p[1] < 0xa0) return 0;
-        if (c == 0xed && p[1] >= 0xa0) return 0;
-        return 3;
-    }
-    if (c < 0xf5) {
-        if (e - p < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80) return 0;
-        if (c == 0xf0 && p[1] < 0x90) return 0;
-        if (c == 0xf4 && p[1] >= 0x90) return 0;
-        return 4;
-    }
-    return 0;
-}
 
 static int hex4(const unsigned char *p, unsigned *v)
 {
@@ -98,7 +79,7 @@ scan_string(const unsigned char **pp, const unsigned char *e, char *dst, size_t 
         unsigned c = *p;
         if (c == '"') { p++; break; }
         if (c >= 0x80) {
-            size_t k = utf8_len(p, e);
+            size_t k = (size_t)gt_utf8_len(p, (size_t)(e - p));
             if (!k) return 0;
             if (W) memcpy(dst + o, p, k);
             o += k; p += k;

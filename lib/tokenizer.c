@@ -14,6 +14,7 @@
  * no merge can cross the point before a U+2581 that follows another character,
  * so the text is cut there into words that are encoded independently (the
  * result is the same) and short words are cached per context. */
+#include "utf8.h"
 #include "tokenizer.h"
 #include "hf_tokenizer.h"
 #include "util.h"
@@ -381,26 +382,6 @@ void gt_tokctx_free(gt_tokctx *c)
 
 /* ---------- normaliser (identity) ---------- */
 
-/* sentencepiece's DecodeUTF8 validity: length of a valid character at S, or 0. */
-static inline int utf8_valid_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    if (c < 0x80) return 1;
-    if (n >= 2 && (c & 0xe0) == 0xc0) {
-        uint32_t cp = (c & 0x1f) << 6 | (s[1] & 0x3f);
-        if ((s[1] & 0xc0) == 0x80 && cp >= 0x80) return 2;
-    } else if (n >= 3 && (c & 0xf0) == 0xe0) {
-        uint32_t cp = (c & 0x0f) << 12 | (s[1] & 0x3f) << 6 | (s[2] & 0x3f);
-        if ((s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 && cp >= 0x800 && (cp < 0xd800 || cp >= 0xe000))
-            return 3;
-    } else if (n >= 4 && (c & 0xf8) == 0xf0) {
-        uint32_t cp = (c & 0x07) << 18 | (s[1] & 0x3f) << 12 | (s[2] & 0x3f) << 6 | (s[3] & 0x3f);
-        if ((s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80 && cp >= 0x10000 &&
-            cp <= 0x10ffff)
-            return 4;
-    }
-    return 0;
-}
 
 /* Normalise S into c->norm; with WANT_MAP also c->n2o (the original offset of
  * each normalised byte, and the consumed length at [len]). Returns the length. */
@@ -443,7 +424,7 @@ static size_t normalize(gt_tokctx *c, const char *s, size_t n, int want_map)
             i++;
             continue;
         }
-        int l = utf8_valid_len(p + i, n - i);
+        int l = gt_utf8_len(p + i, n - i);
         if (l == 0) {
             memcpy(o + k, "\xef\xbf\xbd", 3);
             if (map) for (int j = 0; j < 3; j++) map[k + j] = (uint32_t)i;
@@ -795,7 +776,7 @@ size_t gt_tok_decode(const gt_tok *t, const int32_t *ids, size_t n, char **buf, 
                 i++;
             }
             for (size_t o = 0; o < nb;) {
-                int l = utf8_valid_len(bytes + o, nb - o);
+                int l = gt_utf8_len(bytes + o, nb - o);
                 if (l == 0) { put(buf, len, cap, "\xef\xbf\xbd", 3); o++; }
                 else { put(buf, len, cap, bytes + o, (size_t)l); o += (size_t)l; }
             }
