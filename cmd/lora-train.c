@@ -4,8 +4,11 @@
 #include "adamw.h"
 #include "checkpoint.h"
 #include "dataloader.h"
+#include "kernels.h"
+#include "lora.h"
 #include "model.h"
 #include "output.h"
+#include "quant.h"
 #include "tokenizer.h"
 #include "train.h"
 #include "util.h"
@@ -28,6 +31,7 @@ static void usage(void)
     printf(
 "Usage: lora-train --model DIR --train STREAM [--val STREAM] --out DIR [OPTIONS]\n"
 "       lora-train --full --init CONFIG --train STREAM --out DIR [OPTIONS]\n"
+"       lora-train --model DIR --lora ADAPTER --merge-out DIR\n"
 "Fine-tune the LLaMA model in DIR (Hugging Face layout) on a token stream made by\n"
 "tok-encode (see gentitle-tokens(5)); the loss counts response tokens only. Writes\n"
 "a LoRA adapter in the PEFT layout (adapter_config.json, adapter_model.safetensors),\n"
@@ -37,12 +41,21 @@ static void usage(void)
 "  -m, --model DIR           base model (config.json + model.safetensors)\n"
 "  -t, --train STREAM        training examples (token stream)\n"
 "  -v, --val STREAM          validation examples: val loss at --eval-steps and at the end\n"
+"      --val-set-size N      without --val: hold out N training examples, chosen by\n"
+"                            --seed, as the validation set (0: none)\n"
 "  -o, --out DIR             output folder (created if missing)\n"
 "      --lora-r N            LoRA rank (8)\n"
 "      --lora-alpha X        LoRA alpha; the update is scaled by alpha / r (16)\n"
 "      --lora-dropout P      dropout on the LoRA branch input (0.05)\n"
 "      --lora-target LIST    layers given adapters: q_proj,k_proj,v_proj,o_proj,\n"
 "                            gate_proj,up_proj,down_proj (q_proj,v_proj)\n"
+"      --merge-out DIR       also write the base model with the trained adapter merged\n"
+"                            in (W + alpha/r B A, F32 safetensors, config.json and\n"
+"                            tokenizer files copied) to DIR\n"
+"      --lora ADAPTER        with --merge-out and no --train: merge the PEFT adapter\n"
+"                            ADAPTER into --model and write it to the --merge-out DIR\n"
+"      --load-8bit           quantise the frozen base weights to 8 bits at load, as\n"
+"                            title-gen --load-8bit (about 1.1 bytes per weight)\n"
 "      --full                train every weight instead of LoRA adapters\n"
 "      --init CONFIG         start a new model (implies --full, no --model) from\n"
 "                            CONFIG (a config.json, or a folder holding one):\n"
@@ -80,7 +93,7 @@ static void usage(void)
 }
 
 enum { O_LR = 256, O_LA, O_LD, O_LT, O_FULL, O_BS, O_MBS, O_EP, O_MAXSTEPS, O_LRATE, O_CUT, O_WARM, O_SCHED, O_WD,
-       O_MGN, O_SEED, O_WIN, O_EVAL, O_SAVE, O_RESUME, O_STOP, O_LOG, O_PROGRESS, O_VERSION, O_INIT };
+       O_MGN, O_SEED, O_WIN, O_EVAL, O_SAVE, O_RESUME, O_STOP, O_LOG, O_PROGRESS, O_VERSION, O_INIT, O_VALSIZE, O_MERGE, O_LORA, O_8BIT };
 
 static volatile sig_atomic_t g_stop;
 static void on_stop(int sig)
@@ -132,7 +145,10 @@ typedef struct {
     gt_lora_cfg lora;
     const char *targets_s;
     int full, batch, micro, epochs, cutoff, warmup, group_window, progress, jobs;
-    long max_steps, eval_steps, save_steps, stop_after;
+    long max_steps, eval_steps, save_steps, stop_after, val_size;
+    const char *val_name;
+    const char *merge_out, *lora_dir;
+    int load_8bit;           /* --val, or --train with --val-set-size */
     double lr, wd, max_norm;
     gt_sched sched;
     uint64_t seed;
@@ -477,6 +493,8 @@ static void load_checkpoint(run *R)
         char k[64];
         snprintf(k, sizeof k, "hp.%s", R->hp.key[i]);
         const char *v = gt_ckpt_meta(&c, k);
+        if (!v && (strcmp(R->hp.key[i], "val-set-size") == 0 || strcmp(R->hp.key[i], "load-8bit") == 0))
+            v = "0";    /* checkpoints made before these options */
         if (!v) gt_die(EX_DATAERR, "%s: lacks setting '%s'", path, R->hp.key[i]);
         if (strcmp(v, R->hp.val[i]) != 0) {
             if (strcmp(R->hp.key[i], "train") == 0 || strcmp(R->hp.key[i], "model") == 0)
@@ -533,7 +551,7 @@ static double evaluate(run *R, int32_t *tok, uint8_t *mask, double *ntok)
         int T = gt_batch_fill(&R->va, &e, b, tok, mask, 0, &nseq);
         double loss;
         int c = gt_train_step(&R->t, tok, mask, nseq, T, 0, 0, 1.0f, &loss);
-        if (c < 0) gt_die(EX_DATAERR, "%s: %s", R->o->val, R->t.err);
+        if (c < 0) gt_die(EX_DATAERR, "%s: %s", R->o->val_name, R->t.err);
         sum += loss * c;
         cnt += c;
     }
@@ -567,6 +585,111 @@ static int load_stream(gt_dataset *d, const char *path, const gt_model *m, int l
     return 0;
 }
 
+/* ---- --merge-out: the base model with the adapter merged in ---- */
+
+static const char *const st_proj_names[GT_PROJ_N] = {
+    "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
+    "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"
+};
+
+/* Layer and projection of an HF tensor name "model.layers.L.X.weight", or -1. */
+static int proj_of(const char *name, int nl, int *layer)
+{
+    int l, k = 0;
+    if (sscanf(name, "model.layers.%d.%n", &l, &k) != 1 || k == 0 || l < 0 || l >= nl) return -1;
+    for (int p = 0; p < GT_PROJ_N; p++) {
+        size_t n = strlen(st_proj_names[p]);
+        if (strncmp(name + k, st_proj_names[p], n) == 0 && strcmp(name + k + n, ".weight") == 0) {
+            *layer = l;
+            return p;
+        }
+    }
+    return -1;
+}
+
+static void to_f32(float *dst, const void *src, gt_dtype dt, size_t n)
+{
+    if (dt == GT_DT_F32) memcpy(dst, src, n * sizeof(float));
+    else if (dt == GT_DT_BF16) for (size_t i = 0; i < n; i++) dst[i] = gt_bf16_to_f32(((const uint16_t *)src)[i]);
+    else for (size_t i = 0; i < n; i++) dst[i] = gt_f16_to_f32(((const uint16_t *)src)[i]);
+}
+
+/* Write DIR/model.safetensors (every tensor of M's file in F32, the seven
+ * projections taken from M's layers, so already merged when an adapter was
+ * merged into M, plus scale * B A of T's adapters when T is not NULL),
+ * DIR/config.json (CONFIG verbatim) and MODEL's tokenizer files. Each file is
+ * written atomically; model.safetensors last. */
+static void write_merged(const gt_model *m, const gt_train *t, const char *model, const char *config,
+                         const char *dir)
+{
+    if (m->st.nt == 0) gt_die(EX_DATAERR, "--merge-out: %s is not a safetensors model", model);
+    mkdir_or_die(dir);
+    char path[4200], err[512];
+    char *js = slurp(config);
+    snprintf(path, sizeof path, "%s/config.json", dir);
+    write_text(path, js);
+    free(js);
+    copy_tokenizer(model, dir);
+    int n = m->st.nt;
+    gt_stw_tensor *ts = gt_xcalloc((size_t)n, sizeof *ts);
+    for (int i = 0; i < n; i++) {
+        const gt_tensor *x = &m->st.t[i];
+        float *d = gt_xmalloc(sizeof(float) * (size_t)(x->numel ? x->numel : 1));
+        int l, p = proj_of(x->name, m->c.n_layers, &l);
+        if (p >= 0 && x->ndim == 2) {
+            const gt_layer *L = &m->layers[l];
+            const gt_wmat *w[GT_PROJ_N] = { &L->wq, &L->wk, &L->wv, &L->wo, &L->w_gate, &L->w_up, &L->w_down };
+            if (w[p]->dt == GT_DT_Q8) to_f32(d, x->data, x->dtype, (size_t)x->numel);  /* the file's weights */
+            else to_f32(d, w[p]->p, w[p]->dt, (size_t)x->numel);
+            const gt_tlin *tl = t ? &t->L[l].lin[p] : NULL;
+            if (tl && tl->A) {
+                int O = (int)x->shape[0], I = (int)x->shape[1], r = t->lora.r;
+                float sc = t->lora_scale;
+                #pragma omp parallel for schedule(static)
+                for (int o = 0; o < O; o++) {
+                    float *row = d + (size_t)o * (size_t)I;
+                    for (int k = 0; k < r; k++) {
+                        float b = sc * tl->B[(size_t)o * (size_t)r + (size_t)k];
+                        const float *a = tl->A + (size_t)k * (size_t)I;
+                        for (int i2 = 0; i2 < I; i2++) row[i2] += b * a[i2];
+                    }
+                }
+            }
+        } else {
+            to_f32(d, x->data, x->dtype, (size_t)x->numel);
+        }
+        ts[i].name = x->name;
+        ts[i].data = d;
+        ts[i].ndim = x->ndim;
+        for (int k = 0; k < x->ndim && k < 4; k++) ts[i].shape[k] = x->shape[k];
+    }
+    const char *mk[] = { "format" }, *mv[] = { "pt" };
+    snprintf(path, sizeof path, "%s/model.safetensors", dir);
+    if (gt_st_write(path, ts, n, mk, mv, 1, 0, err, sizeof err) != 0) gt_die(EX_IOERR, "%s", err);
+    for (int i = 0; i < n; i++) free((void *)ts[i].data);
+    free(ts);
+    install_handlers();
+}
+
+/* --model BASE --lora ADAPTER --merge-out DIR */
+static int merge_only(opts *o)
+{
+    if (!o->model) gt_usage_error("--model DIR is required");
+    char err[600], cfg[4200];
+    gt_model m;
+    if (access(o->model, R_OK) != 0) gt_die(EX_NOINPUT, "%s: cannot open: %s", o->model, strerror(errno));
+    if (access(o->lora_dir, R_OK) != 0) gt_die(EX_NOINPUT, "%s: cannot open: %s", o->lora_dir, strerror(errno));
+    if (gt_model_load(&m, o->model, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
+    gt_lora *l = gt_lora_load(&m, o->lora_dir, 1, err, sizeof err);
+    if (!l) gt_die(EX_DATAERR, "%s", err);
+    if (*gt_lora_note(l)) gt_warn("%s", gt_lora_note(l));
+    snprintf(cfg, sizeof cfg, "%s/config.json", o->model);
+    write_merged(&m, NULL, o->model, cfg, o->merge_out);
+    gt_lora_free(l);
+    gt_model_free(&m);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     gt_init(argv[0]);
@@ -592,7 +715,9 @@ int main(int argc, char **argv)
         { "resume", required_argument, 0, O_RESUME }, { "stop-after", required_argument, 0, O_STOP },
         { "log", required_argument, 0, O_LOG }, { "jobs", required_argument, 0, 'j' },
         { "progress", no_argument, 0, O_PROGRESS }, { "help", no_argument, 0, 'h' },
-        { "version", no_argument, 0, O_VERSION }, { "init", required_argument, 0, O_INIT }, { 0, 0, 0, 0 }
+        { "version", no_argument, 0, O_VERSION }, { "init", required_argument, 0, O_INIT },
+        { "val-set-size", required_argument, 0, O_VALSIZE }, { "merge-out", required_argument, 0, O_MERGE },
+        { "lora", required_argument, 0, O_LORA }, { "load-8bit", no_argument, 0, O_8BIT }, { 0, 0, 0, 0 }
     };
     int c;
     while ((c = getopt_long(argc, argv, "m:t:v:o:j:h", lo, NULL)) != -1) {
@@ -607,6 +732,10 @@ int main(int argc, char **argv)
         case O_LT: o.targets_s = optarg; break;
         case O_FULL: o.full = 1; break;
         case O_INIT: o.init = optarg; o.full = 1; break;
+        case O_MERGE: o.merge_out = optarg; break;
+        case O_LORA: o.lora_dir = optarg; break;
+        case O_8BIT: o.load_8bit = 1; break;
+        case O_VALSIZE: o.val_size = (long)gt_parse_ll("--val-set-size", optarg, 0, 1L << 40); break;
         case O_BS: o.batch = (int)gt_parse_ll("--batch-size", optarg, 1, 1 << 20); break;
         case O_MBS: o.micro = (int)gt_parse_ll("--micro-batch-size", optarg, 1, 1 << 16); break;
         case O_EP: o.epochs = (int)gt_parse_ll("--num-epochs", optarg, 1, 1 << 20); break;
@@ -639,8 +768,16 @@ int main(int argc, char **argv)
     if (optind < argc) gt_usage_error("unexpected argument '%s'", argv[optind]);
     if (o.init && o.model) gt_usage_error("--init and --model exclude each other");
     if (!o.model && !o.init) gt_usage_error("--model DIR is required (or --init CONFIG)");
+    if (o.load_8bit && o.full) gt_usage_error("--load-8bit is for LoRA training (the base stays frozen), not --full");
+    if (o.load_8bit && o.lora_dir) gt_usage_error("--load-8bit: a merged model is written from the 16/32-bit weights; drop it");
+    if (o.merge_out && o.full) gt_usage_error("--merge-out needs LoRA training, not --full");
+    if (o.lora_dir && o.train) gt_usage_error("--lora ADAPTER is for merging (--merge-out without --train)");
+    if (o.lora_dir && !o.merge_out) gt_usage_error("--lora ADAPTER needs --merge-out DIR");
+    if (o.lora_dir) return merge_only(&o);
+    if (o.merge_out && !o.full && o.lora.targets == 0) gt_usage_error("--merge-out: no --lora-target");
     if (!o.train) gt_usage_error("--train STREAM is required");
     if (!o.out) gt_usage_error("--out DIR is required");
+    if (o.val && o.val_size > 0) gt_usage_error("--val and --val-set-size exclude each other");
     if (o.batch < o.micro) gt_usage_error("--batch-size %d is smaller than --micro-batch-size %d", o.batch, o.micro);
     char err[600];
     if (gt_lora_parse_targets(o.targets_s, &o.lora.targets, err, sizeof err) != 0)
@@ -661,6 +798,11 @@ int main(int argc, char **argv)
         if (gt_model_load(&R.m, o.model, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
         snprintf(cfgbuf, sizeof cfgbuf, "%s/config.json", o.model);
         o.config = cfgbuf;
+    }
+    gt_quant *q8 = NULL;
+    if (o.load_8bit) {
+        q8 = gt_quant_model(&R.m, err, sizeof err);
+        if (!q8) gt_die(EX_SOFTWARE, "--load-8bit: %s", err);
     }
 
     /* the model's tokenizer, when it has one: the streams must come from it */
@@ -688,6 +830,17 @@ int main(int argc, char **argv)
     }
     load_stream(&R.tr, o.train, &R.m, limit, what, have_fp ? &fp : NULL);
     if (o.val) load_stream(&R.va, o.val, &R.m, limit, what, have_fp ? &fp : NULL);
+    o.val_name = o.val ? o.val : o.train;
+    size_t n_all = R.tr.n;
+    uint64_t hash_all = R.tr.hash;
+    if (o.val_size > 0) {
+        if ((size_t)o.val_size >= R.tr.n)
+            gt_die(EX_DATAERR, "--val-set-size %ld: %s has only %zu examples (at least one must be left to train on)",
+                   o.val_size, o.train, R.tr.n);
+        gt_dataset all = R.tr;
+        gt_dataset_split(&all, (size_t)o.val_size, o.seed, &R.tr, &R.va);
+        gt_dataset_free(&all);
+    }
     R.accum = o.batch / o.micro;
     if (o.group_window < 0) o.group_window = 64 * o.micro;
     R.nb = (R.tr.n + (size_t)o.micro - 1) / (size_t)o.micro;
@@ -698,8 +851,10 @@ int main(int argc, char **argv)
     const gt_config *mc = &R.m.c;
     hp_add(H, "model", "dim %d hidden %d layers %d heads %d/%d vocab %d", mc->dim, mc->hidden_dim, mc->n_layers,
            mc->n_heads, mc->n_kv_heads, mc->vocab_size);
-    hp_add(H, "train", "%zu examples, hash %016llx", R.tr.n, (unsigned long long)R.tr.hash);
+    hp_add(H, "train", "%zu examples, hash %016llx", n_all, (unsigned long long)hash_all);
+    hp_add(H, "val-set-size", "%ld", o.val_size);
     hp_add(H, "full", "%d", o.full);
+    hp_add(H, "load-8bit", "%d", o.load_8bit);
     if (!o.full) {
         hp_add(H, "lora-r", "%d", o.lora.r);
         hp_add(H, "lora-alpha", "%.7g", (double)o.lora.alpha);
@@ -809,7 +964,7 @@ int main(int argc, char **argv)
             gt_out_str(&R.log, "}\n");
             gt_out_flush(&R.log);
         }
-        if (o.val && R.step < R.total && o.eval_steps > 0 && R.step % o.eval_steps == 0) do_eval(&R, tok, mask, show);
+        if (R.va.n && R.step < R.total && o.eval_steps > 0 && R.step % o.eval_steps == 0) do_eval(&R, tok, mask, show);
         if (R.step < R.total && (g_stop || (o.stop_after && R.step - R.step0 >= o.stop_after))) {
             save_checkpoint(&R, ckdir, sizeof ckdir);
             stopped = g_stop ? 130 : 1;
@@ -818,8 +973,9 @@ int main(int argc, char **argv)
         if (o.save_steps > 0 && R.step % o.save_steps == 0 && R.step < R.total) save_checkpoint(&R, ckdir, sizeof ckdir);
     }
     if (!stopped) {
-        if (o.val) do_eval(&R, tok, mask, show);
+        if (R.va.n) do_eval(&R, tok, mask, show);
         write_weights(&R, o.out);
+        if (o.merge_out) write_merged(&R.m, &R.t, o.model, o.config, o.merge_out);
         if (show) fprintf(stderr, "%s: done, %ld steps; %s written to %s\n", gt_progname, R.step,
                           o.full ? "model" : "adapter", o.out);
     } else if (stopped == 130) {
@@ -841,5 +997,6 @@ int main(int argc, char **argv)
     gt_dataset_free(&R.tr);
     gt_dataset_free(&R.va);
     gt_model_free(&R.m);
+    gt_quant_free(q8);
     return stopped == 130 ? 130 : 0;
 }

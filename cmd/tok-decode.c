@@ -16,6 +16,8 @@ static void usage(void)
 {
     printf(
 "Usage: tok-decode (-t FILE | -m DIR) [OPTIONS] [FILE...]\n"
+"       tok-decode (-t FILE | -m DIR) --index IDX [--records A-B]... [OPTIONS] STREAM\n"
+"       tok-decode --make-index IDX STREAM\n"
 "Decode gentitle token streams (see gentitle-tokens(5)) made by tok-encode, or with\n"
 "--ids lines of space-separated ids, back to text with the tokenizer that made them.\n"
 "\n"
@@ -30,16 +32,23 @@ static void usage(void)
 "                        (default); json: one JSON object per record, {\"prompt\":..,\n"
 "                        \"response\":..} for records with a response start, else\n"
 "                        {\"text\":..}; ids: the ids of each record as text\n"
+"      --make-index IDX  write an index of the records of STREAM (concatenated\n"
+"                        streams included) to IDX, atomically; no tokenizer needed\n"
+"      --index IDX       read STREAM's records at random through its index IDX\n"
+"  -r, --records A-B     with --index: only records A to B (numbered from 0, both\n"
+"                        included), or N: only record N; repeatable, in the order\n"
+"                        given (default: every record)\n"
 "  -h, --help            show this help and exit\n"
 "      --version         show the version and exit\n"
 "\n"
 "A stream made with a different tokenizer (its fingerprint differs), a truncated\n"
-"or malformed stream, and ids out of range are errors (exit 65).\n"
+"or malformed stream, and ids out of range are errors (exit 65); so are an index\n"
+"made for another stream, a stale one (the stream's size changed) or a damaged one.\n"
 "Exit status: 0 ok, 64 usage, 65 malformed input or unusable tokenizer, 66 a file\n"
 "cannot be opened, 74 I/O error.\n");
 }
 
-enum { OPT_IDS = 256, OPT_VERSION };
+enum { OPT_IDS = 256, OPT_VERSION, OPT_MKINDEX, OPT_INDEX };
 enum { F_TEXT, F_JSON, F_IDS };
 
 static char *dbuf;
@@ -97,14 +106,20 @@ int main(int argc, char **argv)
         {"model", required_argument, NULL, 'm'},
         {"ids", no_argument, NULL, OPT_IDS},
         {"format", required_argument, NULL, 'f'},
+        {"make-index", required_argument, NULL, OPT_MKINDEX},
+        {"index", required_argument, NULL, OPT_INDEX},
+        {"records", required_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
     const char *tokpath = NULL, *modeldir = NULL;
+    const char *mkindex = NULL, *idxpath = NULL;
+    uint64_t *ranges = NULL;            /* --records: pairs first, last */
+    size_t nranges = 0;
     int ids_in = 0, fmt = F_TEXT;
     int c;
-    while ((c = getopt_long(argc, argv, "t:m:f:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "t:m:f:r:h", longopts, NULL)) != -1) {
         switch (c) {
         case 't': tokpath = optarg; break;
         case 'm': modeldir = optarg; break;
@@ -115,11 +130,44 @@ int main(int argc, char **argv)
             else if (strcmp(optarg, "ids") == 0) fmt = F_IDS;
             else gt_usage_error("unknown --format '%s' (text, json or ids)", optarg);
             break;
+        case OPT_MKINDEX: mkindex = optarg; break;
+        case OPT_INDEX: idxpath = optarg; break;
+        case 'r': {
+            char *e;
+            errno = 0;
+            if (*optarg < '0' || *optarg > '9') gt_usage_error("--records '%s': expected N or A-B", optarg);
+            unsigned long long a = strtoull(optarg, &e, 10), b = a;
+            if (errno == 0 && *e == '-' && e[1] >= '0' && e[1] <= '9') b = strtoull(e + 1, &e, 10);
+            if (errno || *e || b < a) gt_usage_error("--records '%s': expected N or A-B with A <= B", optarg);
+            ranges = gt_xrealloc(ranges, (nranges + 1) * 2 * sizeof *ranges);
+            ranges[2 * nranges] = a; ranges[2 * nranges + 1] = b;
+            nranges++;
+            break;
+        }
         case 'h': usage(); return 0;
         case OPT_VERSION: gt_print_version();
         default: gt_usage_error("invalid option");
         }
     }
+    if (mkindex) {
+        if (idxpath || nranges || ids_in) gt_usage_error("--make-index goes alone (without --index, --records, --ids)");
+        if (argc - optind != 1 || strcmp(argv[optind], "-") == 0)
+            gt_usage_error("--make-index needs exactly one STREAM file (not standard input)");
+        char e2[512];
+        gt_buf ib = { 0 };
+        int code = gt_tsidx_build(argv[optind], &ib, e2, sizeof e2);
+        if (code) gt_die(code, "%s: %s", argv[optind], e2);
+        gt_out io;
+        gt_atomic *ia = gt_atomic_open(mkindex, &io);
+        if (!ia) return EX_IOERR;
+        gt_out_write(&io, ib.p, ib.n);
+        gt_buf_free(&ib);
+        return gt_atomic_commit(ia, &io) != 0 ? EX_IOERR : 0;
+    }
+    if (nranges && !idxpath) gt_usage_error("--records needs --index IDX");
+    if (idxpath && ids_in) gt_usage_error("--index goes with streams, not --ids");
+    if (idxpath && (argc - optind != 1 || strcmp(argv[optind], "-") == 0))
+        gt_usage_error("--index needs exactly one STREAM file (not standard input)");
     if (!tokpath && !modeldir) gt_usage_error("no tokenizer: give --tokenizer FILE or --model DIR");
     if (tokpath && modeldir) gt_usage_error("--tokenizer and --model both given");
     char path[4096], err[512];
@@ -145,7 +193,47 @@ int main(int argc, char **argv)
     int32_t *ids = NULL;
     size_t cap = 0;
     int nfiles = argc - optind;
-    for (int fi = 0; fi < (nfiles ? nfiles : 1) && status == 0; fi++) {
+    if (idxpath) {
+        const char *spath = argv[optind];
+        int code;
+        gt_tokidx *x = gt_tokidx_open_code(idxpath, spath, err, sizeof err, &code);
+        if (!x) { gt_warn("%s", err); status = code; nfiles = 0; }
+        else {
+            const gt_ts_header *h = gt_tokidx_header(x);
+            uint64_t count = gt_tokidx_count(x);
+            if (h->fingerprint != gt_tok_fingerprint(tok) || h->vocab != vocab) {
+                gt_warn("%s: the stream was made with a different tokenizer (fingerprint %016llx, vocabulary %u) than %s (fingerprint %016llx, vocabulary %u)",
+                        spath, (unsigned long long)h->fingerprint, h->vocab, tokpath,
+                        (unsigned long long)gt_tok_fingerprint(tok), vocab);
+                status = EX_DATAERR;
+            }
+            for (size_t k = 0; k < nranges && status == 0; k++)
+                if (ranges[2 * k + 1] >= count) {
+                    gt_warn("--records: record %llu out of range (%s has %llu records, numbered from 0)",
+                            (unsigned long long)ranges[2 * k + 1], spath, (unsigned long long)count);
+                    status = EX_USAGE;
+                }
+            if (!nranges && count) {
+                ranges = gt_xrealloc(ranges, 2 * sizeof *ranges);
+                ranges[0] = 0; ranges[1] = count - 1;
+                nranges = 1;
+            }
+            uint32_t n, resp;
+            for (size_t k = 0; k < nranges && status == 0; k++)
+                for (uint64_t i = ranges[2 * k]; i <= ranges[2 * k + 1]; i++) {
+                    if (gt_tokidx_read(x, i, &ids, &cap, &n, &resp) != 0) {
+                        gt_out_flush(&out);
+                        gt_warn("%s: %s", spath, gt_tokidx_error(x));
+                        status = strncmp(gt_tokidx_error(x), "read error", 10) == 0 ? EX_IOERR : EX_DATAERR;
+                        break;
+                    }
+                    write_record(&out, tok, fmt, ids, n, resp, 1);
+                }
+            gt_tokidx_close(x);
+        }
+        nfiles = 0;
+    }
+    for (int fi = 0; fi < (nfiles ? nfiles : 1) && status == 0 && !idxpath; fi++) {
         const char *ipath = nfiles ? argv[optind + fi] : "-";
         const char *name = strcmp(ipath, "-") == 0 ? "<stdin>" : ipath;
         if (ids_in) {
@@ -224,6 +312,7 @@ int main(int argc, char **argv)
     gt_out_flush(&out);
     gt_out_free(&out);
     free(ids);
+    free(ranges);
     free(dbuf);
     gt_tok_free(tok);
     return status;

@@ -37,6 +37,8 @@ static void usage(void)
 "                        --text unless --pairs is given; no BOS/EOS unless asked)\n"
 "      --pairs           with --format ids: read pairs and print each example's ids\n"
 "  -o, --output FILE     write to FILE (atomically) instead of standard output\n"
+"      --index FILE      with -o: also write an index of the stream's records to\n"
+"                        FILE (atomically), for tok-decode --index\n"
 "      --template FILE   prompt template, alpaca-lora JSON form (keys prompt_input,\n"
 "                        prompt_no_input, response_split); default: alpaca.json\n"
 "      --cutoff-len N    at most N tokens per example: the input (abstract) is\n"
@@ -57,7 +59,7 @@ static void usage(void)
 }
 
 enum { OPT_TEXT = 256, OPT_PAIRS, OPT_TEMPLATE, OPT_CUTOFF, OPT_BOS, OPT_NOBOS, OPT_EOS, OPT_NOEOS, OPT_STATS,
-       OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_VERSION };
+       OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_VERSION, OPT_INDEX };
 
 #define HIST_MAX 65536
 
@@ -255,6 +257,7 @@ int main(int argc, char **argv)
         {"pairs", no_argument, NULL, OPT_PAIRS},
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
+        {"index", required_argument, NULL, OPT_INDEX},
         {"template", required_argument, NULL, OPT_TEMPLATE},
         {"cutoff-len", required_argument, NULL, OPT_CUTOFF},
         {"bos", no_argument, NULL, OPT_BOS},
@@ -271,7 +274,7 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
-    const char *tokpath = NULL, *modeldir = NULL, *outpath = NULL, *tplpath = NULL;
+    const char *tokpath = NULL, *modeldir = NULL, *outpath = NULL, *tplpath = NULL, *idxpath = NULL;
     int text = 0, pairs = 0, ids_fmt = 0, bos = -1, eos = -1, stats = 0, strict = 0, quiet = 0, progress = 0;
     long cutoff = 0, jobs = 1;
     size_t max_line = (size_t)1 << 24;
@@ -288,6 +291,7 @@ int main(int argc, char **argv)
             else gt_usage_error("unknown --format '%s' (stream or ids)", optarg);
             break;
         case 'o': outpath = optarg; break;
+        case OPT_INDEX: idxpath = optarg; break;
         case OPT_TEMPLATE: tplpath = optarg; break;
         case OPT_CUTOFF: cutoff = (long)gt_parse_ll("--cutoff-len", optarg, 1, GT_TS_MAXLEN); break;
         case OPT_BOS: bos = 1; break;
@@ -311,6 +315,9 @@ int main(int argc, char **argv)
     if (pairs && !ids_fmt) gt_usage_error("--pairs goes with --format ids (pairs are the default input of streams)");
     if (ids_fmt && !pairs) text = 1;
     if (text && (tplpath || cutoff)) gt_usage_error("--template and --cutoff-len apply to pairs, not --text");
+    if (idxpath && !outpath) gt_usage_error("--index needs -o STREAM (the index holds byte offsets into that file)");
+    if (idxpath && ids_fmt) gt_usage_error("--index goes with streams, not --format ids");
+    if (idxpath && strcmp(idxpath, outpath) == 0) gt_usage_error("--index and -o name the same file");
     if (bos < 0) bos = !ids_fmt;
     if (eos < 0) eos = !ids_fmt;
 
@@ -361,6 +368,8 @@ int main(int argc, char **argv)
         gt_out_write(&out, h.p, h.n);
         gt_buf_free(&h);
     }
+    gt_buf offs = { 0 };                /* --index: record offsets */
+    uint64_t written = ids_fmt ? 0 : GT_TS_HEADER, nidx = 0;
 
     int nw = (int)jobs;
     worker *ws = gt_xcalloc((size_t)nw, sizeof *ws);
@@ -429,7 +438,17 @@ int main(int argc, char **argv)
             for (int i = 0; i < used; i++) {
                 worker *w = &ws[i];
                 if (w->msg.n) { gt_out_flush(&out); fwrite(w->msg.p, 1, w->msg.n, stderr); }
-                gt_out_write(&out, w->out.p, w->stopped ? w->stop_out : w->out.n);
+                size_t wn = w->stopped ? w->stop_out : w->out.n;
+                if (idxpath) {          /* records are self-delimiting: walk them */
+                    for (size_t o = 0; o + 8 <= wn; nidx++) {
+                        const unsigned char *q = (const unsigned char *)w->out.p + o;
+                        uint32_t cnt = (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
+                        gt_tsidx_put_offset(&offs, written + o);
+                        o += 8 + (size_t)cnt * cf.width;
+                    }
+                }
+                written += wn;
+                gt_out_write(&out, w->out.p, wn);
                 if (w->stopped) { stop = 1; status = EX_DATAERR; break; }
             }
             for (size_t i = 0; i < nlr; i++)
@@ -459,6 +478,19 @@ int main(int argc, char **argv)
     if (atom) {
         if (status == 0 || (status == EX_DATAERR && !strict)) {
             if (gt_atomic_commit(atom, &out) != 0) status = EX_IOERR;
+            else if (idxpath) {
+                gt_out io;
+                gt_atomic *ia = gt_atomic_open(idxpath, &io);
+                if (!ia) status = EX_IOERR;
+                else {
+                    gt_buf ih = { 0 };
+                    gt_tsidx_put_header(&ih, gt_tok_fingerprint(tok), written, nidx);
+                    gt_out_write(&io, ih.p, ih.n);
+                    if (offs.n) gt_out_write(&io, offs.p, offs.n);
+                    gt_buf_free(&ih);
+                    if (gt_atomic_commit(ia, &io) != 0) status = EX_IOERR;
+                }
+            }
         } else {
             gt_atomic_abort(atom, &out);
         }
@@ -490,6 +522,7 @@ int main(int argc, char **argv)
         if (status == 0) status = EX_DATAERR;
     }
     free(hist); free(th); free(ws); free(lr);
+    gt_buf_free(&offs);
     gt_buf_free(&lines);
     gt_template_free(&tpl);
     gt_tok_free(tok);

@@ -100,6 +100,53 @@ int gt_dataset_load(gt_dataset *d, const char *path, int vocab, int maxlen, cons
     return 0;
 }
 
+/* The examples i of D with pick[i] == want, in order, into OUT. */
+static void subset(const gt_dataset *d, const uint8_t *pick, uint8_t want, gt_dataset *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t n = 0, tok = 0;
+    for (size_t i = 0; i < d->n; i++)
+        if (pick[i] == want) { n++; tok += d->off[i + 1] - d->off[i]; }
+    out->ids = gt_xmalloc(sizeof(int32_t) * (tok ? tok : 1));
+    out->off = gt_xmalloc(sizeof(size_t) * (n + 1));
+    out->resp = gt_xmalloc(sizeof(uint32_t) * (n ? n : 1));
+    out->off[0] = 0;
+    uint64_t hs = 0x64617461ull;
+    for (size_t i = 0; i < d->n; i++) {
+        if (pick[i] != want) continue;
+        size_t len = d->off[i + 1] - d->off[i], k = out->n;
+        uint32_t resp = d->resp[i];
+        memcpy(out->ids + out->tokens, d->ids + d->off[i], sizeof(int32_t) * len);
+        out->tokens += len;
+        out->off[k + 1] = out->tokens;
+        out->resp[k] = resp;
+        if (len > 1) out->labels += len - (resp > 1 ? resp : 1);
+        if ((int)len > out->maxlen) out->maxlen = (int)len;
+        hs = gt_hash64(d->ids + d->off[i], sizeof(int32_t) * len, hs);
+        hs = gt_hash64(&resp, sizeof resp, hs);
+        out->n++;
+    }
+    out->hash = hs;
+}
+
+void gt_dataset_split(const gt_dataset *all, size_t nval, uint64_t seed, gt_dataset *train, gt_dataset *val)
+{
+    size_t n = all->n;
+    size_t *ord = gt_xmalloc(sizeof(size_t) * (n ? n : 1));
+    for (size_t i = 0; i < n; i++) ord[i] = i;
+    uint64_t st = seed ^ 0x76616c73706c6974ull;    /* "valsplit" */
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)(gt_splitmix64(&st) % i);
+        size_t x = ord[i - 1]; ord[i - 1] = ord[j]; ord[j] = x;
+    }
+    uint8_t *pick = gt_xcalloc(n ? n : 1, 1);
+    for (size_t i = 0; i < nval && i < n; i++) pick[ord[i]] = 1;
+    subset(all, pick, 0, train);
+    subset(all, pick, 1, val);
+    free(pick);
+    free(ord);
+}
+
 static const gt_dataset *sort_ds;
 static int by_len(const void *a, const void *b)
 {

@@ -29,6 +29,12 @@ int gt_dataset_load(gt_dataset *d, const char *path, int vocab, int maxlen, cons
                     const uint64_t *fingerprint, char *err, size_t errsz);
 void gt_dataset_free(gt_dataset *d);
 
+/* Hold out NVAL examples of ALL (0 < NVAL < ALL->n), chosen by SEED
+ * (a splitmix64 Fisher-Yates shuffle), as VAL; the others go to TRAIN. Both
+ * keep the stream's order; their hashes are of their own examples. ALL is
+ * left as it was. */
+void gt_dataset_split(const gt_dataset *all, size_t nval, uint64_t seed, gt_dataset *train, gt_dataset *val);
+
 /* An epoch's micro-batches: batch b holds the examples ex[start[b] .. start[b+1]). */
 typedef struct {
     size_t *ex;

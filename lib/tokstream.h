@@ -43,6 +43,38 @@ const char *gt_tsr_error(const gt_tsr *r);
 uint64_t gt_tsr_records(const gt_tsr *r);
 void gt_tsr_close(gt_tsr *r);
 
+/* Byte offset in the stream of the record gt_tsr_next last returned, and of
+ * the next byte to read (at the end: the stream's size). */
+uint64_t gt_tsr_last_offset(const gt_tsr *r);
+uint64_t gt_tsr_offset(const gt_tsr *r);
+
+/* Index files (gentitle-tokens(5), INDEX): magic, the stream's fingerprint,
+ * the stream size it was made for, the record count, then one uint64 byte
+ * offset per record, all little-endian. */
+#define GT_TSIDX_MAGIC "GTIDX\0\1\0"
+#define GT_TSIDX_HEADER 32
+/* Append an index header to B (the offsets follow, 8 bytes each). */
+void gt_tsidx_put_header(gt_buf *b, uint64_t fp, uint64_t stream_size, uint64_t count);
+void gt_tsidx_put_offset(gt_buf *b, uint64_t off);
+/* Read the whole stream at PATH (not "-") and put its index in *IDX:
+ * 0 ok, else an exit status (EX_NOINPUT, EX_DATAERR, EX_IOERR) with a reason. */
+int gt_tsidx_build(const char *path, gt_buf *idx, char *err, size_t errsz);
+
+typedef struct gt_tokidx gt_tokidx;
+/* Open index PATH for stream STREAM_PATH: NULL with a reason when either
+ * cannot be opened (*CODE EX_NOINPUT), or the index is not one, is truncated,
+ * was made for another stream (fingerprint) or for a stream of another size
+ * (stale) (*CODE EX_DATAERR). CODE may be NULL. */
+gt_tokidx *gt_tokidx_open_code(const char *path, const char *stream_path, char *err, size_t errsz, int *code);
+gt_tokidx *gt_tokidx_open(const char *path, const char *stream_path, char *err, size_t errsz);
+const gt_ts_header *gt_tokidx_header(const gt_tokidx *x);
+uint64_t gt_tokidx_count(const gt_tokidx *x);
+/* Record I (from 0), read with pread at its offset and validated: 0 ok (ids in
+ * *IDS, grown as needed, *CAP their capacity), -1 error (gt_tokidx_error). */
+int gt_tokidx_read(gt_tokidx *x, uint64_t i, int32_t **ids, size_t *cap, uint32_t *n, uint32_t *resp);
+const char *gt_tokidx_error(const gt_tokidx *x);
+void gt_tokidx_close(gt_tokidx *x);
+
 /* Does P (N bytes) start like a stream? */
 int gt_ts_is_stream(const void *p, size_t n);
 

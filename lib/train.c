@@ -121,6 +121,32 @@ static void transpose(float *dst, const void *src, gt_dtype t, int rows, int col
     }
 }
 
+/* OUT [N][I] (row stride LDO) = DY [N][O] W, W an 8-bit [O][I] matrix,
+ * without an F32 copy of W: W^T is widened in tiles of columns (about 4 MiB
+ * of floats each) into the workspace TILE. */
+static void matmul_dy_w_q8(float *out, size_t ldo, const float *dy, const gt_q8mat *q, int N, int O, int I,
+                           ws_buf *tile)
+{
+    int ic = (int)((1u << 20) / (unsigned)(O > 0 ? O : 1));
+    ic = ic / GT_Q8_BLOCK * GT_Q8_BLOCK;
+    if (ic < GT_Q8_BLOCK) ic = GT_Q8_BLOCK;
+    if (ic > I) ic = I;
+    float *wt = ws_get(tile, (size_t)ic * (size_t)O);
+    for (int i0 = 0; i0 < I; i0 += ic) {
+        int cn = I - i0 < ic ? I - i0 : ic;
+#pragma omp parallel for schedule(static) if ((long long)cn * O > 100000)
+        for (int o = 0; o < O; o++) {
+            const int8_t *qr = q->q + (size_t)o * (size_t)q->cols;
+            const float *sr = q->s + (size_t)o * (size_t)q->nblk;
+            for (int c = 0; c < cn; c++) {
+                int col = i0 + c;
+                wt[(size_t)c * O + o] = (float)qr[col] * sr[col / GT_Q8_BLOCK];
+            }
+        }
+        gt_matmul(out + i0, ldo, dy, wt, GT_DT_F32, N, cn, O);
+    }
+}
+
 /* ---- the attention's vector ops over one head (hd floats): AVX2+FMA when
  * the CPU has it (the build's baseline is SSE2), else plain loops ---- */
 static float dot_c(const float *a, const float *b, int n)
@@ -406,13 +432,19 @@ static void mm_backward(mm_ws *ws, float *dx, float *dw, const float *dy, const 
     if (dx) {
         const float *wT = wTpre;
         float *tmp = ws_get(&ws->tmp, (size_t)N * I);
-        if (!wT) {
+        if (!wT && wt == GT_DT_Q8) {
+            matmul_dy_w_q8(tmp, (size_t)I, dy, (const gt_q8mat *)w, N, O, I, &ws->wt);
+            add_to(dx, tmp, (size_t)N * I);
+            wT = NULL;
+        } else if (!wT) {
             float *m = ws_get(&ws->wt, (size_t)I * O);
             transpose(m, w, wt, O, I);                   /* [I][O] */
             wT = m;
         }
-        gt_matmul(tmp, (size_t)I, dy, wT, GT_DT_F32, N, I, O);
-        add_to(dx, tmp, (size_t)N * I);
+        if (wT) {
+            gt_matmul(tmp, (size_t)I, dy, wT, GT_DT_F32, N, I, O);
+            add_to(dx, tmp, (size_t)N * I);
+        }
     }
     if (dw) {
         float *dyT = ws_get(&ws->a, (size_t)O * N), *xT = ws_get(&ws->b, (size_t)I * N);
@@ -474,12 +506,16 @@ static double lmhead_ce(mm_ws *ws, float *dh, float *dw, const float *h, const v
             /* dW via mm_backward needs ws->a and ws->b: do the dx part first */
             if (dhc) {
                 const float *wT = wTpre;
-                if (!wT) {
-                    float *m = ws_get(&ws->wt, (size_t)D * V);
-                    transpose(m, w, wt, V, D);
-                    wT = m;
+                if (!wT && wt == GT_DT_Q8) {
+                    matmul_dy_w_q8(dhc, (size_t)D, logits, (const gt_q8mat *)w, c, V, D, &ws->wt);
+                } else {
+                    if (!wT) {
+                        float *m = ws_get(&ws->wt, (size_t)D * V);
+                        transpose(m, w, wt, V, D);
+                        wT = m;
+                    }
+                    gt_matmul(dhc, (size_t)D, logits, wT, GT_DT_F32, c, D, V);
                 }
-                gt_matmul(dhc, (size_t)D, logits, wT, GT_DT_F32, c, D, V);
                 for (int i = 0; i < c; i++) {
                     float *d = dh + (size_t)rows[i] * D;
                     const float *s = dhc + (size_t)i * D;
@@ -893,7 +929,7 @@ static void lin_backward(gt_train *t, int l, int w, float *dx, const float *dy, 
     priv_t *pv = get_priv(t);
     const gt_tlin *li = &t->L[l].lin[w];
     const float *wT = NULL;
-    if (!li->g && dx) {         /* frozen: W^T once */
+    if (!li->g && dx && li->wt != GT_DT_Q8) {  /* frozen: W^T once (not for 8-bit weights: 4 bytes a weight) */
         if (!pv->wT) pv->wT = gt_xcalloc((size_t)t->c.n_layers * GT_LIN_N, sizeof *pv->wT);
         float **c = &pv->wT[(size_t)l * GT_LIN_N + (size_t)w];
         if (!*c) {
@@ -998,7 +1034,7 @@ int gt_train_step(gt_train *t, const int32_t *tokens, const uint8_t *mask, int B
         dhf = S->dh;
         memset(dhf, 0, sizeof(float) * ND);
     }
-    if (grad && !t->g_head && !pv->headT) {     /* frozen head: W^T once */
+    if (grad && !t->g_head && !pv->headT && t->head_t != GT_DT_Q8) {     /* frozen head: W^T once */
         pv->headT = gt_xmalloc(sizeof(float) * (size_t)V * (size_t)D);
         transpose(pv->headT, t->head, t->head_t, V, D);
     }
