@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,8 +51,11 @@ static void usage(void)
 "      --lora-target LIST    layers given adapters: q_proj,k_proj,v_proj,o_proj,\n"
 "                            gate_proj,up_proj,down_proj (q_proj,v_proj)\n"
 "      --merge-out DIR       also write the base model with the trained adapter merged\n"
-"                            in (W + alpha/r B A, F32 safetensors, config.json and\n"
+"                            in (W + alpha/r B A; each tensor in the base's dtype\n"
+"                            unless --dtype; DIR is replaced as a whole; config.json and\n"
 "                            tokenizer files copied) to DIR\n"
+"      --dtype T             f32, bf16 or f16: the dtype of written models (--full or\n"
+"                            --init output, default f32; --merge-out, default the base's)\n"
 "      --lora ADAPTER        with --merge-out and no --train: merge the PEFT adapter\n"
 "                            ADAPTER into --model and write it to the --merge-out DIR\n"
 "      --load-8bit           quantise the frozen base weights to 8 bits at load, as\n"
@@ -93,7 +97,7 @@ static void usage(void)
 }
 
 enum { O_LR = 256, O_LA, O_LD, O_LT, O_FULL, O_BS, O_MBS, O_EP, O_MAXSTEPS, O_LRATE, O_CUT, O_WARM, O_SCHED, O_WD,
-       O_MGN, O_SEED, O_WIN, O_EVAL, O_SAVE, O_RESUME, O_STOP, O_LOG, O_PROGRESS, O_VERSION, O_INIT, O_VALSIZE, O_MERGE, O_LORA, O_8BIT };
+       O_MGN, O_SEED, O_WIN, O_EVAL, O_SAVE, O_RESUME, O_STOP, O_LOG, O_PROGRESS, O_VERSION, O_INIT, O_VALSIZE, O_MERGE, O_LORA, O_8BIT, O_DTYPE };
 
 static volatile sig_atomic_t g_stop;
 static void on_stop(int sig)
@@ -148,6 +152,7 @@ typedef struct {
     long max_steps, eval_steps, save_steps, stop_after, val_size;
     const char *val_name;
     const char *merge_out, *lora_dir;
+    int dtype;                  /* written models: -1 as the base (merge) or F32 (full), else a gt_dtype */
     int load_8bit;           /* --val, or --train with --val-set-size */
     double lr, wd, max_norm;
     gt_sched sched;
@@ -200,7 +205,7 @@ static void json_escape_into(char *dst, size_t n, const char *s)
 static void copy_tokenizer(const char *from, const char *to)
 {
     const char *names[] = { "tokenizer.model", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
-                            "generation_config.json" };
+                            "generation_config.json", "prompt_template.json" };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         char src[4200], dst[4200];
         snprintf(src, sizeof src, "%s/%s", from, names[i]);
@@ -233,6 +238,7 @@ static void write_weights(run *R, const char *dir)
         ts[i].ndim = t->tp[i].cols ? 2 : 1;
         ts[i].shape[0] = t->tp[i].rows;
         ts[i].shape[1] = t->tp[i].cols;
+        ts[i].dtype = o->full && o->dtype > 0 ? o->dtype : GT_DT_F32;
     }
     const char *mk[] = { "format" }, *mv[] = { "pt" };
     snprintf(path, sizeof path, "%s/%s", dir, o->full ? "model.safetensors" : "adapter_model.safetensors");
@@ -619,11 +625,36 @@ static void to_f32(float *dst, const void *src, gt_dtype dt, size_t n)
  * merged into M, plus scale * B A of T's adapters when T is not NULL),
  * DIR/config.json (CONFIG verbatim) and MODEL's tokenizer files. Each file is
  * written atomically; model.safetensors last. */
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb; (void)flag; (void)ftw;
+    return remove(path);
+}
+
+/* Put the finished folder TMP in the place of DIR as a whole: renamed when DIR
+ * does not exist (or is empty), else exchanged with it atomically
+ * (renameat2 RENAME_EXCHANGE) and the old folder then removed. A reader sees
+ * the old model or the new one, never a mixture. */
+static void swap_into_place(const char *tmp, const char *dir)
+{
+    if (rename(tmp, dir) == 0) return;
+    if (errno != EEXIST && errno != ENOTEMPTY) gt_die(EX_IOERR, "%s: cannot create: %s", dir, strerror(errno));
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) != 0)
+        gt_die(EX_IOERR, "%s: cannot replace: %s (the new model is in %s)", dir, strerror(errno), tmp);
+    if (nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        gt_warn("%s: the previous model could not be removed: %s", tmp, strerror(errno));
+}
+
 static void write_merged(const gt_model *m, const gt_train *t, const char *model, const char *config,
-                         const char *dir)
+                         const char *outdir, int dtype)
 {
     if (m->st.nt == 0) gt_die(EX_DATAERR, "--merge-out: %s is not a safetensors model", model);
-    mkdir_or_die(dir);
+    struct stat sb;
+    if (stat(outdir, &sb) == 0 && !S_ISDIR(sb.st_mode)) gt_die(EX_CANTCREAT, "%s: not a folder", outdir);
+    char dir[4000];
+    if (snprintf(dir, sizeof dir, "%s.tmp%ld", outdir, (long)getpid()) >= (int)sizeof dir)
+        gt_die(EX_USAGE, "%s: path too long", outdir);
+    if (mkdir(dir, 0755) != 0) gt_die(EX_CANTCREAT, "%s: cannot create: %s", dir, strerror(errno));
     char path[4200], err[512];
     char *js = slurp(config);
     snprintf(path, sizeof path, "%s/config.json", dir);
@@ -660,6 +691,7 @@ static void write_merged(const gt_model *m, const gt_train *t, const char *model
         }
         ts[i].name = x->name;
         ts[i].data = d;
+        ts[i].dtype = dtype >= 0 ? dtype : (int)x->dtype;
         ts[i].ndim = x->ndim;
         for (int k = 0; k < x->ndim && k < 4; k++) ts[i].shape[k] = x->shape[k];
     }
@@ -668,6 +700,7 @@ static void write_merged(const gt_model *m, const gt_train *t, const char *model
     if (gt_st_write(path, ts, n, mk, mv, 1, 0, err, sizeof err) != 0) gt_die(EX_IOERR, "%s", err);
     for (int i = 0; i < n; i++) free((void *)ts[i].data);
     free(ts);
+    swap_into_place(dir, outdir);
     install_handlers();
 }
 
@@ -684,7 +717,7 @@ static int merge_only(opts *o)
     if (!l) gt_die(EX_DATAERR, "%s", err);
     if (*gt_lora_note(l)) gt_warn("%s", gt_lora_note(l));
     snprintf(cfg, sizeof cfg, "%s/config.json", o->model);
-    write_merged(&m, NULL, o->model, cfg, o->merge_out);
+    write_merged(&m, NULL, o->model, cfg, o->merge_out, o->dtype);
     gt_lora_free(l);
     gt_model_free(&m);
     return 0;
@@ -696,6 +729,7 @@ int main(int argc, char **argv)
     opts o;
     memset(&o, 0, sizeof o);
     gt_lora_cfg_default(&o.lora);
+    o.dtype = -1;
     o.targets_s = "q_proj,v_proj";
     o.batch = 128; o.micro = 4; o.epochs = 3; o.cutoff = 256; o.warmup = 100; o.group_window = -1;
     o.lr = 3e-4; o.wd = 0; o.max_norm = 1.0; o.sched = GT_SCHED_LINEAR; o.seed = 42; o.eval_steps = 200;
@@ -717,6 +751,7 @@ int main(int argc, char **argv)
         { "progress", no_argument, 0, O_PROGRESS }, { "help", no_argument, 0, 'h' },
         { "version", no_argument, 0, O_VERSION }, { "init", required_argument, 0, O_INIT },
         { "val-set-size", required_argument, 0, O_VALSIZE }, { "merge-out", required_argument, 0, O_MERGE },
+        { "dtype", required_argument, 0, O_DTYPE },
         { "lora", required_argument, 0, O_LORA }, { "load-8bit", no_argument, 0, O_8BIT }, { 0, 0, 0, 0 }
     };
     int c;
@@ -733,6 +768,12 @@ int main(int argc, char **argv)
         case O_FULL: o.full = 1; break;
         case O_INIT: o.init = optarg; o.full = 1; break;
         case O_MERGE: o.merge_out = optarg; break;
+        case O_DTYPE:
+            if (strcmp(optarg, "f32") == 0 || strcmp(optarg, "float32") == 0) o.dtype = GT_DT_F32;
+            else if (strcmp(optarg, "bf16") == 0 || strcmp(optarg, "bfloat16") == 0) o.dtype = GT_DT_BF16;
+            else if (strcmp(optarg, "f16") == 0 || strcmp(optarg, "float16") == 0) o.dtype = GT_DT_F16;
+            else gt_usage_error("--dtype: '%s' is not f32, bf16 or f16", optarg);
+            break;
         case O_LORA: o.lora_dir = optarg; break;
         case O_8BIT: o.load_8bit = 1; break;
         case O_VALSIZE: o.val_size = (long)gt_parse_ll("--val-set-size", optarg, 0, 1L << 40); break;
@@ -773,6 +814,8 @@ int main(int argc, char **argv)
     if (o.merge_out && o.full) gt_usage_error("--merge-out needs LoRA training, not --full");
     if (o.lora_dir && o.train) gt_usage_error("--lora ADAPTER is for merging (--merge-out without --train)");
     if (o.lora_dir && !o.merge_out) gt_usage_error("--lora ADAPTER needs --merge-out DIR");
+    if (o.dtype >= 0 && !o.full && !o.merge_out)
+        gt_usage_error("--dtype applies to written models (--full, --init or --merge-out), not adapters");
     if (o.lora_dir) return merge_only(&o);
     if (o.merge_out && !o.full && o.lora.targets == 0) gt_usage_error("--merge-out: no --lora-target");
     if (!o.train) gt_usage_error("--train STREAM is required");
@@ -975,7 +1018,7 @@ int main(int argc, char **argv)
     if (!stopped) {
         if (R.va.n) do_eval(&R, tok, mask, show);
         write_weights(&R, o.out);
-        if (o.merge_out) write_merged(&R.m, &R.t, o.model, o.config, o.merge_out);
+        if (o.merge_out) write_merged(&R.m, &R.t, o.model, o.config, o.merge_out, o.dtype);
         if (show) fprintf(stderr, "%s: done, %ld steps; %s written to %s\n", gt_progname, R.step,
                           o.full ? "model" : "adapter", o.out);
     } else if (stopped == 130) {

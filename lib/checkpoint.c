@@ -1,5 +1,7 @@
 /* checkpoint.c - safetensors writing and training checkpoints (checkpoint.h). */
 #include "checkpoint.h"
+#include "kernels.h"
+#include "safetensors.h"
 #include "output.h"
 #include "util.h"
 
@@ -85,11 +87,13 @@ int gt_st_write(const char *path, const gt_stw_tensor *t, int n, const char *con
     }
     size_t off = 0;
     for (int i = 0; i < n; i++) {
-        size_t bytes = numel_of(&t[i]) * sizeof(float);
+        if (t[i].dtype && checksum) { free(h.p); return fail(err, errsz, "%s: a checksummed file holds F32 only", path); }
+        size_t bytes = numel_of(&t[i]) * (t[i].dtype ? 2 : sizeof(float));
         if (!first) sb_str(&h, ",");
         first = 0;
         sb_json(&h, t[i].name);
-        sb_str(&h, ":{\"dtype\":\"F32\",\"shape\":[");
+        sb_fmt(&h, ":{\"dtype\":\"%s\",\"shape\":[",
+               t[i].dtype == GT_DT_BF16 ? "BF16" : t[i].dtype == GT_DT_F16 ? "F16" : "F32");
         for (int d = 0; d < t[i].ndim; d++) sb_fmt(&h, "%s%lld", d ? "," : "", (long long)t[i].shape[d]);
         sb_fmt(&h, "],\"data_offsets\":[%zu,%zu]}", off, off + bytes);
         off += bytes;
@@ -107,7 +111,17 @@ int gt_st_write(const char *path, const gt_stw_tensor *t, int n, const char *con
     gt_out_write(&o, len8, 8);
     gt_out_write(&o, h.p, h.n);
     free(h.p);
-    for (int i = 0; i < n; i++) gt_out_write(&o, t[i].data, numel_of(&t[i]) * sizeof(float));
+    for (int i = 0; i < n; i++) {
+        size_t ne = numel_of(&t[i]);
+        if (!t[i].dtype) { gt_out_write(&o, t[i].data, ne * sizeof(float)); continue; }
+        uint16_t buf[4096];
+        for (size_t j = 0; j < ne; j += 4096) {
+            size_t m = ne - j < 4096 ? ne - j : 4096;
+            for (size_t k = 0; k < m; k++)
+                buf[k] = t[i].dtype == GT_DT_BF16 ? gt_f32_to_bf16(t[i].data[j + k]) : gt_f32_to_f16(t[i].data[j + k]);
+            gt_out_write(&o, buf, m * 2);    /* little-endian, as safetensors */
+        }
+    }
     if (gt_atomic_commit(a, &o) != 0) return fail(err, errsz, "%s: cannot write", path);
     return 0;
 }

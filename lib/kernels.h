@@ -52,6 +52,7 @@ static inline float gt_bf16_to_f32(uint16_t h)
 }
 float gt_f16_to_f32(uint16_t h);
 uint16_t gt_f32_to_bf16(float f);  /* round to nearest even */
+uint16_t gt_f32_to_f16(float f);   /* round to nearest even; overflow to infinity */
 /* Row R of a [rows][cols] matrix of type T into OUT (cols floats). */
 void gt_row_to_f32(float *out, const void *w, gt_dtype t, size_t r, int cols);
 

@@ -29,7 +29,7 @@ int main(void)
     char path[256], err[512];
     snprintf(path, sizeof path, "%s/a.safetensors", dir);
     float a[6] = { 1, 2, 3, 4, 5, 6 }, b[3] = { -1, 0.5f, 7 };
-    gt_stw_tensor ts[2] = { { "x.weight", a, 2, { 2, 3 } }, { "y", b, 1, { 3 } } };
+    gt_stw_tensor ts[2] = { { "x.weight", a, 2, { 2, 3 }, 0 }, { "y", b, 1, { 3 }, 0 } };
     const char *k[] = { "step", "note" }, *v[] = { "12", "a \"quoted\" value" };
     CHECK(gt_st_write(path, ts, 2, k, v, 2, 1, err, sizeof err) == 0, "write");
 

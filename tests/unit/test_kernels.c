@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 static uint64_t rng = 88172645463325252ull;
 static float frand(void)   /* uniform in [-1, 1) */
@@ -103,8 +104,46 @@ static void test_paths_agree(void)
     free(x); free(w); free(r0); free(r1);
 }
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+/* the processor's own conversion (F16C), round to nearest even */
+__attribute__((target("f16c"))) static uint16_t hw_f32_to_f16(float f) { return (uint16_t)_cvtss_sh(f, 0); }
+#endif
+
+static void test_f16_narrowing(void)
+{
+    long bad = 0;
+    for (unsigned h = 0; h < 65536; h++) {       /* every f16 value comes back unchanged (NaN payloads aside) */
+        int nan = (h >> 10 & 31) == 31 && (h & 0x3ff);
+        uint16_t r = gt_f32_to_f16(gt_f16_to_f32((uint16_t)h));
+        if (nan ? !((r >> 10 & 31) == 31 && (r & 0x3ff)) : r != h) bad++;
+    }
+    CHECK(bad == 0, "f16: all 65536 values round-trip through f32");
+    CHECK(gt_f32_to_f16(1.0f + 0x1p-11f) == 0x3c00 && gt_f32_to_f16(1.0f + 3 * 0x1p-11f) == 0x3c02,
+          "f16: ties to even");
+    CHECK(gt_f32_to_f16(65520.0f) == 0x7c00 && gt_f32_to_f16(65519.0f) == 0x7bff && gt_f32_to_f16(-1e9f) == 0xfc00,
+          "f16: overflow to infinity at 65520");
+    CHECK(gt_f32_to_f16(0x1p-25f) == 0 && gt_f32_to_f16(0x1.000002p-25f) == 1 && gt_f32_to_f16(0x1.8p-24f) == 2,
+          "f16: subnormal rounding");
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("f16c")) {       /* against the hardware on a sweep of all float bit patterns */
+        long diff = 0, n = 0;
+        for (uint64_t u = 0; u < 0x100000000ull; u += 4099) {
+            uint32_t x = (uint32_t)u;
+            float f;
+            memcpy(&f, &x, 4);
+            if (f != f) continue;
+            n++;
+            if (gt_f32_to_f16(f) != hw_f32_to_f16(f)) diff++;
+        }
+        CHECK(diff == 0 && n > 1000000, "f16: equals F16C's vcvtps2ph on 1M float bit patterns");
+    }
+#endif
+}
+
 static void test_conversions(void)
 {
+    test_f16_narrowing();
     CHECK(gt_f16_to_f32(0x3c00) == 1.0f && gt_f16_to_f32(0xc000) == -2.0f && gt_f16_to_f32(0x7bff) == 65504.0f,
           "f16: normal values");
     CHECK(gt_f16_to_f32(0x0001) == 5.9604644775390625e-8f && gt_f16_to_f32(0x8000) == 0.0f &&
