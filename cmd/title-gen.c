@@ -54,7 +54,8 @@ static void usage(void)
 "                           with F32 scales)\n"
 "      --instruction TEXT   the instruction of the prompt (default: ChatGenTitle's;\n"
 "                           a record's own \"instruction\" is used when it has one)\n"
-"      --template FILE      prompt template, alpaca-lora JSON form (default: alpaca)\n"
+"      --template FILE      prompt template, alpaca-lora JSON form (default: the\n"
+"                           model's prompt_template.json if it has one, else alpaca)\n"
 "      --text               input is plain text, one abstract per line\n"
 "  -b, --beams N            beam search with N beams (default 4; 1: greedy)\n"
 "  -n, --n K                K distinct titles per abstract (default 1)\n"
@@ -575,8 +576,11 @@ int main(int argc, char **argv)
         if (lora) gt_lora_release_merged(lora);
     }
     gt_template tpl;
+    char tplbuf[4200];
+    if (!tplpath) tplpath = gt_template_of_model(modeldir, tplbuf, sizeof tplbuf);
     if (tplpath) {
-        if (gt_template_load(&tpl, tplpath, err, sizeof err) != 0) die_file(tplpath, err);
+        if (gt_template_load(&tpl, tplpath, err, sizeof err) != 0)
+            gt_die(exists(tplpath) ? EX_DATAERR : EX_NOINPUT, "%s: %s", tplpath, err);
     } else {
         gt_template_default(&tpl);
     }

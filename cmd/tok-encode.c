@@ -40,9 +40,12 @@ static void usage(void)
 "      --index FILE      with -o: also write an index of the stream's records to\n"
 "                        FILE (atomically), for tok-decode --index\n"
 "      --template FILE   prompt template, alpaca-lora JSON form (keys prompt_input,\n"
-"                        prompt_no_input, response_split); default: alpaca.json\n"
+"                        prompt_no_input, response_split); default: with -m DIR,\n"
+"                        DIR/prompt_template.json if it exists, else alpaca.json\n"
 "      --cutoff-len N    at most N tokens per example: the input (abstract) is\n"
 "                        shortened, never the output (title), and EOS is kept\n"
+"      --train-on-inputs  the loss counts the prompt's tokens too (response start 0,\n"
+"                        alpaca-lora's train_on_inputs): for pretraining on pairs\n"
 "      --bos, --no-bos   add (or not) BOS at the start of each example\n"
 "      --eos, --no-eos   add (or not) EOS at the end (default: both for streams)\n"
 "      --stats           print example count and length percentiles on standard error\n"
@@ -59,14 +62,14 @@ static void usage(void)
 }
 
 enum { OPT_TEXT = 256, OPT_PAIRS, OPT_TEMPLATE, OPT_CUTOFF, OPT_BOS, OPT_NOBOS, OPT_EOS, OPT_NOEOS, OPT_STATS,
-       OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_VERSION, OPT_INDEX };
+       OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_VERSION, OPT_INDEX, OPT_TOI };
 
 #define HIST_MAX 65536
 
 typedef struct {
     const gt_tok *tok;
     const gt_template *tpl;
-    int text, ids_fmt, bos, eos, quiet, strict;
+    int text, ids_fmt, bos, eos, quiet, strict, train_on_inputs;
     long cutoff;
     uint32_t width;
     size_t max_line;
@@ -194,7 +197,7 @@ static int do_pair(worker *w, const char *line, size_t len, long lineno)
         }
         w->shortened++;
     }
-    emit(w, (uint32_t)(marks[2] + off));
+    emit(w, cf->train_on_inputs ? 0 : (uint32_t)(marks[2] + off));
     return 0;
 }
 
@@ -260,6 +263,7 @@ int main(int argc, char **argv)
         {"index", required_argument, NULL, OPT_INDEX},
         {"template", required_argument, NULL, OPT_TEMPLATE},
         {"cutoff-len", required_argument, NULL, OPT_CUTOFF},
+        {"train-on-inputs", no_argument, NULL, OPT_TOI},
         {"bos", no_argument, NULL, OPT_BOS},
         {"no-bos", no_argument, NULL, OPT_NOBOS},
         {"eos", no_argument, NULL, OPT_EOS},
@@ -275,7 +279,7 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *tokpath = NULL, *modeldir = NULL, *outpath = NULL, *tplpath = NULL, *idxpath = NULL;
-    int text = 0, pairs = 0, ids_fmt = 0, bos = -1, eos = -1, stats = 0, strict = 0, quiet = 0, progress = 0;
+    int toi = 0, text = 0, pairs = 0, ids_fmt = 0, bos = -1, eos = -1, stats = 0, strict = 0, quiet = 0, progress = 0;
     long cutoff = 0, jobs = 1;
     size_t max_line = (size_t)1 << 24;
     int c;
@@ -294,6 +298,7 @@ int main(int argc, char **argv)
         case OPT_INDEX: idxpath = optarg; break;
         case OPT_TEMPLATE: tplpath = optarg; break;
         case OPT_CUTOFF: cutoff = (long)gt_parse_ll("--cutoff-len", optarg, 1, GT_TS_MAXLEN); break;
+        case OPT_TOI: toi = 1; break;
         case OPT_BOS: bos = 1; break;
         case OPT_NOBOS: bos = 0; break;
         case OPT_EOS: eos = 1; break;
@@ -314,7 +319,7 @@ int main(int argc, char **argv)
     if (text && pairs) gt_usage_error("--text and --pairs both given");
     if (pairs && !ids_fmt) gt_usage_error("--pairs goes with --format ids (pairs are the default input of streams)");
     if (ids_fmt && !pairs) text = 1;
-    if (text && (tplpath || cutoff)) gt_usage_error("--template and --cutoff-len apply to pairs, not --text");
+    if (text && (tplpath || cutoff || toi)) gt_usage_error("--template, --cutoff-len and --train-on-inputs apply to pairs, not --text");
     if (idxpath && !outpath) gt_usage_error("--index needs -o STREAM (the index holds byte offsets into that file)");
     if (idxpath && ids_fmt) gt_usage_error("--index goes with streams, not --format ids");
     if (idxpath && strcmp(idxpath, outpath) == 0) gt_usage_error("--index and -o name the same file");
@@ -341,6 +346,8 @@ int main(int argc, char **argv)
         gt_die(EX_DATAERR, "%s: the tokenizer has no %s id (use --no-%s)", tokpath, bos && gt_tok_bos(tok) < 0 ? "BOS" : "EOS",
                bos && gt_tok_bos(tok) < 0 ? "bos" : "eos");
     gt_template tpl;
+    char tplbuf[4200];
+    if (!tplpath && !text) tplpath = gt_template_of_model(modeldir, tplbuf, sizeof tplbuf);
     if (tplpath) {
         if (gt_template_load(&tpl, tplpath, err, sizeof err) != 0) {
             FILE *f = fopen(tplpath, "rb");
@@ -351,7 +358,7 @@ int main(int argc, char **argv)
     } else {
         gt_template_default(&tpl);
     }
-    config cf = { tok, &tpl, text, ids_fmt, bos, eos, quiet, strict, cutoff,
+    config cf = { tok, &tpl, text, ids_fmt, bos, eos, quiet, strict, toi, cutoff,
                   (uint32_t)gt_ts_width((uint32_t)gt_tok_vocab_size(tok)), max_line };
 
     gt_out out;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char ALPACA_INPUT[] =
     "Below is an instruction that describes a task, paired with an input that provides further context. "
@@ -135,4 +136,10 @@ size_t gt_template_render(const gt_template *t, const char *instr, size_t ni, co
         p = q + 1;
     }
     return b->n - base;
+}
+
+const char *gt_template_of_model(const char *dir, char *buf, size_t n)
+{
+    if (!dir || (size_t)snprintf(buf, n, "%s/prompt_template.json", dir) >= n) return NULL;
+    return access(buf, F_OK) == 0 ? buf : NULL;
 }

@@ -19,6 +19,11 @@ void gt_template_default(gt_template *t);
 int gt_template_load(gt_template *t, const char *path, char *err, size_t errsz);
 int gt_template_parse(gt_template *t, const char *json, size_t n, char *err, size_t errsz);
 void gt_template_free(gt_template *t);
+/* The template file a tool uses by default for the model in DIR:
+ * DIR/prompt_template.json when it exists (written into BUF), else NULL
+ * (alpaca). Models trained on their own prompt carry it, so title-gen and
+ * tok-encode -m DIR render the prompt they were trained with. */
+const char *gt_template_of_model(const char *dir, char *buf, size_t n);
 
 /* Render the prompt for INSTRUCTION and INPUT (prompt_input when INPUT is not
  * empty, else prompt_no_input) into B (appending). *IN_START and *IN_END get
