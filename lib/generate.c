@@ -394,6 +394,8 @@ static int beam_search(gt_gen *g, int B, int np, int max_new)
     int32_t *ntok = gt_xmalloc(sizeof(int32_t) * (size_t)B);
     bcand *top = gt_xmalloc(sizeof(bcand) * (size_t)K);
     double *fin = gt_xmalloc(sizeof(double) * (size_t)B);   /* best B finished scores, descending */
+    gt_state **sts = gt_xmalloc(sizeof *sts * (size_t)B);
+    float **lo = gt_xmalloc(sizeof *lo * (size_t)B);
     int nfin = 0, rc = -1;
     int nlive = 1;
     slot[0] = 0;
@@ -457,8 +459,21 @@ static int beam_search(gt_gen *g, int B, int np, int max_new)
             g->has_prompt[f] = 1;
             dst->len = np + t - 1;
         }
+        /* one batched step for every live beam (the weights read once), logits into
+         * g->logp (free until the next step's log-softmax), then to each beam's slot */
         for (int i = 0; i < nnew; i++) {
-            if (fwd(g, g->st[nslot[i]], &ntok[i], 1, np + t - 1, g->logits + (size_t)nslot[i] * V) != 0) goto out;
+            sts[i] = g->st[nslot[i]];
+            lo[i] = g->logp + (size_t)i * V;
+        }
+        double t0 = gt_now();
+        if (gt_model_decode_multi(m, sts, ntok, nnew, np + t - 1, lo) != 0) {
+            gfail(g, "%s", sts[0]->err);
+            goto out;
+        }
+        g->stats.decode_tokens += nnew;
+        g->stats.decode_s += gt_now() - t0;
+        for (int i = 0; i < nnew; i++) {
+            memcpy(g->logits + (size_t)nslot[i] * V, lo[i], sizeof(float) * (size_t)V);
             slot[i] = nslot[i];
             sum[i] = nsum[i];
         }
@@ -468,7 +483,7 @@ static int beam_search(gt_gen *g, int B, int np, int max_new)
     rc = 0;
 out:
     free(ids); free(nids); free(sum); free(nsum); free(slot); free(nslot); free(parent); free(used);
-    free(ntok); free(top); free(fin);
+    free(ntok); free(top); free(fin); free(sts); free(lo);
     return rc;
 }
 

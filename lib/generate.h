@@ -1,8 +1,10 @@
 /* generate.h - text generation over gt_model_forward: greedy decoding,
  * temperature / top-k / top-p sampling with a seeded generator of our own
  * (splitmix64; the same seed gives the same tokens on every machine and for
- * any thread count), and beam search with one KV cache per beam, returning
- * the n best distinct candidates.
+ * any thread count), and beam search with one KV cache per beam, the live
+ * beams advancing together in one batched pass per step (gt_model_decode_multi:
+ * the weights are read once per step, not once per beam), returning the n best
+ * distinct candidates.
  *
  * Scores. Every candidate carries the sum of the log-probabilities of its
  * generated tokens under the model's own distribution (log_softmax of the raw

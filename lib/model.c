@@ -491,6 +491,25 @@ static void rope_row(float *v, int nh, int hd, const float *r)
     }
 }
 
+/* One head of one query over T cached positions: softmax(q k^T * scale) v into O. */
+static void attend(const float *q, const float *kc, const float *vc, int T, int kvd, int hd, float scale, float *att,
+                   float *o)
+{
+    for (int t = 0; t < T; t++) {
+        const float *k = kc + (size_t)t * kvd;
+        float d = 0;
+        for (int j = 0; j < hd; j++) d += q[j] * k[j];
+        att[t] = d * scale;
+    }
+    gt_softmax(att, T);
+    memset(o, 0, sizeof(float) * (size_t)hd);
+    for (int t = 0; t < T; t++) {
+        const float *v = vc + (size_t)t * kvd;
+        float a = att[t];
+        for (int j = 0; j < hd; j++) o[j] += a * v[j];
+    }
+}
+
 /* Causal attention of the chunk's queries over the cache of layer L. */
 static void attention(const gt_model *m, gt_state *s, int l, int n, int pos)
 {
@@ -502,23 +521,9 @@ static void attention(const gt_model *m, gt_state *s, int l, int n, int pos)
     int jobs = n * c->n_heads;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(s->att_threads) if (jobs > 1 && (long long)n * (pos + n) * hd > 20000)
     for (int job = 0; job < jobs; job++) {
-        int i = job / c->n_heads, h = job % c->n_heads, kh = h / rep, T = pos + i + 1;
-        const float *q = s->q + (size_t)i * qd + (size_t)h * hd;
-        float *att = s->att + (size_t)thread_num() * s->max_seq;
-        for (int t = 0; t < T; t++) {
-            const float *k = kc + (size_t)t * kvd + (size_t)kh * hd;
-            float d = 0;
-            for (int j = 0; j < hd; j++) d += q[j] * k[j];
-            att[t] = d * scale;
-        }
-        gt_softmax(att, T);
-        float *o = s->xb2 + (size_t)i * qd + (size_t)h * hd;
-        memset(o, 0, sizeof(float) * (size_t)hd);
-        for (int t = 0; t < T; t++) {
-            const float *v = vc + (size_t)t * kvd + (size_t)kh * hd;
-            float a = att[t];
-            for (int j = 0; j < hd; j++) o[j] += a * v[j];
-        }
+        int i = job / c->n_heads, h = job % c->n_heads, kh = h / rep;
+        attend(s->q + (size_t)i * qd + (size_t)h * hd, kc + (size_t)kh * hd, vc + (size_t)kh * hd, pos + i + 1, kvd, hd,
+               scale, s->att + (size_t)thread_num() * s->max_seq, s->xb2 + (size_t)i * qd + (size_t)h * hd);
     }
 }
 
@@ -596,6 +601,88 @@ int gt_model_forward(const gt_model *m, gt_state *s, const int32_t *tokens, int 
         else if (logits && done + nb == n) lo = logits;
         forward_chunk(m, s, tokens + done, nb, pos + done, lo, want_all);
         s->len = pos + done + nb;
+    }
+    return 0;
+}
+
+int gt_model_decode_multi(const gt_model *m, gt_state *const *st, const int32_t *tok, int n, int pos,
+                          float *const *logits)
+{
+    const gt_config *c = &m->c;
+    gt_state *s = st[0];
+    int dim = c->dim, hd = c->head_dim, qd = c->n_heads * hd, kvd = c->n_kv_heads * hd, hid = c->hidden_dim;
+    int rep = c->n_heads / c->n_kv_heads;
+    if (n > s->chunk || hid < kvd) {              /* no room for N rows: one sequence at a time */
+        for (int i = 0; i < n; i++)
+            if (gt_model_forward(m, st[i], tok + i, 1, pos, logits[i], 0) != 0) {
+                if (i) snprintf(s->err, sizeof s->err, "%s", st[i]->err);
+                return -1;
+            }
+        return 0;
+    }
+    for (int i = 0; i < n; i++) {
+        if (pos < 0 || pos > st[i]->len || pos >= st[i]->max_seq || st[i]->max_seq != s->max_seq)
+            return fail(s->err, sizeof s->err, "position %d does not fit cache %d", pos, i);
+        if (tok[i] < 0 || tok[i] >= c->vocab_size)
+            return fail(s->err, sizeof s->err, "token id %d is outside the vocabulary (0..%d)", (int)tok[i],
+                        c->vocab_size - 1);
+    }
+    embed(m, s, tok, n);
+    rope_table(m, s, 1, pos);                      /* every row is at POS */
+    float *kn = s->hb, *vn = s->hb2;               /* the rows' new keys and values, [n][kvd] */
+    float scale = 1.0f / sqrtf((float)hd);
+    for (int l = 0; l < c->n_layers; l++) {
+        const gt_layer *L = &m->layers[l];
+        rmsnorm_rows(s->xb, s->x, L->attn_norm, n, dim, c->norm_eps);
+        gt_matmul(s->q, qd, s->xb, L->wq.p, L->wq.dt, n, qd, dim);
+        gt_matmul(kn, kvd, s->xb, L->wk.p, L->wk.dt, n, kvd, dim);
+        gt_matmul(vn, kvd, s->xb, L->wv.p, L->wv.dt, n, kvd, dim);
+        if (m->delta) {
+            m->delta(m->delta_ctx, l, GT_PROJ_Q, s->q, qd, s->xb, n);
+            m->delta(m->delta_ctx, l, GT_PROJ_K, kn, kvd, s->xb, n);
+            m->delta(m->delta_ctx, l, GT_PROJ_V, vn, kvd, s->xb, n);
+        }
+        size_t at = ((size_t)l * s->max_seq + pos) * kvd;
+        for (int i = 0; i < n; i++) {
+            rope_row(s->q + (size_t)i * qd, c->n_heads, hd, s->rope);
+            rope_row(kn + (size_t)i * kvd, c->n_kv_heads, hd, s->rope);
+            memcpy(st[i]->key_cache + at, kn + (size_t)i * kvd, sizeof(float) * (size_t)kvd);
+            memcpy(st[i]->value_cache + at, vn + (size_t)i * kvd, sizeof(float) * (size_t)kvd);
+        }
+        int jobs = n * c->n_heads;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(s->att_threads) if (jobs > 1 && (long long)n * (pos + 1) * hd > 20000)
+        for (int job = 0; job < jobs; job++) {
+            int i = job / c->n_heads, h = job % c->n_heads, kh = h / rep;
+            const float *kc = st[i]->key_cache + (size_t)l * s->max_seq * kvd + (size_t)kh * hd;
+            const float *vc = st[i]->value_cache + (size_t)l * s->max_seq * kvd + (size_t)kh * hd;
+            attend(s->q + (size_t)i * qd + (size_t)h * hd, kc, vc, pos + 1, kvd, hd, scale,
+                   s->att + (size_t)thread_num() * s->max_seq, s->xb2 + (size_t)i * qd + (size_t)h * hd);
+        }
+        gt_matmul(s->xb, dim, s->xb2, L->wo.p, L->wo.dt, n, dim, qd);
+        if (m->delta) m->delta(m->delta_ctx, l, GT_PROJ_O, s->xb, dim, s->xb2, n);
+        add_rows(s->x, s->xb, (size_t)n * dim);
+        rmsnorm_rows(s->xb, s->x, L->ffn_norm, n, dim, c->norm_eps);
+        gt_matmul(s->hb, hid, s->xb, L->w_gate.p, L->w_gate.dt, n, hid, dim);
+        gt_matmul(s->hb2, hid, s->xb, L->w_up.p, L->w_up.dt, n, hid, dim);
+        if (m->delta) {
+            m->delta(m->delta_ctx, l, GT_PROJ_GATE, s->hb, hid, s->xb, n);
+            m->delta(m->delta_ctx, l, GT_PROJ_UP, s->hb2, hid, s->xb, n);
+        }
+        gt_swiglu(s->hb, s->hb2, n * hid);
+        gt_matmul(s->xb, dim, s->hb, L->w_down.p, L->w_down.dt, n, dim, hid);
+        if (m->delta) m->delta(m->delta_ctx, l, GT_PROJ_DOWN, s->xb, dim, s->hb, n);
+        add_rows(s->x, s->xb, (size_t)n * dim);
+    }
+    rmsnorm_rows(s->xb, s->x, m->norm, n, dim, c->norm_eps);
+    for (int i = 0; i < n; i++) st[i]->len = pos + 1;
+    int contiguous = 1;
+    for (int i = 1; i < n; i++) contiguous &= logits[i] == logits[0] + (size_t)i * c->vocab_size;
+    if (contiguous) {
+        gt_matmul(logits[0], (size_t)c->vocab_size, s->xb, m->lm_head.p, m->lm_head.dt, n, c->vocab_size, dim);
+    } else {
+        for (int i = 0; i < n; i++)
+            gt_matmul(logits[i], (size_t)c->vocab_size, s->xb + (size_t)i * dim, m->lm_head.p, m->lm_head.dt, 1,
+                      c->vocab_size, dim);
     }
     return 0;
 }

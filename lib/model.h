@@ -108,4 +108,14 @@ void gt_state_free(gt_state *s);
 int gt_model_forward(const gt_model *m, gt_state *s, const int32_t *tokens, int n, int pos, float *logits,
                      int want_all);
 
+/* One step of N sequences at once (beam search): token TOK[i] at position POS
+ * of the sequence cached in ST[i] (POS <= its length; later entries are
+ * replaced), one batched pass with the weights read once; ST[0]'s activation
+ * buffers are used. LOGITS[i] gets the [vocab] logits of sequence i. All
+ * states must have the same max_seq. Returns 0, or -1 with the reason in
+ * ST[0]->err. The same numbers as N calls of gt_model_forward up to the
+ * rounding of the matrix kernels' blocking. */
+int gt_model_decode_multi(const gt_model *m, gt_state *const *st, const int32_t *tok, int n, int pos,
+                          float *const *logits);
+
 #endif
