@@ -7,7 +7,7 @@ OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
 WARN     = -fopenmp -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 CPPFLAGS_ALL = -D_GNU_SOURCE -Ilib $(CPPFLAGS)
-LIBS     = -lyajl -lzstd -lpcre2-8 -lmicrohttpd -lm -fopenmp
+LIBS     = -lyajl -lzstd -lpcre2-8 -lm -ldl -fopenmp
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 LIB_SRC  = $(wildcard lib/*.c)
@@ -54,6 +54,11 @@ check:
 bench: all
 	sh bench/pipeline.sh
 
+# Reproduce the bundled default model (data/model/) from ../shared/data/arxiv/
+# (or $$GT_SHARED) with the tools: about 80 minutes on 2 cores.
+model: all
+	sh examples/default-model.sh data/model
+
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
@@ -63,5 +68,5 @@ install: all
 clean:
 	rm -rf build build-asan
 
-.PHONY: all units test check bench install clean
+.PHONY: all units test check bench model install clean
 .SECONDARY:

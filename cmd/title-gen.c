@@ -590,7 +590,7 @@ int main(int argc, char **argv)
     gt_clean_opts co;
     gt_clean_opts_default(&co);
     gt_cleaner *cl = gt_cleaner_new(&co);
-    gt_tokctx *tc = gt_tokctx_new(tok);
+    gt_tokctx *tc = gt_tokctx_new_sized(tok, 1);
 
     if (serve) {
         so.addr = serve_addr;

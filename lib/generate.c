@@ -134,6 +134,8 @@ void gt_log_softmax(float *out, const float *x, int n)
 }
 
 /* NB states able to hold SEQ tokens each, and NB logit buffers. */
+#define GEN_CHUNK 64    /* prompt tokens per batched prefill pass */
+
 static int ensure(gt_gen *g, int nb, int seq)
 {
     if (seq > g->st_seq) {
@@ -147,7 +149,7 @@ static int ensure(gt_gen *g, int nb, int seq)
         g->has_prompt = gt_xrealloc(g->has_prompt, sizeof *g->has_prompt * (size_t)nb);
         for (int i = g->nst; i < nb; i++) {
             char e[200];
-            g->st[i] = gt_state_new(g->m, g->st_seq, 128, e, sizeof e);
+            g->st[i] = gt_state_new(g->m, g->st_seq, i == 0 ? GEN_CHUNK : 1, e, sizeof e);   /* only state 0 prefills */
             if (!g->st[i]) {
                 g->nst = i;
                 return gfail(g, "%s", e);

@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -46,6 +47,47 @@ typedef struct {
 static const char *const PAGE_CSP =
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
     "img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/* libmicrohttpd is loaded when a server starts, not linked: with it come
+ * GnuTLS and its dependencies (about 2.3 MB of resident pages and their
+ * relocation at every start), which the batch tools never use. The calls
+ * below go through these pointers (same names, same prototypes). */
+static struct {
+    __typeof__(MHD_start_daemon) *start_daemon;
+    __typeof__(MHD_stop_daemon) *stop_daemon;
+    __typeof__(MHD_get_daemon_info) *get_daemon_info;
+    __typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
+    __typeof__(MHD_destroy_response) *destroy_response;
+    __typeof__(MHD_add_response_header) *add_response_header;
+    __typeof__(MHD_queue_response) *queue_response;
+    __typeof__(MHD_lookup_connection_value) *lookup_connection_value;
+} mhd;
+
+static int mhd_load(char *err, size_t errsz)
+{
+    static const char *const names[] = { "libmicrohttpd.so.12", "libmicrohttpd.so" };
+    if (mhd.start_daemon) return 0;
+    void *h = NULL;
+    for (size_t i = 0; i < sizeof names / sizeof *names && !h; i++) h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        snprintf(err, errsz, "cannot load libmicrohttpd (Debian package libmicrohttpd12): %s", dlerror());
+        return -1;
+    }
+#define SYM(f) do { *(void **)&mhd.f = dlsym(h, "MHD_" #f); \
+        if (!mhd.f) { snprintf(err, errsz, "libmicrohttpd has no MHD_%s", #f); return -1; } } while (0)
+    SYM(start_daemon); SYM(stop_daemon); SYM(get_daemon_info); SYM(create_response_from_buffer);
+    SYM(destroy_response); SYM(add_response_header); SYM(queue_response); SYM(lookup_connection_value);
+#undef SYM
+    return 0;
+}
+#define MHD_start_daemon mhd.start_daemon
+#define MHD_stop_daemon mhd.stop_daemon
+#define MHD_get_daemon_info mhd.get_daemon_info
+#define MHD_create_response_from_buffer mhd.create_response_from_buffer
+#define MHD_destroy_response mhd.destroy_response
+#define MHD_add_response_header mhd.add_response_header
+#define MHD_queue_response mhd.queue_response
+#define MHD_lookup_connection_value mhd.lookup_connection_value
 
 void gt_serve_opts_default(gt_serve_opts *o)
 {
@@ -381,6 +423,7 @@ gt_server *gt_serve_start(const gt_serve_opts *o, gt_serve_handler h, void *ctx,
     struct sockaddr_storage ss;
     socklen_t sl;
     if (parse_addr(o->addr, &ss, &sl, err, errsz) != 0) return NULL;
+    if (mhd_load(err, errsz) != 0) return NULL;
     gt_server *s = gt_xcalloc(1, sizeof *s);
     s->h = h;
     s->ctx = ctx;

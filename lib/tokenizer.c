@@ -182,8 +182,13 @@ gt_tok *gt_tok_load_mem(const void *data, size_t n, char *err, size_t errsz)
         FAIL("the model's normaliser \"%s\" needs a precompiled character map, which is not supported (only identity normalisation)",
              m->norm_name);
     int np = m->npieces;
-    pt_init(&tk->pieces, (size_t)np);
-    pt_init(&tk->reserved, (size_t)np);
+    int nres = 0;                   /* CONTROL, UNKNOWN and BYTE pieces: a few hundred at most */
+    for (int id = 0; id < np; id++) {
+        int t = m->pieces[id].type;
+        nres += !(t == GT_SPM_NORMAL || t == GT_SPM_USER_DEFINED || t == GT_SPM_UNUSED);
+    }
+    pt_init(&tk->pieces, (size_t)(np - nres));
+    pt_init(&tk->reserved, (size_t)nres);
     tk->score = gt_xmalloc((size_t)np * sizeof *tk->score);
     tk->type = gt_xmalloc((size_t)np);
     tk->plen = gt_xmalloc((size_t)np * sizeof *tk->plen);
@@ -356,19 +361,28 @@ struct gt_tokctx {
     revm *rv; size_t rvn, rvcap;
     int32_t *tmp; size_t tmpn, tmpcap;
     centry *cache; size_t cused;
+    uint32_t cslots;                /* word cache slots, a power of two */
+    size_t carena;                  /* bytes of its id arena */
     unsigned char *arena; size_t alen;
     /* output state */
     int prev_unk;
 };
 
-gt_tokctx *gt_tokctx_new(const gt_tok *t)
+gt_tokctx *gt_tokctx_new_sized(const gt_tok *t, int small)
 {
     gt_tokctx *c = gt_xcalloc(1, sizeof *c);
     c->t = t;
     if (t->hf) { c->hf = gt_hfctx_new(t->hf); return c; }
-    c->cache = gt_xcalloc(CACHE_SLOTS, sizeof *c->cache);
-    c->arena = gt_xmalloc(CACHE_ARENA);
+    c->cslots = small ? 1u << 12 : CACHE_SLOTS;
+    c->carena = small ? (size_t)256 << 10 : CACHE_ARENA;
+    c->cache = gt_xcalloc(c->cslots, sizeof *c->cache);
+    c->arena = gt_xmalloc(c->carena);
     return c;
+}
+
+gt_tokctx *gt_tokctx_new(const gt_tok *t)
+{
+    return gt_tokctx_new_sized(t, 0);
 }
 
 void gt_tokctx_free(gt_tokctx *c)
@@ -616,7 +630,7 @@ static void encode_chunk(gt_tokctx *c, const char *s, size_t n)
 {
     if (n > CACHE_MAXKEY) { bpe(c, s, n); return; }
     uint64_t h = hbytes(s, n) | 1;
-    uint32_t i = (uint32_t)h & (CACHE_SLOTS - 1);
+    uint32_t i = (uint32_t)h & (c->cslots - 1);
     for (;;) {
         centry *e = &c->cache[i];
         if (e->hash == 0) break;
@@ -631,18 +645,18 @@ static void encode_chunk(gt_tokctx *c, const char *s, size_t n)
             c->tmpn += nids;
             return;
         }
-        i = (i + 1) & (CACHE_SLOTS - 1);
+        i = (i + 1) & (c->cslots - 1);
     }
     size_t before = c->tmpn;
     bpe(c, s, n);
     size_t nids = c->tmpn - before;
     size_t need = ((n + 3) & ~(size_t)3) + nids * sizeof(int32_t);
     if (nids > 0xffff) return;
-    if (c->cused * 2 >= CACHE_SLOTS || c->alen + need > CACHE_ARENA) {
-        memset(c->cache, 0, CACHE_SLOTS * sizeof *c->cache);
+    if (c->cused * 2 >= c->cslots || c->alen + need > c->carena) {
+        memset(c->cache, 0, c->cslots * sizeof *c->cache);
         c->cused = 0;
         c->alen = 0;
-        i = (uint32_t)h & (CACHE_SLOTS - 1);
+        i = (uint32_t)h & (c->cslots - 1);
     }
     centry *e = &c->cache[i];
     e->hash = h;

@@ -78,6 +78,9 @@ void gt_ids_free(gt_ids *a);
 /* Per-thread encoding workspace (scratch buffers and a bounded chunk cache). */
 typedef struct gt_tokctx gt_tokctx;
 gt_tokctx *gt_tokctx_new(const gt_tok *t);
+/* SMALL: a word cache of 4096 slots and 256 KB instead of 262144 slots and
+ * 16 MB, for tools that encode a few texts (title-gen); same ids either way. */
+gt_tokctx *gt_tokctx_new_sized(const gt_tok *t, int small);
 void gt_tokctx_free(gt_tokctx *c);
 
 /* Encode TEXT (N bytes) as sentencepiece's SentencePieceProcessor::Encode does
