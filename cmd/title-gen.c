@@ -64,6 +64,8 @@ static void usage(void)
 "      --top-p P            sampling: nucleus of mass P (default 1: off)\n"
 "      --seed N             seed for sampling (default 0)\n"
 "      --max-new-tokens N   at most N generated tokens per title (default 64)\n"
+"      --max-input-tokens N cut each abstract to its first N tokens, as training cut\n"
+"                           it (default: the template's max_input_tokens; 0: no cut)\n"
 "      --ids                also write each title's token ids\n"
 "  -j, --jobs N             compute with N threads (default: all processors)\n"
 "      --strict             stop at the first malformed line (exit 65)\n"
@@ -86,7 +88,7 @@ static void usage(void)
 }
 
 enum { OPT_LORA = 256, OPT_MERGE, OPT_8BIT, OPT_INSTR, OPT_TEMPLATE, OPT_TEXT, OPT_TOPK, OPT_TOPP, OPT_SEED, OPT_MAXNEW,
-       OPT_IDS, OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_STATS, OPT_VERSION, OPT_SERVE, OPT_MAXREQ, OPT_MAXCONC };
+       OPT_IDS, OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_STATS, OPT_VERSION, OPT_SERVE, OPT_MAXREQ, OPT_MAXCONC, OPT_MAXIN };
 
 static int exists(const char *path) { return access(path, F_OK) == 0; }
 
@@ -177,6 +179,7 @@ static void print_stats(gt_gen *gen, uint64_t total, const char *what, double t_
 typedef struct {
     /* the model's side, used only on the gt_serve_loop thread */
     const gt_template *tpl;
+    int max_in;
     gt_tokctx *tc;
     gt_gen *gen;
     gt_cleaner *cl;
@@ -211,12 +214,9 @@ static void run_job(void *arg)
     size_t nabs;
     const char *abs = gt_clean_text(sc->cl, GT_TEXT_ABSTRACT, j->abs, j->nabs, &nabs);
     if (nabs == 0) { gt_http_error(j->resp, 400, "empty abstract"); return; }
-    sc->prompt.n = 0;
-    size_t a0, a1;
-    gt_template_render(sc->tpl, j->instr, j->ninstr, abs, nabs, 1, &sc->prompt, &a0, &a1);
     sc->pids.n = 0;
     if (sc->bos >= 0) gt_ids_push(&sc->pids, sc->bos);
-    gt_tok_encode(sc->tc, sc->prompt.p, sc->prompt.n, &sc->pids, NULL, 0);
+    gt_template_encode(sc->tpl, sc->tc, j->instr, j->ninstr, abs, nabs, sc->max_in, &sc->prompt, &sc->pids);
     const gt_cand *c;
     int nc;
     sc->requests++;
@@ -460,6 +460,7 @@ int main(int argc, char **argv)
         {"top-p", required_argument, NULL, OPT_TOPP},
         {"seed", required_argument, NULL, OPT_SEED},
         {"max-new-tokens", required_argument, NULL, OPT_MAXNEW},
+        {"max-input-tokens", required_argument, NULL, OPT_MAXIN},
         {"ids", no_argument, NULL, OPT_IDS},
         {"jobs", required_argument, NULL, 'j'},
         {"strict", no_argument, NULL, OPT_STRICT},
@@ -476,7 +477,7 @@ int main(int argc, char **argv)
     const char *modeldir = NULL, *loradir = NULL, *tplpath = NULL, *instr_opt = NULL;
     int merge = 0, q8 = 0, text = 0, ids = 0, strict = 0, progress = 0, stats = 0, beams_given = 0;
     long jobs = 0;
-    int serve = 0, line_opts = 0;
+    int serve = 0, line_opts = 0, max_in = -1;
     const char *serve_addr = NULL;
     gt_serve_opts so;
     gt_serve_opts_default(&so);
@@ -512,6 +513,7 @@ int main(int argc, char **argv)
             break;
         }
         case OPT_SEED: go.seed = (uint64_t)gt_parse_ll("--seed", optarg, 0, (long long)(~0ULL >> 1)); break;
+        case OPT_MAXIN: max_in = (int)gt_parse_ll("--max-input-tokens", optarg, 0, 1 << 20); break;
         case OPT_MAXNEW: go.max_new_tokens = (int)gt_parse_ll("--max-new-tokens", optarg, 1, 1 << 20); break;
         case OPT_IDS: ids = 1; line_opts = 1; break;
         case 'j': jobs = (long)gt_parse_ll("--jobs", optarg, 1, 1024); break;
@@ -584,6 +586,7 @@ int main(int argc, char **argv)
     } else {
         gt_template_default(&tpl);
     }
+    if (max_in < 0) max_in = tpl.max_input_tokens;
     gt_gen *gen = gt_gen_new(&model, tok, err, sizeof err);
     if (!gen) gt_die(EX_DATAERR, "%s: %s", path, err);
     int bos = gt_tok_bos(tok) >= 0 ? gt_tok_bos(tok) : model.c.bos_id;
@@ -594,7 +597,7 @@ int main(int argc, char **argv)
 
     if (serve) {
         so.addr = serve_addr;
-        srv_ctx sc = { .tpl = &tpl, .tc = tc, .gen = gen, .cl = cl, .bos = bos, .defaults = go,
+        srv_ctx sc = { .tpl = &tpl, .max_in = max_in, .tc = tc, .gen = gen, .cl = cl, .bos = bos, .defaults = go,
                        .instr = instr_opt ? instr_opt : DEFAULT_INSTRUCTION, .vocab = model.c.vocab_size };
         double t_serve = gt_now();
         int st = serve_main(&sc, &so, modeldir, loradir);
@@ -667,12 +670,9 @@ int main(int argc, char **argv)
             const gt_cand *cands = NULL;
             int nc = 0;
             if (!why) {
-                prompt.n = 0;
-                size_t a0, a1;
-                gt_template_render(&tpl, instr, strlen(instr), abs, nabs, 1, &prompt, &a0, &a1);
                 pids.n = 0;
                 if (bos >= 0) gt_ids_push(&pids, bos);
-                gt_tok_encode(tc, prompt.p, prompt.n, &pids, NULL, 0);
+                gt_template_encode(&tpl, tc, instr, strlen(instr), abs, nabs, max_in, &prompt, &pids);
                 gt_gen_opts o = go;
                 o.seed = go.seed ^ gt_hash64(&lineno, sizeof lineno, 0x7469746c65ULL);
                 if (gt_gen_run(gen, &o, pids.v, (int)pids.n, &cands, &nc) != 0) why = gt_gen_error(gen);

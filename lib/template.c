@@ -84,6 +84,24 @@ int gt_template_parse(gt_template *t, const char *json, size_t n, char *err, siz
         }
         *dst[k] = gt_xstrdup(s);
     }
+    int mi = gt_rec_find(&r, "max_input_tokens");
+    if (mi >= 0 && r.f[mi].kind != GT_V_NULL) {
+        char num[32] = "";
+        long v = -1;
+        if (r.f[mi].kind == GT_V_RAW && r.f[mi].val.len < sizeof num) {
+            memcpy(num, gt_rec_at(&r, r.f[mi].val), r.f[mi].val.len);
+            char *e;
+            v = strtol(num, &e, 10);
+            if (*e || e == num) v = -1;
+        }
+        if (v < 1 || v > 1000000) {
+            snprintf(err, errsz, "\"max_input_tokens\" is not a whole number from 1 to 1000000");
+            gt_rec_free(&r);
+            gt_template_free(t);
+            return -1;
+        }
+        t->max_input_tokens = (int)v;
+    }
     gt_rec_free(&r);
     if (check_format("prompt_input", t->prompt_input, err, errsz) ||
         check_format("prompt_no_input", t->prompt_no_input, err, errsz)) {
@@ -142,4 +160,32 @@ const char *gt_template_of_model(const char *dir, char *buf, size_t n)
 {
     if (!dir || (size_t)snprintf(buf, n, "%s/prompt_template.json", dir) >= n) return NULL;
     return access(buf, F_OK) == 0 ? buf : NULL;
+}
+
+size_t gt_template_encode(const gt_template *t, gt_tokctx *c, const char *instr, size_t ni, const char *input,
+                          size_t nin, int max_in, gt_buf *b, gt_ids *ids)
+{
+    size_t base = ids->n, keep = max_in > 0 ? (size_t)max_in : 0, a0, a1, marks[2];
+    b->n = 0;
+    gt_template_render(t, instr, ni, input, nin, 1, b, &a0, &a1);
+    marks[0] = a0; marks[1] = a1;
+    gt_tok_encode(c, b->p, b->n, ids, marks, 2);
+    size_t in_tokens = marks[1] - marks[0];
+    while (max_in > 0 && in_tokens > (size_t)max_in && nin > 0) {
+        /* cut the input where its token KEEP starts; encode again, one token
+         * shorter again while the cut text still encodes to too many tokens */
+        size_t cut = gt_tok_token_offset(c, b->p, b->n, marks[0] + keep);
+        cut = cut < a0 ? 0 : cut - a0;
+        if (cut > nin) cut = nin;
+        nin = cut;
+        b->n = 0;
+        gt_template_render(t, instr, ni, input, nin, 1, b, &a0, &a1);
+        marks[0] = a0; marks[1] = a1;
+        ids->n = base;
+        gt_tok_encode(c, b->p, b->n, ids, marks, 2);
+        in_tokens = marks[1] - marks[0];
+        if (keep == 0) break;
+        keep--;
+    }
+    return in_tokens;
 }

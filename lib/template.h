@@ -6,10 +6,13 @@
 #define GT_TEMPLATE_H
 
 #include <stddef.h>
+#include "tokenizer.h"
 #include "tokstream.h"
 
 typedef struct {
     char *prompt_input, *prompt_no_input, *response_split;
+    int max_input_tokens;   /* gentitle's optional key "max_input_tokens": inputs longer than
+                               this many tokens are cut when prompting (0: no limit) */
 } gt_template;
 
 /* alpaca-lora's templates/alpaca.json, byte for byte. */
@@ -31,5 +34,13 @@ const char *gt_template_of_model(const char *dir, char *buf, size_t n);
  * substituted {input} (both 0 when none). Returns the rendered length. */
 size_t gt_template_render(const gt_template *t, const char *instr, size_t ni, const char *input, size_t nin,
                           int with_input, gt_buf *b, size_t *in_start, size_t *in_end);
+
+/* The prompt for INSTRUCTION and INPUT rendered into B (reset first) and
+ * encoded, appended to IDS. When MAX_IN > 0 the input is cut to its first
+ * MAX_IN tokens as they fall inside the prompt, where token MAX_IN starts (the
+ * cut tok-encode --cutoff-len makes at training time), so a model sees prompts
+ * shaped like the ones it was trained on. Returns the input's tokens kept. */
+size_t gt_template_encode(const gt_template *t, gt_tokctx *c, const char *instr, size_t ni, const char *input,
+                          size_t nin, int max_in, gt_buf *b, gt_ids *ids);
 
 #endif

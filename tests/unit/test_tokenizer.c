@@ -237,6 +237,44 @@ int main(void)
         CHECK_STR(enc(c, "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e \xf0\x9f\xa4\x97"),
                   "274 28059 29871 30325 30346 30968 29871 243 162 167 154", "llama2: accents, CJK, emoji bytes");
         CHECK(gt_tok_bos(t) == 1 && gt_tok_eos(t) == 2 && gt_tok_unk(t) == 0, "llama2: special ids");
+        /* gt_template_encode: the input cut to its first N tokens inside the prompt */
+        gt_template tpl2;
+        const char *tj = "{\"prompt_input\":\"{input}\\nTitle:\\n\",\"prompt_no_input\":\"x\","
+                         "\"response_split\":\"Title:\",\"max_input_tokens\":40}";
+        CHECK(gt_template_parse(&tpl2, tj, strlen(tj), err, sizeof err) == 0 && tpl2.max_input_tokens == 40,
+              "template: max_input_tokens read");
+        const char *abs = "We present a fully differential calculation of diphoton production at hadron colliders, "
+                          "including next-to-leading order corrections and the resummation of soft gluon effects, "
+                          "and compare it with data from the Tevatron.";
+        gt_buf pb = { 0 };
+        gt_ids all = { 0 }, cut = { 0 }, again = { 0 };
+        size_t full = gt_template_encode(&tpl2, c, "", 0, abs, strlen(abs), 0, &pb, &all);
+        int nbad = 0, tight = 1;
+        for (int n = 1; n <= 45; n++) {
+            cut.n = 0;
+            size_t kept = gt_template_encode(&tpl2, c, "", 0, abs, strlen(abs), n, &pb, &cut);
+            /* the prompt is a prefix of the input and the suffix; its ids are its plain encoding */
+            size_t plen = pb.n - strlen("\nTitle:\n");
+            again.n = 0;
+            gt_tok_encode(c, pb.p, pb.n, &again, NULL, 0);
+            if (kept > (size_t)n || memcmp(pb.p, abs, plen) != 0 || memcmp(pb.p + plen, "\nTitle:\n", 8) != 0 ||
+                again.n != cut.n || memcmp(again.v, cut.v, sizeof(int32_t) * cut.n) != 0)
+                nbad++;
+            if ((size_t)n < full && kept + 1 < (size_t)n) tight = 0;
+        }
+        if (full <= 40 || nbad) printf("  full %zu, %d bad\n", full, nbad);
+        CHECK(full > 40 && nbad == 0, "template_encode: input within N tokens, prompt = its own encoding");
+        CHECK(tight, "template_encode: at most one token short of N");
+        cut.n = 0;
+        gt_template_encode(&tpl2, c, "", 0, abs, strlen(abs), 1000, &pb, &cut);
+        CHECK(cut.n == all.n && memcmp(cut.v, all.v, sizeof(int32_t) * all.n) == 0, "template_encode: short input kept whole");
+        gt_buf_free(&pb);
+        gt_ids_free(&all); gt_ids_free(&cut); gt_ids_free(&again);
+        gt_template_free(&tpl2);
+        const char *bad_tj = "{\"prompt_input\":\"{input}\",\"prompt_no_input\":\"x\",\"response_split\":\"x\","
+                             "\"max_input_tokens\":-3}";
+        CHECK(gt_template_parse(&tpl2, bad_tj, strlen(bad_tj), err, sizeof err) != 0 && strstr(err, "max_input_tokens"),
+              "template: bad max_input_tokens refused");
         gt_tokctx_free(c);
         gt_tok_free(t);
     }
