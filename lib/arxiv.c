@@ -38,16 +38,27 @@ static int dump_key(const char *k, size_t n)
     return K_NONE;
 }
 
+/* keys whose text is only copied to the output (no checks on the decoded
+ * value but blankness): kept as raw JSON text when it is canonical */
+static const unsigned char key_raw[K_COUNT] = {
+    [K_TITLE] = 1, [K_ABSTRACT] = 1, [K_AUTHORS] = 1, [K_DOI] = 1, [K_JOURNAL_REF] = 1, [K_SUBMITTER] = 1,
+    [K_COMMENTS] = 1, [K_REPORT_NO] = 1, [K_LICENSE] = 1,
+};
+
 /* which output field each string key feeds */
 static const int key_field[K_COUNT] = {
     GT_F_ID, GT_F_TITLE, GT_F_ABSTRACT, GT_F_CATEGORIES, GT_F_AUTHORS, GT_F_UPDATE_DATE,
     GT_F_DOI, GT_F_JOURNAL_REF, GT_F_SUBMITTER, GT_F_COMMENTS, GT_F_REPORT_NO, GT_F_LICENSE, -1, -1,
 };
 
-typedef struct { size_t off, len; int set; } span;
+/* A string value: decoded in the arena (raw 0), or, when its JSON text is
+ * exactly what gt_out_json_str would write for it, that text in the line
+ * itself (raw 1: off is relative to a->line; written back as is). */
+typedef struct { size_t off, len; int set, raw; } span;
 
 struct gt_arxiv {
     char *arena; size_t alen, acap;
+    const char *line;           /* the line parsed last (raw spans point into it) */
     span val[K_COUNT];          /* string values (set=1), null (set=2) */
     char v1[11];
     int has_v1;
@@ -89,7 +100,7 @@ static span keep(gt_arxiv *a, const char *s, size_t n)
     }
     memcpy(a->arena + a->alen, s, n);
     a->arena[a->alen + n] = 0;
-    span sp = { a->alen, n, 1 };
+    span sp = { a->alen, n, 1, 0 };
     a->alen += n + 1;
     return sp;
 }
@@ -297,6 +308,19 @@ static int blank(const char *s, size_t n)
     return 1;
 }
 
+/* Is the value of S blank: in the arena, or as raw JSON text (\n \t \r escaped)? */
+static int blank_span(const gt_arxiv *a, span s)
+{
+    if (!s.raw) return blank(a->arena + s.off, s.len);
+    const char *p = a->line + s.off;
+    for (size_t i = 0; i < s.len; i++) {
+        if (p[i] == ' ') continue;
+        if (p[i] == '\\' && i + 1 < s.len && (p[i + 1] == 'n' || p[i + 1] == 't' || p[i + 1] == 'r')) { i++; continue; }
+        return 0;
+    }
+    return 1;
+}
+
 static int validate(gt_arxiv *a, const char *line, size_t len);
 
 /* ---- fast path: the dump's shape, read with jsonscan; anything else goes to yajl ---- */
@@ -313,6 +337,7 @@ static int fast_str(gt_arxiv *a, const unsigned char **pp, const unsigned char *
     out->off = a->alen;
     out->len = n;
     out->set = 1;
+    out->raw = 0;
     a->alen += n + 1;
     return 1;
 }
@@ -397,7 +422,14 @@ static int fast_dump(gt_arxiv *a, const char *line, size_t len)
             if (key != K_NONE) a->val[key].set = 3;
             if (!gt_js_skip(&p, e, 0)) return 0;
         } else if (*p == '"') {
-            if (!fast_str(a, &p, e, &a->val[key])) return 0;
+            size_t rn;
+            const unsigned char *q = p;
+            if (key_raw[key] && gt_js_string_canonical(&q, e, &rn)) {
+                a->val[key] = (span){ (size_t)(p + 1 - (const unsigned char *)line), rn, 1, 1 };
+                p = q;
+            } else if (!fast_str(a, &p, e, &a->val[key])) {
+                return 0;
+            }
         } else if (e - p >= 4 && memcmp(p, "null", 4) == 0) {
             a->val[key].set = 2;
             p += 4;
@@ -427,6 +459,7 @@ static void reset(gt_arxiv *a)
 int gt_arxiv_parse(gt_arxiv *a, const char *line, size_t len)
 {
     reset(a);
+    a->line = line;
     if (fast_dump(a, line, len)) return validate(a, line, len);
     reset(a);
     return gt_arxiv_parse_yajl(a, line, len);
@@ -486,9 +519,9 @@ static int validate(gt_arxiv *a, const char *line, size_t len)
         fail(a, "malformed id \"%s\"", m);
         return -1;
     }
-    if (blank(a->arena + a->val[K_TITLE].off, a->val[K_TITLE].len))
+    if (blank_span(a, a->val[K_TITLE]))
         return fail(a, "%s", "empty title"), -1;
-    if (blank(a->arena + a->val[K_ABSTRACT].off, a->val[K_ABSTRACT].len))
+    if (blank_span(a, a->val[K_ABSTRACT]))
         return fail(a, "%s", "empty abstract"), -1;
     /* categories: space-separated codes */
     span c = a->val[K_CATEGORIES];
@@ -557,7 +590,11 @@ static void put_key(gt_out *o, int field, int *first)
 
 static void put_span(const gt_arxiv *a, gt_out *o, span s)
 {
-    if (s.set == 1) gt_out_json_str(o, a->arena + s.off, s.len);
+    if (s.set == 1 && s.raw) {
+        gt_out_putc(o, '"');
+        gt_out_write(o, a->line + s.off, s.len);
+        gt_out_putc(o, '"');
+    } else if (s.set == 1) gt_out_json_str(o, a->arena + s.off, s.len);
     else gt_out_write(o, "null", 4);
 }
 

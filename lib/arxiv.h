@@ -32,7 +32,9 @@ int gt_arxiv_parse_yajl(gt_arxiv *a, const char *line, size_t len);
 const char *gt_arxiv_error(const gt_arxiv *a);
 /* After a successful parse: 1 if the record had a first-version date. */
 int gt_arxiv_has_v1(const gt_arxiv *a);
-/* Write the parsed record with the fields in MASK, as one line. */
+/* Write the parsed record with the fields in MASK, as one line. The record
+ * may refer to the parsed LINE (strings copied from it as written): write it
+ * before that buffer changes. */
 void gt_arxiv_write(const gt_arxiv *a, gt_out *o, unsigned mask);
 
 /* Helpers, exposed for tests. */

@@ -133,6 +133,48 @@ int gt_js_string(const unsigned char **pp, const unsigned char *e, char *dst, si
     return scan_string(pp, e, dst, dn, 1);
 }
 
+int gt_js_string_canonical(const unsigned char **pp, const unsigned char *e, size_t *rn)
+{
+    const unsigned char *p0 = *pp + 1, *p = p0;
+    for (;;) {
+#ifdef __SSE2__
+        /* stop bytes: quote, backslash, DEL, and (as signed bytes) below 0x20,
+         * which covers controls and non-ASCII */
+        const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), del = _mm_set1_epi8(0x7f),
+                      lim = _mm_set1_epi8(0x20);
+        while (e - p >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)p);
+            __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                     _mm_or_si128(_mm_cmplt_epi8(v, lim), _mm_cmpeq_epi8(v, del)));
+            int bits = _mm_movemask_epi8(m);
+            if (bits) { p += __builtin_ctz((unsigned)bits); goto found; }
+            p += 16;
+        }
+#endif
+        while (p < e && !str_stop[*p] && *p != 0x7f) p++;
+#ifdef __SSE2__
+    found:
+#endif
+        if (p >= e) return 0;
+        unsigned c = *p;
+        if (c == '"') break;
+        if (c >= 0x80) {
+            size_t k = (size_t)gt_utf8_len(p, (size_t)(e - p));
+            if (!k) return 0;
+            p += k;
+            continue;
+        }
+        if (c != '\\' || e - p < 2) return 0;           /* a control byte, DEL, a lone backslash */
+        switch (p[1]) {
+        case '"': case '\\': case 'b': case 'f': case 'n': case 'r': case 't': p += 2; continue;
+        default: return 0;                              /* \/ and \u: not as gt_out_json_str writes */
+        }
+    }
+    *rn = (size_t)(p - p0);
+    *pp = p + 1;
+    return 1;
+}
+
 int gt_js_string_check(const unsigned char **pp, const unsigned char *e)
 {
     size_t n;

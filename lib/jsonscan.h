@@ -19,4 +19,11 @@ int gt_js_number(const unsigned char **pp, const unsigned char *e);
 /* Validate and skip any value (nesting up to 32 deep). */
 int gt_js_skip(const unsigned char **pp, const unsigned char *e, int depth);
 
+/* A string at *PP (at its opening quote) that is exactly the text
+ * gt_out_json_str writes for its value: valid UTF-8, escapes only among \" \\
+ * \b \f \n \r \t, no raw DEL. 1 with *PP past the closing quote and *RN the
+ * length of the text between the quotes (which can be copied out as is); 0
+ * for any other string, valid or not (*PP unchanged: decode it instead). */
+int gt_js_string_canonical(const unsigned char **pp, const unsigned char *e, size_t *rn);
+
 #endif

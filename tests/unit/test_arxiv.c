@@ -7,7 +7,17 @@
 #define ID(s) gt_arxiv_valid_id(s, strlen(s))
 #define CAT(s) gt_arxiv_valid_category(s, strlen(s))
 
-/* The fast scanner and the yajl callbacks must agree: verdict, message, record. */
+/* The record as written, every field, into BUF (not flushed). */
+static size_t written(const gt_arxiv *a, gt_out *o)
+{
+    o->len = 0;
+    gt_arxiv_write(a, o, (1u << GT_F_COUNT) - 1);
+    return o->len;
+}
+
+/* The fast scanner and the yajl callbacks must agree: verdict, message,
+ * record; the fast path copies canonical strings from the line as they are
+ * written there, the yajl path decodes and re-escapes them. */
 static int paths_agree(const char *line)
 {
     gt_arxiv *a = gt_arxiv_new(), *b = gt_arxiv_new();
@@ -15,6 +25,13 @@ static int paths_agree(const char *line)
     int r1 = gt_arxiv_parse(a, line, n), r2 = gt_arxiv_parse_yajl(b, line, n);
     int same = r1 == r2 && strcmp(gt_arxiv_error(a), gt_arxiv_error(b)) == 0 &&
                (r1 != 0 || gt_arxiv_has_v1(a) == gt_arxiv_has_v1(b));
+    if (same && r1 == 0) {
+        static gt_out oa, ob;
+        if (!oa.buf) { gt_out_init(&oa, -1, "a"); gt_out_init(&ob, -1, "b"); }
+        size_t na = written(a, &oa), nb = written(b, &ob);
+        same = na == nb && memcmp(oa.buf, ob.buf, na) == 0;
+        if (!same) printf("  records differ:\n  %.*s  %.*s", (int)na, oa.buf, (int)nb, ob.buf);
+    }
     if (!same) printf("  differ: %d/%d '%s' '%s' on %s\n", r1, r2, gt_arxiv_error(a), gt_arxiv_error(b), line);
     gt_arxiv_free(a);
     gt_arxiv_free(b);
@@ -67,6 +84,21 @@ int main(void)
         "{\"id\":\"0704.0001\",\"title\":\"T\",\"abstract\":\"A\",\"categories\":\"cs.CL\",\"authors_parsed\":[[\"a\",\"b\",\"\"]]",
         "{\"id\":\"0704.0001\",\"title\":\"T\",\"abstract\":\"A\\u0000\",\"categories\":\"cs.CL\"}",
         "[]", "", "{}", "null",
+        /* strings copied as written or decoded: every escape form, raw DEL and controls, blank values */
+        "{\"id\":\"0704.0001\",\"title\":\"a\\\"b\\\\c\\/d\\be\\ff\\ng\\rh\\ti\",\"abstract\":\"A\",\"categories\":\"cs.CL\"}",
+        "{\"id\":\"0704.0001\",\"title\":\"a\\\"b\\\\c\\be\\ff\\ng\\rh\\ti \xc3\xa9 \xf0\x9f\x98\x80\",\"abstract\":\"A\",\"categories\":\"cs.CL\"}",
+        "{\"id\":\"0704.0001\",\"title\":\"x\\u001fy\\u007fz\\u00e9\\u0041\",\"abstract\":\"A\\u000a\",\"categories\":\"cs.CL\"}",
+        "{\"id\":\"0704.0001\",\"title\":\"del\x7f here\",\"abstract\":\"A\",\"categories\":\"cs.CL\",\"comments\":\"c\x7f\"}",
+        "{\"id\":\"0704.0001\",\"title\":\"bad\x01control\",\"abstract\":\"A\",\"categories\":\"cs.CL\"}",
+        "{\"id\":\"0704.0001\",\"title\":\"bad \xc3\x28 utf8\",\"abstract\":\"A\",\"categories\":\"cs.CL\"}",
+        "{\"id\":\"0704.0001\",\"title\":\"bad \\x escape\",\"abstract\":\"A\",\"categories\":\"cs.CL\"}",
+        "{\"id\":\"0704.0001\",\"title\":\"  \\n  \\t\\r \",\"abstract\":\"A\",\"categories\":\"cs.CL\"}",
+        "{\"id\":\"0704.0001\",\"title\":\"T\",\"abstract\":\" \\n \",\"categories\":\"cs.CL\"}",
+        "{\"id\":\"0704.0001\",\"title\":\"T\",\"abstract\":\" \\u0020\\n \",\"categories\":\"cs.CL\"}",
+        "{\"id\":\"0704.0001\",\"title\":\" \\f \",\"abstract\":\"A\",\"categories\":\"cs.CL\"}",
+        "{\"id\":\"0704.0001\",\"title\":\"T\",\"abstract\":\"A\",\"categories\":\"cs.CL\",\"authors\":\"Bal\\\\'azs and O\\u0027Neil\",\"doi\":\"10.1/x\\/y\",\"journal-ref\":\"J\\n1\",\"submitter\":\"S\",\"report-no\":\"R\",\"license\":\"http:\\/\\/l\"}",
+        "{\"id\":\"0704.0001\",\"title\":\"unterminated,\"abstract\":\"A\",\"categories\":\"cs.CL\"}",
+        "{\"id\":\"0704.0001\",\"title\":\"ends in backslash\\",
     };
     int agree = 1;
     for (size_t i = 0; i < sizeof tricky / sizeof tricky[0]; i++) agree &= paths_agree(tricky[i]);
