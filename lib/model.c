@@ -532,48 +532,66 @@ static void add_rows(float *x, const float *y, size_t n)
     for (size_t i = 0; i < n; i++) x[i] += y[i];
 }
 
+/* The attention inputs of rows 0..N of layer L: normed x, then q into s->q and
+ * the keys and values into K and V ([n][kvd]), LoRA deltas included. */
+static void qkv(const gt_model *m, gt_state *s, int l, int n, float *k, float *v)
+{
+    const gt_config *c = &m->c;
+    const gt_layer *L = &m->layers[l];
+    int dim = c->dim, qd = c->n_heads * c->head_dim, kvd = c->n_kv_heads * c->head_dim;
+    rmsnorm_rows(s->xb, s->x, L->attn_norm, n, dim, c->norm_eps);
+    gt_matmul(s->q, qd, s->xb, L->wq.p, L->wq.dt, n, qd, dim);
+    gt_matmul(k, kvd, s->xb, L->wk.p, L->wk.dt, n, kvd, dim);
+    gt_matmul(v, kvd, s->xb, L->wv.p, L->wv.dt, n, kvd, dim);
+    if (m->delta) {
+        m->delta(m->delta_ctx, l, GT_PROJ_Q, s->q, qd, s->xb, n);
+        m->delta(m->delta_ctx, l, GT_PROJ_K, k, kvd, s->xb, n);
+        m->delta(m->delta_ctx, l, GT_PROJ_V, v, kvd, s->xb, n);
+    }
+}
+
+/* The rest of layer L after attention (its output in s->xb2): the output
+ * projection and residual, then the SwiGLU MLP block and residual. */
+static void layer_rest(const gt_model *m, gt_state *s, int l, int n)
+{
+    const gt_config *c = &m->c;
+    const gt_layer *L = &m->layers[l];
+    int dim = c->dim, qd = c->n_heads * c->head_dim, hid = c->hidden_dim;
+    gt_matmul(s->xb, dim, s->xb2, L->wo.p, L->wo.dt, n, dim, qd);
+    if (m->delta) m->delta(m->delta_ctx, l, GT_PROJ_O, s->xb, dim, s->xb2, n);
+    add_rows(s->x, s->xb, (size_t)n * dim);
+    rmsnorm_rows(s->xb, s->x, L->ffn_norm, n, dim, c->norm_eps);
+    gt_matmul(s->hb, hid, s->xb, L->w_gate.p, L->w_gate.dt, n, hid, dim);
+    gt_matmul(s->hb2, hid, s->xb, L->w_up.p, L->w_up.dt, n, hid, dim);
+    if (m->delta) {
+        m->delta(m->delta_ctx, l, GT_PROJ_GATE, s->hb, hid, s->xb, n);
+        m->delta(m->delta_ctx, l, GT_PROJ_UP, s->hb2, hid, s->xb, n);
+    }
+    gt_swiglu(s->hb, s->hb2, n * hid);
+    gt_matmul(s->xb, dim, s->hb, L->w_down.p, L->w_down.dt, n, dim, hid);
+    if (m->delta) m->delta(m->delta_ctx, l, GT_PROJ_DOWN, s->xb, dim, s->hb, n);
+    add_rows(s->x, s->xb, (size_t)n * dim);
+}
+
 static void forward_chunk(const gt_model *m, gt_state *s, const int32_t *tok, int n, int pos, float *logits,
                           int want_all)
 {
     const gt_config *c = &m->c;
-    int dim = c->dim, hd = c->head_dim, qd = c->n_heads * hd, kvd = c->n_kv_heads * hd, hid = c->hidden_dim;
+    int dim = c->dim, hd = c->head_dim, qd = c->n_heads * hd, kvd = c->n_kv_heads * hd;
     embed(m, s, tok, n);
     rope_table(m, s, n, pos);
     for (int l = 0; l < c->n_layers; l++) {
-        const gt_layer *L = &m->layers[l];
         float *kc = s->key_cache + ((size_t)l * s->max_seq + pos) * kvd;
         float *vc = s->value_cache + ((size_t)l * s->max_seq + pos) * kvd;
         /* attention block */
-        rmsnorm_rows(s->xb, s->x, L->attn_norm, n, dim, c->norm_eps);
-        gt_matmul(s->q, qd, s->xb, L->wq.p, L->wq.dt, n, qd, dim);
-        gt_matmul(kc, kvd, s->xb, L->wk.p, L->wk.dt, n, kvd, dim);
-        gt_matmul(vc, kvd, s->xb, L->wv.p, L->wv.dt, n, kvd, dim);
-        if (m->delta) {
-            m->delta(m->delta_ctx, l, GT_PROJ_Q, s->q, qd, s->xb, n);
-            m->delta(m->delta_ctx, l, GT_PROJ_K, kc, kvd, s->xb, n);
-            m->delta(m->delta_ctx, l, GT_PROJ_V, vc, kvd, s->xb, n);
-        }
+        qkv(m, s, l, n, kc, vc);
         for (int i = 0; i < n; i++) {
             const float *r = s->rope + (size_t)i * hd;
             rope_row(s->q + (size_t)i * qd, c->n_heads, hd, r);
             rope_row(kc + (size_t)i * kvd, c->n_kv_heads, hd, r);
         }
         attention(m, s, l, n, pos);
-        gt_matmul(s->xb, dim, s->xb2, L->wo.p, L->wo.dt, n, dim, qd);
-        if (m->delta) m->delta(m->delta_ctx, l, GT_PROJ_O, s->xb, dim, s->xb2, n);
-        add_rows(s->x, s->xb, (size_t)n * dim);
-        /* MLP block */
-        rmsnorm_rows(s->xb, s->x, L->ffn_norm, n, dim, c->norm_eps);
-        gt_matmul(s->hb, hid, s->xb, L->w_gate.p, L->w_gate.dt, n, hid, dim);
-        gt_matmul(s->hb2, hid, s->xb, L->w_up.p, L->w_up.dt, n, hid, dim);
-        if (m->delta) {
-            m->delta(m->delta_ctx, l, GT_PROJ_GATE, s->hb, hid, s->xb, n);
-            m->delta(m->delta_ctx, l, GT_PROJ_UP, s->hb2, hid, s->xb, n);
-        }
-        gt_swiglu(s->hb, s->hb2, n * hid);
-        gt_matmul(s->xb, dim, s->hb, L->w_down.p, L->w_down.dt, n, dim, hid);
-        if (m->delta) m->delta(m->delta_ctx, l, GT_PROJ_DOWN, s->xb, dim, s->hb, n);
-        add_rows(s->x, s->xb, (size_t)n * dim);
+        layer_rest(m, s, l, n);
     }
     if (!logits) return;
     int first = want_all ? 0 : n - 1, rows = n - first;
@@ -632,16 +650,7 @@ int gt_model_decode_multi(const gt_model *m, gt_state *const *st, const int32_t 
     float *kn = s->hb, *vn = s->hb2;               /* the rows' new keys and values, [n][kvd] */
     float scale = 1.0f / sqrtf((float)hd);
     for (int l = 0; l < c->n_layers; l++) {
-        const gt_layer *L = &m->layers[l];
-        rmsnorm_rows(s->xb, s->x, L->attn_norm, n, dim, c->norm_eps);
-        gt_matmul(s->q, qd, s->xb, L->wq.p, L->wq.dt, n, qd, dim);
-        gt_matmul(kn, kvd, s->xb, L->wk.p, L->wk.dt, n, kvd, dim);
-        gt_matmul(vn, kvd, s->xb, L->wv.p, L->wv.dt, n, kvd, dim);
-        if (m->delta) {
-            m->delta(m->delta_ctx, l, GT_PROJ_Q, s->q, qd, s->xb, n);
-            m->delta(m->delta_ctx, l, GT_PROJ_K, kn, kvd, s->xb, n);
-            m->delta(m->delta_ctx, l, GT_PROJ_V, vn, kvd, s->xb, n);
-        }
+        qkv(m, s, l, n, kn, vn);
         size_t at = ((size_t)l * s->max_seq + pos) * kvd;
         for (int i = 0; i < n; i++) {
             rope_row(s->q + (size_t)i * qd, c->n_heads, hd, s->rope);
@@ -658,20 +667,7 @@ int gt_model_decode_multi(const gt_model *m, gt_state *const *st, const int32_t 
             attend(s->q + (size_t)i * qd + (size_t)h * hd, kc, vc, pos + 1, kvd, hd, scale,
                    s->att + (size_t)thread_num() * s->max_seq, s->xb2 + (size_t)i * qd + (size_t)h * hd);
         }
-        gt_matmul(s->xb, dim, s->xb2, L->wo.p, L->wo.dt, n, dim, qd);
-        if (m->delta) m->delta(m->delta_ctx, l, GT_PROJ_O, s->xb, dim, s->xb2, n);
-        add_rows(s->x, s->xb, (size_t)n * dim);
-        rmsnorm_rows(s->xb, s->x, L->ffn_norm, n, dim, c->norm_eps);
-        gt_matmul(s->hb, hid, s->xb, L->w_gate.p, L->w_gate.dt, n, hid, dim);
-        gt_matmul(s->hb2, hid, s->xb, L->w_up.p, L->w_up.dt, n, hid, dim);
-        if (m->delta) {
-            m->delta(m->delta_ctx, l, GT_PROJ_GATE, s->hb, hid, s->xb, n);
-            m->delta(m->delta_ctx, l, GT_PROJ_UP, s->hb2, hid, s->xb, n);
-        }
-        gt_swiglu(s->hb, s->hb2, n * hid);
-        gt_matmul(s->xb, dim, s->hb, L->w_down.p, L->w_down.dt, n, dim, hid);
-        if (m->delta) m->delta(m->delta_ctx, l, GT_PROJ_DOWN, s->xb, dim, s->hb, n);
-        add_rows(s->x, s->xb, (size_t)n * dim);
+        layer_rest(m, s, l, n);
     }
     rmsnorm_rows(s->xb, s->x, m->norm, n, dim, c->norm_eps);
     for (int i = 0; i < n; i++) st[i]->len = pos + 1;
