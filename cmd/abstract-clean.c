@@ -121,60 +121,44 @@ int main(int argc, char **argv)
     gt_cleaner *cl = gt_cleaner_new(&co);
     gt_rec rec;
     gt_rec_init(&rec);
-    gt_progress prog;
     ull total = 0, bad = 0, written = 0, tchg = 0, achg = 0, drop[GT_DROP_NREASONS] = {0};
-    uint64_t bytes_done = 0;
     char err[200];
     int status = 0;
-    int nfiles = argc - optind;
-    for (int fi = 0; fi < (nfiles ? nfiles : 1) && status == 0; fi++) {
-        const char *path = nfiles ? argv[optind + fi] : "-";
-        gt_reader *r = gt_reader_open(path, max_line);
-        if (!r) { status = EX_NOINPUT; break; }
-        gt_progress_start(&prog, gt_progress_wanted(progress), gt_reader_size(r));
-        const char *line;
-        size_t len;
-        int st;
-        while ((st = gt_reader_next(r, &line, &len)) != GT_READ_EOF) {
-            if (st == GT_READ_ERROR) {
+    gt_lines in;
+    gt_lines_open(&in, argv + optind, argc - optind, max_line, gt_progress_wanted(progress), &out);
+    const char *line;
+    size_t len;
+    int st;
+    while ((st = gt_lines_next(&in, &line, &len)) != GT_READ_EOF) {
+        total++;
+        int res = GT_CLEAN_MALFORMED;
+        unsigned changed = 0;
+        if (st == GT_READ_TOOLONG)
+            snprintf(err, sizeof err, "line longer than %zu bytes (see --max-line)", max_line);
+        else if (gt_rec_parse(&rec, line, len, err, sizeof err) == 0)
+            res = gt_clean_record(cl, &rec, &changed, err, sizeof err);
+        if (res == GT_CLEAN_MALFORMED) {
+            bad++;
+            if (!quiet || strict) {
                 gt_out_flush(&out);
-                gt_warnat(gt_reader_name(r), 0, "%s (after line %ld)", gt_reader_error(r),
-                          gt_reader_lineno(r));
-                status = gt_reader_error_code(r);
-                break;
+                gt_warnat(gt_lines_name(&in), gt_lines_lineno(&in), "%s", err);
             }
-            if (st == GT_READ_LINE && len == 0) continue;   /* blank line */
-            total++;
-            int res = GT_CLEAN_MALFORMED;
-            unsigned changed = 0;
-            if (st == GT_READ_TOOLONG)
-                snprintf(err, sizeof err, "line longer than %zu bytes (see --max-line)", max_line);
-            else if (gt_rec_parse(&rec, line, len, err, sizeof err) == 0)
-                res = gt_clean_record(cl, &rec, &changed, err, sizeof err);
-            if (res == GT_CLEAN_MALFORMED) {
-                bad++;
-                if (!quiet || strict) {
-                    gt_out_flush(&out);
-                    gt_warnat(gt_reader_name(r), gt_reader_lineno(r), "%s", err);
-                }
-                if (strict) { status = EX_DATAERR; break; }
-                continue;
-            }
-            if (changed & 1) tchg++;
-            if (changed & 2) achg++;
-            if (res != GT_CLEAN_KEEP) {
-                drop[res]++;
-            } else {
-                written++;
-                if (changed) gt_rec_write(&out, &rec);
-                else { gt_out_write(&out, line, len); gt_out_putc(&out, '\n'); }
-            }
-            if ((total & 1023) == 0) gt_progress_update(&prog, bytes_done + gt_reader_bytes_in(r), total);
+            if (strict) { status = EX_DATAERR; break; }
+            continue;
         }
-        bytes_done += gt_reader_bytes_in(r);
-        gt_progress_end(&prog, bytes_done, total);
-        gt_reader_close(r);
+        if (changed & 1) tchg++;
+        if (changed & 2) achg++;
+        if (res != GT_CLEAN_KEEP) {
+            drop[res]++;
+        } else {
+            written++;
+            if (changed) gt_rec_write(&out, &rec);
+            else { gt_out_write(&out, line, len); gt_out_putc(&out, '\n'); }
+        }
+        gt_lines_progress(&in, total);
     }
+    gt_lines_close(&in, total);
+    if (!status) status = in.status;
     gt_out_flush(&out);
     gt_out_free(&out);
     gt_rec_free(&rec);

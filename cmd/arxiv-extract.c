@@ -79,49 +79,33 @@ int main(int argc, char **argv)
     gt_out out;
     gt_out_init(&out, 1, "<stdout>");
     gt_arxiv *a = gt_arxiv_new();
-    gt_progress prog;
-    uint64_t total = 0, bad = 0, written = 0, no_v1 = 0, bytes_done = 0;
+    uint64_t total = 0, bad = 0, written = 0, no_v1 = 0;
     int status = 0;
-    int nfiles = argc - optind;
-    for (int fi = 0; fi < (nfiles ? nfiles : 1) && status == 0; fi++) {
-        const char *path = nfiles ? argv[optind + fi] : "-";
-        gt_reader *r = gt_reader_open(path, max_line);
-        if (!r) { status = EX_NOINPUT; break; }
-        gt_progress_start(&prog, gt_progress_wanted(progress), gt_reader_size(r));
-        const char *line;
-        size_t len;
-        int st;
-        while ((st = gt_reader_next(r, &line, &len)) != GT_READ_EOF) {
-            if (st == GT_READ_ERROR) {
-                gt_out_flush(&out);
-                gt_warnat(gt_reader_name(r), 0, "%s (after line %ld)", gt_reader_error(r),
-                          gt_reader_lineno(r));
-                status = gt_reader_error_code(r);
-                break;
-            }
-            if (st == GT_READ_LINE && len == 0) continue;   /* blank line */
-            total++;
-            if (st == GT_READ_TOOLONG) {
-                bad++;
-                if (!quiet || strict)
-                    gt_warnat(gt_reader_name(r), gt_reader_lineno(r), "line longer than %zu bytes (see --max-line)", max_line);
-            } else if (gt_arxiv_parse(a, line, len) != 0) {
-                bad++;
-                if (!quiet || strict)
-                    gt_warnat(gt_reader_name(r), gt_reader_lineno(r), "%s", gt_arxiv_error(a));
-            } else {
-                gt_arxiv_write(a, &out, mask);
-                written++;
-                if (!gt_arxiv_has_v1(a)) no_v1++;
-                gt_progress_update(&prog, bytes_done + gt_reader_bytes_in(r), total);
-                continue;
-            }
-            if (strict) { status = EX_DATAERR; break; }
+    gt_lines in;
+    gt_lines_open(&in, argv + optind, argc - optind, max_line, gt_progress_wanted(progress), &out);
+    const char *line;
+    size_t len;
+    int st;
+    while ((st = gt_lines_next(&in, &line, &len)) != GT_READ_EOF) {
+        total++;
+        if (st == GT_READ_TOOLONG) {
+            bad++;
+            if (!quiet || strict)
+                gt_warnat(gt_lines_name(&in), gt_lines_lineno(&in), "line longer than %zu bytes (see --max-line)", max_line);
+        } else if (gt_arxiv_parse(a, line, len) != 0) {
+            bad++;
+            if (!quiet || strict) gt_warnat(gt_lines_name(&in), gt_lines_lineno(&in), "%s", gt_arxiv_error(a));
+        } else {
+            gt_arxiv_write(a, &out, mask);
+            written++;
+            if (!gt_arxiv_has_v1(a)) no_v1++;
+            gt_lines_progress(&in, total);
+            continue;
         }
-        bytes_done += gt_reader_bytes_in(r);
-        gt_progress_end(&prog, bytes_done, total);
-        gt_reader_close(r);
+        if (strict) { status = EX_DATAERR; break; }
     }
+    gt_lines_close(&in, total);
+    if (!status) status = in.status;
     gt_out_flush(&out);
     gt_out_free(&out);
     gt_arxiv_free(a);

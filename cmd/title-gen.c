@@ -618,94 +618,81 @@ int main(int argc, char **argv)
     gt_rec_init(&rec);
     gt_buf prompt = { 0 };
     gt_ids pids = { 0 };
-    int status = 0, stop = 0;
-    uint64_t total = 0, bad = 0, bytes_done = 0;
+    int status = 0;
+    uint64_t total = 0, bad = 0;
     double t_start = gt_now();
-    gt_progress prog;
-    int nfiles = argc - optind;
-    for (int fi = 0; fi < (nfiles ? nfiles : 1) && !stop; fi++) {
-        const char *ipath = nfiles ? argv[optind + fi] : "-";
-        gt_reader *r = gt_reader_open(ipath, max_line);
-        if (!r) { status = EX_NOINPUT; break; }
-        const char *fname = gt_reader_name(r);
-        gt_progress_start(&prog, gt_progress_wanted(progress), gt_reader_size(r));
-        for (;;) {
-            const char *line;
-            size_t len;
-            int st = gt_reader_next(r, &line, &len);
-            if (st == GT_READ_EOF) break;
-            if (st == GT_READ_ERROR) {
-                gt_warnat(fname, 0, "%s (after line %ld)", gt_reader_error(r), gt_reader_lineno(r));
-                status = gt_reader_error_code(r);
-                stop = 1;
-                break;
-            }
-            long lineno = gt_reader_lineno(r);
-            if (st == GT_READ_LINE && len == 0) continue;
-            total++;
-            const char *why = NULL;
-            char whybuf[300];
-            const char *abs = NULL, *instr = instr_opt ? instr_opt : DEFAULT_INSTRUCTION;
-            size_t nabs = 0;
-            if (st == GT_READ_TOOLONG) {
-                snprintf(whybuf, sizeof whybuf, "line longer than %zu bytes (see --max-line)", max_line);
-                why = whybuf;
-            } else if (text) {
-                if (!utf8_ok((const unsigned char *)line, len)) why = "invalid UTF-8";
-                else abs = gt_clean_text(cl, GT_TEXT_ABSTRACT, line, len, &nabs);
-            } else if (gt_rec_parse(&rec, line, len, whybuf, sizeof whybuf) != 0) {
-                why = whybuf;
+    gt_lines in;
+    gt_lines_open(&in, argv + optind, argc - optind, max_line, gt_progress_wanted(progress), &out);
+    in.progress_mask = 0;                /* slow records: look at the clock after each */
+    for (;;) {
+        const char *line;
+        size_t len;
+        int st = gt_lines_next(&in, &line, &len);
+        if (st == GT_READ_EOF) break;
+        const char *fname = gt_lines_name(&in);
+        long lineno = gt_lines_lineno(&in);
+        total++;
+        const char *why = NULL;
+        char whybuf[300];
+        const char *abs = NULL, *instr = instr_opt ? instr_opt : DEFAULT_INSTRUCTION;
+        size_t nabs = 0;
+        if (st == GT_READ_TOOLONG) {
+            snprintf(whybuf, sizeof whybuf, "line longer than %zu bytes (see --max-line)", max_line);
+            why = whybuf;
+        } else if (text) {
+            if (!utf8_ok((const unsigned char *)line, len)) why = "invalid UTF-8";
+            else abs = gt_clean_text(cl, GT_TEXT_ABSTRACT, line, len, &nabs);
+        } else if (gt_rec_parse(&rec, line, len, whybuf, sizeof whybuf) != 0) {
+            why = whybuf;
+        } else {
+            abs = gt_rec_str(&rec, "abstract", &nabs);
+            if (abs) {
+                abs = gt_clean_text(cl, GT_TEXT_ABSTRACT, abs, nabs, &nabs);
             } else {
-                abs = gt_rec_str(&rec, "abstract", &nabs);
-                if (abs) {
-                    abs = gt_clean_text(cl, GT_TEXT_ABSTRACT, abs, nabs, &nabs);
-                } else {
-                    abs = gt_rec_str(&rec, "input", &nabs);
-                    if (!abs) why = "no string \"abstract\" or \"input\"";
-                }
-                const char *ri = gt_rec_str(&rec, "instruction", NULL);
-                if (ri && !instr_opt) instr = ri;
+                abs = gt_rec_str(&rec, "input", &nabs);
+                if (!abs) why = "no string \"abstract\" or \"input\"";
             }
-            if (!why && nabs == 0) why = "empty abstract";
-            const gt_cand *cands = NULL;
-            int nc = 0;
-            if (!why) {
-                pids.n = 0;
-                if (bos >= 0) gt_ids_push(&pids, bos);
-                gt_template_encode(&tpl, tc, instr, strlen(instr), abs, nabs, max_in, &prompt, &pids);
-                gt_gen_opts o = go;
-                o.seed = go.seed ^ gt_hash64(&lineno, sizeof lineno, 0x7469746c65ULL);
-                if (gt_gen_run(gen, &o, pids.v, (int)pids.n, &cands, &nc) != 0) why = gt_gen_error(gen);
-            }
-            if (why) {
-                gt_out_flush(&out);
-                gt_warnat(fname, lineno, "%s", why);
-                bad++;
-                if (strict) { status = EX_DATAERR; stop = 1; break; }
-                continue;
-            }
-            if (text) {
-                gt_out_str(&out, "{\"abstract\":");
-                gt_out_json_str(&out, line, len);
-                gt_out_putc(&out, ',');
-            } else {
-                gt_out_putc(&out, '{');
-                for (int i = 0; i < rec.nf; i++) {
-                    const gt_field *f = &rec.f[i];
-                    if (strcmp(gt_rec_at(&rec, f->key), "titles") == 0) continue;
-                    gt_out_json_str(&out, gt_rec_at(&rec, f->key), f->key.len);
-                    gt_out_putc(&out, ':');
-                    write_field_value(&out, &rec, f);
-                    gt_out_putc(&out, ',');
-                }
-            }
-            write_titles(&out, cands, nc, ids);
-            gt_progress_update(&prog, bytes_done + gt_reader_bytes_in(r), total);
+            const char *ri = gt_rec_str(&rec, "instruction", NULL);
+            if (ri && !instr_opt) instr = ri;
         }
-        bytes_done += gt_reader_bytes_in(r);
-        gt_progress_end(&prog, bytes_done, total);
-        gt_reader_close(r);
+        if (!why && nabs == 0) why = "empty abstract";
+        const gt_cand *cands = NULL;
+        int nc = 0;
+        if (!why) {
+            pids.n = 0;
+            if (bos >= 0) gt_ids_push(&pids, bos);
+            gt_template_encode(&tpl, tc, instr, strlen(instr), abs, nabs, max_in, &prompt, &pids);
+            gt_gen_opts o = go;
+            o.seed = go.seed ^ gt_hash64(&lineno, sizeof lineno, 0x7469746c65ULL);
+            if (gt_gen_run(gen, &o, pids.v, (int)pids.n, &cands, &nc) != 0) why = gt_gen_error(gen);
+        }
+        if (why) {
+            gt_out_flush(&out);
+            gt_warnat(fname, lineno, "%s", why);
+            bad++;
+            if (strict) { status = EX_DATAERR; break; }
+            continue;
+        }
+        if (text) {
+            gt_out_str(&out, "{\"abstract\":");
+            gt_out_json_str(&out, line, len);
+            gt_out_putc(&out, ',');
+        } else {
+            gt_out_putc(&out, '{');
+            for (int i = 0; i < rec.nf; i++) {
+                const gt_field *f = &rec.f[i];
+                if (strcmp(gt_rec_at(&rec, f->key), "titles") == 0) continue;
+                gt_out_json_str(&out, gt_rec_at(&rec, f->key), f->key.len);
+                gt_out_putc(&out, ':');
+                write_field_value(&out, &rec, f);
+                gt_out_putc(&out, ',');
+            }
+        }
+        write_titles(&out, cands, nc, ids);
+        gt_lines_progress(&in, total);
     }
+    gt_lines_close(&in, total);
+    if (!status) status = in.status;
     gt_out_flush(&out);
     gt_out_free(&out);
     if (stats) print_stats(gen, total, "records", t_start, quant, &model);

@@ -113,62 +113,48 @@ int main(int argc, char **argv)
     gt_bpe *bpe = gt_bpe_new();
     gt_rec rec;
     gt_rec_init(&rec);
-    gt_progress prog;
     unsigned long long total = 0, bad = 0;
-    uint64_t bytes_done = 0;
     char err[256];
     int status = 0;
     double t0 = gt_now();
-    int nfiles = argc - optind;
-    for (int fi = 0; fi < (nfiles ? nfiles : 1) && status == 0; fi++) {
-        const char *path = nfiles ? argv[optind + fi] : "-";
-        gt_reader *r = gt_reader_open(path, max_line);
-        if (!r) { status = EX_NOINPUT; break; }
-        gt_progress_start(&prog, gt_progress_wanted(progress), gt_reader_size(r));
-        const char *line;
-        size_t len;
-        int st;
-        while ((st = gt_reader_next(r, &line, &len)) != GT_READ_EOF) {
-            if (st == GT_READ_ERROR) {
-                gt_warnat(gt_reader_name(r), 0, "%s (after line %ld)", gt_reader_error(r), gt_reader_lineno(r));
-                status = gt_reader_error_code(r);
-                break;
-            }
-            if (st == GT_READ_LINE && len == 0) continue;   /* blank line */
-            total++;
-            int ok = 0;
-            if (st == GT_READ_TOOLONG) {
-                snprintf(err, sizeof err, "line longer than %zu bytes (see --max-line)", max_line);
-            } else if (fmt == FMT_TEXT) {
-                gt_bpe_add_text(bpe, line, len);
-                ok = 1;
-            } else if (gt_rec_parse(&rec, line, len, err, sizeof err) == 0) {
-                ok = 1;
-                for (int k = 0; k < nf && ok; k++) {
-                    int fx = gt_rec_find(&rec, fields[k]);
-                    if (fx < 0) { snprintf(err, sizeof err, "no field \"%s\"", fields[k]); ok = 0; }
-                    else if (rec.f[fx].kind != GT_V_STR && rec.f[fx].kind != GT_V_NULL) {
-                        snprintf(err, sizeof err, "field \"%s\" is not a string", fields[k]);
-                        ok = 0;
-                    }
-                }
-                for (int k = 0; k < nf && ok; k++) {
-                    size_t n;
-                    const char *s = gt_rec_str(&rec, fields[k], &n);
-                    if (s) gt_bpe_add_text(bpe, s, n);
+    gt_lines in;
+    gt_lines_open(&in, argv + optind, argc - optind, max_line, gt_progress_wanted(progress), NULL);
+    const char *line;
+    size_t len;
+    int st;
+    while ((st = gt_lines_next(&in, &line, &len)) != GT_READ_EOF) {
+        total++;
+        int ok = 0;
+        if (st == GT_READ_TOOLONG) {
+            snprintf(err, sizeof err, "line longer than %zu bytes (see --max-line)", max_line);
+        } else if (fmt == FMT_TEXT) {
+            gt_bpe_add_text(bpe, line, len);
+            ok = 1;
+        } else if (gt_rec_parse(&rec, line, len, err, sizeof err) == 0) {
+            ok = 1;
+            for (int k = 0; k < nf && ok; k++) {
+                int fx = gt_rec_find(&rec, fields[k]);
+                if (fx < 0) { snprintf(err, sizeof err, "no field \"%s\"", fields[k]); ok = 0; }
+                else if (rec.f[fx].kind != GT_V_STR && rec.f[fx].kind != GT_V_NULL) {
+                    snprintf(err, sizeof err, "field \"%s\" is not a string", fields[k]);
+                    ok = 0;
                 }
             }
-            if (!ok) {
-                bad++;
-                if (!quiet || strict) gt_warnat(gt_reader_name(r), gt_reader_lineno(r), "%s", err);
-                if (strict) { status = EX_DATAERR; break; }
+            for (int k = 0; k < nf && ok; k++) {
+                size_t n;
+                const char *s = gt_rec_str(&rec, fields[k], &n);
+                if (s) gt_bpe_add_text(bpe, s, n);
             }
-            if ((total & 1023) == 0) gt_progress_update(&prog, bytes_done + gt_reader_bytes_in(r), total);
         }
-        bytes_done += gt_reader_bytes_in(r);
-        gt_progress_end(&prog, bytes_done, total);
-        gt_reader_close(r);
+        if (!ok) {
+            bad++;
+            if (!quiet || strict) gt_warnat(gt_lines_name(&in), gt_lines_lineno(&in), "%s", err);
+            if (strict) { status = EX_DATAERR; break; }
+        }
+        gt_lines_progress(&in, total);
     }
+    gt_lines_close(&in, total);
+    if (!status) status = in.status;
     gt_rec_free(&rec);
     free(fbuf);
     double t1 = gt_now();

@@ -4,6 +4,7 @@
  * case). A line that does not fit MAX_LINE is skipped in streaming mode, so a
  * 100 MB line costs no more memory than a short one. */
 #include "input.h"
+#include "output.h"
 #include "util.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sysexits.h>
 #include <unistd.h>
 #include <zstd.h>
 #include <zstd_errors.h>
@@ -233,4 +235,62 @@ void gt_reader_close(gt_reader *r)
     free(r->buf);
     free(r->name);
     free(r);
+}
+
+/* ---- many files as one line source ---- */
+
+void gt_lines_open(gt_lines *L, char *const *files, int nfiles, size_t max_line, int progress_on, gt_out *out)
+{
+    memset(L, 0, sizeof *L);
+    L->files = files;
+    L->nfiles = nfiles;
+    L->max_line = max_line;
+    L->progress_on = progress_on;
+    L->progress_mask = 1023;
+    L->out = out;
+}
+
+static void lines_end_file(gt_lines *L, uint64_t records)
+{
+    L->bytes_done += gt_reader_bytes_in(L->r);
+    gt_progress_end(&L->prog, L->bytes_done, records);
+    gt_reader_close(L->r);
+    L->r = NULL;
+}
+
+int gt_lines_next(gt_lines *L, const char **line, size_t *len)
+{
+    for (;;) {
+        if (!L->r) {
+            if (L->status || L->next >= (L->nfiles ? L->nfiles : 1)) return GT_READ_EOF;
+            const char *path = L->nfiles ? L->files[L->next] : "-";
+            L->next++;
+            L->r = gt_reader_open(path, L->max_line);
+            if (!L->r) { L->status = EX_NOINPUT; return GT_READ_EOF; }
+            gt_progress_start(&L->prog, L->progress_on, gt_reader_size(L->r));
+            L->prog.mask = L->progress_mask;
+        }
+        int st = gt_reader_next(L->r, line, len);
+        if (st == GT_READ_EOF) { lines_end_file(L, L->lines); continue; }
+        if (st == GT_READ_ERROR) {
+            if (L->out) gt_out_flush(L->out);
+            gt_warnat(gt_reader_name(L->r), 0, "%s (after line %ld)", gt_reader_error(L->r), gt_reader_lineno(L->r));
+            L->status = gt_reader_error_code(L->r);
+            lines_end_file(L, L->lines);
+            return GT_READ_EOF;
+        }
+        if (st == GT_READ_LINE && *len == 0) continue;     /* blank line */
+        L->lines++;
+        return st;
+    }
+}
+
+void gt_lines_progress(gt_lines *L, uint64_t records)
+{
+    if (L->r) gt_progress_update(&L->prog, L->bytes_done + gt_reader_bytes_in(L->r), records);
+}
+
+void gt_lines_close(gt_lines *L, uint64_t records)
+{
+    if (L->r) lines_end_file(L, records);
 }

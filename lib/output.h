@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct {
+typedef struct gt_out_s {
     int fd;
     char *buf;
     size_t len, cap;

@@ -9,6 +9,7 @@ void gt_progress_start(gt_progress *p, int on, uint64_t total)
     p->on = on;
     p->t0 = p->last = gt_now();
     p->total = total;
+    p->mask = 1023;
 }
 
 static void show(gt_progress *p, double t, uint64_t bytes, uint64_t records, const char *end)
@@ -25,7 +26,7 @@ static void show(gt_progress *p, double t, uint64_t bytes, uint64_t records, con
 
 void gt_progress_update(gt_progress *p, uint64_t bytes, uint64_t records)
 {
-    if (!p->on || (records & 1023)) return;
+    if (!p->on || (records & p->mask)) return;
     double t = gt_now();
     if (t - p->last < 0.25) return;
     p->last = t;

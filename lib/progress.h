@@ -8,6 +8,7 @@ typedef struct {
     int on;
     double t0, last;
     uint64_t total;      /* expected input bytes, 0 if unknown */
+    uint64_t mask;       /* look at the clock only when (records & mask) == 0 (start: 1023) */
 } gt_progress;
 
 void gt_progress_start(gt_progress *p, int on, uint64_t total);
