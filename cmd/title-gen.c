@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <yajl/yajl_tree.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -64,6 +65,8 @@ static void usage(void)
 "      --top-p P            sampling: nucleus of mass P (default 1: off)\n"
 "      --seed N             seed for sampling (default 0)\n"
 "      --max-new-tokens N   at most N generated tokens per title (default 64)\n"
+"      --no-repeat-ngram N  no N tokens twice in a title (default: the model's\n"
+"                           generation_config.json no_repeat_ngram_size, else 0: off)\n"
 "      --max-input-tokens N cut each abstract to its first N tokens, as training cut\n"
 "                           it (default: the template's max_input_tokens; 0: no cut)\n"
 "      --ids                also write each title's token ids\n"
@@ -88,7 +91,7 @@ static void usage(void)
 }
 
 enum { OPT_LORA = 256, OPT_MERGE, OPT_8BIT, OPT_INSTR, OPT_TEMPLATE, OPT_TEXT, OPT_TOPK, OPT_TOPP, OPT_SEED, OPT_MAXNEW,
-       OPT_IDS, OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_STATS, OPT_VERSION, OPT_SERVE, OPT_MAXREQ, OPT_MAXCONC, OPT_MAXIN };
+       OPT_IDS, OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_STATS, OPT_VERSION, OPT_SERVE, OPT_MAXREQ, OPT_MAXCONC, OPT_MAXIN, OPT_NOREP };
 
 static int exists(const char *path) { return access(path, F_OK) == 0; }
 
@@ -442,6 +445,36 @@ static int serve_main(srv_ctx *sc, const gt_serve_opts *so, const char *modeldir
     return status;
 }
 
+/* The whole number at KEY of the JSON file PATH into *V: 1 when present and
+ * within [LO, HI]; 0 when the file or the key is absent or null; a file that
+ * is not JSON, or a value of another kind, is an error (exit 65). */
+static int gen_config_int(const char *path, const char *key, long lo, long hi, long *v)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    gt_buf b = { 0 };
+    char tmp[4096];
+    size_t k;
+    while ((k = fread(tmp, 1, sizeof tmp, f)) > 0 && b.n < (1 << 20)) gt_buf_add(&b, tmp, k);
+    fclose(f);
+    gt_buf_add(&b, "", 1);
+    char e[256];
+    yajl_val root = yajl_tree_parse(b.p, e, sizeof e);
+    gt_buf_free(&b);
+    if (!root || !YAJL_IS_OBJECT(root)) gt_die(EX_DATAERR, "%s: not a JSON object%s%s", path, root ? "" : ": ", root ? "" : e);
+    const char *pth[] = { key, NULL };
+    yajl_val x = yajl_tree_get(root, pth, yajl_t_any);
+    int got = 0;
+    if (x && !YAJL_IS_NULL(x)) {
+        if (!YAJL_IS_INTEGER(x) || YAJL_GET_INTEGER(x) < lo || YAJL_GET_INTEGER(x) > hi)
+            gt_die(EX_DATAERR, "%s: \"%s\" is not a whole number from %ld to %ld", path, key, lo, hi);
+        *v = (long)YAJL_GET_INTEGER(x);
+        got = 1;
+    }
+    yajl_tree_free(root);
+    return got;
+}
+
 int main(int argc, char **argv)
 {
     gt_init(argv[0]);
@@ -461,6 +494,7 @@ int main(int argc, char **argv)
         {"seed", required_argument, NULL, OPT_SEED},
         {"max-new-tokens", required_argument, NULL, OPT_MAXNEW},
         {"max-input-tokens", required_argument, NULL, OPT_MAXIN},
+        {"no-repeat-ngram", required_argument, NULL, OPT_NOREP},
         {"ids", no_argument, NULL, OPT_IDS},
         {"jobs", required_argument, NULL, 'j'},
         {"strict", no_argument, NULL, OPT_STRICT},
@@ -476,6 +510,7 @@ int main(int argc, char **argv)
     };
     const char *modeldir = NULL, *loradir = NULL, *tplpath = NULL, *instr_opt = NULL;
     int merge = 0, q8 = 0, text = 0, ids = 0, strict = 0, progress = 0, stats = 0, beams_given = 0;
+    int norep_given = 0, maxnew_given = 0;
     long jobs = 0;
     int serve = 0, line_opts = 0, max_in = -1;
     const char *serve_addr = NULL;
@@ -513,8 +548,9 @@ int main(int argc, char **argv)
             break;
         }
         case OPT_SEED: go.seed = (uint64_t)gt_parse_ll("--seed", optarg, 0, (long long)(~0ULL >> 1)); break;
+        case OPT_NOREP: go.no_repeat_ngram = (int)gt_parse_ll("--no-repeat-ngram", optarg, 0, 64); norep_given = 1; break;
         case OPT_MAXIN: max_in = (int)gt_parse_ll("--max-input-tokens", optarg, 0, 1 << 20); break;
-        case OPT_MAXNEW: go.max_new_tokens = (int)gt_parse_ll("--max-new-tokens", optarg, 1, 1 << 20); break;
+        case OPT_MAXNEW: go.max_new_tokens = (int)gt_parse_ll("--max-new-tokens", optarg, 1, 1 << 20); maxnew_given = 1; break;
         case OPT_IDS: ids = 1; line_opts = 1; break;
         case 'j': jobs = (long)gt_parse_ll("--jobs", optarg, 1, 1024); break;
         case OPT_STRICT: strict = 1; line_opts = 1; break;
@@ -540,6 +576,16 @@ int main(int argc, char **argv)
         gt_usage_error("--max-request-bytes and --max-concurrency need --serve");
     }
     if (merge && !loradir) gt_usage_error("--lora-merge needs --lora DIR");
+    if (modeldir) {
+        /* Hugging Face's generation_config.json: its num_beams, no_repeat_ngram_size
+         * and max_new_tokens are the defaults of options not given */
+        char gpath[4200];
+        snprintf(gpath, sizeof gpath, "%s/generation_config.json", modeldir);
+        long v;
+        if (gen_config_int(gpath, "num_beams", 1, 64, &v) && !beams_given && go.temperature == 0) go.beams = (int)v;
+        if (gen_config_int(gpath, "no_repeat_ngram_size", 0, 64, &v) && !norep_given) go.no_repeat_ngram = (int)v;
+        if (gen_config_int(gpath, "max_new_tokens", 1, 1 << 20, &v) && !maxnew_given) go.max_new_tokens = (int)v;
+    }
     if (go.temperature > 0 && beams_given && go.beams > 1)
         gt_usage_error("--beams and --temperature do not go together (sampling draws one sequence at a time)");
     if (go.temperature == 0 && (go.top_k || go.top_p < 1))

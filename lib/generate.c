@@ -360,6 +360,17 @@ static void finish(gt_gen *g, int n)
 
 /* ---------------------------------------------------------------- decoding */
 
+/* Tokens that would repeat an N-gram of the N-1 last of GEN[0..n): their
+ * values in X set to -INFINITY (both logits and log-probabilities). */
+static void ban_repeats(float *x, const int32_t *gen, int n, int N)
+{
+    if (N <= 0 || n < N - 1) return;
+    if (N == 1) { for (int i = 0; i < n; i++) x[gen[i]] = -INFINITY; return; }
+    const int32_t *tail = gen + n - (N - 1);
+    for (int i = 0; i + N - 1 < n; i++)
+        if (memcmp(gen + i, tail, sizeof(int32_t) * (size_t)(N - 1)) == 0) x[gen[i + N - 1]] = -INFINITY;
+}
+
 /* One sequence, greedy (RNG NULL) or sampled, from the prompt in state 0
  * (its logits in g->prompt_logits). */
 static int run_one(gt_gen *g, const gt_gen_opts *o, int np, int max_new, uint64_t *rng, int32_t *ids)
@@ -371,6 +382,7 @@ static int run_one(gt_gen *g, const gt_gen_opts *o, int np, int max_new, uint64_
     int n = 0, stop = GT_STOP_NONE;
     for (;;) {
         gt_log_softmax(lp, lg, g->vocab);
+        ban_repeats(lg, ids, n, o->no_repeat_ngram);
         int32_t t = rng ? sample(g, o, lg, rng) : argmax(lg, g->vocab);
         sum += lp[t];
         ids[n++] = t;
@@ -384,7 +396,7 @@ static int run_one(gt_gen *g, const gt_gen_opts *o, int np, int max_new, uint64_
 
 typedef struct { double sum; int beam; int32_t tok; } bcand;
 
-static int beam_search(gt_gen *g, int B, int np, int max_new)
+static int beam_search(gt_gen *g, int B, int np, int max_new, int nrep)
 {
     const gt_model *m = g->m;
     int V = g->vocab, K = 2 * B;
@@ -409,6 +421,7 @@ static int beam_search(gt_gen *g, int B, int np, int max_new)
         for (int b = 0; b < nlive; b++) {
             float *lp = g->logp + (size_t)slot[b] * V;
             gt_log_softmax(lp, g->logits + (size_t)slot[b] * V, V);
+            ban_repeats(lp, ids + (size_t)b * max_new, t - 1, nrep);
             for (int j = 0; j < V; j++) {
                 double s = sum[b] + lp[j];
                 if (ntop == K && !(s > top[K - 1].sum)) continue;
@@ -531,7 +544,7 @@ int gt_gen_run(gt_gen *g, const gt_gen_opts *o, const int32_t *prompt, int np, c
     } else if (B == 1 && !o->force_beam) {
         rc = run_one(g, o, np, max_new, NULL, ids);
     } else {
-        rc = beam_search(g, B, np, max_new);
+        rc = beam_search(g, B, np, max_new, o->no_repeat_ngram);
     }
     free(ids);
     if (rc != 0) return -1;

@@ -39,6 +39,9 @@ typedef struct {
     uint64_t seed;
     int max_new_tokens;
     int force_beam;         /* run the beam search code even for B = 1 (tests) */
+    int no_repeat_ngram;    /* > 0: no n-gram of this many tokens twice in a title (Hugging
+                               Face's no_repeat_ngram_size, over the generated tokens only:
+                               phrases of the abstract may still be copied) */
 } gt_gen_opts;
 
 void gt_gen_opts_default(gt_gen_opts *o);   /* beams 4, n 1, greedy, 64 tokens */

@@ -325,8 +325,58 @@ static void check_decode_multi(const char *name)
     gt_model_free(&m);
 }
 
+/* no_repeat_ngram: no n-gram twice among the generated tokens, for greedy,
+ * sampling and beam search; the scores stay the model's log-probabilities. */
+static int has_repeat(const int32_t *x, int n, int N)
+{
+    for (int i = 0; i + N <= n; i++)
+        for (int j = i + 1; j + N <= n; j++)
+            if (memcmp(x + i, x + j, sizeof(int32_t) * (size_t)N) == 0) return 1;
+    return 0;
+}
+
+static void check_no_repeat(const char *name)
+{
+    char dir[256], err[512], cn[300];
+    snprintf(dir, sizeof dir, "tests/data/%s", name);
+    gt_model m;
+    if (gt_model_load(&m, dir, err, sizeof err) != 0) { CHECK(0, name); return; }
+    gt_gen *g = gt_gen_new(&m, NULL, err, sizeof err);
+    for (int i = 0; i < m.c.n_eos; i++) gt_gen_set_stop(g, m.c.eos_ids[i], GT_STOP_NONE);
+    gt_gen_opts o;
+    gt_gen_opts_default(&o);
+    o.max_new_tokens = 40;
+    const gt_cand *c;
+    int nc, repeats_without = 0, bad = 0, scores_ok = 1;
+    for (int mode = 0; mode < 3; mode++) {
+        o.beams = mode == 2 ? 3 : 1;
+        o.n = mode == 2 ? 3 : 1;
+        o.temperature = mode == 1 ? 1.5f : 0;
+        o.seed = 7;
+        o.no_repeat_ngram = 0;
+        if (gt_gen_run(g, &o, PROMPT, NP, &c, &nc) == 0)
+            for (int i = 0; i < nc; i++) repeats_without += has_repeat(c[i].ids, c[i].nids, 2);
+        o.no_repeat_ngram = 2;
+        if (gt_gen_run(g, &o, PROMPT, NP, &c, &nc) != 0 || nc < 1) { bad++; continue; }
+        for (int i = 0; i < nc; i++) {
+            bad += has_repeat(c[i].ids, c[i].nids, 2);
+            int ok;
+            double re = recompute(&m, c[i].ids, c[i].nids, &ok);
+            if (fabs(re - c[i].logprob) > 1e-3 * (1 + fabs(re))) scores_ok = 0;
+        }
+    }
+    snprintf(cn, sizeof cn, "%s: no_repeat_ngram 2: no bigram twice (greedy, sampling, beams; %d repeats without)",
+             name, repeats_without);
+    CHECK(bad == 0, cn);
+    snprintf(cn, sizeof cn, "%s: no_repeat_ngram keeps the model's log-probabilities as scores", name);
+    CHECK(scores_ok, cn);
+    gt_gen_free(g);
+    gt_model_free(&m);
+}
+
 int main(void)
 {
+    for (size_t i = 0; i < sizeof FIXTURES / sizeof FIXTURES[0]; i++) check_no_repeat(FIXTURES[i]);
     for (size_t i = 0; i < sizeof FIXTURES / sizeof FIXTURES[0]; i++) check_decode_multi(FIXTURES[i]);
     check_q8_kernels();
     for (size_t i = 0; i < sizeof FIXTURES / sizeof FIXTURES[0]; i++) check_q8_model(FIXTURES[i]);
