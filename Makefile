@@ -55,7 +55,7 @@ bench: all
 	sh bench/pipeline.sh
 
 # Reproduce the bundled default model (data/model/) from ../shared/data/arxiv/
-# (or $$GT_SHARED) with the tools: about 80 minutes on 2 cores.
+# (or $$GT_SHARED) with the tools: about two hours on 2 cores.
 model: all
 	sh examples/default-model.sh data/model
 

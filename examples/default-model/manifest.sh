@@ -1,0 +1,102 @@
+#!/bin/sh
+# Write the MANIFEST.md of the default model to standard output (run by
+# examples/default-model.sh): WORK ARXIV-DIR PRETRAIN-STEPS LORA-STEPS EVAL-EVERY
+set -eu
+work=$1 arxiv=$2 pre_steps=$3 lora_steps=$4 every=$5
+here=$(cd "$(dirname "$0")" && pwd)
+sha() { sha256sum "$1" | cut -c1-64; }
+cfg="$work/pkg/config.json"
+
+# mean train loss per window of W steps, and every validation loss
+curve() {
+    jq -s -r --argjson w "$2" '
+      ([.[] | select(.type == "train")] | group_by((.step - 1) / $w | floor)
+        | map({s: .[-1].step, l: (map(.loss) | add / length), t: .[-1].elapsed_s, r: (map(.tokens_per_s) | add / length)})) as $tr
+      | ([.[] | select(.type == "eval")] | map({key: (.step | tostring), value: .val_loss}) | from_entries) as $ev
+      | "| step | train loss (mean of the window) | validation loss | elapsed | tokens/s |",
+        "|---:|---:|---:|---:|---:|",
+        ($tr[] | "| \(.s) | \(.l * 1000 | round / 1000) | \($ev[.s | tostring] // "" | if . == "" then "" else (. * 1000 | round / 1000 | tostring) end) | \(.t / 60 | floor) min | \(.r | round) |")' "$1"
+}
+
+cat <<EOF
+# gentitle default model
+
+A small LLaMA-architecture model that writes titles for computer-science abstracts, trained from scratch by
+gentitle's own tools on real arXiv metadata (CC0 1.0) from \`../shared/data/arxiv/\`. It carries no third-party
+license terms: no pretrained weights, tokenizer or text other than CC0 metadata went into it. Reproduce it with
+\`make model\` (the recipe is \`examples/default-model.sh\`; numbers below are from the run that made these files).
+
+## Files
+
+| file | sha256 |
+|---|---|
+$(cd "$work/pkg" && for f in config.json model.safetensors tokenizer.json prompt_template.json generation_config.json; do echo "| \`$f\` | \`$(sha "$f")\` |"; done)
+
+- \`config.json\`, \`model.safetensors\` (BF16): $(jq -r '"\(.num_hidden_layers) layers, hidden \(.hidden_size), \(.num_attention_heads) heads, MLP \(.intermediate_size), vocabulary \(.vocab_size), tied embeddings"' "$cfg"); the LoRA adapter merged in.
+- \`tokenizer.json\`: a $(jq -r '.model.vocab | length' "$work/pkg/tokenizer.json")-piece BPE (SentencePiece style, byte fallback) learnt by \`tok-train\`.
+- \`generation_config.json\`: the decoding chosen on the validation split (beams, no_repeat_ngram_size), the
+  defaults \`title-gen\` takes for this folder.
+- \`prompt_template.json\`: the prompt it was trained with (\`{input}\` then \`Title:\` on its own line);
+  \`title-gen\` and \`tok-encode -m\` use it by default for this folder.
+
+## Data
+
+| input | sha256 |
+|---|---|
+$(for f in arxiv-2017 arxiv-2020 arxiv-2025; do echo "| \`$f.ndjson.zst\` | \`$(sha "$arxiv/$f.ndjson.zst")\` |"; done)
+
+Pairs: the \`cs\` archive (any listed category), cleaned by \`abstract-clean\`, de-duplicated by \`pair-build\`.
+Test split by time: every paper first posted on or after 2026-01-01; the rest split 99:1 (hashed id, seed 0).
+
+| split | pairs | sha256 |
+|---|---:|---|
+$(for s in train val test; do echo "| $s | $(wc -l < "$work/cs.$s.jsonl") | \`$(sha "$work/cs.$s.jsonl")\` |"; done)
+
+## Commands
+
+$pre_steps pretraining steps and $lora_steps LoRA steps; the test sample is every ${every}th paper of the test split.
+The stages of \`examples/default-model.sh\`, as run:
+
+\`\`\`sh
+$(sed -n '/^# 1 pairs/,/^# manifest/p' "$here/../default-model.sh" | sed '$d')
+\`\`\`
+
+## Loss
+
+Pretraining (\`lora-train --init\`, loss on every token of abstract and title):
+
+$(curve "$work/pretrain.log.jsonl" 300)
+
+LoRA fine-tuning (loss on the title only):
+
+$(curve "$work/lora.log.jsonl" 100)
+
+## Test scores
+
+Decoding, chosen by ROUGE-L on 300 validation papers (\`generation_config.json\`):
+
+| beams | no_repeat_ngram_size | val ROUGE-L |
+|---:|---:|---:|
+$(awk -F'\t' '{ printf "| %s | %s | %.2f |\n", $1, $2, $3 }' "$work/decoding.tsv")
+
+\`title-eval\` on $(wc -l < "$work/test-sample.jsonl") papers of the 2026 test split (every ${every}th), beside the
+extractive baselines, ROUGE F1 x100 as Google's rouge-score computes it:
+
+\`\`\`
+$(cat "$work/eval.txt")
+\`\`\`
+
+The same titles with the weights quantised to 8 bits at load (\`title-gen --load-8bit\`, blocks of 32 with F32 scales):
+
+\`\`\`
+$(grep -E '^(system|gentitle-8bit)' "$work/eval-8bit.txt")
+\`\`\`
+
+## Time
+
+$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')), wall-clock seconds per stage:
+
+| stage | seconds |
+|---|---:|
+$(awk -F'\t' '{ printf "| %s | %d |\n", $1, $2; t += $2 } END { printf "| total | %d (%.0f min) |\n", t, t / 60 }' "$work/timings.tsv")
+EOF

@@ -1,0 +1,29 @@
+# The README's two commands, as a new user runs them: clone the repository,
+# run command 1 in the clone (without its apt-get part: the packages are
+# checked against what the build links instead) and check that it prints
+# titles for the example abstract and how to open the web page; command 2
+# is `make check` (this suite, so it is not run again here).
+root=$(cd "$DATA/.." && pwd)
+command -v git >/dev/null || { echo "git is needed" >&2; exit 1; }
+git -C "$root" rev-parse --git-dir >/dev/null 2>&1 || { echo "$root: not a git checkout" >&2; exit 1; }
+readme="$root/README.md"
+cmds=$(awk '/^```sh$/ && !n { n = 1; next } n == 1 && /^```$/ { exit } n == 1 && !/^#/ && NF' "$readme")
+[ "$(echo "$cmds" | wc -l)" -eq 2 ] && echo "two commands"
+one=$(echo "$cmds" | sed -n 1p)
+two=$(echo "$cmds" | sed -n 2p)
+[ "$two" = "make check" ] && echo "command 2: make check"
+# every library the Makefile links comes from a package command 1 installs
+for lib in $(sed -n 's/^LIBS *= *//p' "$root/Makefile" | tr ' ' '\n' | sed -n 's/^-l//p'); do
+    case $lib in
+    yajl) p=libyajl-dev ;; zstd) p=libzstd-dev ;; pcre2-8) p=libpcre2-dev ;; microhttpd) p=libmicrohttpd-dev ;;
+    m) continue ;; *) p="(no package known for -l$lib)" ;;
+    esac
+    case " $one " in *" $p "*) ;; *) echo "command 1 does not install $p" ;; esac
+done
+case $one in "sudo apt-get install -y "*" && "*) echo "command 1 starts with apt-get install" ;; esac
+git clone -q "$root" "$TMP/clone" || exit 1
+cd "$TMP/clone" || exit 1
+sh -c "${one#* && }" > "$TMP/out" 2> "$TMP/err" || { cat "$TMP/err" >&2; exit 1; }
+grep -v '^Web page: ' "$TMP/out" > "$TMP/titles"
+[ "$(wc -l < "$TMP/titles")" -eq 3 ] && ! grep -q '^ *$' "$TMP/titles" && echo "three titles"
+grep -c '^Web page: build/bin/title-gen --model data/model --serve, then open http://127.0.0.1:7860/$' "$TMP/out"
