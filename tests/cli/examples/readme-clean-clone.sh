@@ -16,7 +16,7 @@ two=$(echo "$cmds" | sed -n 2p)
 for lib in $(sed -n 's/^LIBS *= *//p' "$root/Makefile" | tr ' ' '\n' | sed -n 's/^-l//p'); do
     case $lib in
     yajl) p=libyajl-dev ;; zstd) p=libzstd-dev ;; pcre2-8) p=libpcre2-dev ;; microhttpd) p=libmicrohttpd-dev ;;
-    m) continue ;; *) p="(no package known for -l$lib)" ;;
+    m|dl) continue ;; *) p="(no package known for -l$lib)" ;;
     esac
     case " $one " in *" $p "*) ;; *) echo "command 1 does not install $p" ;; esac
 done
@@ -24,6 +24,10 @@ case $one in "sudo apt-get install -y "*" && "*) echo "command 1 starts with apt
 git clone -q "$root" "$TMP/clone" || exit 1
 cd "$TMP/clone" || exit 1
 sh -c "${one#* && }" > "$TMP/out" 2> "$TMP/err" || { cat "$TMP/err" >&2; exit 1; }
-grep -v '^Web page: ' "$TMP/out" > "$TMP/titles"
-[ "$(wc -l < "$TMP/titles")" -eq 3 ] && ! grep -q '^ *$' "$TMP/titles" && echo "three titles"
-grep -c '^Web page: build/bin/title-gen --model data/model --serve, then open http://127.0.0.1:7860/$' "$TMP/out"
+# make's lines, then the titles, then how to open the page
+tail -n 1 "$TMP/out" | grep -c '^Web page: build/bin/title-gen --model data/model --serve, then open http://127.0.0.1:7860/$'
+tail -n 4 "$TMP/out" | head -n 3 > "$TMP/titles"
+grep -Evq '^(cc|ar|rm|mkdir) |^ *$' "$TMP/titles" && [ "$(grep -Evc '^(cc|ar|rm|mkdir) |^ *$' "$TMP/titles")" -eq 3 ] &&
+    echo "three titles"
+[ "$(sort -u "$TMP/titles" | wc -l)" -eq 3 ] && echo "all different"
+grep -Eiq 'waste|focus-rcnet' "$TMP/titles" && echo "about the abstract (waste, Focus-RCNet)"
