@@ -24,7 +24,7 @@ case $one in "sudo apt-get install -y "*" && "*) echo "command 1 starts with apt
 git clone -q "$root" "$TMP/clone" || exit 1
 cd "$TMP/clone" || exit 1
 # as a new user: no make variables inherited from a make check that runs this test
-env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES sh -c "${one#* && }" > "$TMP/out" 2> "$TMP/err" || { cat "$TMP/err" >&2; exit 1; }
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES -u BUILD -u OPT -u CFLAGS -u CPPFLAGS -u LDFLAGS sh -c "${one#* && }" > "$TMP/out" 2> "$TMP/err" || { cat "$TMP/err" >&2; exit 1; }
 # make's lines, then the titles, then how to open the page
 tail -n 1 "$TMP/out" | grep -c '^Web page: build/bin/title-gen --model data/model --serve, then open http://127.0.0.1:7860/$'
 tail -n 4 "$TMP/out" | head -n 3 > "$TMP/titles"
