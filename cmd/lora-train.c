@@ -201,12 +201,44 @@ static void json_escape_into(char *dst, size_t n, const char *s)
     dst[k] = 0;
 }
 
+/* The files beside a model's weights that travel with it. */
+static const char *const tok_names[] = { "tokenizer.model", "tokenizer.json", "tokenizer_config.json",
+                                         "special_tokens_map.json", "generation_config.json", "prompt_template.json" };
+#define N_TOK_NAMES (sizeof tok_names / sizeof *tok_names)
+
+/* A temporary model folder (the --init weights, a --merge-out being written):
+ * removed at exit or on a signal if still there (gt_atomic_cleanup_add). The
+ * paths are made beforehand: the removal may run in a signal handler. */
+static char tmp_paths[N_TOK_NAMES + 3][4300];
+static int tmp_set;
+static void remove_tmp_folder(void)
+{
+    if (!tmp_set) return;
+    for (size_t i = 1; i < sizeof tmp_paths / sizeof *tmp_paths; i++) unlink(tmp_paths[i]);
+    rmdir(tmp_paths[0]);
+}
+static void hold_tmp_folder(const char *dir)
+{
+    snprintf(tmp_paths[0], sizeof tmp_paths[0], "%s", dir);
+    snprintf(tmp_paths[1], sizeof tmp_paths[1], "%s/model.safetensors", dir);
+    snprintf(tmp_paths[2], sizeof tmp_paths[2], "%s/config.json", dir);
+    for (size_t i = 0; i < N_TOK_NAMES; i++) snprintf(tmp_paths[3 + i], sizeof tmp_paths[0], "%s/%s", dir, tok_names[i]);
+    tmp_set = 1;
+    gt_atomic_cleanup_add(remove_tmp_folder);
+}
+/* Done with it: REMOVE it, or keep it (renamed into place). */
+static void release_tmp_folder(int remove)
+{
+    if (remove) remove_tmp_folder();
+    tmp_set = 0;
+    gt_atomic_cleanup_remove(remove_tmp_folder);
+}
+
 /* Copy the base model's tokenizer files (if any) beside a full model. */
 static void copy_tokenizer(const char *from, const char *to)
 {
-    const char *names[] = { "tokenizer.model", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
-                            "generation_config.json", "prompt_template.json" };
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+    const char *const *names = tok_names;
+    for (size_t i = 0; i < N_TOK_NAMES; i++) {
         char src[4200], dst[4200];
         snprintf(src, sizeof src, "%s/%s", from, names[i]);
         FILE *f = fopen(src, "rb");
@@ -374,6 +406,7 @@ static void init_model(opts *o, char *cfg, size_t cn, char *dir, size_t dn)
     const char *tmp = getenv("TMPDIR");
     snprintf(dir, dn, "%s/lora-train-init.XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(dir)) gt_die(EX_IOERR, "%s: cannot create: %s", dir, strerror(errno));
+    hold_tmp_folder(dir);
     char path[4300];
     snprintf(path, sizeof path, "%s/config.json", dir);
     write_text(path, js);
@@ -415,16 +448,6 @@ static void init_model(opts *o, char *cfg, size_t cn, char *dir, size_t dn)
     for (int i = 0; i < nt; i++) free((void *)ts[i].data);
     free(ts);
     free(names);
-}
-
-static void remove_init_dir(const char *dir)
-{
-    char path[4300];
-    snprintf(path, sizeof path, "%s/model.safetensors", dir);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/config.json", dir);
-    unlink(path);
-    rmdir(dir);
 }
 
 #define CKPT_FILE "checkpoint.safetensors"
@@ -655,6 +678,7 @@ static void write_merged(const gt_model *m, const gt_train *t, const char *model
     if (snprintf(dir, sizeof dir, "%s.tmp%ld", outdir, (long)getpid()) >= (int)sizeof dir)
         gt_die(EX_USAGE, "%s: path too long", outdir);
     if (mkdir(dir, 0755) != 0) gt_die(EX_CANTCREAT, "%s: cannot create: %s", dir, strerror(errno));
+    hold_tmp_folder(dir);
     char path[4200], err[512];
     char *js = slurp(config);
     snprintf(path, sizeof path, "%s/config.json", dir);
@@ -700,6 +724,7 @@ static void write_merged(const gt_model *m, const gt_train *t, const char *model
     if (gt_st_write(path, ts, n, mk, mv, 1, 0, err, sizeof err) != 0) gt_die(EX_IOERR, "%s", err);
     for (int i = 0; i < n; i++) free((void *)ts[i].data);
     free(ts);
+    release_tmp_folder(0);
     swap_into_place(dir, outdir);
     install_handlers();
 }
@@ -835,7 +860,7 @@ int main(int argc, char **argv)
     if (o.init) {
         init_model(&o, cfgbuf, sizeof cfgbuf, initdir, sizeof initdir);
         if (gt_model_load(&R.m, initdir, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
-        remove_init_dir(initdir);   /* the weights stay mapped */
+        release_tmp_folder(1);      /* the weights stay mapped */
     } else {
         if (access(o.model, R_OK) != 0) gt_die(EX_NOINPUT, "%s: cannot open: %s", o.model, strerror(errno));
         if (gt_model_load(&R.m, o.model, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);

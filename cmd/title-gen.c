@@ -445,13 +445,12 @@ static int serve_main(srv_ctx *sc, const gt_serve_opts *so, const char *modeldir
     return status;
 }
 
-/* The whole number at KEY of the JSON file PATH into *V: 1 when present and
- * within [LO, HI]; 0 when the file or the key is absent or null; a file that
- * is not JSON, or a value of another kind, is an error (exit 65). */
-static int gen_config_int(const char *path, const char *key, long lo, long hi, long *v)
+/* PATH parsed as a JSON object, or NULL when there is no such file; a file
+ * that is not a JSON object is an error (exit 65). */
+static yajl_val json_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) return 0;
+    if (!f) return NULL;
     gt_buf b = { 0 };
     char tmp[4096];
     size_t k;
@@ -462,17 +461,21 @@ static int gen_config_int(const char *path, const char *key, long lo, long hi, l
     yajl_val root = yajl_tree_parse(b.p, e, sizeof e);
     gt_buf_free(&b);
     if (!root || !YAJL_IS_OBJECT(root)) gt_die(EX_DATAERR, "%s: not a JSON object%s%s", path, root ? "" : ": ", root ? "" : e);
+    return root;
+}
+
+/* The whole number at KEY of ROOT (the object of PATH, may be NULL) into *V:
+ * 1 when present and within [LO, HI]; 0 when absent or null; another value is
+ * an error (exit 65). */
+static int json_int(yajl_val root, const char *path, const char *key, long lo, long hi, long *v)
+{
     const char *pth[] = { key, NULL };
-    yajl_val x = yajl_tree_get(root, pth, yajl_t_any);
-    int got = 0;
-    if (x && !YAJL_IS_NULL(x)) {
-        if (!YAJL_IS_INTEGER(x) || YAJL_GET_INTEGER(x) < lo || YAJL_GET_INTEGER(x) > hi)
-            gt_die(EX_DATAERR, "%s: \"%s\" is not a whole number from %ld to %ld", path, key, lo, hi);
-        *v = (long)YAJL_GET_INTEGER(x);
-        got = 1;
-    }
-    yajl_tree_free(root);
-    return got;
+    yajl_val x = root ? yajl_tree_get(root, pth, yajl_t_any) : NULL;
+    if (!x || YAJL_IS_NULL(x)) return 0;
+    if (!YAJL_IS_INTEGER(x) || YAJL_GET_INTEGER(x) < lo || YAJL_GET_INTEGER(x) > hi)
+        gt_die(EX_DATAERR, "%s: \"%s\" is not a whole number from %ld to %ld", path, key, lo, hi);
+    *v = (long)YAJL_GET_INTEGER(x);
+    return 1;
 }
 
 int main(int argc, char **argv)
@@ -582,9 +585,11 @@ int main(int argc, char **argv)
         char gpath[4200];
         snprintf(gpath, sizeof gpath, "%s/generation_config.json", modeldir);
         long v;
-        if (gen_config_int(gpath, "num_beams", 1, 64, &v) && !beams_given && go.temperature == 0) go.beams = (int)v;
-        if (gen_config_int(gpath, "no_repeat_ngram_size", 0, 64, &v) && !norep_given) go.no_repeat_ngram = (int)v;
-        if (gen_config_int(gpath, "max_new_tokens", 1, 1 << 20, &v) && !maxnew_given) go.max_new_tokens = (int)v;
+        yajl_val gc = json_file(gpath);
+        if (json_int(gc, gpath, "num_beams", 1, 64, &v) && !beams_given && go.temperature == 0) go.beams = (int)v;
+        if (json_int(gc, gpath, "no_repeat_ngram_size", 0, 64, &v) && !norep_given) go.no_repeat_ngram = (int)v;
+        if (json_int(gc, gpath, "max_new_tokens", 1, 1 << 20, &v) && !maxnew_given) go.max_new_tokens = (int)v;
+        if (gc) yajl_tree_free(gc);
     }
     if (go.temperature > 0 && beams_given && go.beams > 1)
         gt_usage_error("--beams and --temperature do not go together (sampling draws one sequence at a time)");

@@ -156,12 +156,15 @@ struct gt_atomic {
 };
 
 static gt_atomic *live[MAX_ATOMIC];
+static void (*volatile extra[4])(void);
 static volatile sig_atomic_t handlers_set;
 
 static void cleanup_all(void)
 {
     for (int i = 0; i < MAX_ATOMIC; i++)
         if (live[i] && live[i]->active) unlink(live[i]->tmp);
+    for (int i = 0; i < 4; i++)
+        if (extra[i]) extra[i]();
 }
 
 static void on_signal(int sig)
@@ -171,7 +174,7 @@ static void on_signal(int sig)
     raise(sig);
 }
 
-static void register_live(gt_atomic *a)
+static void set_handlers(void)
 {
     if (!handlers_set) {
         handlers_set = 1;
@@ -184,6 +187,11 @@ static void register_live(gt_atomic *a)
         sigaction(SIGTERM, &sa, NULL);
         sigaction(SIGHUP, &sa, NULL);
     }
+}
+
+static void register_live(gt_atomic *a)
+{
+    set_handlers();
     for (int i = 0; i < MAX_ATOMIC; i++)
         if (!live[i]) { live[i] = a; return; }
     gt_die(EX_SOFTWARE, "too many output files open at once");
@@ -193,6 +201,20 @@ static void unregister_live(gt_atomic *a)
 {
     for (int i = 0; i < MAX_ATOMIC; i++)
         if (live[i] == a) live[i] = NULL;
+}
+
+void gt_atomic_cleanup_add(void (*fn)(void))
+{
+    set_handlers();
+    for (int i = 0; i < 4; i++)
+        if (!extra[i]) { extra[i] = fn; return; }
+    gt_die(EX_SOFTWARE, "too many cleanup functions");
+}
+
+void gt_atomic_cleanup_remove(void (*fn)(void))
+{
+    for (int i = 0; i < 4; i++)
+        if (extra[i] == fn) extra[i] = NULL;
 }
 
 gt_atomic *gt_atomic_open(const char *path, gt_out *o)

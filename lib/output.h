@@ -35,5 +35,11 @@ typedef struct gt_atomic gt_atomic;
 gt_atomic *gt_atomic_open(const char *path, gt_out *o); /* NULL: error printed */
 int gt_atomic_commit(gt_atomic *a, gt_out *o);            /* 0 ok, -1 error printed */
 void gt_atomic_abort(gt_atomic *a, gt_out *o);
+/* Also run FN where unfinished atomic files are removed: at exit, and on
+ * SIGINT, SIGTERM and SIGHUP until the caller installs handlers of its own.
+ * For temporary folders of finished atomic files; FN may run in a signal
+ * handler, so it may only unlink and rmdir. At most 4; remove it when done. */
+void gt_atomic_cleanup_add(void (*fn)(void));
+void gt_atomic_cleanup_remove(void (*fn)(void));
 
 #endif
