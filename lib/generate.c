@@ -178,19 +178,6 @@ static int fwd(gt_gen *g, gt_state *s, const int32_t *tok, int n, int pos, float
     return 0;
 }
 
-/* Copy cache rows [a, b) of every layer from SRC to DST. */
-static void copy_rows(const gt_model *m, gt_state *dst, const gt_state *src, int a, int b)
-{
-    if (b <= a) return;
-    size_t kvd = (size_t)m->c.n_kv_heads * m->c.head_dim;
-    for (int l = 0; l < m->c.n_layers; l++) {
-        size_t off = ((size_t)l * src->max_seq + a) * kvd, off2 = ((size_t)l * dst->max_seq + a) * kvd;
-        size_t nb = sizeof(float) * (size_t)(b - a) * kvd;
-        memcpy(dst->key_cache + off2, src->key_cache + off, nb);
-        memcpy(dst->value_cache + off2, src->value_cache + off, nb);
-    }
-}
-
 static int argmax(const float *x, int n)
 {
     int best = 0;
@@ -470,7 +457,7 @@ static int beam_search(gt_gen *g, int B, int np, int max_new, int nrep)
             used[f] = 1;
             nslot[i] = f;
             gt_state *src = g->st[slot[parent[i]]], *dst = g->st[f];
-            copy_rows(m, dst, src, g->has_prompt[f] ? np : 0, np + t - 1);
+            gt_state_copy(m, dst, src, g->has_prompt[f] ? np : 0, np + t - 1);
             g->has_prompt[f] = 1;
             dst->len = np + t - 1;
         }

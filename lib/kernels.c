@@ -439,6 +439,154 @@ T512 static inline __attribute__((always_inline)) void tile_q8_avx512(float *out
 DEF_TILES(T512, tile_q8_avx512, a5_q8, GT_DT_Q8, 4, 4)
 #endif
 
+/* ---- A B products of F32 matrices (attention: scores and weighted values) ----
+ *
+ * out[i][j] = sum_t a[i][t] * b[t][j]: each step t broadcasts one value of A per
+ * row of the tile and loads a few vectors of B's row t, so nothing is reduced
+ * across a vector and the sum over t runs in order, as the scalar loop does. */
+
+static void nn_c(float *out, size_t ldo, const float *a, size_t lda, const float *b, size_t ldb, int n, int d, int k)
+{
+    for (int i = 0; i < n; i++) {
+        float *o = out + (size_t)i * ldo;
+        for (int j = 0; j < d; j++) o[j] = 0;
+        for (int t = 0; t < k; t++) {
+            float av = a[(size_t)i * lda + (size_t)t];
+            const float *br = b + (size_t)t * ldb;
+            for (int j = 0; j < d; j++) o[j] += av * br[j];
+        }
+    }
+}
+
+#ifdef GT_X86
+/* AVX2: tiles of up to 6 rows by 2 vectors of 8 columns (12 accumulators) */
+T256 static inline __attribute__((always_inline)) void nn256_tile(float *out, size_t ldo, const float *a, size_t lda,
+                                                                  const float *b, size_t ldb, int k, int i0, int j0,
+                                                                  __m256i mlast, const int RX, const int NV)
+{
+    __m256 acc[6][2];
+#pragma GCC unroll 6
+    for (int r = 0; r < RX; r++)
+#pragma GCC unroll 2
+        for (int v = 0; v < NV; v++) acc[r][v] = _mm256_setzero_ps();
+    for (int t = 0; t < k; t++) {
+        const float *br = b + (size_t)t * ldb + j0;
+        __m256 bv[2];
+#pragma GCC unroll 2
+        for (int v = 0; v < NV; v++)
+            bv[v] = v == NV - 1 ? _mm256_maskload_ps(br + 8 * v, mlast) : _mm256_loadu_ps(br + 8 * v);
+#pragma GCC unroll 6
+        for (int r = 0; r < RX; r++) {
+            __m256 av = _mm256_broadcast_ss(a + (size_t)(i0 + r) * lda + (size_t)t);
+#pragma GCC unroll 2
+            for (int v = 0; v < NV; v++) acc[r][v] = _mm256_fmadd_ps(av, bv[v], acc[r][v]);
+        }
+    }
+#pragma GCC unroll 6
+    for (int r = 0; r < RX; r++) {
+        float *o = out + (size_t)(i0 + r) * ldo + j0;
+#pragma GCC unroll 2
+        for (int v = 0; v < NV; v++) {
+            if (v == NV - 1) _mm256_maskstore_ps(o + 8 * v, mlast, acc[r][v]);
+            else _mm256_storeu_ps(o + 8 * v, acc[r][v]);
+        }
+    }
+}
+
+#define NN_ROWS(TILE, RX, NV1, NV2, NV3, NV4)                                                       \
+    switch (nv) {                                                                                   \
+    case 1: TILE(out, ldo, a, lda, b, ldb, k, i0, j0, ml, RX, NV1); break;                          \
+    case 2: TILE(out, ldo, a, lda, b, ldb, k, i0, j0, ml, RX, NV2); break;                          \
+    case 3: TILE(out, ldo, a, lda, b, ldb, k, i0, j0, ml, RX, NV3); break;                          \
+    default: TILE(out, ldo, a, lda, b, ldb, k, i0, j0, ml, RX, NV4); break;                         \
+    }
+#define NN_TAIL(TILE, NV1, NV2, NV3, NV4)                                                           \
+    switch (n - i0) {                                                                               \
+    case 5: NN_ROWS(TILE, 5, NV1, NV2, NV3, NV4) break;                                             \
+    case 4: NN_ROWS(TILE, 4, NV1, NV2, NV3, NV4) break;                                             \
+    case 3: NN_ROWS(TILE, 3, NV1, NV2, NV3, NV4) break;                                             \
+    case 2: NN_ROWS(TILE, 2, NV1, NV2, NV3, NV4) break;                                             \
+    case 1: NN_ROWS(TILE, 1, NV1, NV2, NV3, NV4) break;                                             \
+    }
+
+T256 static void nn_avx2(float *out, size_t ldo, const float *a, size_t lda, const float *b, size_t ldb, int n, int d,
+                         int k)
+{
+    for (int j0 = 0; j0 < d; j0 += 16) {
+        int rem = d - j0, nv = rem >= 16 ? 2 : (rem + 7) / 8, last = rem - 8 * (nv - 1);
+        if (last > 8) last = 8;
+        __m256i ml = _mm256_cmpgt_epi32(_mm256_set1_epi32(last), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+        int i0 = 0;
+        for (; i0 + 6 <= n; i0 += 6) NN_ROWS(nn256_tile, 6, 1, 2, 2, 2)
+        NN_TAIL(nn256_tile, 1, 2, 2, 2)
+    }
+}
+
+/* AVX-512: tiles of up to 6 rows by 4 vectors of 16 columns (24 accumulators) */
+T512 static inline __attribute__((always_inline)) void nn512_tile(float *out, size_t ldo, const float *a, size_t lda,
+                                                                  const float *b, size_t ldb, int k, int i0, int j0,
+                                                                  __mmask16 mlast, const int RX, const int NV)
+{
+    __m512 acc[6][4];
+#pragma GCC unroll 6
+    for (int r = 0; r < RX; r++)
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; v++) acc[r][v] = _mm512_setzero_ps();
+    for (int t = 0; t < k; t++) {
+        const float *br = b + (size_t)t * ldb + j0;
+        __m512 bv[4];
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; v++)
+            bv[v] = v == NV - 1 ? _mm512_maskz_loadu_ps(mlast, br + 16 * v) : _mm512_loadu_ps(br + 16 * v);
+#pragma GCC unroll 6
+        for (int r = 0; r < RX; r++) {
+            __m512 av = _mm512_set1_ps(a[(size_t)(i0 + r) * lda + (size_t)t]);
+#pragma GCC unroll 4
+            for (int v = 0; v < NV; v++) acc[r][v] = _mm512_fmadd_ps(av, bv[v], acc[r][v]);
+        }
+    }
+#pragma GCC unroll 6
+    for (int r = 0; r < RX; r++) {
+        float *o = out + (size_t)(i0 + r) * ldo + j0;
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; v++) {
+            if (v == NV - 1) _mm512_mask_storeu_ps(o + 16 * v, mlast, acc[r][v]);
+            else _mm512_storeu_ps(o + 16 * v, acc[r][v]);
+        }
+    }
+}
+
+T512 static void nn_avx512(float *out, size_t ldo, const float *a, size_t lda, const float *b, size_t ldb, int n,
+                           int d, int k)
+{
+    for (int j0 = 0; j0 < d; j0 += 64) {
+        int rem = d - j0, nv = rem >= 64 ? 4 : (rem + 15) / 16, last = rem - 16 * (nv - 1);
+        if (last > 16) last = 16;
+        __mmask16 ml = (__mmask16)(last == 16 ? 0xffffu : (1u << last) - 1);
+        int i0 = 0;
+        for (; i0 + 6 <= n; i0 += 6) NN_ROWS(nn512_tile, 6, 1, 2, 3, 4)
+        NN_TAIL(nn512_tile, 1, 2, 3, 4)
+    }
+}
+#endif
+
+void gt_matmul_nn_path(gt_kpath path, float *out, size_t ldo, const float *a, size_t lda, const float *b, size_t ldb,
+                       int n, int d, int k)
+{
+    if (path == GT_K_AUTO || !gt_kernels_supported(path)) path = gt_kernels_best();
+    if (n <= 0 || d <= 0) return;
+#ifdef GT_X86
+    if (path == GT_K_AVX512) { nn_avx512(out, ldo, a, lda, b, ldb, n, d, k); return; }
+    if (path == GT_K_AVX2) { nn_avx2(out, ldo, a, lda, b, ldb, n, d, k); return; }
+#endif
+    nn_c(out, ldo, a, lda, b, ldb, n, d, k);
+}
+
+void gt_matmul_nn(float *out, size_t ldo, const float *a, size_t lda, const float *b, size_t ldb, int n, int d, int k)
+{
+    gt_matmul_nn_path(GT_K_AUTO, out, ldo, a, lda, b, ldb, n, d, k);
+}
+
 static const tile_set *pick(gt_kpath p, gt_dtype wt)
 {
 #ifdef GT_X86
@@ -473,7 +621,114 @@ void gt_rmsnorm(float *out, const float *x, const float *w, int n, float eps)
     for (int i = 0; i < n; i++) out[i] = w[i] * (x[i] * r);
 }
 
-void gt_softmax(float *x, int n)
+/* Vector exp: e^x = 2^n e^r with n = round(x / ln 2), r = x - n ln 2 in two
+ * parts (|r| <= ln 2 / 2), e^r by its Taylor series to r^6 (truncation below
+ * 1.3e-7 relative), x clamped to [-87.3, 88] so 2^n stays a normal float
+ * (NaN stays NaN): within 2 ulp of expf; 0 below -87.3 (expf gives a
+ * denormal there, down to -103.9), e^88 above 88 (expf: up to infinity). */
+#define EXP_LO (-87.3365478515625f)
+#define EXP_HI 88.0f
+#define EXP_POLY(FMA, SET, r)                                                                         \
+    FMA(FMA(FMA(FMA(FMA(FMA(SET(1.0f / 720), r, SET(1.0f / 120)), r, SET(1.0f / 24)), r, SET(1.0f / 6)), r,    \
+                SET(0.5f)), r, SET(1.0f)), r, SET(1.0f))
+
+#ifdef GT_X86
+T512 static inline __attribute__((always_inline)) __m512 exp512(__m512 x)
+{
+    __mmask16 under = _mm512_cmp_ps_mask(x, _mm512_set1_ps(EXP_LO), _CMP_LT_OQ);
+    x = _mm512_max_ps(_mm512_set1_ps(EXP_LO), _mm512_min_ps(_mm512_set1_ps(EXP_HI), x));
+    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+    __m512 p = EXP_POLY(_mm512_fmadd_ps, _mm512_set1_ps, r);
+    return _mm512_maskz_mov_ps((__mmask16)~under, _mm512_scalef_ps(p, n));
+}
+
+T256 static inline __attribute__((always_inline)) __m256 exp256(__m256 x)
+{
+    __m256 keep = _mm256_cmp_ps(x, _mm256_set1_ps(EXP_LO), _CMP_NLT_UQ);
+    x = _mm256_max_ps(_mm256_set1_ps(EXP_LO), _mm256_min_ps(_mm256_set1_ps(EXP_HI), x));
+    __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+                               _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+    __m256 p = EXP_POLY(_mm256_fmadd_ps, _mm256_set1_ps, r);
+    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    return _mm256_and_ps(keep, _mm256_mul_ps(p, _mm256_castsi256_ps(e)));
+}
+
+T512 static void softmax512(float *x, int n)
+{
+    __m512 mv = _mm512_set1_ps(-INFINITY);
+    int i = 0;
+    for (; i + 16 <= n; i += 16) mv = _mm512_max_ps(mv, _mm512_loadu_ps(x + i));
+    __mmask16 tail = (__mmask16)((1u << (n - i)) - 1);
+    if (i < n) mv = _mm512_mask_max_ps(mv, tail, mv, _mm512_maskz_loadu_ps(tail, x + i));
+    __m512 mx = _mm512_set1_ps(_mm512_reduce_max_ps(mv)), sv = _mm512_setzero_ps();
+    for (i = 0; i + 16 <= n; i += 16) {
+        __m512 e = exp512(_mm512_sub_ps(_mm512_loadu_ps(x + i), mx));
+        _mm512_storeu_ps(x + i, e);
+        sv = _mm512_add_ps(sv, e);
+    }
+    if (i < n) {
+        __m512 e = _mm512_maskz_mov_ps(tail, exp512(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, x + i), mx)));
+        _mm512_mask_storeu_ps(x + i, tail, e);
+        sv = _mm512_add_ps(sv, e);
+    }
+    __m512 inv = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(sv));
+    for (i = 0; i + 16 <= n; i += 16) _mm512_storeu_ps(x + i, _mm512_mul_ps(_mm512_loadu_ps(x + i), inv));
+    if (i < n) _mm512_mask_storeu_ps(x + i, tail, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, x + i), inv));
+}
+
+T256 static void softmax256(float *x, int n)
+{
+    float mx = x[0];
+    int i = 0;
+    __m256 mv = _mm256_set1_ps(mx);
+    for (; i + 8 <= n; i += 8) mv = _mm256_max_ps(mv, _mm256_loadu_ps(x + i));
+    float m8[8];
+    _mm256_storeu_ps(m8, mv);
+    for (int u = 0; u < 8; u++) if (m8[u] > mx) mx = m8[u];
+    for (; i < n; i++) if (x[i] > mx) mx = x[i];
+    __m256 mxv = _mm256_set1_ps(mx), sv = _mm256_setzero_ps();
+    for (i = 0; i + 8 <= n; i += 8) {
+        __m256 e = exp256(_mm256_sub_ps(_mm256_loadu_ps(x + i), mxv));
+        _mm256_storeu_ps(x + i, e);
+        sv = _mm256_add_ps(sv, e);
+    }
+    float s = hsum256(sv);
+    for (; i < n; i++) { x[i] = expf(x[i] - mx); s += x[i]; }
+    __m256 inv = _mm256_set1_ps(1.0f / s);
+    for (i = 0; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), inv));
+    for (; i < n; i++) x[i] *= 1.0f / s;
+}
+
+T512 static void swiglu512(float *gate, const float *up, int n)
+{
+    const __m512 one = _mm512_set1_ps(1.0f);
+    for (int i = 0; i < n; i += 16) {
+        __mmask16 m = n - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - i)) - 1);
+        __m512 g = _mm512_maskz_loadu_ps(m, gate + i), u = _mm512_maskz_loadu_ps(m, up + i);
+        __m512 d = _mm512_add_ps(one, exp512(_mm512_sub_ps(_mm512_setzero_ps(), g)));
+        _mm512_mask_storeu_ps(gate + i, m, _mm512_mul_ps(_mm512_div_ps(g, d), u));
+    }
+}
+
+T256 static void swiglu256(float *gate, const float *up, int n)
+{
+    const __m256 one = _mm256_set1_ps(1.0f);
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 g = _mm256_loadu_ps(gate + i), u = _mm256_loadu_ps(up + i);
+        __m256 d = _mm256_add_ps(one, exp256(_mm256_sub_ps(_mm256_setzero_ps(), g)));
+        _mm256_storeu_ps(gate + i, _mm256_mul_ps(_mm256_div_ps(g, d), u));
+    }
+    for (; i < n; i++) gate[i] = gate[i] / (1.0f + expf(-gate[i])) * up[i];
+}
+#endif
+
+static void softmax_c(float *x, int n)
 {
     float mx = x[0];
     for (int i = 1; i < n; i++) if (x[i] > mx) mx = x[i];
@@ -483,10 +738,42 @@ void gt_softmax(float *x, int n)
     for (int i = 0; i < n; i++) x[i] *= inv;
 }
 
-void gt_swiglu(float *gate, const float *up, int n)
+static void swiglu_c(float *gate, const float *up, int n)
 {
     for (int i = 0; i < n; i++) {
         float g = gate[i];
         gate[i] = g / (1.0f + expf(-g)) * up[i];
     }
+}
+
+void gt_softmax_path(gt_kpath path, float *x, int n)
+{
+    if (n <= 0) return;
+    if (path == GT_K_AUTO || !gt_kernels_supported(path)) path = gt_kernels_best();
+#ifdef GT_X86
+    if (path == GT_K_AVX512) { softmax512(x, n); return; }
+    if (path == GT_K_AVX2) { softmax256(x, n); return; }
+#endif
+    softmax_c(x, n);
+}
+
+void gt_softmax(float *x, int n)
+{
+    gt_softmax_path(GT_K_AUTO, x, n);
+}
+
+void gt_swiglu_path(gt_kpath path, float *gate, const float *up, int n)
+{
+    if (n <= 0) return;
+    if (path == GT_K_AUTO || !gt_kernels_supported(path)) path = gt_kernels_best();
+#ifdef GT_X86
+    if (path == GT_K_AVX512) { swiglu512(gate, up, n); return; }
+    if (path == GT_K_AVX2) { swiglu256(gate, up, n); return; }
+#endif
+    swiglu_c(gate, up, n);
+}
+
+void gt_swiglu(float *gate, const float *up, int n)
+{
+    gt_swiglu_path(GT_K_AUTO, gate, up, n);
 }

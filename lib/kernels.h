@@ -32,6 +32,15 @@ void gt_matmul(float *out, size_t ldo, const float *x, const void *w, gt_dtype w
 void gt_matmul_path(gt_kpath path, float *out, size_t ldo, const float *x, const void *w,
                     gt_dtype wt, int n, int d, int k);
 
+/* out[i][j] = sum_t a[i][t] * b[t][j]  for i < n, j < d, t < k: F32 matrices
+ * with row strides LDA, LDB and LDO, B row-major k x d (so the attention's
+ * scores are Q times the transposed key cache and its output the scores times
+ * the value cache). One thread: for callers that split the work themselves. */
+void gt_matmul_nn(float *out, size_t ldo, const float *a, size_t lda, const float *b, size_t ldb,
+                  int n, int d, int k);
+void gt_matmul_nn_path(gt_kpath path, float *out, size_t ldo, const float *a, size_t lda,
+                       const float *b, size_t ldb, int n, int d, int k);
+
 /* 8-bit weights (title-gen --load-8bit, quant.c): symmetric int8 in blocks of
  * GT_Q8_BLOCK consecutive values of a row, each block with its own F32 scale:
  * w[r][c] = q[r][c] * s[r][c / GT_Q8_BLOCK]. For gt_matmul and gt_row_to_f32,
@@ -58,9 +67,12 @@ void gt_row_to_f32(float *out, const void *w, gt_dtype t, size_t r, int cols);
 
 /* out[i] = x[i] / sqrt(mean(x^2) + eps) * w[i]  (like LlamaRMSNorm). */
 void gt_rmsnorm(float *out, const float *x, const float *w, int n, float eps);
-/* In-place softmax of x[0..n). */
+/* In-place softmax of x[0..n). The vector paths use their own exp (within
+ * 2 ulp of expf). */
 void gt_softmax(float *x, int n);
+void gt_softmax_path(gt_kpath path, float *x, int n);
 /* gate[i] = silu(gate[i]) * up[i] */
 void gt_swiglu(float *gate, const float *up, int n);
+void gt_swiglu_path(gt_kpath path, float *gate, const float *up, int n);
 
 #endif

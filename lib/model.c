@@ -429,10 +429,11 @@ gt_state *gt_state_new(const gt_model *m, int max_seq, int chunk, char *err, siz
     s->hb = malloc(sizeof(float) * ch * c->hidden_dim);
     s->hb2 = malloc(sizeof(float) * ch * c->hidden_dim);
     s->rope = malloc(sizeof(float) * ch * c->head_dim);
-    s->att = malloc(sizeof(float) * (size_t)s->att_threads * max_seq);
+    s->kb = malloc(sizeof(float) * ch * kvd);
+    s->att = malloc(sizeof(float) * (size_t)s->att_threads * GT_ATT_ROWS * max_seq);
     s->key_cache = malloc(s->kv_bytes / 2);
     s->value_cache = malloc(s->kv_bytes / 2);
-    if (!s->x || !s->xb || !s->xb2 || !s->q || !s->hb || !s->hb2 || !s->rope || !s->att || !s->key_cache ||
+    if (!s->x || !s->xb || !s->xb2 || !s->q || !s->hb || !s->hb2 || !s->rope || !s->kb || !s->att || !s->key_cache ||
         !s->value_cache) {
         fail(err, errsz, "out of memory for a run state of %d tokens (KV cache %zu MB)", max_seq, s->kv_bytes >> 20);
         gt_state_free(s);
@@ -445,8 +446,22 @@ void gt_state_free(gt_state *s)
 {
     if (!s) return;
     free(s->x); free(s->xb); free(s->xb2); free(s->q); free(s->hb); free(s->hb2);
-    free(s->rope); free(s->att); free(s->key_cache); free(s->value_cache);
+    free(s->rope); free(s->kb); free(s->att); free(s->key_cache); free(s->value_cache);
     free(s);
+}
+
+void gt_state_copy(const gt_model *m, gt_state *dst, const gt_state *src, int a, int b)
+{
+    if (b <= a) return;
+    size_t kvd = (size_t)m->c.n_kv_heads * m->c.head_dim, n = (size_t)(b - a);
+    for (int l = 0; l < m->c.n_layers; l++) {
+        const float *ks = src->key_cache + (size_t)l * kvd * src->max_seq + a;
+        float *kd = dst->key_cache + (size_t)l * kvd * dst->max_seq + a;
+        for (size_t c = 0; c < kvd; c++)
+            memcpy(kd + c * dst->max_seq, ks + c * src->max_seq, sizeof(float) * n);
+        memcpy(dst->value_cache + ((size_t)l * dst->max_seq + a) * kvd,
+               src->value_cache + ((size_t)l * src->max_seq + a) * kvd, sizeof(float) * n * kvd);
+    }
 }
 
 /* ---------------------------------------------------------------- forward */
@@ -491,39 +506,55 @@ static void rope_row(float *v, int nh, int hd, const float *r)
     }
 }
 
-/* One head of one query over T cached positions: softmax(q k^T * scale) v into O. */
-static void attend(const float *q, const float *kc, const float *vc, int T, int kvd, int hd, float scale, float *att,
-                   float *o)
+/* Keys of N rows ([n][kvd]) into layer L's transposed key cache at positions POS... */
+static void store_keys(const gt_model *m, gt_state *s, int l, int pos, const float *k, int n)
 {
-    for (int t = 0; t < T; t++) {
-        const float *k = kc + (size_t)t * kvd;
-        float d = 0;
-        for (int j = 0; j < hd; j++) d += q[j] * k[j];
-        att[t] = d * scale;
-    }
-    gt_softmax(att, T);
-    memset(o, 0, sizeof(float) * (size_t)hd);
-    for (int t = 0; t < T; t++) {
-        const float *v = vc + (size_t)t * kvd;
-        float a = att[t];
-        for (int j = 0; j < hd; j++) o[j] += a * v[j];
+    size_t kvd = (size_t)m->c.n_kv_heads * m->c.head_dim, ms = (size_t)s->max_seq;
+    float *kt = s->key_cache + (size_t)l * kvd * ms + pos;
+    for (size_t c = 0; c < kvd; c++)
+        for (int i = 0; i < n; i++) kt[c * ms + (size_t)i] = k[(size_t)i * kvd + c];
+}
+
+/* ROWS query rows (row stride LDQ) of one head against one KV head's cache: KT
+ * its keys transposed ([head_dim][ldk]), V its values (row stride LDV). Row r
+ * sees the first T positions, or with CAUSAL the first T - ROWS + r + 1. Out:
+ * softmax(q K^T * scale) V into O (row stride LDO). ATT: GT_ATT_ROWS * T floats. */
+static void attend(const float *q, size_t ldq, int rows, const float *kt, size_t ldk, const float *v, size_t ldv,
+                   int T, int causal, int hd, float scale, float *att, float *o, size_t ldo)
+{
+    for (int r0 = 0; r0 < rows; r0 += GT_ATT_ROWS) {
+        int nr = rows - r0 < GT_ATT_ROWS ? rows - r0 : GT_ATT_ROWS;
+        int cols = causal ? T - rows + r0 + nr : T;      /* positions the block's last row sees */
+        gt_matmul_nn(att, (size_t)cols, q + (size_t)r0 * ldq, ldq, kt, ldk, nr, cols, hd);
+        for (int r = 0; r < nr; r++) {
+            float *a = att + (size_t)r * cols;
+            int seen = causal ? cols - nr + r + 1 : cols;
+            for (int t = 0; t < seen; t++) a[t] *= scale;
+            gt_softmax(a, seen);
+            for (int t = seen; t < cols; t++) a[t] = 0;
+        }
+        gt_matmul_nn(o + (size_t)r0 * ldo, ldo, att, (size_t)cols, v, ldv, nr, hd, cols);
     }
 }
 
-/* Causal attention of the chunk's queries over the cache of layer L. */
+/* Causal attention of the chunk's N queries (at POS...) over the cache of layer L. */
 static void attention(const gt_model *m, gt_state *s, int l, int n, int pos)
 {
     const gt_config *c = &m->c;
     int hd = c->head_dim, kvd = c->n_kv_heads * hd, qd = c->n_heads * hd, rep = c->n_heads / c->n_kv_heads;
-    const float *kc = s->key_cache + (size_t)l * s->max_seq * kvd;
-    const float *vc = s->value_cache + (size_t)l * s->max_seq * kvd;
+    size_t ms = (size_t)s->max_seq;
+    const float *kt = s->key_cache + (size_t)l * kvd * ms;
+    const float *vc = s->value_cache + (size_t)l * ms * kvd;
     float scale = 1.0f / sqrtf((float)hd);
-    int jobs = n * c->n_heads;
+    int blocks = (n + GT_ATT_ROWS - 1) / GT_ATT_ROWS, jobs = blocks * c->n_heads;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(s->att_threads) if (jobs > 1 && (long long)n * (pos + n) * hd > 20000)
     for (int job = 0; job < jobs; job++) {
-        int i = job / c->n_heads, h = job % c->n_heads, kh = h / rep;
-        attend(s->q + (size_t)i * qd + (size_t)h * hd, kc + (size_t)kh * hd, vc + (size_t)kh * hd, pos + i + 1, kvd, hd,
-               scale, s->att + (size_t)thread_num() * s->max_seq, s->xb2 + (size_t)i * qd + (size_t)h * hd);
+        int b = job / c->n_heads, h = job % c->n_heads, kh = h / rep;
+        int r0 = b * GT_ATT_ROWS, nr = n - r0 < GT_ATT_ROWS ? n - r0 : GT_ATT_ROWS;
+        attend(s->q + (size_t)r0 * qd + (size_t)h * hd, (size_t)qd, nr, kt + (size_t)kh * hd * ms, ms,
+               vc + (size_t)kh * hd, (size_t)kvd, pos + r0 + nr, 1, hd, scale,
+               s->att + (size_t)thread_num() * GT_ATT_ROWS * ms, s->xb2 + (size_t)r0 * qd + (size_t)h * hd,
+               (size_t)qd);
     }
 }
 
@@ -581,15 +612,15 @@ static void forward_chunk(const gt_model *m, gt_state *s, const int32_t *tok, in
     embed(m, s, tok, n);
     rope_table(m, s, n, pos);
     for (int l = 0; l < c->n_layers; l++) {
-        float *kc = s->key_cache + ((size_t)l * s->max_seq + pos) * kvd;
         float *vc = s->value_cache + ((size_t)l * s->max_seq + pos) * kvd;
         /* attention block */
-        qkv(m, s, l, n, kc, vc);
+        qkv(m, s, l, n, s->kb, vc);
         for (int i = 0; i < n; i++) {
             const float *r = s->rope + (size_t)i * hd;
             rope_row(s->q + (size_t)i * qd, c->n_heads, hd, r);
-            rope_row(kc + (size_t)i * kvd, c->n_kv_heads, hd, r);
+            rope_row(s->kb + (size_t)i * kvd, c->n_kv_heads, hd, r);
         }
+        store_keys(m, s, l, pos, s->kb, n);
         attention(m, s, l, n, pos);
         layer_rest(m, s, l, n);
     }
@@ -630,6 +661,7 @@ int gt_model_decode_multi(const gt_model *m, gt_state *const *st, const int32_t 
     gt_state *s = st[0];
     int dim = c->dim, hd = c->head_dim, qd = c->n_heads * hd, kvd = c->n_kv_heads * hd, hid = c->hidden_dim;
     int rep = c->n_heads / c->n_kv_heads;
+    size_t ms = (size_t)s->max_seq;
     if (n > s->chunk || hid < kvd) {              /* no room for N rows: one sequence at a time */
         for (int i = 0; i < n; i++)
             if (gt_model_forward(m, st[i], tok + i, 1, pos, logits[i], 0) != 0) {
@@ -651,21 +683,23 @@ int gt_model_decode_multi(const gt_model *m, gt_state *const *st, const int32_t 
     float scale = 1.0f / sqrtf((float)hd);
     for (int l = 0; l < c->n_layers; l++) {
         qkv(m, s, l, n, kn, vn);
-        size_t at = ((size_t)l * s->max_seq + pos) * kvd;
+        size_t at = ((size_t)l * ms + pos) * kvd;
         for (int i = 0; i < n; i++) {
             rope_row(s->q + (size_t)i * qd, c->n_heads, hd, s->rope);
             rope_row(kn + (size_t)i * kvd, c->n_kv_heads, hd, s->rope);
-            memcpy(st[i]->key_cache + at, kn + (size_t)i * kvd, sizeof(float) * (size_t)kvd);
+            store_keys(m, st[i], l, pos, kn + (size_t)i * kvd, 1);
             memcpy(st[i]->value_cache + at, vn + (size_t)i * kvd, sizeof(float) * (size_t)kvd);
         }
-        int jobs = n * c->n_heads;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(s->att_threads) if (jobs > 1 && (long long)n * (pos + 1) * hd > 20000)
+        /* one job per row and KV head: its REP query heads are REP rows of stride hd */
+        int jobs = n * c->n_kv_heads;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(s->att_threads) if (jobs > 1 && (long long)n * (pos + 1) * qd > 20000)
         for (int job = 0; job < jobs; job++) {
-            int i = job / c->n_heads, h = job % c->n_heads, kh = h / rep;
-            const float *kc = st[i]->key_cache + (size_t)l * s->max_seq * kvd + (size_t)kh * hd;
-            const float *vc = st[i]->value_cache + (size_t)l * s->max_seq * kvd + (size_t)kh * hd;
-            attend(s->q + (size_t)i * qd + (size_t)h * hd, kc, vc, pos + 1, kvd, hd, scale,
-                   s->att + (size_t)thread_num() * s->max_seq, s->xb2 + (size_t)i * qd + (size_t)h * hd);
+            int i = job / c->n_kv_heads, kh = job % c->n_kv_heads;
+            const float *kt = st[i]->key_cache + (size_t)l * kvd * ms + (size_t)kh * hd * ms;
+            const float *vc = st[i]->value_cache + (size_t)l * ms * kvd + (size_t)kh * hd;
+            size_t qo = (size_t)i * qd + (size_t)kh * rep * hd;
+            attend(s->q + qo, (size_t)hd, rep, kt, ms, vc, (size_t)kvd, pos + 1, 0, hd, scale,
+                   s->att + (size_t)thread_num() * GT_ATT_ROWS * ms, s->xb2 + qo, (size_t)hd);
         }
         layer_rest(m, s, l, n);
     }

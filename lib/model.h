@@ -78,6 +78,9 @@ typedef struct {
 int gt_model_load(gt_model *m, const char *dir, char *err, size_t errsz);
 void gt_model_free(gt_model *m);
 
+/* query rows per attention block: scores of GT_ATT_ROWS rows at a time */
+#define GT_ATT_ROWS 16
+
 /* Run state: activations for a chunk of tokens and the KV cache. */
 typedef struct {
     int max_seq;            /* KV cache capacity, tokens */
@@ -87,9 +90,12 @@ typedef struct {
     float *q;               /* [chunk][n_heads*head_dim] */
     float *hb, *hb2;        /* [chunk][hidden_dim] */
     float *rope;            /* [chunk][head_dim] cos | sin halves */
-    float *att;             /* [threads][max_seq] scores */
+    float *kb;              /* [chunk][n_kv_heads*head_dim] new keys */
+    float *att;             /* [threads][GT_ATT_ROWS][max_seq] scores */
     int att_threads;
-    float *key_cache, *value_cache;   /* [layers][max_seq][n_kv_heads*head_dim] */
+    /* keys transposed, [layers][n_kv_heads*head_dim][max_seq], so that the
+     * scores of a row block are one matrix product; values [layers][max_seq][n_kv_heads*head_dim] */
+    float *key_cache, *value_cache;
     size_t kv_bytes;
     char err[160];
 } gt_state;
@@ -99,6 +105,8 @@ typedef struct {
  * when it cannot be allocated. */
 gt_state *gt_state_new(const gt_model *m, int max_seq, int chunk, char *err, size_t errsz);
 void gt_state_free(gt_state *s);
+/* Copy cache positions [a, b) of every layer from SRC to DST (same model). */
+void gt_state_copy(const gt_model *m, gt_state *dst, const gt_state *src, int a, int b);
 
 /* Run tokens[0..n) at positions pos..pos+n-1 (pos <= s->len: earlier cache
  * entries are kept, later ones replaced), appending their keys and values to

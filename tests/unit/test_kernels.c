@@ -174,6 +174,104 @@ static void test_small(void)
     CHECK(g[0] == 0 && fabs(g[1] - 2 / (1 + exp(-2.0)) * 5) < 1e-5, "swiglu");
 }
 
+/* gt_matmul_nn on every path: strided A, B and OUT, every row and column tail,
+ * against fp64; nothing written past a row's D columns. */
+static int check_nn(gt_kpath p, int n, int d, int k)
+{
+    size_t lda = (size_t)k + 2, ldb = (size_t)d + 5, ldo = (size_t)d + 3;
+    float *a = malloc(sizeof(float) * ((size_t)n * lda + 1)), *b = malloc(sizeof(float) * ((size_t)k * ldb + 1));
+    float *out = malloc(sizeof(float) * (size_t)n * ldo);
+    for (size_t i = 0; i < (size_t)n * lda; i++) a[i] = frand();
+    for (size_t i = 0; i < (size_t)k * ldb; i++) b[i] = frand();
+    for (size_t i = 0; i < (size_t)n * ldo; i++) out[i] = -12345.0f;
+    gt_matmul_nn_path(p, out, ldo, a, lda, b, ldb, n, d, k);
+    int ok = 1;
+    for (int i = 0; i < n && ok; i++) {
+        for (int j = 0; j < d && ok; j++) {
+            double s = 0, mag = 0;
+            for (int t = 0; t < k; t++) {
+                double v = (double)a[(size_t)i * lda + (size_t)t] * b[(size_t)t * ldb + (size_t)j];
+                s += v;
+                mag += fabs(v);
+            }
+            if (fabs(out[(size_t)i * ldo + (size_t)j] - s) > 1e-6 * mag + 1e-30) {
+                printf("  nn %s n=%d d=%d k=%d: out[%d][%d]=%.9g expected %.9g\n", gt_kernels_name(p), n, d, k, i, j,
+                       out[(size_t)i * ldo + (size_t)j], s);
+                ok = 0;
+            }
+        }
+        for (size_t j = (size_t)d; j < ldo; j++)
+            if (out[(size_t)i * ldo + j] != -12345.0f) { printf("  nn wrote past row end\n"); ok = 0; }
+    }
+    free(a); free(b); free(out);
+    return ok;
+}
+
+static void test_matmul_nn(void)
+{
+    static const int ns[] = { 1, 2, 5, 6, 7, 13 }, ds[] = { 1, 5, 8, 9, 16, 17, 31, 64, 65, 100 },
+                     ks[] = { 0, 1, 7, 64, 130 };
+    for (int p = GT_K_PORTABLE; p <= GT_K_AVX512; p++) {
+        if (!gt_kernels_supported((gt_kpath)p)) continue;
+        int ok = 1;
+        for (size_t a = 0; a < sizeof ns / sizeof *ns; a++)
+            for (size_t b = 0; b < sizeof ds / sizeof *ds; b++)
+                for (size_t c = 0; c < sizeof ks / sizeof *ks && ok; c++) ok = check_nn((gt_kpath)p, ns[a], ds[b], ks[c]);
+        char name[80];
+        snprintf(name, sizeof name, "matmul_nn %s matches fp64 reference, every tail", gt_kernels_name((gt_kpath)p));
+        CHECK(ok, name);
+    }
+}
+
+/* Softmax and SwiGLU on every path against fp64 over lengths that exercise the
+ * vector tails and inputs across exp's whole range (the vector paths have their
+ * own exp): within 1e-6 relative (2 ulp is 2.4e-7; the float sum adds
+ * its rounding), -inf to exactly 0. */
+static void test_exp_paths(void)
+{
+    enum { N = 1000 };
+    float *x = malloc(sizeof(float) * N), *y = malloc(sizeof(float) * N), *u = malloc(sizeof(float) * N);
+    double *r = malloc(sizeof(double) * N);
+    for (int p = GT_K_PORTABLE; p <= GT_K_AVX512; p++) {
+        if (!gt_kernels_supported((gt_kpath)p)) continue;
+        double worst = 0;
+        int zero_ok = 1;
+        for (int n = 1; n <= N; n += n < 40 ? 1 : 321) {
+            for (int i = 0; i < n; i++) x[i] = 60.0f * frand() - 30.0f;   /* spans e^-90 .. e^30 after the max */
+            if (n > 3) x[n / 2] = -INFINITY;
+            float mx = -INFINITY;       /* x - max rounds in float on every path: so here too */
+            double s = 0;
+            for (int i = 0; i < n; i++) mx = fmaxf(mx, x[i]);
+            for (int i = 0; i < n; i++) s += (r[i] = exp((double)(x[i] - mx)));
+            gt_softmax_path((gt_kpath)p, x, n);
+            for (int i = 0; i < n; i++) {
+                double want = r[i] / s;
+                if (want > 1e-37) worst = fmax(worst, fabs(x[i] - want) / want);
+                else if (!(x[i] >= 0 && x[i] < 1e-37)) worst = 1;
+            }
+            if (n > 3 && x[n / 2] != 0) zero_ok = 0;
+        }
+        char name[96];
+        snprintf(name, sizeof name, "softmax %s matches fp64 (worst relative error %.2g), exp(-inf) = 0",
+                 gt_kernels_name((gt_kpath)p), worst);
+        CHECK(worst < 1e-6 && zero_ok, name);
+        worst = 0;
+        for (int n = 1; n <= N; n += n < 40 ? 1 : 321) {
+            for (int i = 0; i < n; i++) { x[i] = y[i] = 200.0f * frand(); u[i] = frand(); }
+            gt_swiglu_path((gt_kpath)p, x, u, n);
+            for (int i = 0; i < n; i++) {
+                double want = (double)y[i] / (1 + exp(-(double)y[i])) * u[i];
+                if (fabs(want) > 1e-30) worst = fmax(worst, fabs(x[i] - want) / fabs(want));
+                else if (fabs(x[i]) > 1e-30) worst = 1;
+            }
+        }
+        snprintf(name, sizeof name, "swiglu %s matches fp64 (worst relative error %.2g)", gt_kernels_name((gt_kpath)p),
+                 worst);
+        CHECK(worst < 4e-7, name);
+    }
+    free(x); free(y); free(u); free(r);
+}
+
 int main(void)
 {
     printf("  kernels: best path %s\n", gt_kernels_name(gt_kernels_best()));
@@ -181,5 +279,7 @@ int main(void)
     test_small();
     test_matmul();
     test_paths_agree();
+    test_matmul_nn();
+    test_exp_paths();
     T_END();
 }
