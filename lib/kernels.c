@@ -142,14 +142,28 @@ typedef struct {
     tile_fn xtail;          /* 1 x TW */
     tile_fn wtail;          /* TX x 1 */
     tile_fn one;            /* 1 x 1 */
+    int tw1;                /* fewer than TX rows of X (decoding): 1 x TW1 tiles, */
+    tile_fn row;            /* more weight rows streamed from memory at once */
 } tile_set;
 
 static void run_tiles(const tile_set *ts, float *out, size_t ldo, const float *x, const void *w,
                       int n, int d, int k)
 {
     int tw = ts->tw, tx = ts->tx;
-    int ntiles = (d + tw - 1) / tw;
     long long work = (long long)n * d * k;
+    if (n < tx) {
+        int tw1 = ts->tw1, nt1 = (d + tw1 - 1) / tw1;
+#pragma omp parallel for schedule(static) if (work > 200000 && nt1 > 1)
+        for (int jt = 0; jt < nt1; jt++) {
+            int j0 = jt * tw1;
+            for (int i = 0; i < n; i++) {
+                if (j0 + tw1 <= d) ts->row(out, ldo, x, w, k, i, j0);
+                else for (int j = j0; j < d; j++) ts->one(out, ldo, x, w, k, i, j);
+            }
+        }
+        return;
+    }
+    int ntiles = (d + tw - 1) / tw;
 #pragma omp parallel for schedule(static) if (work > 200000 && ntiles > 1)
     for (int jt = 0; jt < ntiles; jt++) {
         int j0 = jt * tw;
@@ -188,12 +202,13 @@ static inline __attribute__((always_inline)) void tile_c(float *out, size_t ldo,
 }
 
 #define TILE_ARGS float *out, size_t ldo, const float *x, const void *w, int k, int i0, int j0
-#define DEF_TILES(ATTR, BODY, NAME, DT, TX, TW) \
+#define DEF_TILES(ATTR, BODY, NAME, DT, TX, TW, TW1) \
     ATTR static void NAME##_full(TILE_ARGS) { BODY(out, ldo, x, w, DT, k, i0, j0, TX, TW); } \
     ATTR static void NAME##_xtail(TILE_ARGS) { BODY(out, ldo, x, w, DT, k, i0, j0, 1, TW); } \
     ATTR static void NAME##_wtail(TILE_ARGS) { BODY(out, ldo, x, w, DT, k, i0, j0, TX, 1); } \
     ATTR static void NAME##_one(TILE_ARGS) { BODY(out, ldo, x, w, DT, k, i0, j0, 1, 1); } \
-    static const tile_set NAME##_set = { TX, TW, NAME##_full, NAME##_xtail, NAME##_wtail, NAME##_one };
+    ATTR static void NAME##_row(TILE_ARGS) { BODY(out, ldo, x, w, DT, k, i0, j0, 1, TW1); } \
+    static const tile_set NAME##_set = { TX, TW, NAME##_full, NAME##_xtail, NAME##_wtail, NAME##_one, TW1, NAME##_row };
 
 /* 8-bit weights: per block, sum x*q in float, then scale (exact products) */
 static inline __attribute__((always_inline)) void tile_q8c(float *out, size_t ldo, const float *x, const void *w,
@@ -222,10 +237,10 @@ static inline __attribute__((always_inline)) void tile_q8c(float *out, size_t ld
     }
 }
 
-DEF_TILES(, tile_c, c_f32, GT_DT_F32, 1, 4)
-DEF_TILES(, tile_q8c, c_q8, GT_DT_Q8, 1, 4)
-DEF_TILES(, tile_c, c_f16, GT_DT_F16, 1, 4)
-DEF_TILES(, tile_c, c_bf16, GT_DT_BF16, 1, 4)
+DEF_TILES(, tile_c, c_f32, GT_DT_F32, 1, 4, 4)
+DEF_TILES(, tile_q8c, c_q8, GT_DT_Q8, 1, 4, 4)
+DEF_TILES(, tile_c, c_f16, GT_DT_F16, 1, 4, 4)
+DEF_TILES(, tile_c, c_bf16, GT_DT_BF16, 1, 4, 4)
 
 #ifdef GT_X86
 /* ---- AVX2 + FMA + F16C: 4 x 2 tiles of 8-float vectors ---- */
@@ -252,26 +267,26 @@ T256 static inline __attribute__((always_inline)) void tile_avx2(float *out, siz
                                                                  gt_dtype dt, int k, int i0, int j0, const int RX,
                                                                  const int RW)
 {
-    __m256 acc[4][4];
-#pragma GCC unroll 4
+    __m256 acc[4][8];
+#pragma GCC unroll 8
     for (int a = 0; a < RX; a++)
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int b = 0; b < RW; b++) acc[a][b] = _mm256_setzero_ps();
     int t = 0;
     for (; t + 8 <= k; t += 8) {
-        __m256 wv[4];
-#pragma GCC unroll 4
+        __m256 wv[8];
+#pragma GCC unroll 8
         for (int b = 0; b < RW; b++) wv[b] = ld256(w, (size_t)(j0 + b) * k + (size_t)t, dt);
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int a = 0; a < RX; a++) {
             __m256 xv = _mm256_loadu_ps(x + (size_t)(i0 + a) * k + t);
-#pragma GCC unroll 4
+#pragma GCC unroll 8
             for (int b = 0; b < RW; b++) acc[a][b] = _mm256_fmadd_ps(xv, wv[b], acc[a][b]);
         }
     }
-#pragma GCC unroll 4
+#pragma GCC unroll 8
     for (int a = 0; a < RX; a++)
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int b = 0; b < RW; b++) {
             float s = hsum256(acc[a][b]);
             for (int u = t; u < k; u++)
@@ -280,9 +295,9 @@ T256 static inline __attribute__((always_inline)) void tile_avx2(float *out, siz
         }
 }
 
-DEF_TILES(T256, tile_avx2, a2_f32, GT_DT_F32, 4, 2)
-DEF_TILES(T256, tile_avx2, a2_f16, GT_DT_F16, 4, 2)
-DEF_TILES(T256, tile_avx2, a2_bf16, GT_DT_BF16, 4, 2)
+DEF_TILES(T256, tile_avx2, a2_f32, GT_DT_F32, 4, 2, 4)
+DEF_TILES(T256, tile_avx2, a2_f16, GT_DT_F16, 4, 2, 4)
+DEF_TILES(T256, tile_avx2, a2_bf16, GT_DT_BF16, 4, 2, 4)
 
 /* 8-bit weights: each 8-weight vector is widened (int8 -> int32 -> float) and
  * multiplied by its block scale once, then used by the RX rows of X. */
@@ -293,34 +308,34 @@ T256 static inline __attribute__((always_inline)) void tile_q8_avx2(float *out, 
     (void)dt;
     const gt_q8mat *m = w;
     const int nb = m->nblk;
-    __m256 acc[4][4], sc[4];
-#pragma GCC unroll 4
+    __m256 acc[4][8], sc[8];
+#pragma GCC unroll 8
     for (int a = 0; a < RX; a++)
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int b = 0; b < RW; b++) acc[a][b] = _mm256_setzero_ps();
-#pragma GCC unroll 4
+#pragma GCC unroll 8
     for (int b = 0; b < RW; b++) sc[b] = _mm256_setzero_ps();
     int t = 0;
     for (; t + 8 <= k; t += 8) {
         if ((t % GT_Q8_BLOCK) == 0)
-#pragma GCC unroll 4
+#pragma GCC unroll 8
             for (int b = 0; b < RW; b++) sc[b] = _mm256_set1_ps(m->s[(size_t)(j0 + b) * nb + t / GT_Q8_BLOCK]);
-        __m256 wv[4];
-#pragma GCC unroll 4
+        __m256 wv[8];
+#pragma GCC unroll 8
         for (int b = 0; b < RW; b++) {
             __m128i q8 = _mm_loadl_epi64((const __m128i *)(m->q + (size_t)(j0 + b) * k + t));
             wv[b] = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(q8)), sc[b]);
         }
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int a = 0; a < RX; a++) {
             __m256 xv = _mm256_loadu_ps(x + (size_t)(i0 + a) * k + t);
-#pragma GCC unroll 4
+#pragma GCC unroll 8
             for (int b = 0; b < RW; b++) acc[a][b] = _mm256_fmadd_ps(xv, wv[b], acc[a][b]);
         }
     }
-#pragma GCC unroll 4
+#pragma GCC unroll 8
     for (int a = 0; a < RX; a++)
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int b = 0; b < RW; b++) {
             float s = hsum256(acc[a][b]);
             const int8_t *q = m->q + (size_t)(j0 + b) * k;
@@ -330,7 +345,7 @@ T256 static inline __attribute__((always_inline)) void tile_q8_avx2(float *out, 
         }
 }
 
-DEF_TILES(T256, tile_q8_avx2, a2_q8, GT_DT_Q8, 4, 2)
+DEF_TILES(T256, tile_q8_avx2, a2_q8, GT_DT_Q8, 4, 2, 4)
 
 /* ---- AVX-512: 4 x 4 tiles of 16-float vectors, masked tail ---- */
 
@@ -351,44 +366,44 @@ T512 static inline __attribute__((always_inline)) void tile_avx512(float *out, s
                                                                    const void *w, gt_dtype dt, int k, int i0, int j0,
                                                                    const int RX, const int RW)
 {
-    __m512 acc[4][4];
-#pragma GCC unroll 4
+    __m512 acc[4][8];
+#pragma GCC unroll 8
     for (int a = 0; a < RX; a++)
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int b = 0; b < RW; b++) acc[a][b] = _mm512_setzero_ps();
     int t = 0;
     for (; t + 16 <= k; t += 16) {
-        __m512 wv[4];
-#pragma GCC unroll 4
+        __m512 wv[8];
+#pragma GCC unroll 8
         for (int b = 0; b < RW; b++) wv[b] = ld512(w, (size_t)(j0 + b) * k + (size_t)t, dt, 0, 0);
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int a = 0; a < RX; a++) {
             __m512 xv = _mm512_loadu_ps(x + (size_t)(i0 + a) * k + t);
-#pragma GCC unroll 4
+#pragma GCC unroll 8
             for (int b = 0; b < RW; b++) acc[a][b] = _mm512_fmadd_ps(xv, wv[b], acc[a][b]);
         }
     }
     if (t < k) {
         __mmask16 m = (__mmask16)((1u << (k - t)) - 1);
-        __m512 wv[4];
-#pragma GCC unroll 4
+        __m512 wv[8];
+#pragma GCC unroll 8
         for (int b = 0; b < RW; b++) wv[b] = ld512(w, (size_t)(j0 + b) * k + (size_t)t, dt, m, 1);
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int a = 0; a < RX; a++) {
             __m512 xv = _mm512_maskz_loadu_ps(m, x + (size_t)(i0 + a) * k + t);
-#pragma GCC unroll 4
+#pragma GCC unroll 8
             for (int b = 0; b < RW; b++) acc[a][b] = _mm512_fmadd_ps(xv, wv[b], acc[a][b]);
         }
     }
-#pragma GCC unroll 4
+#pragma GCC unroll 8
     for (int a = 0; a < RX; a++)
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int b = 0; b < RW; b++) out[(size_t)(i0 + a) * ldo + (size_t)(j0 + b)] = _mm512_reduce_add_ps(acc[a][b]);
 }
 
-DEF_TILES(T512, tile_avx512, a5_f32, GT_DT_F32, 4, 4)
-DEF_TILES(T512, tile_avx512, a5_f16, GT_DT_F16, 4, 4)
-DEF_TILES(T512, tile_avx512, a5_bf16, GT_DT_BF16, 4, 4)
+DEF_TILES(T512, tile_avx512, a5_f32, GT_DT_F32, 4, 4, 8)
+DEF_TILES(T512, tile_avx512, a5_f16, GT_DT_F16, 4, 4, 8)
+DEF_TILES(T512, tile_avx512, a5_bf16, GT_DT_BF16, 4, 4, 8)
 
 T512 static inline __attribute__((always_inline)) __m512 ldq512(const gt_q8mat *m, size_t row, int t, __m512 sc,
                                                                 __mmask16 mk, int masked)
@@ -405,38 +420,38 @@ T512 static inline __attribute__((always_inline)) void tile_q8_avx512(float *out
     (void)dt;
     const gt_q8mat *m = w;
     const int nb = m->nblk;
-    __m512 acc[4][4], sc[4];
-#pragma GCC unroll 4
+    __m512 acc[4][8], sc[8];
+#pragma GCC unroll 8
     for (int a = 0; a < RX; a++)
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int b = 0; b < RW; b++) acc[a][b] = _mm512_setzero_ps();
-#pragma GCC unroll 4
+#pragma GCC unroll 8
     for (int b = 0; b < RW; b++) sc[b] = _mm512_setzero_ps();
     int t = 0;
     for (; t < k; t += 16) {
         int masked = t + 16 > k;
         __mmask16 mk = masked ? (__mmask16)((1u << (k - t)) - 1) : (__mmask16)0xffff;
         if ((t % GT_Q8_BLOCK) == 0)
-#pragma GCC unroll 4
+#pragma GCC unroll 8
             for (int b = 0; b < RW; b++) sc[b] = _mm512_set1_ps(m->s[(size_t)(j0 + b) * nb + t / GT_Q8_BLOCK]);
-        __m512 wv[4];
-#pragma GCC unroll 4
+        __m512 wv[8];
+#pragma GCC unroll 8
         for (int b = 0; b < RW; b++) wv[b] = ldq512(m, (size_t)(j0 + b), t, sc[b], mk, masked);
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int a = 0; a < RX; a++) {
             const float *xp = x + (size_t)(i0 + a) * k + t;
             __m512 xv = masked ? _mm512_maskz_loadu_ps(mk, xp) : _mm512_loadu_ps(xp);
-#pragma GCC unroll 4
+#pragma GCC unroll 8
             for (int b = 0; b < RW; b++) acc[a][b] = _mm512_fmadd_ps(xv, wv[b], acc[a][b]);
         }
     }
-#pragma GCC unroll 4
+#pragma GCC unroll 8
     for (int a = 0; a < RX; a++)
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int b = 0; b < RW; b++) out[(size_t)(i0 + a) * ldo + (size_t)(j0 + b)] = _mm512_reduce_add_ps(acc[a][b]);
 }
 
-DEF_TILES(T512, tile_q8_avx512, a5_q8, GT_DT_Q8, 4, 4)
+DEF_TILES(T512, tile_q8_avx512, a5_q8, GT_DT_Q8, 4, 4, 8)
 #endif
 
 /* ---- A B products of F32 matrices (attention: scores and weighted values) ----
@@ -530,25 +545,25 @@ T512 static inline __attribute__((always_inline)) void nn512_tile(float *out, si
     __m512 acc[6][4];
 #pragma GCC unroll 6
     for (int r = 0; r < RX; r++)
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int v = 0; v < NV; v++) acc[r][v] = _mm512_setzero_ps();
     for (int t = 0; t < k; t++) {
         const float *br = b + (size_t)t * ldb + j0;
         __m512 bv[4];
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int v = 0; v < NV; v++)
             bv[v] = v == NV - 1 ? _mm512_maskz_loadu_ps(mlast, br + 16 * v) : _mm512_loadu_ps(br + 16 * v);
 #pragma GCC unroll 6
         for (int r = 0; r < RX; r++) {
             __m512 av = _mm512_set1_ps(a[(size_t)(i0 + r) * lda + (size_t)t]);
-#pragma GCC unroll 4
+#pragma GCC unroll 8
             for (int v = 0; v < NV; v++) acc[r][v] = _mm512_fmadd_ps(av, bv[v], acc[r][v]);
         }
     }
 #pragma GCC unroll 6
     for (int r = 0; r < RX; r++) {
         float *o = out + (size_t)(i0 + r) * ldo + j0;
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int v = 0; v < NV; v++) {
             if (v == NV - 1) _mm512_mask_storeu_ps(o + 16 * v, mlast, acc[r][v]);
             else _mm512_storeu_ps(o + 16 * v, acc[r][v]);
