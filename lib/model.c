@@ -430,7 +430,10 @@ gt_state *gt_state_new(const gt_model *m, int max_seq, int chunk, char *err, siz
     s->hb2 = malloc(sizeof(float) * ch * c->hidden_dim);
     s->rope = malloc(sizeof(float) * ch * c->head_dim);
     s->kb = malloc(sizeof(float) * ch * kvd);
-    s->att = malloc(sizeof(float) * (size_t)s->att_threads * GT_ATT_ROWS * max_seq);
+    int rep = c->n_heads / c->n_kv_heads;     /* decoding attends REP query heads of one KV head at once */
+    s->att_rows = chunk > rep ? chunk : rep;
+    if (s->att_rows > GT_ATT_ROWS) s->att_rows = GT_ATT_ROWS;
+    s->att = malloc(sizeof(float) * (size_t)s->att_threads * (size_t)s->att_rows * max_seq);
     s->key_cache = malloc(s->kv_bytes / 2);
     s->value_cache = malloc(s->kv_bytes / 2);
     if (!s->x || !s->xb || !s->xb2 || !s->q || !s->hb || !s->hb2 || !s->rope || !s->kb || !s->att || !s->key_cache ||
@@ -518,12 +521,13 @@ static void store_keys(const gt_model *m, gt_state *s, int l, int pos, const flo
 /* ROWS query rows (row stride LDQ) of one head against one KV head's cache: KT
  * its keys transposed ([head_dim][ldk]), V its values (row stride LDV). Row r
  * sees the first T positions, or with CAUSAL the first T - ROWS + r + 1. Out:
- * softmax(q K^T * scale) V into O (row stride LDO). ATT: GT_ATT_ROWS * T floats. */
+ * softmax(q K^T * scale) V into O (row stride LDO), BLOCK rows at a time.
+ * ATT: BLOCK * T floats. */
 static void attend(const float *q, size_t ldq, int rows, const float *kt, size_t ldk, const float *v, size_t ldv,
-                   int T, int causal, int hd, float scale, float *att, float *o, size_t ldo)
+                   int T, int causal, int hd, float scale, int block, float *att, float *o, size_t ldo)
 {
-    for (int r0 = 0; r0 < rows; r0 += GT_ATT_ROWS) {
-        int nr = rows - r0 < GT_ATT_ROWS ? rows - r0 : GT_ATT_ROWS;
+    for (int r0 = 0; r0 < rows; r0 += block) {
+        int nr = rows - r0 < block ? rows - r0 : block;
         int cols = causal ? T - rows + r0 + nr : T;      /* positions the block's last row sees */
         gt_matmul_nn(att, (size_t)cols, q + (size_t)r0 * ldq, ldq, kt, ldk, nr, cols, hd);
         for (int r = 0; r < nr; r++) {
@@ -546,14 +550,14 @@ static void attention(const gt_model *m, gt_state *s, int l, int n, int pos)
     const float *kt = s->key_cache + (size_t)l * kvd * ms;
     const float *vc = s->value_cache + (size_t)l * ms * kvd;
     float scale = 1.0f / sqrtf((float)hd);
-    int blocks = (n + GT_ATT_ROWS - 1) / GT_ATT_ROWS, jobs = blocks * c->n_heads;
+    int blocks = (n + s->att_rows - 1) / s->att_rows, jobs = blocks * c->n_heads;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(s->att_threads) if (jobs > 1 && (long long)n * (pos + n) * hd > 20000)
     for (int job = 0; job < jobs; job++) {
         int b = job / c->n_heads, h = job % c->n_heads, kh = h / rep;
-        int r0 = b * GT_ATT_ROWS, nr = n - r0 < GT_ATT_ROWS ? n - r0 : GT_ATT_ROWS;
+        int r0 = b * s->att_rows, nr = n - r0 < s->att_rows ? n - r0 : s->att_rows;
         attend(s->q + (size_t)r0 * qd + (size_t)h * hd, (size_t)qd, nr, kt + (size_t)kh * hd * ms, ms,
-               vc + (size_t)kh * hd, (size_t)kvd, pos + r0 + nr, 1, hd, scale,
-               s->att + (size_t)thread_num() * GT_ATT_ROWS * ms, s->xb2 + (size_t)r0 * qd + (size_t)h * hd,
+               vc + (size_t)kh * hd, (size_t)kvd, pos + r0 + nr, 1, hd, scale, s->att_rows,
+               s->att + (size_t)thread_num() * (size_t)s->att_rows * ms, s->xb2 + (size_t)r0 * qd + (size_t)h * hd,
                (size_t)qd);
     }
 }
@@ -698,8 +702,8 @@ int gt_model_decode_multi(const gt_model *m, gt_state *const *st, const int32_t 
             const float *kt = st[i]->key_cache + (size_t)l * kvd * ms + (size_t)kh * hd * ms;
             const float *vc = st[i]->value_cache + (size_t)l * ms * kvd + (size_t)kh * hd;
             size_t qo = (size_t)i * qd + (size_t)kh * rep * hd;
-            attend(s->q + qo, (size_t)hd, rep, kt, ms, vc, (size_t)kvd, pos + 1, 0, hd, scale,
-                   s->att + (size_t)thread_num() * GT_ATT_ROWS * ms, s->xb2 + qo, (size_t)hd);
+            attend(s->q + qo, (size_t)hd, rep, kt, ms, vc, (size_t)kvd, pos + 1, 0, hd, scale, s->att_rows,
+                   s->att + (size_t)thread_num() * (size_t)s->att_rows * ms, s->xb2 + qo, (size_t)hd);
         }
         layer_rest(m, s, l, n);
     }

@@ -78,7 +78,7 @@ typedef struct {
 int gt_model_load(gt_model *m, const char *dir, char *err, size_t errsz);
 void gt_model_free(gt_model *m);
 
-/* query rows per attention block: scores of GT_ATT_ROWS rows at a time */
+/* query rows per attention block: scores of at most GT_ATT_ROWS rows at a time */
 #define GT_ATT_ROWS 16
 
 /* Run state: activations for a chunk of tokens and the KV cache. */
@@ -91,8 +91,8 @@ typedef struct {
     float *hb, *hb2;        /* [chunk][hidden_dim] */
     float *rope;            /* [chunk][head_dim] cos | sin halves */
     float *kb;              /* [chunk][n_kv_heads*head_dim] new keys */
-    float *att;             /* [threads][GT_ATT_ROWS][max_seq] scores */
-    int att_threads;
+    float *att;             /* [threads][att_rows][max_seq] scores */
+    int att_threads, att_rows;
     /* keys transposed, [layers][n_kv_heads*head_dim][max_seq], so that the
      * scores of a row block are one matrix product; values [layers][max_seq][n_kv_heads*head_dim] */
     float *key_cache, *value_cache;
