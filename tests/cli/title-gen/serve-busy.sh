@@ -13,9 +13,10 @@ def post(body):
             return r.status, json.load(r), None
     except urllib.error.HTTPError as e:
         return e.code, json.load(e), e.headers.get("Retry-After")
-# beam search that never stops early: seconds of work for the one model thread
+# beam search that never stops early (12 beams to the end of the context): about
+# a second of work for the one model thread, many times the first probe's delay
 slow = {}
-t = threading.Thread(target=lambda: slow.setdefault("r", post({"abstract": abstract, "beams": 8, "max_new_tokens": 300})))
+t = threading.Thread(target=lambda: slow.setdefault("r", post({"abstract": abstract, "beams": 12, "max_new_tokens": 1024})))
 t.start()
 busy = None
 while t.is_alive() and busy is None:
