@@ -146,8 +146,17 @@ typedef struct {
     tile_fn row;            /* more weight rows streamed from memory at once */
 } tile_set;
 
+/* Bring the next tile's weight rows toward the cache while this one computes
+ * (the weights of a model stream from memory once per prefill chunk). */
+static inline void prefetch_rows(const char *wb, size_t rowbytes, int j0, int rows)
+{
+    if (!wb) return;
+    const char *p = wb + (size_t)j0 * rowbytes, *e = p + (size_t)rows * rowbytes;
+    for (; p < e; p += 64) __builtin_prefetch(p, 0, 3);
+}
+
 static void run_tiles(const tile_set *ts, float *out, size_t ldo, const float *x, const void *w,
-                      int n, int d, int k)
+                      int n, int d, int k, const char *wb, size_t rowbytes)
 {
     int tw = ts->tw, tx = ts->tx;
     long long work = (long long)n * d * k;
@@ -168,6 +177,7 @@ static void run_tiles(const tile_set *ts, float *out, size_t ldo, const float *x
     for (int jt = 0; jt < ntiles; jt++) {
         int j0 = jt * tw;
         if (j0 + tw <= d) {
+            if (j0 + 2 * tw <= d) prefetch_rows(wb, rowbytes, j0 + tw, tw);
             int i0 = 0;
             for (; i0 + tx <= n; i0 += tx) ts->full(out, ldo, x, w, k, i0, j0);
             for (; i0 < n; i0++) ts->xtail(out, ldo, x, w, k, i0, j0);
@@ -618,7 +628,9 @@ void gt_matmul_path(gt_kpath path, float *out, size_t ldo, const float *x, const
 {
     if (path == GT_K_AUTO || !gt_kernels_supported(path)) path = gt_kernels_best();
     if (n <= 0 || d <= 0) return;
-    run_tiles(pick(path, wt), out, ldo, x, w, n, d, k);
+    size_t es = wt == GT_DT_F32 ? 4 : wt == GT_DT_Q8 ? 0 : 2;
+    const char *wb = es && n >= 4 ? (const char *)w : NULL;   /* prefetch for matrix-matrix products */
+    run_tiles(pick(path, wt), out, ldo, x, w, n, d, k, wb, es * (size_t)k);
 }
 
 void gt_matmul(float *out, size_t ldo, const float *x, const void *w, gt_dtype wt, int n, int d, int k)
