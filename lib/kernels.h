@@ -71,6 +71,8 @@ void gt_rmsnorm(float *out, const float *x, const float *w, int n, float eps);
  * 2 ulp of expf). */
 void gt_softmax(float *x, int n);
 void gt_softmax_path(gt_kpath path, float *x, int n);
+/* x[i] = exp(x[i] - m) in place (the vector paths' exp); returns their sum. */
+float gt_exp_shift(float *x, int n, float m);
 /* gate[i] = silu(gate[i]) * up[i] */
 void gt_swiglu(float *gate, const float *up, int n);
 void gt_swiglu_path(gt_kpath path, float *gate, const float *up, int n);

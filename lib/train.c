@@ -489,13 +489,12 @@ static double lmhead_ce(mm_ws *ws, float *dh, float *dw, const float *h, const v
             int tgt = target[rows[i]];
             float mx = lg[0];
             for (int v = 1; v < V; v++) if (lg[v] > mx) mx = lg[v];
-            double s = 0;
-            for (int v = 0; v < V; v++) s += exp((double)(lg[v] - mx));
-            double lse = mx + log(s);
-            part += lse - lg[tgt];
+            float lt = lg[tgt];
+            float s = gt_exp_shift(lg, V, mx);          /* lg[v] = exp(lg[v] - mx) */
+            part += (double)mx + log((double)s) - lt;
             if (dh || dw) {
-                float lsef = (float)lse;    /* the probabilities in float: expf, not exp */
-                for (int v = 0; v < V; v++) lg[v] = expf(lg[v] - lsef) * gscale;
+                float g = gscale / s;                   /* the probabilities, times gscale */
+                for (int v = 0; v < V; v++) lg[v] *= g;
                 lg[tgt] -= gscale;
             }
         }
