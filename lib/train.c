@@ -14,10 +14,6 @@
 
 #include <math.h>
 #include <stdarg.h>
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#define GT_X86 1
-#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,88 +143,6 @@ static void matmul_dy_w_q8(float *out, size_t ldo, const float *dy, const gt_q8m
     }
 }
 
-/* ---- the attention's vector ops over one head (hd floats): AVX2+FMA when
- * the CPU has it (the build's baseline is SSE2), else plain loops ---- */
-static float dot_c(const float *a, const float *b, int n)
-{
-    float d = 0;
-    for (int e = 0; e < n; e++) d += a[e] * b[e];
-    return d;
-}
-static void axpy_c(float *y, float a, const float *x, int n)
-{
-    for (int e = 0; e < n; e++) y[e] += a * x[e];
-}
-/* returns g . v and does dv += p g */
-static float dot_axpy_c(const float *g, const float *v, float *dv, float p, int n)
-{
-    float d = 0;
-    for (int e = 0; e < n; e++) {
-        d += g[e] * v[e];
-        dv[e] += p * g[e];
-    }
-    return d;
-}
-#ifdef GT_X86
-#define TAVX __attribute__((target("avx2,fma")))
-TAVX static float hsum256(__m256 v)
-{
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-    return _mm_cvtss_f32(s);
-}
-TAVX static float dot_avx2(const float *a, const float *b, int n)
-{
-    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-    int e = 0;
-    for (; e + 16 <= n; e += 16) {
-        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + e), _mm256_loadu_ps(b + e), s0);
-        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + e + 8), _mm256_loadu_ps(b + e + 8), s1);
-    }
-    for (; e + 8 <= n; e += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + e), _mm256_loadu_ps(b + e), s0);
-    float d = hsum256(_mm256_add_ps(s0, s1));
-    for (; e < n; e++) d += a[e] * b[e];
-    return d;
-}
-TAVX static void axpy_avx2(float *y, float a, const float *x, int n)
-{
-    __m256 va = _mm256_set1_ps(a);
-    int e = 0;
-    for (; e + 8 <= n; e += 8)
-        _mm256_storeu_ps(y + e, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + e), _mm256_loadu_ps(y + e)));
-    for (; e < n; e++) y[e] += a * x[e];
-}
-TAVX static float dot_axpy_avx2(const float *g, const float *v, float *dv, float p, int n)
-{
-    __m256 s = _mm256_setzero_ps(), vp = _mm256_set1_ps(p);
-    int e = 0;
-    for (; e + 8 <= n; e += 8) {
-        __m256 ge = _mm256_loadu_ps(g + e);
-        s = _mm256_fmadd_ps(ge, _mm256_loadu_ps(v + e), s);
-        _mm256_storeu_ps(dv + e, _mm256_fmadd_ps(vp, ge, _mm256_loadu_ps(dv + e)));
-    }
-    float d = hsum256(s);
-    for (; e < n; e++) {
-        d += g[e] * v[e];
-        dv[e] += p * g[e];
-    }
-    return d;
-}
-#endif
-typedef struct {
-    float (*dot)(const float *, const float *, int);
-    void (*axpy)(float *, float, const float *, int);
-    float (*dot_axpy)(const float *, const float *, float *, float, int);
-} vec_ops;
-static vec_ops get_vec_ops(void)
-{
-#ifdef GT_X86
-    if (gt_kernels_best() >= GT_K_AVX2) return (vec_ops){ dot_avx2, axpy_avx2, dot_axpy_avx2 };
-#endif
-    return (vec_ops){ dot_c, axpy_c, dot_axpy_c };
-}
-
 static void add_to(float *dst, const float *src, size_t n)
 {
 #pragma omp parallel for schedule(static) if (n > 200000)
@@ -326,41 +240,70 @@ void gt_rope_backward(float *dx, const float *rope, int N, int T, int nh, int hd
     rope_rows(dx, rope, N, T, nh, hd, -1.0f);
 }
 
+/* Attention as matrix products (gt_matmul_nn) over blocks of ATT_BLK query
+ * rows: a block's scores only reach the last position its rows see, and
+ * products over positions stop there too (the rest of each row is zero). */
+#define ATT_BLK 16
+
+/* SRC rows [R] (row stride LD) x [C] into DST [C][R] */
+static void transpose_rows(float *dst, const float *src, int R, int C, size_t ld)
+{
+    for (int r = 0; r < R; r++)
+        for (int c = 0; c < C; c++) dst[(size_t)c * R + r] = src[(size_t)r * ld + c];
+}
+
+/* OUT rows (stride LDO) += SRC [R][C] */
+static void add_rows_to(float *out, size_t ldo, const float *src, int R, int C)
+{
+    for (int r = 0; r < R; r++)
+        for (int c = 0; c < C; c++) out[(size_t)r * ldo + c] += src[(size_t)r * C + c];
+}
+
 void gt_attention_forward(float *out, float *att, const float *q, const float *k, const float *v, int B, int T,
                           int H, int KV, int hd)
 {
     int qd = H * hd, kvd = KV * hd, rep = H / KV;
     float scale = 1.0f / sqrtf((float)hd);
-    int jobs = B * H * T;
-    vec_ops vo = get_vec_ops();
-#pragma omp parallel for schedule(dynamic, 4) if ((long long)jobs * T * hd > 50000)
-    for (int job = 0; job < jobs; job++) {
-        int b = job / (H * T), h = job / T % H, i = job % T, kh = h / rep;
-        const float *qi = q + ((size_t)b * T + i) * qd + (size_t)h * hd;
-        float *a = att + (((size_t)b * H + h) * T + i) * T;
-        float mx = -INFINITY;
-        for (int j = 0; j <= i; j++) {
-            const float *kj = k + ((size_t)b * T + j) * kvd + (size_t)kh * hd;
-            a[j] = vo.dot(qi, kj, hd) * scale;
-            if (a[j] > mx) mx = a[j];
+    int jobs = B * H;
+#pragma omp parallel if ((long long)jobs * T * T * hd > 50000)
+    {
+        float *kt = gt_xmalloc(sizeof(float) * (size_t)hd * T);
+#pragma omp for schedule(dynamic, 1)
+        for (int job = 0; job < jobs; job++) {
+            int b = job / H, h = job % H, kh = h / rep;
+            const float *qb = q + (size_t)b * T * qd + (size_t)h * hd;
+            const float *kb = k + (size_t)b * T * kvd + (size_t)kh * hd;
+            const float *vb = v + (size_t)b * T * kvd + (size_t)kh * hd;
+            float *a = att + ((size_t)b * H + h) * T * T;
+            float *ob = out + (size_t)b * T * qd + (size_t)h * hd;
+            transpose_rows(kt, kb, T, hd, (size_t)kvd);
+            for (int r0 = 0; r0 < T; r0 += ATT_BLK) {
+                int nr = T - r0 < ATT_BLK ? T - r0 : ATT_BLK, cols = r0 + nr;
+                gt_matmul_nn(a + (size_t)r0 * T, (size_t)T, qb + (size_t)r0 * qd, (size_t)qd, kt, (size_t)T, nr, cols,
+                             hd);
+                for (int i = r0; i < r0 + nr; i++) {
+                    float *ai = a + (size_t)i * T, mx = -INFINITY;
+                    for (int j = 0; j <= i; j++) {
+                        ai[j] *= scale;
+                        if (ai[j] > mx) mx = ai[j];
+                    }
+                    float s = 0;
+                    for (int j = 0; j <= i; j++) { ai[j] = expf(ai[j] - mx); s += ai[j]; }
+                    float inv = 1.0f / s;
+                    for (int j = 0; j <= i; j++) ai[j] *= inv;
+                    for (int j = i + 1; j < T; j++) ai[j] = 0;
+                }
+                gt_matmul_nn(ob + (size_t)r0 * qd, (size_t)qd, a + (size_t)r0 * T, (size_t)T, vb, (size_t)kvd, nr, hd,
+                             cols);
+            }
         }
-        float s = 0;
-        for (int j = 0; j <= i; j++) { a[j] = expf(a[j] - mx); s += a[j]; }
-        float inv = 1.0f / s;
-        for (int j = 0; j <= i; j++) a[j] *= inv;
-        for (int j = i + 1; j < T; j++) a[j] = 0;
-        float *o = out + ((size_t)b * T + i) * qd + (size_t)h * hd;
-        memset(o, 0, sizeof(float) * (size_t)hd);
-        for (int j = 0; j <= i; j++) {
-            const float *vj = v + ((size_t)b * T + j) * kvd + (size_t)kh * hd;
-            vo.axpy(o, a[j], vj, hd);
-        }
+        free(kt);
     }
 }
 
-/* Per (sequence, kv head): for each query head reading it and each row i,
- *   dP[j] = dO_i . v_j,  dv_j += P[j] dO_i,  dS[j] = P[j] (dP[j] - sum P dP),
- *   dq_i += scale sum_j dS[j] k_j,  dk_j += scale dS[j] q_i.
+/* Per (sequence, kv head), for each query head reading it:
+ *   dP = dO V^T,  dS = P * (dP - rowsum(P * dP)) * scale,
+ *   dq += dS K,  dk += dS^T Q,  dv += P^T dO.
  * One job owns the dk, dv rows of its kv head, so no two threads write the same. */
 void gt_attention_backward(float *dq, float *dk, float *dv, const float *dout, const float *att, const float *q,
                            const float *k, const float *v, int B, int T, int H, int KV, int hd)
@@ -368,37 +311,55 @@ void gt_attention_backward(float *dq, float *dk, float *dv, const float *dout, c
     int qd = H * hd, kvd = KV * hd, rep = H / KV;
     float scale = 1.0f / sqrtf((float)hd);
     int jobs = B * KV;
-    vec_ops vo = get_vec_ops();
 #pragma omp parallel if ((long long)B * H * T * T * hd > 50000)
     {
-        float *dp = gt_xmalloc(sizeof(float) * (size_t)T);
+        float *vt = gt_xmalloc(sizeof(float) * (size_t)hd * T);
+        float *ds = gt_xmalloc(sizeof(float) * (size_t)T * T), *tr = gt_xmalloc(sizeof(float) * (size_t)T * T);
+        float *tmp = gt_xmalloc(sizeof(float) * (size_t)T * hd);
 #pragma omp for schedule(dynamic, 1)
         for (int job = 0; job < jobs; job++) {
             int b = job / KV, kh = job % KV;
-            for (int h = kh * rep; h < (kh + 1) * rep; h++)
-                for (int i = 0; i < T; i++) {
-                    const float *a = att + (((size_t)b * H + h) * T + i) * T;
-                    const float *dOi = dout + ((size_t)b * T + i) * qd + (size_t)h * hd;
-                    const float *qi = q + ((size_t)b * T + i) * qd + (size_t)h * hd;
-                    float *dqi = dq + ((size_t)b * T + i) * qd + (size_t)h * hd;
-                    float sum = 0;
-                    for (int j = 0; j <= i; j++) {
-                        const float *vj = v + ((size_t)b * T + j) * kvd + (size_t)kh * hd;
-                        float *dvj = dv + ((size_t)b * T + j) * kvd + (size_t)kh * hd;
-                        float p = a[j], d = vo.dot_axpy(dOi, vj, dvj, p, hd);
-                        dp[j] = d;
-                        sum += p * d;
+            const float *kb = k + (size_t)b * T * kvd + (size_t)kh * hd;
+            const float *vb = v + (size_t)b * T * kvd + (size_t)kh * hd;
+            float *dkb = dk + (size_t)b * T * kvd + (size_t)kh * hd;
+            float *dvb = dv + (size_t)b * T * kvd + (size_t)kh * hd;
+            transpose_rows(vt, vb, T, hd, (size_t)kvd);
+            for (int h = kh * rep; h < (kh + 1) * rep; h++) {
+                const float *P = att + ((size_t)b * H + h) * T * T;
+                const float *dOb = dout + (size_t)b * T * qd + (size_t)h * hd;
+                const float *qb = q + (size_t)b * T * qd + (size_t)h * hd;
+                float *dqb = dq + (size_t)b * T * qd + (size_t)h * hd;
+                /* dS, and dq += dS K, by row blocks */
+                for (int r0 = 0; r0 < T; r0 += ATT_BLK) {
+                    int nr = T - r0 < ATT_BLK ? T - r0 : ATT_BLK, cols = r0 + nr;
+                    gt_matmul_nn(ds + (size_t)r0 * T, (size_t)T, dOb + (size_t)r0 * qd, (size_t)qd, vt, (size_t)T, nr,
+                                 cols, hd);
+                    for (int i = r0; i < r0 + nr; i++) {
+                        const float *pi = P + (size_t)i * T;
+                        float *di = ds + (size_t)i * T, sum = 0;
+                        for (int j = 0; j <= i; j++) sum += pi[j] * di[j];
+                        for (int j = 0; j <= i; j++) di[j] = pi[j] * (di[j] - sum) * scale;
+                        for (int j = i + 1; j < T; j++) di[j] = 0;
                     }
-                    for (int j = 0; j <= i; j++) {
-                        float ds = a[j] * (dp[j] - sum) * scale;
-                        const float *kj = k + ((size_t)b * T + j) * kvd + (size_t)kh * hd;
-                        float *dkj = dk + ((size_t)b * T + j) * kvd + (size_t)kh * hd;
-                        vo.axpy(dqi, ds, kj, hd);
-                        vo.axpy(dkj, ds, qi, hd);
-                    }
+                    gt_matmul_nn(tmp + (size_t)r0 * hd, (size_t)hd, ds + (size_t)r0 * T, (size_t)T, kb, (size_t)kvd,
+                                 nr, hd, cols);
                 }
+                add_rows_to(dqb, (size_t)qd, tmp, T, hd);
+                /* dk += dS^T Q and dv += P^T dO: row j of a transposed causal
+                 * matrix is zero before column j, so a block starts there */
+                for (int pass = 0; pass < 2; pass++) {
+                    transpose_rows(tr, pass == 0 ? ds : P, T, T, (size_t)T);
+                    const float *rhs = pass == 0 ? qb : dOb;
+                    for (int j0 = 0; j0 < T; j0 += ATT_BLK) {
+                        int nr = T - j0 < ATT_BLK ? T - j0 : ATT_BLK;
+                        gt_matmul_nn(tmp + (size_t)j0 * hd, (size_t)hd, tr + (size_t)j0 * T + j0, (size_t)T,
+                                     rhs + (size_t)j0 * qd, (size_t)qd, nr, hd, T - j0);
+                    }
+                    add_rows_to(pass == 0 ? dkb : dvb, (size_t)kvd, tmp, T, hd);
+                }
+            }
         }
-        free(dp);
+        free(vt); free(ds); free(tr); free(tmp);
     }
 }
 
