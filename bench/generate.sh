@@ -13,7 +13,7 @@
 #     abstracts of kaggle-first200.ndjson (prompt = alpaca template + abstract),
 #     F32 and BF16, its own prefill/decode tok/s and peak RSS (GNU time).
 # Targets: decode >= 3x PyTorch, prefill >= 1x PyTorch, peak RSS within 10% of
-# weights + KV cache (title-gen: its KV cache estimated from the mean prompt).
+# weights + KV cache (title-gen: the weights and KV cache its --stats line reports).
 #
 #   bench/generate.sh [--threads N] [--prompt N] [--decode N] [--records N] [--no-title-gen]
 #
@@ -92,15 +92,14 @@ if [ "$TG" = 1 ]; then
                 echo "title-gen $d: FAILED: $(tail -1 "$tmp/err")"; continue
             fi
             st=$(grep 'prefill' "$tmp/err" | tail -1)
-            # "... prefill N tokens X tok/s; decode N tokens Y tok/s; weights Z MB"
-            read -r pn pr dn dr wmb < <(sed -n \
-                's/.*prefill \([0-9]*\) tokens \([0-9.]*\) tok\/s; decode \([0-9]*\) tokens \([0-9.]*\) tok\/s; weights \([0-9.]*\) MB.*/\1 \2 \3 \4 \5/p' \
+            # "... prefill N tokens X tok/s; decode N tokens Y tok/s; weights Z MB; KV cache K MB"
+            read -r pn pr dn dr wmb kvmb < <(sed -n \
+                's/.*prefill \([0-9]*\) tokens \([0-9.]*\) tok\/s; decode \([0-9]*\) tokens \([0-9.]*\) tok\/s; weights \([0-9.]*\) MB.*KV cache \([0-9.]*\) MB.*/\1 \2 \3 \4 \5 \6/p' \
                 <<<"$st")
             rss=$(awk '{ printf "%.1f", $1 / 1024 }' "$tmp/rss")
-            # title-gen's KV cache (one beam): prompt + max-new-tokens + 64 positions of the longest prompt,
-            # estimated from the mean prompt; weights as it reports them (10^6 bytes) in MiB
-            wk=$(awk -v w="$wmb" -v p="$pn" -v n="$RECORDS" -v d="$DECODE" \
-                'BEGIN { printf "%.1f", w * 1e6 / 1048576 + 2 * 8 * (p / n + d + 64) * 256 * 4 / 1048576 }')
+            # weights and the KV cache title-gen held (sized for the longest prompt + max-new-tokens + 64
+            # positions) as it reports them (10^6 bytes), in MiB
+            wk=$(awk -v w="$wmb" -v k="$kvmb" 'BEGIN { printf "%.1f", (w + k) * 1e6 / 1048576 }')
             row "title-gen $d ($RECORDS rec)" "$pr" "$dr" "$rss" "$wk" "$(pct "$rss" "$wk")"
             tg+=("$d prompt tokens $pn (mean $((pn / RECORDS))), generated $dn")
         done

@@ -167,11 +167,12 @@ static void print_stats(gt_gen *gen, uint64_t total, const char *what, double t_
 {
     const gt_gen_stats *s = gt_gen_totals(gen);
     gt_warn("%llu %s in %.2f s; prefill %lld tokens %.1f tok/s; decode %lld tokens %.1f tok/s; "
-            "weights %.1f MB%s",
+            "weights %.1f MB%s; KV cache %.1f MB",
             (unsigned long long)total, what, gt_now() - t_start, s->prefill_tokens,
             s->prefill_s > 0 ? (double)s->prefill_tokens / s->prefill_s : 0.0, s->decode_tokens,
             s->decode_s > 0 ? (double)s->decode_tokens / s->decode_s : 0.0,
-            (double)(quant ? gt_quant_bytes(quant) : model->weight_bytes) / 1e6, quant ? " (8-bit)" : "");
+            (double)(quant ? gt_quant_bytes(quant) : model->weight_bytes) / 1e6, quant ? " (8-bit)" : "",
+            (double)s->kv_bytes_peak / 1e6);
 }
 
 /* ---- --serve: the page, POST /api/generate, GET /healthz ---- */

@@ -157,6 +157,9 @@ static int ensure(gt_gen *g, int nb, int seq)
         }
         g->nst = nb;
     }
+    size_t kv = 0;
+    for (int i = 0; i < g->nst; i++) kv += g->st[i]->kv_bytes;
+    if (kv > g->stats.kv_bytes_peak) g->stats.kv_bytes_peak = kv;
     if (nb > g->nbuf) {
         size_t v = (size_t)g->vocab;
         free(g->logits);

@@ -81,7 +81,11 @@ void gt_log_softmax(float *out, const float *x, int n);
 
 /* Totals over every run of G: tokens prefilled and decoded (one per beam and
  * step), seconds spent in each. */
-typedef struct { long long prefill_tokens, decode_tokens; double prefill_s, decode_s; } gt_gen_stats;
+typedef struct {
+    long long prefill_tokens, decode_tokens;
+    double prefill_s, decode_s;
+    size_t kv_bytes_peak;   /* the largest KV cache held at once, all beams' states */
+} gt_gen_stats;
 const gt_gen_stats *gt_gen_totals(const gt_gen *g);
 
 #endif
