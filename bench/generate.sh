@@ -12,6 +12,9 @@
 #     sampling, as greedy decoding of the random model stops at once on a newline) on RECORDS
 #     abstracts of kaggle-first200.ndjson (prompt = alpaca template + abstract),
 #     F32 and BF16, its own prefill/decode tok/s and peak RSS (GNU time).
+# Also the weight bytes decoding reads per second against one core's memory read
+# bandwidth (bench/membw.c): F32 decoding reads every weight once per token, so
+# no F32 decoder (llama2.c's run.c included) gets past that ceiling.
 # Targets: decode >= 3x PyTorch, prefill >= 1x PyTorch, peak RSS within 10% of
 # weights + KV cache (title-gen: the weights and KV cache its --stats line reports).
 #
@@ -139,4 +142,13 @@ if [ "$(val "$cl2" argmax)" = "$(val "$c32" argmax)" ] && awk -v a="$(val "$cl2"
 else
     echo "WARNING: llama2.c .bin final logits differ: argmax $(val "$cl2" argmax) max $(val "$cl2" maxlogit) vs F32 argmax $(val "$c32" argmax) max $(val "$c32" maxlogit)"
 fi
+# decoding one token reads every weight once: its ceiling is the core's memory read bandwidth
+$CC -O3 -march=native bench/membw.c -o "$tmp/membw" && bw=$("${pin[@]}" "$tmp/membw" 512 | sed -n 's/read_gb_s=\([0-9.]*\).*/\1/p')
+for x in "F32|$c32" "BF16|$c16"; do
+    l=${x#*|}
+    awk -v n="${x%%|*}" -v w="$(val "$l" weights_mb)" -v r="$(val "$l" decode_tok_s)" -v bw="${bw:-0}" 'BEGIN {
+        g = w * 1048576 * r / 1e9
+        printf "decode %s reads %.1f GB/s of weights: %.0f%% of the %.1f GB/s one core reads (bench/membw.c)\n",
+               n, g, (bw > 0 ? 100 * g / bw : 0), bw }'
+done
 echo "kernels: $(sed -n 's/.*kernels=\([^ ]*\).*/\1/p' <<<"$c32"); load average at end: $(load)"
