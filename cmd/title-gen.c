@@ -67,6 +67,10 @@ static void usage(void)
 "      --max-new-tokens N   at most N generated tokens per title (default 64)\n"
 "      --no-repeat-ngram N  no N tokens twice in a title (default: the model's\n"
 "                           generation_config.json no_repeat_ngram_size, else 0: off)\n"
+"      --encoder-repetition-penalty P\n"
+"                           favour (P > 1) or avoid (P < 1) the prompt's tokens, as\n"
+"                           Hugging Face's encoder_repetition_penalty (default: the\n"
+"                           model's generation_config.json, else 1: off)\n"
 "      --max-input-tokens N cut each abstract to its first N tokens, as training cut\n"
 "                           it (default: the template's max_input_tokens; 0: no cut)\n"
 "      --ids                also write each title's token ids\n"
@@ -91,7 +95,7 @@ static void usage(void)
 }
 
 enum { OPT_LORA = 256, OPT_MERGE, OPT_8BIT, OPT_INSTR, OPT_TEMPLATE, OPT_TEXT, OPT_TOPK, OPT_TOPP, OPT_SEED, OPT_MAXNEW,
-       OPT_IDS, OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_STATS, OPT_VERSION, OPT_SERVE, OPT_MAXREQ, OPT_MAXCONC, OPT_MAXIN, OPT_NOREP };
+       OPT_IDS, OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_STATS, OPT_VERSION, OPT_SERVE, OPT_MAXREQ, OPT_MAXCONC, OPT_MAXIN, OPT_NOREP, OPT_ENCREP };
 
 static int exists(const char *path) { return access(path, F_OK) == 0; }
 
@@ -479,6 +483,18 @@ static int json_int(yajl_val root, const char *path, const char *key, long lo, l
     return 1;
 }
 
+/* The number at KEY, in (LO, HI]: as json_int. */
+static int json_real(yajl_val root, const char *path, const char *key, double lo, double hi, double *v)
+{
+    const char *pth[] = { key, NULL };
+    yajl_val x = root ? yajl_tree_get(root, pth, yajl_t_any) : NULL;
+    if (!x || YAJL_IS_NULL(x)) return 0;
+    if (!YAJL_IS_NUMBER(x) || !(YAJL_GET_DOUBLE(x) > lo && YAJL_GET_DOUBLE(x) <= hi))
+        gt_die(EX_DATAERR, "%s: \"%s\" is not a number in (%g, %g]", path, key, lo, hi);
+    *v = YAJL_GET_DOUBLE(x);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     gt_init(argv[0]);
@@ -499,6 +515,7 @@ int main(int argc, char **argv)
         {"max-new-tokens", required_argument, NULL, OPT_MAXNEW},
         {"max-input-tokens", required_argument, NULL, OPT_MAXIN},
         {"no-repeat-ngram", required_argument, NULL, OPT_NOREP},
+        {"encoder-repetition-penalty", required_argument, NULL, OPT_ENCREP},
         {"ids", no_argument, NULL, OPT_IDS},
         {"jobs", required_argument, NULL, 'j'},
         {"strict", no_argument, NULL, OPT_STRICT},
@@ -514,7 +531,7 @@ int main(int argc, char **argv)
     };
     const char *modeldir = NULL, *loradir = NULL, *tplpath = NULL, *instr_opt = NULL;
     int merge = 0, q8 = 0, text = 0, ids = 0, strict = 0, progress = 0, stats = 0, beams_given = 0;
-    int norep_given = 0, maxnew_given = 0;
+    int norep_given = 0, maxnew_given = 0, encrep_given = 0;
     long jobs = 0;
     int serve = 0, line_opts = 0, max_in = -1;
     const char *serve_addr = NULL;
@@ -553,6 +570,15 @@ int main(int argc, char **argv)
         }
         case OPT_SEED: go.seed = (uint64_t)gt_parse_ll("--seed", optarg, 0, (long long)(~0ULL >> 1)); break;
         case OPT_NOREP: go.no_repeat_ngram = (int)gt_parse_ll("--no-repeat-ngram", optarg, 0, 64); norep_given = 1; break;
+        case OPT_ENCREP: {
+            char *e;
+            double p = strtod(optarg, &e);
+            if (e == optarg || *e || !(p > 0 && p <= 100))
+                gt_usage_error("--encoder-repetition-penalty must be a number in (0, 100]");
+            go.encoder_repetition_penalty = (float)p;
+            encrep_given = 1;
+            break;
+        }
         case OPT_MAXIN: max_in = (int)gt_parse_ll("--max-input-tokens", optarg, 0, 1 << 20); break;
         case OPT_MAXNEW: go.max_new_tokens = (int)gt_parse_ll("--max-new-tokens", optarg, 1, 1 << 20); maxnew_given = 1; break;
         case OPT_IDS: ids = 1; line_opts = 1; break;
@@ -581,8 +607,8 @@ int main(int argc, char **argv)
     }
     if (merge && !loradir) gt_usage_error("--lora-merge needs --lora DIR");
     if (modeldir) {
-        /* Hugging Face's generation_config.json: its num_beams, no_repeat_ngram_size
-         * and max_new_tokens are the defaults of options not given */
+        /* Hugging Face's generation_config.json: its num_beams, no_repeat_ngram_size,
+         * encoder_repetition_penalty and max_new_tokens are the defaults of options not given */
         char gpath[4200];
         snprintf(gpath, sizeof gpath, "%s/generation_config.json", modeldir);
         long v;
@@ -590,6 +616,9 @@ int main(int argc, char **argv)
         if (json_int(gc, gpath, "num_beams", 1, 64, &v) && !beams_given && go.temperature == 0) go.beams = (int)v;
         if (json_int(gc, gpath, "no_repeat_ngram_size", 0, 64, &v) && !norep_given) go.no_repeat_ngram = (int)v;
         if (json_int(gc, gpath, "max_new_tokens", 1, 1 << 20, &v) && !maxnew_given) go.max_new_tokens = (int)v;
+        double d;
+        if (json_real(gc, gpath, "encoder_repetition_penalty", 0, 100, &d) && !encrep_given)
+            go.encoder_repetition_penalty = (float)d;
         if (gc) yajl_tree_free(gc);
     }
     if (go.temperature > 0 && beams_given && go.beams > 1)

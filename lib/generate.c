@@ -28,6 +28,9 @@ struct gt_gen {
     gt_cand *out;
     int nout;
     gt_gen_stats stats;
+    int32_t *pids;              /* the prompt's distinct token ids (encoder_repetition_penalty) */
+    int npids;
+    unsigned char *seen;        /* [vocab] scratch for them */
     char err[256];
 };
 
@@ -39,6 +42,7 @@ void gt_gen_opts_default(gt_gen_opts *o)
     o->temperature = 0;
     o->top_k = 0;
     o->top_p = 1;
+    o->encoder_repetition_penalty = 1;
     o->seed = 0;
     o->max_new_tokens = 64;
 }
@@ -71,6 +75,7 @@ gt_gen *gt_gen_new(const gt_model *m, const gt_tok *tok, char *err, size_t errsz
     g->prompt_logits = gt_xmalloc(sizeof(float) * (size_t)v);
     g->idx = gt_xmalloc(sizeof(int32_t) * (size_t)v);
     g->prob = gt_xmalloc(sizeof(double) * (size_t)v);
+    g->seen = gt_xcalloc((size_t)v, 1);
     if (tok) {
         char *buf = NULL;
         size_t cap = 0;
@@ -113,6 +118,8 @@ void gt_gen_free(gt_gen *g)
     free(g->prompt_logits);
     free(g->idx);
     free(g->prob);
+    free(g->pids);
+    free(g->seen);
     free_cands(g);
     free(g->cands);
     free(g->out);
@@ -361,6 +368,19 @@ static void ban_repeats(float *x, const int32_t *gen, int n, int N)
         if (memcmp(gen + i, tail, sizeof(int32_t) * (size_t)(N - 1)) == 0) x[gen[i + N - 1]] = -INFINITY;
 }
 
+/* Hugging Face's EncoderRepetitionPenaltyLogitsProcessor over the prompt's
+ * tokens (for a decoder-only model its "encoder input" is the prompt): each
+ * distinct one's score times 1/P when negative, divided by 1/P otherwise. */
+static void prompt_penalty(const gt_gen *g, float *x, float P)
+{
+    if (P == 1) return;
+    float inv = 1.0f / P;
+    for (int i = 0; i < g->npids; i++) {
+        float *v = &x[g->pids[i]];
+        *v = *v < 0 ? *v * inv : *v / inv;
+    }
+}
+
 /* One sequence, greedy (RNG NULL) or sampled, from the prompt in state 0
  * (its logits in g->prompt_logits). */
 static int run_one(gt_gen *g, const gt_gen_opts *o, int np, int max_new, uint64_t *rng, int32_t *ids)
@@ -372,6 +392,7 @@ static int run_one(gt_gen *g, const gt_gen_opts *o, int np, int max_new, uint64_
     int n = 0, stop = GT_STOP_NONE;
     for (;;) {
         gt_log_softmax(lp, lg, g->vocab);
+        prompt_penalty(g, lg, o->encoder_repetition_penalty);
         ban_repeats(lg, ids, n, o->no_repeat_ngram);
         int32_t t = rng ? sample(g, o, lg, rng) : argmax(lg, g->vocab);
         sum += lp[t];
@@ -386,7 +407,7 @@ static int run_one(gt_gen *g, const gt_gen_opts *o, int np, int max_new, uint64_
 
 typedef struct { double sum; int beam; int32_t tok; } bcand;
 
-static int beam_search(gt_gen *g, int B, int np, int max_new, int nrep)
+static int beam_search(gt_gen *g, int B, int np, int max_new, int nrep, float penalty)
 {
     const gt_model *m = g->m;
     int V = g->vocab, K = 2 * B;
@@ -411,6 +432,7 @@ static int beam_search(gt_gen *g, int B, int np, int max_new, int nrep)
         for (int b = 0; b < nlive; b++) {
             float *lp = g->logp + (size_t)slot[b] * V;
             gt_log_softmax(lp, g->logits + (size_t)slot[b] * V, V);
+            prompt_penalty(g, lp, penalty);         /* on log-probabilities, as Hugging Face's beam search */
             ban_repeats(lp, ids + (size_t)b * max_new, t - 1, nrep);
             for (int j = 0; j < V; j++) {
                 double s = sum[b] + lp[j];
@@ -511,6 +533,11 @@ int gt_gen_run(gt_gen *g, const gt_gen_opts *o, const int32_t *prompt, int np, c
     if (B < 1) B = 1;
     if (ensure(g, B, np + max_new) != 0) return -1;
     if (fwd(g, g->st[0], prompt, np, 0, g->prompt_logits) != 0) return -1;
+    g->pids = gt_xrealloc(g->pids, sizeof(int32_t) * (size_t)np);
+    g->npids = 0;
+    for (int i = 0; i < np; i++)
+        if (!g->seen[prompt[i]]) { g->seen[prompt[i]] = 1; g->pids[g->npids++] = prompt[i]; }
+    for (int i = 0; i < g->npids; i++) g->seen[g->pids[i]] = 0;
     int32_t *ids = gt_xmalloc(sizeof(int32_t) * (size_t)max_new);
     int rc = 0;
     if (sampling) {
@@ -534,7 +561,7 @@ int gt_gen_run(gt_gen *g, const gt_gen_opts *o, const int32_t *prompt, int np, c
     } else if (B == 1 && !o->force_beam) {
         rc = run_one(g, o, np, max_new, NULL, ids);
     } else {
-        rc = beam_search(g, B, np, max_new, o->no_repeat_ngram);
+        rc = beam_search(g, B, np, max_new, o->no_repeat_ngram, o->encoder_repetition_penalty);
     }
     free(ids);
     if (rc != 0) return -1;

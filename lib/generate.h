@@ -42,9 +42,12 @@ typedef struct {
     int no_repeat_ngram;    /* > 0: no n-gram of this many tokens twice in a title (Hugging
                                Face's no_repeat_ngram_size, over the generated tokens only:
                                phrases of the abstract may still be copied) */
+    float encoder_repetition_penalty;   /* P != 1: the scores of the prompt's tokens are
+                               multiplied by 1/P when negative, by P when positive (Hugging
+                               Face's encoder_repetition_penalty; > 1 favours copying) */
 } gt_gen_opts;
 
-void gt_gen_opts_default(gt_gen_opts *o);   /* beams 4, n 1, greedy, 64 tokens */
+void gt_gen_opts_default(gt_gen_opts *o);   /* beams 4, n 1, greedy, 64 tokens, no penalties */
 
 enum { GT_STOP_NONE = 0, GT_STOP_EOS = 1, GT_STOP_NEWLINE = 2 };
 

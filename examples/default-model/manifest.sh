@@ -34,8 +34,8 @@ $(cd "$work/pkg" && for f in config.json model.safetensors tokenizer.json prompt
 
 - \`config.json\`, \`model.safetensors\` (BF16): $(jq -r '"\(.num_hidden_layers) layers, hidden \(.hidden_size), \(.num_attention_heads) heads, MLP \(.intermediate_size), vocabulary \(.vocab_size), tied embeddings"' "$cfg"); the LoRA adapter merged in.
 - \`tokenizer.json\`: a $(jq -r '.model.vocab | length' "$work/pkg/tokenizer.json")-piece BPE (SentencePiece style, byte fallback) learnt by \`tok-train\`.
-- \`generation_config.json\`: the decoding chosen on the validation split (beams, no_repeat_ngram_size), the
-  defaults \`title-gen\` takes for this folder.
+- \`generation_config.json\`: the decoding chosen on the validation split (beams, no_repeat_ngram_size,
+  encoder_repetition_penalty), the defaults \`title-gen\` takes for this folder.
 - \`prompt_template.json\`: the prompt it was trained with (\`{input}\` then \`Title:\` on its own line);
   \`title-gen\` and \`tok-encode -m\` use it by default for this folder.
 
@@ -75,9 +75,9 @@ $(curve "$work/lora.log.jsonl" 100)
 
 Decoding, chosen by ROUGE-L on 300 validation papers (\`generation_config.json\`):
 
-| beams | no_repeat_ngram_size | val ROUGE-L |
-|---:|---:|---:|
-$(awk -F'\t' '{ printf "| %s | %s | %.2f |\n", $1, $2, $3 }' "$work/decoding.tsv")
+| beams | no_repeat_ngram_size | encoder_repetition_penalty | val ROUGE-L |
+|---:|---:|---:|---:|
+$(awk -F'\t' '{ printf "| %s | %s | %s | %.2f |\n", $1, $2, $3, $4 }' "$work/decoding.tsv")
 
 \`title-eval\` on $(wc -l < "$work/test-sample.jsonl") papers of the 2026 test split (every ${every}th), beside the
 extractive baselines, ROUGE F1 x100 as Google's rouge-score computes it:

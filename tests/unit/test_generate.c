@@ -14,7 +14,8 @@
  * - 8-bit weights (quant.c): the int8 matmul of every kernel path equals an
  *   F32 matmul by the dequantised weights, quantisation error per weight is
  *   at most half a step, and the logits of each quantised fixture stay within
- *   5% (max |diff| / max |ref|) of the full-precision ones; the error is printed. */
+ *   5% (max |diff| / max |ref|) of the full-precision ones; the error is printed;
+ * - no_repeat_ngram and encoder_repetition_penalty against their definitions. */
 #include "t.h"
 #include "generate.h"
 #include "kernels.h"
@@ -374,8 +375,123 @@ static void check_no_repeat(const char *name)
     gt_model_free(&m);
 }
 
+/* encoder_repetition_penalty as Hugging Face's EncoderRepetitionPenaltyLogitsProcessor:
+ * greedy tokens are the argmax of full-forward logits with each distinct prompt
+ * token's logit multiplied by 1/P when negative and by P otherwise; beam
+ * search applies it to log-probabilities, and its scores are the sums of the
+ * penalised ones; P = 1 changes nothing. */
+static int in_prompt(int32_t t)
+{
+    for (int i = 0; i < NP; i++)
+        if (PROMPT[i] == t) return 1;
+    return 0;
+}
+
+static int penalised_argmax_ok(const gt_model *m, const int32_t *ids, int n, float P)
+{
+    char err[256];
+    int V = m->c.vocab_size, T = NP + n, ok = 1;
+    int32_t *seq = malloc(sizeof(int32_t) * (size_t)T);
+    memcpy(seq, PROMPT, sizeof PROMPT);
+    memcpy(seq + NP, ids, sizeof(int32_t) * (size_t)n);
+    float *lg = malloc(sizeof(float) * (size_t)T * V);
+    gt_state *s = gt_state_new(m, T, T, err, sizeof err);
+    gt_model_forward(m, s, seq, T, 0, lg, 1);
+    for (int i = 0; i < n && ok; i++) {
+        float *row = lg + (size_t)(NP - 1 + i) * V;
+        for (int j = 0; j < V; j++)
+            if (in_prompt(j)) row[j] = row[j] < 0 ? row[j] / P : row[j] * P;
+        int best = 0;
+        for (int j = 1; j < V; j++)
+            if (row[j] > row[best]) best = j;
+        if (best != ids[i]) ok = 0;
+    }
+    gt_state_free(s);
+    free(seq); free(lg);
+    return ok;
+}
+
+/* The sum of penalised log-probabilities of IDS after PROMPT (full forward):
+ * the score beam search accumulates. */
+static double penalised_logprob(const gt_model *m, const int32_t *ids, int n, float P)
+{
+    char err[256];
+    int V = m->c.vocab_size, T = NP + n;
+    int32_t *seq = malloc(sizeof(int32_t) * (size_t)T);
+    memcpy(seq, PROMPT, sizeof PROMPT);
+    memcpy(seq + NP, ids, sizeof(int32_t) * (size_t)n);
+    float *lg = malloc(sizeof(float) * (size_t)T * V), *lp = malloc(sizeof(float) * (size_t)V);
+    gt_state *s = gt_state_new(m, T, T, err, sizeof err);
+    gt_model_forward(m, s, seq, T, 0, lg, 1);
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+        gt_log_softmax(lp, lg + (size_t)(NP - 1 + i) * V, V);
+        float v = lp[ids[i]];
+        sum += in_prompt(ids[i]) ? (v < 0 ? v / P : v * P) : v;
+    }
+    gt_state_free(s);
+    free(seq); free(lg); free(lp);
+    return sum;
+}
+
+static void check_encoder_penalty(const char *name)
+{
+    char dir[256], err[512], cn[300];
+    snprintf(dir, sizeof dir, "tests/data/%s", name);
+    gt_model m;
+    if (gt_model_load(&m, dir, err, sizeof err) != 0) { CHECK(0, name); return; }
+    gt_gen *g = gt_gen_new(&m, NULL, err, sizeof err);
+    for (int i = 0; i < m.c.n_eos; i++) gt_gen_set_stop(g, m.c.eos_ids[i], GT_STOP_NONE);
+    gt_gen_opts o;
+    gt_gen_opts_default(&o);
+    o.max_new_tokens = 16;
+    o.beams = 1;
+    const gt_cand *c;
+    int nc, ok = 1, copied = 0;
+    static const float Ps[] = { 3, 0.5f };
+    for (size_t k = 0; k < 2; k++) {
+        o.encoder_repetition_penalty = Ps[k];
+        if (gt_gen_run(g, &o, PROMPT, NP, &c, &nc) != 0 || nc != 1) { ok = 0; continue; }
+        ok &= penalised_argmax_ok(&m, c[0].ids, c[0].nids, Ps[k]);
+        if (k == 0)
+            for (int i = 0; i < c[0].nids; i++) copied += in_prompt(c[0].ids[i]);
+    }
+    snprintf(cn, sizeof cn, "%s: encoder_repetition_penalty 3 and 0.5: greedy = argmax of penalised full-forward "
+             "logits (%d of 16 tokens from the prompt at 3)", name, copied);
+    CHECK(ok, cn);
+    o.beams = 3;
+    o.n = 3;
+    o.encoder_repetition_penalty = 4;
+    int sc_ok = gt_gen_run(g, &o, PROMPT, NP, &c, &nc) == 0 && nc == 3;
+    int pc = 0;
+    for (int i = 0; sc_ok && i < nc; i++) {
+        double re = penalised_logprob(&m, c[i].ids, c[i].nids, 4);
+        sc_ok &= fabs(re - c[i].logprob) <= 1e-3 * (1 + fabs(re));
+        for (int j = 0; j < c[i].nids; j++) pc += in_prompt(c[i].ids[j]);
+    }
+    snprintf(cn, sizeof cn, "%s: encoder_repetition_penalty 4, 3 beams: scores are sums of penalised log-probabilities "
+             "(%d of 48 tokens from the prompt)", name, pc);
+    CHECK(sc_ok, cn);
+    o.encoder_repetition_penalty = 1;
+    gt_cand a = { 0 };
+    int same = gt_gen_run(g, &o, PROMPT, NP, &c, &nc) == 0 && nc == 3;
+    if (same) a = copy_cand(&c[0]);
+    gt_gen_opts d;
+    gt_gen_opts_default(&d);
+    d.max_new_tokens = 16;
+    d.beams = 3;
+    d.n = 3;
+    same = same && gt_gen_run(g, &d, PROMPT, NP, &c, &nc) == 0 && nc == 3 && same_ids(&a, &c[0]);
+    free(a.ids);
+    snprintf(cn, sizeof cn, "%s: encoder_repetition_penalty 1 is the default search", name);
+    CHECK(same, cn);
+    gt_gen_free(g);
+    gt_model_free(&m);
+}
+
 int main(void)
 {
+    for (size_t i = 0; i < sizeof FIXTURES / sizeof FIXTURES[0]; i++) check_encoder_penalty(FIXTURES[i]);
     for (size_t i = 0; i < sizeof FIXTURES / sizeof FIXTURES[0]; i++) check_no_repeat(FIXTURES[i]);
     for (size_t i = 0; i < sizeof FIXTURES / sizeof FIXTURES[0]; i++) check_decode_multi(FIXTURES[i]);
     check_q8_kernels();
