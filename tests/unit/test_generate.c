@@ -336,14 +336,24 @@ static int has_repeat(const int32_t *x, int n, int N)
     return 0;
 }
 
+/* Fixture NAME loaded into M and a generator over it that never stops early
+ * (its EOS ids are no stop tokens); NULL when the fixture does not load. */
+static gt_gen *open_gen(const char *name, gt_model *m)
+{
+    char dir[256], err[512];
+    snprintf(dir, sizeof dir, "tests/data/%s", name);
+    if (gt_model_load(m, dir, err, sizeof err) != 0) { CHECK(0, name); return NULL; }
+    gt_gen *g = gt_gen_new(m, NULL, err, sizeof err);
+    for (int i = 0; i < m->c.n_eos; i++) gt_gen_set_stop(g, m->c.eos_ids[i], GT_STOP_NONE);
+    return g;
+}
+
 static void check_no_repeat(const char *name)
 {
-    char dir[256], err[512], cn[300];
-    snprintf(dir, sizeof dir, "tests/data/%s", name);
+    char cn[300];
     gt_model m;
-    if (gt_model_load(&m, dir, err, sizeof err) != 0) { CHECK(0, name); return; }
-    gt_gen *g = gt_gen_new(&m, NULL, err, sizeof err);
-    for (int i = 0; i < m.c.n_eos; i++) gt_gen_set_stop(g, m.c.eos_ids[i], GT_STOP_NONE);
+    gt_gen *g = open_gen(name, &m);
+    if (!g) return;
     gt_gen_opts o;
     gt_gen_opts_default(&o);
     o.max_new_tokens = 40;
@@ -387,16 +397,26 @@ static int in_prompt(int32_t t)
     return 0;
 }
 
-static int penalised_argmax_ok(const gt_model *m, const int32_t *ids, int n, float P)
+/* Logits of a full forward over PROMPT + IDS: [NP + n][vocab], malloc'd. */
+static float *full_logits(const gt_model *m, const int32_t *ids, int n)
 {
     char err[256];
-    int V = m->c.vocab_size, T = NP + n, ok = 1;
+    int V = m->c.vocab_size, T = NP + n;
     int32_t *seq = malloc(sizeof(int32_t) * (size_t)T);
     memcpy(seq, PROMPT, sizeof PROMPT);
     memcpy(seq + NP, ids, sizeof(int32_t) * (size_t)n);
     float *lg = malloc(sizeof(float) * (size_t)T * V);
     gt_state *s = gt_state_new(m, T, T, err, sizeof err);
     gt_model_forward(m, s, seq, T, 0, lg, 1);
+    gt_state_free(s);
+    free(seq);
+    return lg;
+}
+
+static int penalised_argmax_ok(const gt_model *m, const int32_t *ids, int n, float P)
+{
+    int V = m->c.vocab_size, ok = 1;
+    float *lg = full_logits(m, ids, n);
     for (int i = 0; i < n && ok; i++) {
         float *row = lg + (size_t)(NP - 1 + i) * V;
         for (int j = 0; j < V; j++)
@@ -406,8 +426,7 @@ static int penalised_argmax_ok(const gt_model *m, const int32_t *ids, int n, flo
             if (row[j] > row[best]) best = j;
         if (best != ids[i]) ok = 0;
     }
-    gt_state_free(s);
-    free(seq); free(lg);
+    free(lg);
     return ok;
 }
 
@@ -415,33 +434,24 @@ static int penalised_argmax_ok(const gt_model *m, const int32_t *ids, int n, flo
  * the score beam search accumulates. */
 static double penalised_logprob(const gt_model *m, const int32_t *ids, int n, float P)
 {
-    char err[256];
-    int V = m->c.vocab_size, T = NP + n;
-    int32_t *seq = malloc(sizeof(int32_t) * (size_t)T);
-    memcpy(seq, PROMPT, sizeof PROMPT);
-    memcpy(seq + NP, ids, sizeof(int32_t) * (size_t)n);
-    float *lg = malloc(sizeof(float) * (size_t)T * V), *lp = malloc(sizeof(float) * (size_t)V);
-    gt_state *s = gt_state_new(m, T, T, err, sizeof err);
-    gt_model_forward(m, s, seq, T, 0, lg, 1);
+    int V = m->c.vocab_size;
+    float *lg = full_logits(m, ids, n), *lp = malloc(sizeof(float) * (size_t)V);
     double sum = 0;
     for (int i = 0; i < n; i++) {
         gt_log_softmax(lp, lg + (size_t)(NP - 1 + i) * V, V);
         float v = lp[ids[i]];
         sum += in_prompt(ids[i]) ? (v < 0 ? v / P : v * P) : v;
     }
-    gt_state_free(s);
-    free(seq); free(lg); free(lp);
+    free(lg); free(lp);
     return sum;
 }
 
 static void check_encoder_penalty(const char *name)
 {
-    char dir[256], err[512], cn[300];
-    snprintf(dir, sizeof dir, "tests/data/%s", name);
+    char cn[300];
     gt_model m;
-    if (gt_model_load(&m, dir, err, sizeof err) != 0) { CHECK(0, name); return; }
-    gt_gen *g = gt_gen_new(&m, NULL, err, sizeof err);
-    for (int i = 0; i < m.c.n_eos; i++) gt_gen_set_stop(g, m.c.eos_ids[i], GT_STOP_NONE);
+    gt_gen *g = open_gen(name, &m);
+    if (!g) return;
     gt_gen_opts o;
     gt_gen_opts_default(&o);
     o.max_new_tokens = 16;
