@@ -140,8 +140,22 @@ void gt_log_softmax(float *out, const float *x, int n)
     for (int i = 0; i < n; i++) out[i] = x[i] - lse;
 }
 
+/* Prompt tokens per batched prefill pass: each pass streams every weight once,
+ * so more rows per pass is faster (64 -> 128 rows: +6 to +12% on a 40M model),
+ * but each row holds activations (about 5 dim + 2 hidden floats): as many rows
+ * as fit in 1% of the weights' bytes, 64 to 256 (a 7B model gets 256, the
+ * bundled 6M one 64). */
+static int gen_chunk(const gt_model *m)
+{
+    const gt_config *c = &m->c;
+    size_t row = sizeof(float) * ((size_t)5 * c->dim + 2 * (size_t)c->hidden_dim);
+    size_t n = m->weight_bytes / 100 / (row ? row : 1);
+    if (n < 64) n = 64;
+    if (n > 256) n = 256;
+    return (int)(n & ~(size_t)15);
+}
+
 /* NB states able to hold SEQ tokens each, and NB logit buffers. */
-#define GEN_CHUNK 64    /* prompt tokens per batched prefill pass */
 
 static int ensure(gt_gen *g, int nb, int seq)
 {
@@ -156,7 +170,7 @@ static int ensure(gt_gen *g, int nb, int seq)
         g->has_prompt = gt_xrealloc(g->has_prompt, sizeof *g->has_prompt * (size_t)nb);
         for (int i = g->nst; i < nb; i++) {
             char e[200];
-            g->st[i] = gt_state_new(g->m, g->st_seq, i == 0 ? GEN_CHUNK : 1, e, sizeof e);   /* only state 0 prefills */
+            g->st[i] = gt_state_new(g->m, g->st_seq, i == 0 ? gen_chunk(g->m) : 1, e, sizeof e);   /* only state 0 prefills */
             if (!g->st[i]) {
                 g->nst = i;
                 return gfail(g, "%s", e);
