@@ -692,6 +692,32 @@ T256 static inline __attribute__((always_inline)) __m256 exp256(__m256 x)
     return _mm256_and_ps(keep, _mm256_mul_ps(p, _mm256_castsi256_ps(e)));
 }
 
+T512 static float exp_shift512(float *x, int n, float m)
+{
+    __m512 mv = _mm512_set1_ps(m), sv = _mm512_setzero_ps();
+    for (int i = 0; i < n; i += 16) {
+        __mmask16 k = n - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - i)) - 1);
+        __m512 e = _mm512_maskz_mov_ps(k, exp512(_mm512_sub_ps(_mm512_maskz_loadu_ps(k, x + i), mv)));
+        _mm512_mask_storeu_ps(x + i, k, e);
+        sv = _mm512_add_ps(sv, e);
+    }
+    return _mm512_reduce_add_ps(sv);
+}
+
+T256 static float exp_shift256(float *x, int n, float m)
+{
+    __m256 mv = _mm256_set1_ps(m), sv = _mm256_setzero_ps();
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 e = exp256(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv));
+        _mm256_storeu_ps(x + i, e);
+        sv = _mm256_add_ps(sv, e);
+    }
+    float s = hsum256(sv);
+    for (; i < n; i++) s += (x[i] = expf(x[i] - m));
+    return s;
+}
+
 T512 static void softmax512(float *x, int n)
 {
     __m512 mv = _mm512_set1_ps(-INFINITY);
@@ -699,18 +725,7 @@ T512 static void softmax512(float *x, int n)
     for (; i + 16 <= n; i += 16) mv = _mm512_max_ps(mv, _mm512_loadu_ps(x + i));
     __mmask16 tail = (__mmask16)((1u << (n - i)) - 1);
     if (i < n) mv = _mm512_mask_max_ps(mv, tail, mv, _mm512_maskz_loadu_ps(tail, x + i));
-    __m512 mx = _mm512_set1_ps(_mm512_reduce_max_ps(mv)), sv = _mm512_setzero_ps();
-    for (i = 0; i + 16 <= n; i += 16) {
-        __m512 e = exp512(_mm512_sub_ps(_mm512_loadu_ps(x + i), mx));
-        _mm512_storeu_ps(x + i, e);
-        sv = _mm512_add_ps(sv, e);
-    }
-    if (i < n) {
-        __m512 e = _mm512_maskz_mov_ps(tail, exp512(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, x + i), mx)));
-        _mm512_mask_storeu_ps(x + i, tail, e);
-        sv = _mm512_add_ps(sv, e);
-    }
-    __m512 inv = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(sv));
+    __m512 inv = _mm512_set1_ps(1.0f / exp_shift512(x, n, _mm512_reduce_max_ps(mv)));
     for (i = 0; i + 16 <= n; i += 16) _mm512_storeu_ps(x + i, _mm512_mul_ps(_mm512_loadu_ps(x + i), inv));
     if (i < n) _mm512_mask_storeu_ps(x + i, tail, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, x + i), inv));
 }
@@ -725,14 +740,7 @@ T256 static void softmax256(float *x, int n)
     _mm256_storeu_ps(m8, mv);
     for (int u = 0; u < 8; u++) if (m8[u] > mx) mx = m8[u];
     for (; i < n; i++) if (x[i] > mx) mx = x[i];
-    __m256 mxv = _mm256_set1_ps(mx), sv = _mm256_setzero_ps();
-    for (i = 0; i + 8 <= n; i += 8) {
-        __m256 e = exp256(_mm256_sub_ps(_mm256_loadu_ps(x + i), mxv));
-        _mm256_storeu_ps(x + i, e);
-        sv = _mm256_add_ps(sv, e);
-    }
-    float s = hsum256(sv);
-    for (; i < n; i++) { x[i] = expf(x[i] - mx); s += x[i]; }
+    float s = exp_shift256(x, n, mx);
     __m256 inv = _mm256_set1_ps(1.0f / s);
     for (i = 0; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), inv));
     for (; i < n; i++) x[i] *= 1.0f / s;
@@ -759,31 +767,6 @@ T256 static void swiglu256(float *gate, const float *up, int n)
         _mm256_storeu_ps(gate + i, _mm256_mul_ps(_mm256_div_ps(g, d), u));
     }
     for (; i < n; i++) gate[i] = gate[i] / (1.0f + expf(-gate[i])) * up[i];
-}
-T512 static float exp_shift512(float *x, int n, float m)
-{
-    __m512 mv = _mm512_set1_ps(m), sv = _mm512_setzero_ps();
-    for (int i = 0; i < n; i += 16) {
-        __mmask16 k = n - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - i)) - 1);
-        __m512 e = _mm512_maskz_mov_ps(k, exp512(_mm512_sub_ps(_mm512_maskz_loadu_ps(k, x + i), mv)));
-        _mm512_mask_storeu_ps(x + i, k, e);
-        sv = _mm512_add_ps(sv, e);
-    }
-    return _mm512_reduce_add_ps(sv);
-}
-
-T256 static float exp_shift256(float *x, int n, float m)
-{
-    __m256 mv = _mm256_set1_ps(m), sv = _mm256_setzero_ps();
-    int i = 0;
-    for (; i + 8 <= n; i += 8) {
-        __m256 e = exp256(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv));
-        _mm256_storeu_ps(x + i, e);
-        sv = _mm256_add_ps(sv, e);
-    }
-    float s = hsum256(sv);
-    for (; i < n; i++) s += (x[i] = expf(x[i] - m));
-    return s;
 }
 #endif
 

@@ -92,8 +92,9 @@ static void mm_ws_free(mm_ws *w)
     memset(w, 0, sizeof *w);
 }
 
-/* dst [cols][rows] = src [rows][cols]^T, src of type T (widened). Blocked. */
-static void transpose(float *dst, const void *src, gt_dtype t, int rows, int cols)
+/* dst [cols][rows] = src [rows][cols]^T, src of type T (widened), its rows LD
+ * elements apart. Blocked. */
+static void transpose_ld(float *dst, const void *src, gt_dtype t, int rows, int cols, size_t ld)
 {
     const int BS = 32;
 #pragma omp parallel for schedule(static) if ((long long)rows * cols > 100000)
@@ -102,7 +103,7 @@ static void transpose(float *dst, const void *src, gt_dtype t, int rows, int col
         for (int c0 = 0; c0 < cols; c0 += 64) {
             int rn = rows - r0 < BS ? rows - r0 : BS, cn = cols - c0 < 64 ? cols - c0 : 64;
             for (int r = 0; r < rn; r++) {
-                size_t base = (size_t)(r0 + r) * cols + c0;
+                size_t base = (size_t)(r0 + r) * ld + (size_t)c0;
                 if (t == GT_DT_F32) {
                     memcpy(row + r * 64, (const float *)src + base, sizeof(float) * (size_t)cn);
                 } else {
@@ -115,6 +116,11 @@ static void transpose(float *dst, const void *src, gt_dtype t, int rows, int col
                 for (int r = 0; r < rn; r++) dst[(size_t)(c0 + c) * rows + r0 + r] = row[r * 64 + c];
         }
     }
+}
+
+static void transpose(float *dst, const void *src, gt_dtype t, int rows, int cols)
+{
+    transpose_ld(dst, src, t, rows, cols, (size_t)cols);
 }
 
 /* OUT [N][I] (row stride LDO) = DY [N][O] W, W an 8-bit [O][I] matrix,
@@ -245,13 +251,6 @@ void gt_rope_backward(float *dx, const float *rope, int N, int T, int nh, int hd
  * products over positions stop there too (the rest of each row is zero). */
 #define ATT_BLK 16
 
-/* SRC rows [R] (row stride LD) x [C] into DST [C][R] */
-static void transpose_rows(float *dst, const float *src, int R, int C, size_t ld)
-{
-    for (int r = 0; r < R; r++)
-        for (int c = 0; c < C; c++) dst[(size_t)c * R + r] = src[(size_t)r * ld + c];
-}
-
 /* OUT rows (stride LDO) += SRC [R][C] */
 static void add_rows_to(float *out, size_t ldo, const float *src, int R, int C)
 {
@@ -276,7 +275,7 @@ void gt_attention_forward(float *out, float *att, const float *q, const float *k
             const float *vb = v + (size_t)b * T * kvd + (size_t)kh * hd;
             float *a = att + ((size_t)b * H + h) * T * T;
             float *ob = out + (size_t)b * T * qd + (size_t)h * hd;
-            transpose_rows(kt, kb, T, hd, (size_t)kvd);
+            transpose_ld(kt, kb, GT_DT_F32, T, hd, (size_t)kvd);
             for (int r0 = 0; r0 < T; r0 += ATT_BLK) {
                 int nr = T - r0 < ATT_BLK ? T - r0 : ATT_BLK, cols = r0 + nr;
                 gt_matmul_nn(a + (size_t)r0 * T, (size_t)T, qb + (size_t)r0 * qd, (size_t)qd, kt, (size_t)T, nr, cols,
@@ -323,7 +322,7 @@ void gt_attention_backward(float *dq, float *dk, float *dv, const float *dout, c
             const float *vb = v + (size_t)b * T * kvd + (size_t)kh * hd;
             float *dkb = dk + (size_t)b * T * kvd + (size_t)kh * hd;
             float *dvb = dv + (size_t)b * T * kvd + (size_t)kh * hd;
-            transpose_rows(vt, vb, T, hd, (size_t)kvd);
+            transpose_ld(vt, vb, GT_DT_F32, T, hd, (size_t)kvd);
             for (int h = kh * rep; h < (kh + 1) * rep; h++) {
                 const float *P = att + ((size_t)b * H + h) * T * T;
                 const float *dOb = dout + (size_t)b * T * qd + (size_t)h * hd;
@@ -348,7 +347,7 @@ void gt_attention_backward(float *dq, float *dk, float *dv, const float *dout, c
                 /* dk += dS^T Q and dv += P^T dO: row j of a transposed causal
                  * matrix is zero before column j, so a block starts there */
                 for (int pass = 0; pass < 2; pass++) {
-                    transpose_rows(tr, pass == 0 ? ds : P, T, T, (size_t)T);
+                    transpose(tr, pass == 0 ? ds : P, GT_DT_F32, T, T);
                     const float *rhs = pass == 0 ? qb : dOb;
                     for (int j0 = 0; j0 < T; j0 += ATT_BLK) {
                         int nr = T - j0 < ATT_BLK ? T - j0 : ATT_BLK;
