@@ -10,7 +10,8 @@ CPPFLAGS_ALL = -D_GNU_SOURCE -Ilib $(CPPFLAGS)
 LIBS     = -lyajl -lzstd -lpcre2-8 -lm -ldl -fopenmp
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-LIB_SRC  = $(wildcard lib/*.c)
+# libcore: one folder per concern (lib/README.md), every .c in them.
+LIB_SRC  = $(wildcard lib/*/*.c)
 LIB_OBJ  = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
 CMD_SRC  = $(wildcard cmd/*.c)
 TOOLS    = $(CMD_SRC:cmd/%.c=%)
@@ -20,21 +21,27 @@ UNITS    = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 all: $(BINS)
 
-$(BUILD)/lib/%.o: lib/%.c $(wildcard lib/*.h) | $(BUILD)/lib
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
+# Header dependencies written by the compiler (-MMD -MP) beside each object.
+DEPFLAGS = -MMD -MP
+
+$(BUILD)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/libcore.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/bin/%: cmd/%.c $(BUILD)/libcore.a $(wildcard lib/*.h) | $(BUILD)/bin
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $< -o $@ $(BUILD)/libcore.a $(LIBS) $(LDFLAGS)
+$(BUILD)/bin/%: cmd/%.c $(BUILD)/libcore.a | $(BUILD)/bin
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(DEPFLAGS) -MF $(BUILD)/bin/$*.d $< -o $@ $(BUILD)/libcore.a $(LIBS) $(LDFLAGS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libcore.a | $(BUILD)/tests
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) -Itests/unit $< -o $@ $(BUILD)/libcore.a $(LIBS) $(LDFLAGS)
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcore.a | $(BUILD)/tests
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(DEPFLAGS) -MF $(BUILD)/tests/$*.d -Itests/unit $< -o $@ $(BUILD)/libcore.a $(LIBS) $(LDFLAGS)
 
-$(BUILD)/lib $(BUILD)/bin $(BUILD)/tests:
+$(BUILD)/bin $(BUILD)/tests:
 	mkdir -p $@
+
+-include $(LIB_OBJ:.o=.d) $(BINS:=.d) $(UNITS:=.d)
 
 units: $(UNITS)
 

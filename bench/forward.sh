@@ -31,9 +31,11 @@ CC=${CC:-cc}
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d /tmp/gt-forward-bench.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
+BUILD=${BUILD:-build}
+make -s BUILD="$BUILD" "$BUILD/libcore.a" >/dev/null
 
-$CC -O2 -fopenmp -std=c11 -D_GNU_SOURCE -Ilib bench/forward_bench.c lib/util.c lib/safetensors.c lib/kernels.c \
-    lib/model.c lib/llama2c.c -o "$tmp/forward_bench" -lyajl -lm
+$CC -O2 -fopenmp -std=c11 -D_GNU_SOURCE -Ilib bench/forward_bench.c "$BUILD/libcore.a" \
+    -o "$tmp/forward_bench" -lyajl -lzstd -lpcre2-8 -lm -ldl
 "$PYTHON" bench/forward_ref.py write "$tmp/f32" >/dev/null
 "$PYTHON" bench/forward_ref.py write "$tmp/bf16" --dtype bf16 >/dev/null
 

@@ -7,9 +7,9 @@
  * MODEL_DIR may also be a llama2.c .bin checkpoint (gt_model_load reads both).
  * Prints one line: "c prefill_tok_s=N decode_tok_s=N peak_rss_mb=N weights_mb=N kv_mb=N kernels=NAME
  * argmax=N maxlogit=X" (the last two: the final token's logits, to compare loaders). */
-#include "model.h"
-#include "kernels.h"
-#include "util.h"
+#include "nn/model.h"
+#include "nn/kernels.h"
+#include "core/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

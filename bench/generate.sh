@@ -54,8 +54,9 @@ trap 'rm -rf "$tmp"' EXIT
 load() { sed 's/.*load average: //' < <(uptime); }
 echo "machine: $(nproc) cores; load average at start: $(load)"
 
-$CC -O2 -fopenmp -std=c11 -D_GNU_SOURCE -Ilib bench/forward_bench.c lib/util.c lib/safetensors.c lib/kernels.c \
-    lib/model.c lib/llama2c.c -o "$tmp/forward_bench" -lyajl -lm
+make -s BUILD="$BUILD" "$BUILD/libcore.a" >/dev/null
+$CC -O2 -fopenmp -std=c11 -D_GNU_SOURCE -Ilib bench/forward_bench.c "$BUILD/libcore.a" \
+    -o "$tmp/forward_bench" -lyajl -lzstd -lpcre2-8 -lm -ldl
 "$PYTHON" bench/generate_ref.py write "$OUT" "$SHARED/models/llama2-tokenizer/tokenizer.model"
 cat "$OUT"/gen-f32/model.safetensors "$OUT"/gen-bf16/model.safetensors "$OUT"/gen-l2c.bin >/dev/null
 # the vocabulary in llama2.c's tokenizer.bin layout, for timing llama2.c's run.c on gen-l2c.bin

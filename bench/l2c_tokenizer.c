@@ -5,8 +5,8 @@
  * pieces with U+2581 as a space, BOS and EOS as "\n<s>\n" and "\n</s>\n" (the
  * layout of llama2.c's tokenizer export).
  *   l2c_tokenizer TOKENIZER.MODEL OUT.BIN */
-#include "tokenizer.h"
-#include "util.h"
+#include "tok/tokenizer.h"
+#include "core/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

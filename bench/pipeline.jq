@@ -44,7 +44,7 @@ def tperiod:
     else .[:-1] + [$w[:-1]] end
   end;
 
-# abstract-clean's withdrawal notices (the two patterns of lib/clean.c), tried only when the
+# abstract-clean's withdrawal notices (the two patterns of lib/text/clean.c), tried only when the
 # text holds "ithdr" or "ITHDR", as there
 def wd_noun: "(?:paper|article|submission|manuscript|note|comment|preprint|posting|work|version|letter|report|abstract|contribution|e-?print|draft|entry)s?";
 def wd_wd: "withdr[aoe]wn\\b";

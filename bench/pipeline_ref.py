@@ -47,7 +47,7 @@ def _mix64(x):
 
 
 def gt_hash64(b, seed=0):
-    """lib/util.c gt_hash64 (so an id lands in the split pair-build puts it in)."""
+    """lib/core/util.c gt_hash64 (so an id lands in the split pair-build puts it in)."""
     n = len(b)
     h = _mix64(seed ^ GOLDEN ^ n)
     i = 0
@@ -119,11 +119,11 @@ def resolve(selectors, tax, literal=False):
 
 # ---- cleanup ----
 
-# abstract-clean's whitespace (lib/clean.c): ASCII space, tab, LF, CR, VT, FF and the
+# abstract-clean's whitespace (lib/text/clean.c): ASCII space, tab, LF, CR, VT, FF and the
 # Unicode spaces U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000
 WS = re.compile("[ \t\n\r\v\f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 
-# abstract-clean's withdrawal notices (lib/clean.c; caseless, ASCII \b \w \s): at the start,
+# abstract-clean's withdrawal notices (lib/text/clean.c; caseless, ASCII \b \w \s): at the start,
 # or anywhere; only tried when the text holds "ithdr" or "ITHDR", as there
 _NOUN = (r"(?:paper|article|submission|manuscript|note|comment|preprint|posting|work|version"
          r"|letter|report|abstract|contribution|e-?print|draft|entry)s?")

@@ -1,13 +1,13 @@
 /* sgemm_peak.c - this machine's F32 matrix-product yardstick for bench/train.sh:
- * GFLOP/s of gt_matmul (libcore's kernel, lib/kernels.c) on large square F32
+ * GFLOP/s of gt_matmul (libcore's kernel, lib/nn/kernels.c) on large square F32
  * matrices, out = X W^T with X, W n x n (2 n^3 flops), with the threads of
  * OMP_NUM_THREADS; with -DHAVE_OPENBLAS also OpenBLAS's cblas_sgemm on the same
  * shapes and threads. Best of REPS runs after a warm-up.
  *
  *   sgemm_peak [N [REPS]]          (defaults 2048, 5)
  * prints: gt_matmul n=N gflops=X   [and openblas n=N gflops=Y] */
-#include "kernels.h"
-#include "util.h"
+#include "nn/kernels.h"
+#include "core/util.h"
 
 #include <omp.h>
 #include <stdio.h>

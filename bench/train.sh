@@ -56,8 +56,9 @@ blas=()
 if [ -e /usr/include/x86_64-linux-gnu/cblas.h ] || [ -e /usr/include/cblas.h ]; then
     blas=(-DHAVE_OPENBLAS -lopenblas)
 fi
-$CC -O2 -fopenmp -std=c11 -D_GNU_SOURCE -Ilib bench/sgemm_peak.c lib/util.c lib/kernels.c lib/safetensors.c \
-    -o "$tmp/sgemm_peak" "${blas[@]}" -lyajl -lm
+make -s BUILD="$BUILD" "$BUILD/libcore.a" >/dev/null
+$CC -O2 -fopenmp -std=c11 -D_GNU_SOURCE -Ilib bench/sgemm_peak.c "$BUILD/libcore.a" \
+    -o "$tmp/sgemm_peak" "${blas[@]}" -lyajl -lzstd -lpcre2-8 -lm -ldl
 export OMP_NUM_THREADS=$THREADS
 peak=$("$tmp/sgemm_peak" -r 5 512 1024 2048)
 echo "$peak"

@@ -1,10 +1,10 @@
 /* abstract-clean - clean the title and abstract of gentitle records, drop the unusable ones. */
-#include "clean.h"
-#include "input.h"
-#include "output.h"
-#include "progress.h"
-#include "record.h"
-#include "util.h"
+#include "text/clean.h"
+#include "io/input.h"
+#include "io/output.h"
+#include "core/progress.h"
+#include "io/record.h"
+#include "core/util.h"
 
 #include <getopt.h>
 #include <stdio.h>

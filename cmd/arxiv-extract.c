@@ -1,9 +1,9 @@
 /* arxiv-extract - the arXiv metadata dump (plain or zstd NDJSON) to gentitle records. */
-#include "arxiv.h"
-#include "input.h"
-#include "output.h"
-#include "progress.h"
-#include "util.h"
+#include "arxiv/arxiv.h"
+#include "io/input.h"
+#include "io/output.h"
+#include "core/progress.h"
+#include "core/util.h"
 
 #include <getopt.h>
 #include <stdio.h>

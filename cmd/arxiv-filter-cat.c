@@ -2,12 +2,12 @@
  *
  * arxiv-filter-cat [OPTIONS] SELECTOR... [-i FILE]...
  * Records (gentitle-record(5)) in, the kept lines out unchanged. */
-#include "input.h"
-#include "output.h"
-#include "progress.h"
-#include "record.h"
-#include "taxonomy.h"
-#include "util.h"
+#include "io/input.h"
+#include "io/output.h"
+#include "core/progress.h"
+#include "io/record.h"
+#include "arxiv/taxonomy.h"
+#include "core/util.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -1,17 +1,17 @@
 /* lora-train - fine-tune a LLaMA model on token streams: LoRA adapters (PEFT
  * layout) or every weight (--full), alpaca-lora's hyperparameters, AdamW,
  * gradient accumulation, checkpoints and exact resume. */
-#include "adamw.h"
-#include "checkpoint.h"
-#include "dataloader.h"
-#include "kernels.h"
-#include "lora.h"
-#include "model.h"
-#include "output.h"
-#include "quant.h"
-#include "tokenizer.h"
-#include "train.h"
-#include "util.h"
+#include "train/adamw.h"
+#include "train/checkpoint.h"
+#include "train/dataloader.h"
+#include "nn/kernels.h"
+#include "nn/lora.h"
+#include "nn/model.h"
+#include "io/output.h"
+#include "nn/quant.h"
+#include "tok/tokenizer.h"
+#include "train/train.h"
+#include "core/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

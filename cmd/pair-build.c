@@ -1,11 +1,11 @@
 /* pair-build - gentitle records to alpaca instruction pairs (abstract -> title),
  * de-duplicated and split into train/val/test. See pair-build(1). */
-#include "input.h"
-#include "output.h"
-#include "pairs.h"
-#include "progress.h"
-#include "record.h"
-#include "util.h"
+#include "io/input.h"
+#include "io/output.h"
+#include "text/pairs.h"
+#include "core/progress.h"
+#include "io/record.h"
+#include "core/util.h"
 
 #include <errno.h>
 #include <getopt.h>

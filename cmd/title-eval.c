@@ -1,16 +1,16 @@
 /* title-eval - score generated titles against the real ones.
  *
  * title-eval --ref FILE [--hyp FILE] [OPTIONS]
- * ROUGE-1/2/L F1 x100 as Google's rouge-score computes them (lib/rouge.h), with
+ * ROUGE-1/2/L F1 x100 as Google's rouge-score computes them (lib/eval/rouge.h), with
  * bootstrap confidence intervals, mean lengths, the share of titles copied
  * verbatim from the abstract, a per-category breakdown, and three baselines
  * built from each abstract: its first sentence, its first 12 words, and its
  * best single sentence by ROUGE-L (an extractive oracle). */
-#include "input.h"
-#include "output.h"
-#include "progress.h"
-#include "rouge.h"
-#include "util.h"
+#include "io/input.h"
+#include "io/output.h"
+#include "core/progress.h"
+#include "eval/rouge.h"
+#include "core/util.h"
 
 #include <getopt.h>
 #include <stdarg.h>

@@ -1,9 +1,9 @@
 /* tok-decode - token streams (or ids as text) back to text. */
-#include "input.h"
-#include "output.h"
-#include "tokenizer.h"
-#include "tokstream.h"
-#include "util.h"
+#include "io/input.h"
+#include "io/output.h"
+#include "tok/tokenizer.h"
+#include "tok/tokstream.h"
+#include "core/util.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -1,12 +1,12 @@
 /* tok-encode - pairs (or plain text) to LLaMA token streams or ids. */
-#include "input.h"
-#include "output.h"
-#include "progress.h"
-#include "record.h"
-#include "template.h"
-#include "tokenizer.h"
-#include "tokstream.h"
-#include "util.h"
+#include "io/input.h"
+#include "io/output.h"
+#include "core/progress.h"
+#include "io/record.h"
+#include "tok/template.h"
+#include "tok/tokenizer.h"
+#include "tok/tokstream.h"
+#include "core/util.h"
 
 #include <getopt.h>
 #include <pthread.h>

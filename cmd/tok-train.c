@@ -1,11 +1,11 @@
 /* tok-train - learn a BPE vocabulary with byte fallback, written as a Hugging
  * Face tokenizer.json (see bpe_train.h). */
-#include "bpe_train.h"
-#include "input.h"
-#include "output.h"
-#include "progress.h"
-#include "record.h"
-#include "util.h"
+#include "tok/bpe_train.h"
+#include "io/input.h"
+#include "io/output.h"
+#include "core/progress.h"
+#include "io/record.h"
+#include "core/util.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -13,7 +13,7 @@ best sentence by ROUGE-L: the first N records), scored against the title with
 RougeScorer(['rouge1','rouge2','rougeL'], use_stemmer=True); one line
 "id<TAB>system<TAB>rouge1<TAB>rouge2<TAB>rougeL" per score, F1 x 100.
 The sentence splitting below restates title-eval's documented rule
-(lib/rouge.h, title-eval(1)) independently of the C code.
+(lib/eval/rouge.h, title-eval(1)) independently of the C code.
 
 "hyp REF HYP": the first of "titles" of each HYP line (title-gen output, joined
 by id) scored against the REF record's title, as system "model".

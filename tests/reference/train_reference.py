@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""train_reference.py - fixtures for the training code (lib/train.c, lib/adamw.c):
+"""train_reference.py - fixtures for the training code (lib/train/train.c, lib/train/adamw.c):
 tiny random LLaMA models and, computed with PyTorch autograd in float64 by an
 independent implementation of Hugging Face's LlamaForCausalLM loss, the values
 tests/unit/test_backward.c compares with:

@@ -1,6 +1,6 @@
 /* test_arxiv.c - id and category forms, RFC 822 dates, field lists. */
 #include "t.h"
-#include "arxiv.h"
+#include "arxiv/arxiv.h"
 
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* test_backward.c - the training code (lib/train.c, lib/adamw.c) against
+/* test_backward.c - the training code (lib/train/train.c, lib/train/adamw.c) against
  * PyTorch autograd: tests/reference/train_reference.py wrote, for the tiny
  * models in tests/data/train-* (untied GQA F32; tied MQA BF16), the loss of a
  * fixed batch with a response mask, the gradients of every weight, the
@@ -10,9 +10,9 @@
  * the size of the change: max |ours - torch| / max |torch - initial| <= 1e-4
  * (stricter than relative to the weights themselves). */
 #include "t.h"
-#include "train.h"
-#include "adamw.h"
-#include "safetensors.h"
+#include "train/train.h"
+#include "train/adamw.h"
+#include "nn/safetensors.h"
 
 #include <math.h>
 #include <stdlib.h>

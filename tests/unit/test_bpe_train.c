@@ -1,8 +1,8 @@
 /* test_bpe_train.c - BPE training: word counting, merge order, the written
  * tokenizer.json loads and round-trips. */
-#include "bpe_train.h"
-#include "output.h"
-#include "tokenizer.h"
+#include "tok/bpe_train.h"
+#include "io/output.h"
+#include "tok/tokenizer.h"
 #include "t.h"
 
 #include <stdio.h>

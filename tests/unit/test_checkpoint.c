@@ -1,9 +1,9 @@
 /* test_checkpoint.c - safetensors writing, checkpoint read-back and its checks,
  * and the data loader's batching. */
-#include "checkpoint.h"
-#include "dataloader.h"
-#include "safetensors.h"
-#include "tokstream.h"
+#include "train/checkpoint.h"
+#include "train/dataloader.h"
+#include "nn/safetensors.h"
+#include "tok/tokstream.h"
 #include "t.h"
 
 #include <stdio.h>

@@ -1,7 +1,7 @@
-/* test_clean.c - lib/clean.c rules with hand-written expected strings. */
+/* test_clean.c - lib/text/clean.c rules with hand-written expected strings. */
 #include "t.h"
-#include "clean.h"
-#include "record.h"
+#include "text/clean.h"
+#include "io/record.h"
 
 #include <stdlib.h>
 

@@ -1,9 +1,9 @@
 /* test_core.c - reader, record parser/writer, JSON escaping, hash, dates. */
 #include "t.h"
-#include "input.h"
-#include "output.h"
-#include "record.h"
-#include "util.h"
+#include "io/input.h"
+#include "io/output.h"
+#include "io/record.h"
+#include "core/util.h"
 
 #include <stdlib.h>
 #include <unistd.h>

@@ -17,10 +17,10 @@
  *   5% (max |diff| / max |ref|) of the full-precision ones; the error is printed;
  * - no_repeat_ngram and encoder_repetition_penalty against their definitions. */
 #include "t.h"
-#include "generate.h"
-#include "kernels.h"
-#include "model.h"
-#include "quant.h"
+#include "gen/generate.h"
+#include "nn/kernels.h"
+#include "nn/model.h"
+#include "nn/quant.h"
 
 #include <math.h>
 #include <stdlib.h>

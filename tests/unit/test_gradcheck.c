@@ -1,4 +1,4 @@
-/* test_gradcheck.c - every backward function of lib/train.c against central
+/* test_gradcheck.c - every backward function of lib/train/train.c against central
  * finite differences, on tiny random inputs: for a layer y = f(x, w), the
  * objective L = sum(y * R) (R random, L summed in double) has dL/dx =
  * backward(dy = R); each input element is moved by +-h and
@@ -10,8 +10,8 @@
  * Metric, per tensor: max |fd - analytic| / max |analytic| <= TOL (the
  * layers run in float, so the differences carry ~1e-6 of rounding). */
 #include "t.h"
-#include "train.h"
-#include "kernels.h"
+#include "train/train.h"
+#include "nn/kernels.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * them) against a double-precision reference, for F32/F16/BF16 weights and
  * shapes that exercise every tile tail; 16-bit conversions; small kernels. */
 #include "t.h"
-#include "kernels.h"
+#include "nn/kernels.h"
 
 #include <math.h>
 #include <stdint.h>

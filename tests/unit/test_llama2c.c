@@ -8,9 +8,9 @@
  * batched prefill, for decoding with the KV cache, and for the whole
  * sequence in one pass. */
 #include "t.h"
-#include "llama2c.h"
-#include "model.h"
-#include "util.h"
+#include "nn/llama2c.h"
+#include "nn/model.h"
+#include "core/util.h"
 
 #include <math.h>
 #include <stdint.h>

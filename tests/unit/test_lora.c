@@ -8,9 +8,9 @@
  * prefilling then decoding with the KV cache; with --load-8bit weights the
  * adapter still applies (error of the 8-bit base only). */
 #include "t.h"
-#include "lora.h"
-#include "model.h"
-#include "quant.h"
+#include "nn/lora.h"
+#include "nn/model.h"
+#include "nn/quant.h"
 
 #include <math.h>
 #include <stdint.h>

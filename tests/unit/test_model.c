@@ -8,10 +8,10 @@
  * below 1e-4, for a batched prefill, for decoding token by token with the KV
  * cache, and for their mix. */
 #include "t.h"
-#include "kernels.h"
-#include "model.h"
-#include "safetensors.h"
-#include "util.h"
+#include "nn/kernels.h"
+#include "nn/model.h"
+#include "nn/safetensors.h"
+#include "core/util.h"
 
 #include <math.h>
 #include <stdint.h>

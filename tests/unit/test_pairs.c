@@ -1,7 +1,7 @@
 /* test_pairs.c - pair-build's hash set, normalisation, de-duplication, splits. */
 #include "t.h"
-#include "pairs.h"
-#include "util.h"
+#include "text/pairs.h"
+#include "core/util.h"
 
 #include <stdint.h>
 #include <stdlib.h>

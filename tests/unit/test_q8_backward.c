@@ -1,10 +1,10 @@
 /* test_q8_backward.c - the backward through 8-bit frozen weights (lora-train
  * --load-8bit): dx = dy W and the LM head's dh computed from a gt_q8mat in
  * tiles must equal the same products over the dequantised F32 matrix. */
-#include "kernels.h"
-#include "quant.h"
-#include "train.h"
-#include "util.h"
+#include "nn/kernels.h"
+#include "nn/quant.h"
+#include "train/train.h"
+#include "core/util.h"
 #include "t.h"
 
 #include <math.h>

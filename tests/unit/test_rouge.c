@@ -3,8 +3,8 @@
  * hand from the definitions.  Every stem and score below was also checked
  * against nltk's PorterStemmer / rouge_score's RougeScorer(use_stemmer=True)
  * (tests/reference/rouge_reference.py). */
-#include "porter.h"
-#include "rouge.h"
+#include "eval/porter.h"
+#include "eval/rouge.h"
 #include "t.h"
 
 #include <math.h>

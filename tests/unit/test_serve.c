@@ -1,7 +1,7 @@
 /* test_serve.c - serve.c's JSON strings and addresses, webpage.c's escaping;
  * one real server on a free loopback port, answered through a socket. */
-#include "serve.h"
-#include "webpage.h"
+#include "serve/serve.h"
+#include "serve/webpage.h"
 #include "t.h"
 
 #include <arpa/inet.h>

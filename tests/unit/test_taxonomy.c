@@ -1,7 +1,7 @@
-/* test_taxonomy.c - lib/taxonomy.c: embedded data, loading, selectors, matching. */
+/* test_taxonomy.c - lib/arxiv/taxonomy.c: embedded data, loading, selectors, matching. */
 #include "t.h"
-#include "taxonomy.h"
-#include "util.h"
+#include "arxiv/taxonomy.h"
+#include "core/util.h"
 
 #include <stdlib.h>
 
@@ -26,8 +26,8 @@ static void test_embedded(void)
     char *file = slurp("data/categories.tsv", &n);
     CHECK(file != NULL, "embedded: data/categories.tsv readable (run from the repo root)");
     CHECK(file && n == gt_taxonomy_tsv_len && memcmp(file, gt_taxonomy_tsv, n) == 0,
-          "embedded: lib/taxonomy_data.c equals data/categories.tsv byte for byte "
-          "(regenerate: sh lib/gen-taxonomy.sh > lib/taxonomy_data.c)");
+          "embedded: lib/arxiv/taxonomy_data.c equals data/categories.tsv byte for byte "
+          "(regenerate: sh lib/arxiv/gen-taxonomy.sh > lib/arxiv/taxonomy_data.c)");
     CHECK(gt_taxonomy_tsv[gt_taxonomy_tsv_len] == 0, "embedded: NUL-terminated");
     free(file);
 }

@@ -2,10 +2,10 @@
  * templates and token stream records, on a small hand-built model; and a few
  * strings with the LLaMA-2 tokenizer when the shared models are present. */
 #include "t.h"
-#include "template.h"
-#include "tokenizer.h"
-#include "tokstream.h"
-#include "util.h"
+#include "tok/template.h"
+#include "tok/tokenizer.h"
+#include "tok/tokstream.h"
+#include "core/util.h"
 
 #include <stdlib.h>
 #include <string.h>

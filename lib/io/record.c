@@ -1,0 +1,437 @@
+/* record.c - flat JSON records over yajl. */
+#include "io/record.h"
+#include "io/jsonscan.h"
+#include "core/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_parse.h>
+
+void gt_rec_init(gt_rec *r)
+{
+    memset(r, 0, sizeof *r);
+    r->acap = 4096;
+    r->arena = gt_xmalloc(r->acap);
+    r->fcap = 32;
+    r->f = gt_xmalloc(sizeof *r->f * (size_t)r->fcap);
+    r->icap = 32;
+    r->items = gt_xmalloc(sizeof *r->items * (size_t)r->icap);
+}
+
+void gt_rec_free(gt_rec *r)
+{
+    free(r->arena); free(r->f); free(r->items);
+    memset(r, 0, sizeof *r);
+}
+
+void gt_rec_clear(gt_rec *r)
+{
+    r->alen = 0; r->nf = 0; r->nitems = 0;
+    r->depth = 0; r->in_arr = 0; r->err_set = 0; r->err[0] = 0;
+    r->partial = 0;
+}
+
+static gt_span arena_add(gt_rec *r, const char *s, size_t n)
+{
+    if (r->acap - r->alen < n + 1) {
+        size_t off = (s >= r->arena && s < r->arena + r->acap) ? (size_t)(s - r->arena) : (size_t)-1;
+        while (r->acap - r->alen < n + 1) r->acap *= 2;
+        r->arena = gt_xrealloc(r->arena, r->acap);
+        if (off != (size_t)-1) s = r->arena + off;
+    }
+    gt_span sp = { r->alen, n };
+    memmove(r->arena + r->alen, s, n);
+    r->arena[r->alen + n] = 0;
+    r->alen += n + 1;
+    return sp;
+}
+
+static gt_field *new_field(gt_rec *r)
+{
+    if (r->nf == r->fcap) {
+        r->fcap *= 2;
+        r->f = gt_xrealloc(r->f, sizeof *r->f * (size_t)r->fcap);
+    }
+    gt_field *f = &r->f[r->nf++];
+    memset(f, 0, sizeof *f);
+    f->kind = GT_V_NULL;
+    return f;
+}
+
+static void push_span(gt_rec *r, gt_span s)
+{
+    if (r->nitems == r->icap) {
+        r->icap *= 2;
+        r->items = gt_xrealloc(r->items, sizeof *r->items * (size_t)r->icap);
+    }
+    r->items[r->nitems++] = s;
+}
+
+/* ---- yajl callbacks ---- */
+
+static int fail(gt_rec *r, const char *msg)
+{
+    if (!r->err_set) {
+        r->err_set = 1;
+        snprintf(r->err, sizeof r->err, "%s", msg);
+    }
+    return 0;
+}
+
+static int unsupported(gt_rec *r)
+{
+    char m[160];
+    if (r->nf > 0)
+        snprintf(m, sizeof m, "unsupported value for key \"%.80s\"", gt_rec_at(r, r->f[r->nf - 1].key));
+    else
+        snprintf(m, sizeof m, "not a JSON object");
+    return fail(r, m);
+}
+
+static int cb_scalar(gt_rec *r, gt_vkind kind, const char *s, size_t n)
+{
+    if (r->depth == 1 && !r->in_arr) {
+        gt_field *f = &r->f[r->nf - 1];
+        f->kind = kind;
+        if (kind != GT_V_NULL) f->val = arena_add(r, s, n);
+        return 1;
+    }
+    if (r->depth == 1 && r->in_arr == 1 && kind == GT_V_STR) {
+        push_span(r, arena_add(r, s, n));
+        r->f[r->nf - 1].count++;
+        return 1;
+    }
+    return unsupported(r);
+}
+
+static int cb_null(void *ctx) { return cb_scalar(ctx, GT_V_NULL, NULL, 0); }
+static int cb_bool(void *ctx, int b)
+{
+    return cb_scalar(ctx, GT_V_RAW, b ? "true" : "false", b ? 4 : 5);
+}
+static int cb_number(void *ctx, const char *s, size_t n) { return cb_scalar(ctx, GT_V_RAW, s, n); }
+static int cb_string(void *ctx, const unsigned char *s, size_t n)
+{
+    return cb_scalar(ctx, GT_V_STR, (const char *)s, n);
+}
+
+static int cb_start_map(void *ctx)
+{
+    gt_rec *r = ctx;
+    if (r->depth != 0) return unsupported(r);
+    r->depth = 1;
+    return 1;
+}
+
+static int cb_map_key(void *ctx, const unsigned char *k, size_t n)
+{
+    gt_rec *r = ctx;
+    for (int i = 0; i < r->nf; i++) {
+        gt_field *f = &r->f[i];
+        if (f->key.len == n && memcmp(r->arena + f->key.off, k, n) == 0) {
+            char m[160];
+            snprintf(m, sizeof m, "duplicate key \"%.*s\"", (int)(n > 80 ? 80 : n), (const char *)k);
+            return fail(r, m);
+        }
+    }
+    gt_span ks = arena_add(r, (const char *)k, n);
+    gt_field *f = new_field(r);
+    f->key = ks;
+    return 1;
+}
+
+static int cb_end_map(void *ctx)
+{
+    gt_rec *r = ctx;
+    r->depth = 0;
+    return 1;
+}
+
+static int cb_start_array(void *ctx)
+{
+    gt_rec *r = ctx;
+    if (r->depth != 1 || r->in_arr) return unsupported(r);
+    r->in_arr = 1;
+    gt_field *f = &r->f[r->nf - 1];
+    f->kind = GT_V_ARR;
+    f->first = r->nitems;
+    f->count = 0;
+    return 1;
+}
+
+static int cb_end_array(void *ctx)
+{
+    gt_rec *r = ctx;
+    r->in_arr = 0;
+    return 1;
+}
+
+static const yajl_callbacks callbacks = {
+    cb_null, cb_bool, NULL, NULL, cb_number, cb_string,
+    cb_start_map, cb_map_key, cb_end_map, cb_start_array, cb_end_array
+};
+
+/* ---- fast path ----
+ * Records are flat objects of strings, arrays of strings, null, numbers and
+ * booleans: jsonscan.c reads exactly that, strictly; whatever it refuses goes
+ * through yajl, which then accepts it or gives the diagnostic. */
+
+static int fast_string(gt_rec *r, const unsigned char **pp, const unsigned char *e, gt_span *out)
+{
+    size_t need = (size_t)(e - *pp) + 1;
+    if (r->acap - r->alen < need) {
+        while (r->acap - r->alen < need) r->acap *= 2;
+        r->arena = gt_xrealloc(r->arena, r->acap);
+    }
+    size_t n;
+    if (!gt_js_string(pp, e, r->arena + r->alen, &n)) return 0;
+    r->arena[r->alen + n] = 0;
+    out->off = r->alen;
+    out->len = n;
+    r->alen += n + 1;
+    return 1;
+}
+
+
+static int wanted(const gt_rec *r, gt_span key)
+{
+    for (int i = 0; i < r->nwant; i++)
+        if (strlen(r->want[i]) == key.len && memcmp(r->want[i], r->arena + key.off, key.len) == 0) return 1;
+    return 0;
+}
+
+static int fast_parse(gt_rec *r, const char *line, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)line, *e = p + len;
+    p = gt_js_ws(p, e);
+    if (p >= e || *p != '{') return 0;
+    p = gt_js_ws(p + 1, e);
+    if (p < e && *p == '}') { p++; goto end; }
+    for (;;) {
+        if (p >= e || *p != '"') return 0;
+        gt_span key;
+        if (!fast_string(r, &p, e, &key)) return 0;
+        for (int i = 0; i < r->nf; i++)
+            if (r->f[i].key.len == key.len && memcmp(r->arena + r->f[i].key.off, r->arena + key.off, key.len) == 0)
+                return 0;                        /* duplicate: let yajl report it */
+        gt_field *f = new_field(r);
+        f->key = key;
+        p = gt_js_ws(p, e);
+        if (p >= e || *p != ':') return 0;
+        p = gt_js_ws(p + 1, e);
+        if (p >= e) return 0;
+        unsigned c = *p;
+        if (r->want && !wanted(r, key)) {
+            /* checked as strictly as a kept value: scalars, or an array of strings */
+            if (c == '{') return 0;
+            if (c == '[') {
+                p = gt_js_ws(p + 1, e);
+                if (p < e && *p == ']') p++;
+                else for (;;) {
+                    if (p >= e || *p != '"' || !gt_js_string_check(&p, e)) return 0;
+                    p = gt_js_ws(p, e);
+                    if (p < e && *p == ',') { p = gt_js_ws(p + 1, e); continue; }
+                    if (p < e && *p == ']') { p++; break; }
+                    return 0;
+                }
+            } else if (!gt_js_skip(&p, e, 0)) {
+                return 0;
+            }
+            f->skipped = 1;
+            r->partial = 1;
+        } else if (c == '"') {
+            if (!fast_string(r, &p, e, &f->val)) return 0;
+            f->kind = GT_V_STR;
+        } else if (c == '[') {
+            f->kind = GT_V_ARR;
+            f->first = r->nitems;
+            f->count = 0;
+            p = gt_js_ws(p + 1, e);
+            if (p < e && *p == ']') p++;
+            else for (;;) {
+                gt_span it;
+                if (p >= e || *p != '"' || !fast_string(r, &p, e, &it)) return 0;
+                push_span(r, it);
+                f = &r->f[r->nf - 1];
+                f->count++;
+                p = gt_js_ws(p, e);
+                if (p < e && *p == ',') { p = gt_js_ws(p + 1, e); continue; }
+                if (p < e && *p == ']') { p++; break; }
+                return 0;
+            }
+        } else if (c == 'n' && e - p >= 4 && memcmp(p, "null", 4) == 0) {
+            f->kind = GT_V_NULL;
+            p += 4;
+        } else if ((c == 't' && e - p >= 4 && memcmp(p, "true", 4) == 0) ||
+                   (c == 'f' && e - p >= 5 && memcmp(p, "false", 5) == 0)) {
+            size_t n = c == 't' ? 4 : 5;
+            f->kind = GT_V_RAW;
+            f->val = arena_add(r, (const char *)p, n);
+            p += n;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            const unsigned char *s = p;
+            if (!gt_js_number(&p, e)) return 0;
+            f = &r->f[r->nf - 1];
+            f->kind = GT_V_RAW;
+            f->val = arena_add(r, (const char *)s, (size_t)(p - s));
+        } else {
+            return 0;
+        }
+        p = gt_js_ws(p, e);
+        if (p < e && *p == ',') { p = gt_js_ws(p + 1, e); continue; }
+        if (p < e && *p == '}') { p++; break; }
+        return 0;
+    }
+end:
+    p = gt_js_ws(p, e);
+    return p == e;
+}
+
+int gt_rec_parse(gt_rec *r, const char *line, size_t len, char *err, size_t errsz)
+{
+    gt_rec_clear(r);
+    if (fast_parse(r, line, len)) return 0;
+    return gt_rec_parse_yajl(r, line, len, err, errsz);
+}
+
+int gt_rec_parse_keys(gt_rec *r, const char *line, size_t len, const char *const *keys, int nkeys,
+                      char *err, size_t errsz)
+{
+    gt_rec_clear(r);
+    r->want = keys;
+    r->nwant = nkeys;
+    int ok = fast_parse(r, line, len);
+    r->want = NULL;
+    r->nwant = 0;
+    if (ok) return 0;
+    return gt_rec_parse_yajl(r, line, len, err, errsz);
+}
+
+int gt_rec_parse_yajl(gt_rec *r, const char *line, size_t len, char *err, size_t errsz)
+{
+    gt_rec_clear(r);
+    yajl_handle h = yajl_alloc(&callbacks, NULL, r);
+    if (!h) gt_die(EX_OSERR, "out of memory (yajl)");
+    yajl_status st = yajl_parse(h, (const unsigned char *)line, len);
+    if (st == yajl_status_ok) st = yajl_complete_parse(h);
+    int rc = 0;
+    if (st != yajl_status_ok) {
+        rc = -1;
+        if (r->err_set) {
+            snprintf(err, errsz, "%s", r->err);
+        } else {
+            unsigned char *m = yajl_get_error(h, 0, (const unsigned char *)line, len);
+            const char *ms = (const char *)m;
+            if (strstr(ms, "invalid bytes in UTF8") || strstr(ms, "invalid UTF8"))
+                snprintf(err, errsz, "invalid UTF-8 in a string (at byte %zu)", yajl_get_bytes_consumed(h));
+            else if (len == 0 || strspn(line, " \t") == len)
+                snprintf(err, errsz, "empty line (expected a JSON object)");
+            else
+                snprintf(err, errsz, "invalid JSON: %s", ms);
+            yajl_free_error(h, m);
+            /* yajl's message ends with a newline */
+            size_t el = strlen(err);
+            while (el && (err[el - 1] == '\n' || err[el - 1] == ' ')) err[--el] = 0;
+        }
+    } else if (r->nf == 0 && r->depth == 0 && len > 0 && line[strspn(line, " \t")] != '{') {
+        rc = -1;
+        snprintf(err, errsz, "not a JSON object");
+    }
+    yajl_free(h);
+    return rc;
+}
+
+int gt_rec_find(const gt_rec *r, const char *key)
+{
+    size_t n = strlen(key);
+    for (int i = 0; i < r->nf; i++)
+        if (r->f[i].key.len == n && memcmp(r->arena + r->f[i].key.off, key, n) == 0) return i;
+    return -1;
+}
+
+const char *gt_rec_str(const gt_rec *r, const char *key, size_t *len)
+{
+    int i = gt_rec_find(r, key);
+    if (i < 0 || r->f[i].kind != GT_V_STR) return NULL;
+    if (len) *len = r->f[i].val.len;
+    return r->arena + r->f[i].val.off;
+}
+
+static gt_field *field_for(gt_rec *r, const char *key)
+{
+    int i = gt_rec_find(r, key);
+    if (i >= 0) return &r->f[i];
+    gt_span ks = arena_add(r, key, strlen(key));
+    gt_field *f = new_field(r);
+    f->key = ks;
+    return f;
+}
+
+void gt_rec_set_str(gt_rec *r, const char *key, const char *s, size_t n)
+{
+    /* copy first: S may live in the arena, which field_for can move */
+    gt_span v = arena_add(r, s, n);
+    gt_field *f = field_for(r, key);
+    f->kind = GT_V_STR;
+    f->val = v;
+}
+
+void gt_rec_set_null(gt_rec *r, const char *key)
+{
+    gt_field *f = field_for(r, key);
+    f->kind = GT_V_NULL;
+}
+
+void gt_rec_set_arr(gt_rec *r, const char *key)
+{
+    gt_field *f = field_for(r, key);
+    f->kind = GT_V_ARR;
+    f->first = r->nitems;
+    f->count = 0;
+    r->in_arr = (int)(f - r->f) + 1;   /* remember which field push_item extends */
+}
+
+void gt_rec_push_item(gt_rec *r, const char *s, size_t n)
+{
+    int fi = r->in_arr - 1;
+    if (fi < 0 || fi >= r->nf) gt_die(EX_SOFTWARE, "gt_rec_push_item without gt_rec_set_arr");
+    gt_span sp = arena_add(r, s, n);
+    push_span(r, sp);
+    r->f[fi].count++;
+}
+
+void gt_rec_remove(gt_rec *r, const char *key)
+{
+    int i = gt_rec_find(r, key);
+    if (i < 0) return;
+    memmove(&r->f[i], &r->f[i + 1], sizeof *r->f * (size_t)(r->nf - i - 1));
+    r->nf--;
+}
+
+void gt_rec_write(gt_out *o, const gt_rec *r)
+{
+    if (r->partial) gt_die(EX_SOFTWARE, "internal error: writing a record parsed with gt_rec_parse_keys");
+    gt_out_putc(o, '{');
+    for (int i = 0; i < r->nf; i++) {
+        const gt_field *f = &r->f[i];
+        if (i) gt_out_putc(o, ',');
+        gt_out_json_str(o, r->arena + f->key.off, f->key.len);
+        gt_out_putc(o, ':');
+        switch (f->kind) {
+        case GT_V_NULL: gt_out_write(o, "null", 4); break;
+        case GT_V_STR: gt_out_json_str(o, r->arena + f->val.off, f->val.len); break;
+        case GT_V_RAW: gt_out_write(o, r->arena + f->val.off, f->val.len); break;
+        case GT_V_ARR:
+            gt_out_putc(o, '[');
+            for (int j = 0; j < f->count; j++) {
+                if (j) gt_out_putc(o, ',');
+                gt_span s = r->items[f->first + j];
+                gt_out_json_str(o, r->arena + s.off, s.len);
+            }
+            gt_out_putc(o, ']');
+            break;
+        }
+    }
+    gt_out_write(o, "}\n", 2);
+}

@@ -1,0 +1,80 @@
+/* kernels.h - the compute kernels of the forward pass: matrix products with
+ * F32, F16 or BF16 weights (16-bit weights are widened inside the kernel, never
+ * stored as F32), RMSNorm, softmax, SwiGLU. The matmul has AVX-512 and
+ * AVX2+FMA paths picked at run time and a portable one; OpenMP splits the
+ * output rows over threads. */
+#ifndef GT_KERNELS_H
+#define GT_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "nn/safetensors.h"
+
+typedef enum {
+    GT_K_AUTO = -1,     /* the best the CPU supports (or $GT_KERNELS) */
+    GT_K_PORTABLE = 0,
+    GT_K_AVX2 = 1,      /* AVX2 + FMA + F16C */
+    GT_K_AVX512 = 2     /* AVX-512 F/BW/VL */
+} gt_kpath;
+
+/* The path GT_K_AUTO uses: the best supported, or the one named by the
+ * environment variable GT_KERNELS ("portable", "avx2", "avx512") when the CPU
+ * has it. */
+gt_kpath gt_kernels_best(void);
+int gt_kernels_supported(gt_kpath p);
+const char *gt_kernels_name(gt_kpath p);
+
+/* out[i][j] = sum_t x[i][t] * W[j][t]  for i < n, j < d, t < k:
+ * X is n x k floats (row stride k), W is d x k of type WT (row-major, like a
+ * PyTorch Linear weight), OUT n x d floats (row stride LDO >= d). */
+void gt_matmul(float *out, size_t ldo, const float *x, const void *w, gt_dtype wt,
+               int n, int d, int k);
+void gt_matmul_path(gt_kpath path, float *out, size_t ldo, const float *x, const void *w,
+                    gt_dtype wt, int n, int d, int k);
+
+/* out[i][j] = sum_t a[i][t] * b[t][j]  for i < n, j < d, t < k: F32 matrices
+ * with row strides LDA, LDB and LDO, B row-major k x d (so the attention's
+ * scores are Q times the transposed key cache and its output the scores times
+ * the value cache). One thread: for callers that split the work themselves. */
+void gt_matmul_nn(float *out, size_t ldo, const float *a, size_t lda, const float *b, size_t ldb,
+                  int n, int d, int k);
+void gt_matmul_nn_path(gt_kpath path, float *out, size_t ldo, const float *a, size_t lda,
+                       const float *b, size_t ldb, int n, int d, int k);
+
+/* 8-bit weights (title-gen --load-8bit, quant.c): symmetric int8 in blocks of
+ * GT_Q8_BLOCK consecutive values of a row, each block with its own F32 scale:
+ * w[r][c] = q[r][c] * s[r][c / GT_Q8_BLOCK]. For gt_matmul and gt_row_to_f32,
+ * a weight of type GT_DT_Q8 is a pointer to a gt_q8mat (cols must equal K). */
+#define GT_DT_Q8 ((gt_dtype)16)
+#define GT_Q8_BLOCK 32
+typedef struct {
+    int8_t *q;              /* [rows][cols] */
+    float *s;               /* [rows][nblk] */
+    int rows, cols, nblk;   /* nblk = ceil(cols / GT_Q8_BLOCK) */
+} gt_q8mat;
+
+/* Widen one 16-bit value. */
+static inline float gt_bf16_to_f32(uint16_t h)
+{
+    union { uint32_t u; float f; } v = { .u = (uint32_t)h << 16 };
+    return v.f;
+}
+float gt_f16_to_f32(uint16_t h);
+uint16_t gt_f32_to_bf16(float f);  /* round to nearest even */
+uint16_t gt_f32_to_f16(float f);   /* round to nearest even; overflow to infinity */
+/* Row R of a [rows][cols] matrix of type T into OUT (cols floats). */
+void gt_row_to_f32(float *out, const void *w, gt_dtype t, size_t r, int cols);
+
+/* out[i] = x[i] / sqrt(mean(x^2) + eps) * w[i]  (like LlamaRMSNorm). */
+void gt_rmsnorm(float *out, const float *x, const float *w, int n, float eps);
+/* In-place softmax of x[0..n). The vector paths use their own exp (within
+ * 2 ulp of expf). */
+void gt_softmax(float *x, int n);
+void gt_softmax_path(gt_kpath path, float *x, int n);
+/* x[i] = exp(x[i] - m) in place (the vector paths' exp); returns their sum. */
+float gt_exp_shift(float *x, int n, float m);
+/* gate[i] = silu(gate[i]) * up[i] */
+void gt_swiglu(float *gate, const float *up, int n);
+void gt_swiglu_path(gt_kpath path, float *gate, const float *up, int n);
+
+#endif

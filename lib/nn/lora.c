@@ -1,0 +1,399 @@
+/* lora.c - PEFT LoRA adapters, merged or kept apart (see lora.h). */
+#include "nn/lora.h"
+#include "nn/kernels.h"
+#include "nn/safetensors.h"
+#include "core/util.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_tree.h>
+
+typedef struct {
+    float *A;               /* [r][in] */
+    float *B;               /* [out][r], times scale */
+    int in, out;
+} lmod;
+
+struct gt_lora {
+    gt_model *m;
+    int r, merge, nmods;
+    double alpha, scale;
+    lmod *mods;             /* [layers][GT_PROJ_N] */
+    float **merged;         /* F32 copies (merge) */
+    int nmerged;
+    float *tmp;             /* [n][r] scratch of the delta hook */
+    size_t tmpcap;
+    char note[256];
+};
+
+static int fail(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errsz, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errsz, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static char *slurp(const char *path, char *err, size_t errsz)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) { fail(err, errsz, "%s: cannot open: %m", path); return NULL; }
+    size_t cap = 4096, n = 0, got;
+    char *buf = gt_xmalloc(cap);
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) buf = gt_xrealloc(buf, cap *= 2);
+        if (n > (16u << 20)) break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad || n > (16u << 20)) {
+        free(buf);
+        fail(err, errsz, "%s: %s", path, bad ? "read error" : "too large for a config file");
+        return NULL;
+    }
+    buf[n] = 0;
+    return buf;
+}
+
+static yajl_val get(yajl_val o, const char *k)
+{
+    const char *p[] = { k, NULL };
+    return yajl_tree_get(o, p, yajl_t_any);
+}
+
+static const char *sv(yajl_val v)
+{
+    const char *s = v && YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL;
+    return s;
+}
+
+static int is_proj(const char *s)
+{
+    for (int p = 0; p < GT_PROJ_N; p++)
+        if (strcmp(s, gt_proj_names[p]) == 0) return p;
+    return -1;
+}
+
+/* in/out sizes of projection P */
+static void proj_dims(const gt_config *c, int p, int *in, int *out)
+{
+    int qd = c->n_heads * c->head_dim, kvd = c->n_kv_heads * c->head_dim;
+    switch (p) {
+    case GT_PROJ_Q: *in = c->dim; *out = qd; break;
+    case GT_PROJ_K: case GT_PROJ_V: *in = c->dim; *out = kvd; break;
+    case GT_PROJ_O: *in = qd; *out = c->dim; break;
+    case GT_PROJ_GATE: case GT_PROJ_UP: *in = c->dim; *out = c->hidden_dim; break;
+    default: *in = c->hidden_dim; *out = c->dim; break;
+    }
+}
+
+static gt_wmat *proj_w(gt_layer *L, int p)
+{
+    gt_wmat *w[GT_PROJ_N] = { &L->wq, &L->wk, &L->wv, &L->wo, &L->w_gate, &L->w_up, &L->w_down };
+    return w[p];
+}
+
+/* Parse adapter_config.json: r, alpha, scale, the allowed projections. */
+static int parse_config(gt_lora *l, const char *path, int allowed[GT_PROJ_N], char *err, size_t errsz)
+{
+    char *js = slurp(path, err, errsz);
+    if (!js) return -1;
+    char yerr[256] = "";
+    yajl_val root = yajl_tree_parse(js, yerr, sizeof yerr);
+    free(js);
+    if (!root) {
+        char *nl = strchr(yerr, '\n');
+        if (nl) *nl = 0;
+        return fail(err, errsz, "%s: invalid JSON (%s)", path, yerr);
+    }
+    int rc = -1;
+    yajl_val v;
+    if (!YAJL_IS_OBJECT(root)) { fail(err, errsz, "%s: not a JSON object", path); goto out; }
+    v = get(root, "peft_type");
+    if (v && !(sv(v) && strcmp(sv(v), "LORA") == 0)) {
+        fail(err, errsz, "%s: peft_type is not \"LORA\"", path);
+        goto out;
+    }
+    v = get(root, "r");
+    if (!v || !YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 1 || YAJL_GET_INTEGER(v) > 65536) {
+        fail(err, errsz, "%s: \"r\" %s", path, v ? "is not a positive integer" : "is missing");
+        goto out;
+    }
+    l->r = (int)YAJL_GET_INTEGER(v);
+    v = get(root, "lora_alpha");
+    if (!v || !YAJL_IS_NUMBER(v)) {
+        fail(err, errsz, "%s: \"lora_alpha\" %s", path, v ? "is not a number" : "is missing");
+        goto out;
+    }
+    l->alpha = YAJL_GET_DOUBLE(v);
+    v = get(root, "use_rslora");
+    int rs = v && YAJL_IS_TRUE(v);
+    l->scale = rs ? l->alpha / sqrt((double)l->r) : l->alpha / l->r;
+    v = get(root, "use_dora");
+    if (v && YAJL_IS_TRUE(v)) { fail(err, errsz, "%s: use_dora (DoRA) is not supported", path); goto out; }
+    v = get(root, "bias");
+    if (sv(v) && strcmp(sv(v), "none") != 0) {
+        fail(err, errsz, "%s: bias \"%s\" is not supported (none only)", path, sv(v));
+        goto out;
+    }
+    const char *pats[] = { "rank_pattern", "alpha_pattern" };
+    for (int i = 0; i < 2; i++) {
+        v = get(root, pats[i]);
+        if (v && YAJL_IS_OBJECT(v) && YAJL_GET_OBJECT(v)->len) {
+            fail(err, errsz, "%s: \"%s\" is not supported", path, pats[i]);
+            goto out;
+        }
+    }
+    v = get(root, "modules_to_save");
+    if (v && YAJL_IS_ARRAY(v) && YAJL_GET_ARRAY(v)->len) {
+        fail(err, errsz, "%s: modules_to_save is not supported", path);
+        goto out;
+    }
+    v = get(root, "fan_in_fan_out");
+    if (v && YAJL_IS_TRUE(v))
+        snprintf(l->note, sizeof l->note,
+                 "%s: fan_in_fan_out is true but LLaMA's projections are nn.Linear: ignored, as PEFT does", path);
+    v = get(root, "target_modules");
+    if (!v || YAJL_IS_NULL(v)) {
+        for (int p = 0; p < GT_PROJ_N; p++) allowed[p] = 1;
+    } else if (sv(v)) {     /* PEFT: a regular expression over module names */
+        const char *s = sv(v);
+        for (int p = 0; p < GT_PROJ_N; p++) allowed[p] = strstr(s, gt_proj_names[p]) != NULL;
+    } else if (YAJL_IS_ARRAY(v)) {
+        for (size_t i = 0; i < YAJL_GET_ARRAY(v)->len; i++) {
+            yajl_val e = YAJL_GET_ARRAY(v)->values[i];
+            const char *s = YAJL_IS_STRING(e) ? YAJL_GET_STRING(e) : NULL;
+            int p = s ? is_proj(s) : -1;
+            if (p < 0) {
+                fail(err, errsz, "%s: target module \"%s\" is not supported (q_proj, k_proj, v_proj, o_proj, "
+                     "gate_proj, up_proj, down_proj)", path, s ? s : "?");
+                goto out;
+            }
+            allowed[p] = 1;
+        }
+    } else {
+        fail(err, errsz, "%s: \"target_modules\" is not a list", path);
+        goto out;
+    }
+    rc = 0;
+out:
+    yajl_tree_free(root);
+    return rc;
+}
+
+/* "base_model.model.model.layers.N.{self_attn|mlp}.P.lora_{A|B}.weight":
+ * 0 with layer, projection and which (0 A, 1 B); -1 when not of that form. */
+static int parse_key(const char *k, int *layer, int *proj, int *which)
+{
+    static const char pre[] = "base_model.model.model.layers.";
+    if (strncmp(k, pre, sizeof pre - 1) != 0) return -1;
+    const char *p = k + sizeof pre - 1;
+    if (*p < '0' || *p > '9') return -1;
+    long n = 0;
+    while (*p >= '0' && *p <= '9' && n < 1000000) n = n * 10 + (*p++ - '0');
+    if (*p++ != '.') return -1;
+    const char *grp = strncmp(p, "self_attn.", 10) == 0 ? "self_attn" : strncmp(p, "mlp.", 4) == 0 ? "mlp" : NULL;
+    if (!grp) return -1;
+    p += strlen(grp) + 1;
+    const char *dot = strchr(p, '.');
+    if (!dot) return -1;
+    char name[32];
+    if ((size_t)(dot - p) >= sizeof name) return -1;
+    memcpy(name, p, (size_t)(dot - p));
+    name[dot - p] = 0;
+    int pr = is_proj(name);
+    if (pr < 0) return -1;
+    if ((pr <= GT_PROJ_O) != (grp[0] == 's')) return -1;
+    if (strcmp(dot, ".lora_A.weight") == 0) *which = 0;
+    else if (strcmp(dot, ".lora_B.weight") == 0) *which = 1;
+    else return -1;
+    *layer = (int)n;
+    *proj = pr;
+    return 0;
+}
+
+static void delta(void *ctx, int layer, int proj, float *out, size_t ldo, const float *x, int n)
+{
+    gt_lora *l = ctx;
+    const lmod *md = &l->mods[(size_t)layer * GT_PROJ_N + proj];
+    if (!md->A) return;
+    int r = l->r;
+    size_t need = (size_t)n * r;
+    if (need > l->tmpcap) {
+        free(l->tmp);
+        l->tmp = gt_xmalloc(sizeof(float) * need);
+        l->tmpcap = need;
+    }
+    gt_matmul(l->tmp, (size_t)r, x, md->A, GT_DT_F32, n, r, md->in);
+    const float *t = l->tmp, *B = md->B;
+    int no = md->out;
+#pragma omp parallel for schedule(static) if ((long long)n * no * r > 100000)
+    for (int j = 0; j < no; j++) {
+        const float *b = B + (size_t)j * r;
+        for (int i = 0; i < n; i++) {
+            const float *ti = t + (size_t)i * r;
+            float s = 0;
+            for (int k = 0; k < r; k++) s += ti[k] * b[k];
+            out[(size_t)i * ldo + j] += s;
+        }
+    }
+}
+
+gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t errsz)
+{
+    const gt_config *c = &m->c;
+    gt_lora *l = gt_xcalloc(1, sizeof *l);
+    l->m = m;
+    l->merge = merge;
+    size_t plen = strlen(dir) + 40;
+    char *cpath = gt_xmalloc(plen), *wpath = gt_xmalloc(plen);
+    snprintf(cpath, plen, "%s/adapter_config.json", dir);
+    snprintf(wpath, plen, "%s/adapter_model.safetensors", dir);
+    int allowed[GT_PROJ_N] = { 0 };
+    gt_st st;
+    int st_open = 0;
+    if (parse_config(l, cpath, allowed, err, errsz) != 0) goto fail;
+    FILE *f = fopen(wpath, "rb");
+    if (!f) {
+        snprintf(cpath, plen, "%s/adapter_model.bin", dir);
+        FILE *g = fopen(cpath, "rb");
+        if (g) {
+            fclose(g);
+            fail(err, errsz, "%s: PyTorch pickle adapters are not supported: save with safe_serialization "
+                 "(adapter_model.safetensors)", cpath);
+        } else {
+            fail(err, errsz, "%s: cannot open: %m", wpath);
+        }
+        goto fail;
+    }
+    fclose(f);
+    if (gt_st_open(&st, wpath, err, errsz) != 0) goto fail;
+    st_open = 1;
+    l->mods = gt_xcalloc((size_t)c->n_layers * GT_PROJ_N, sizeof *l->mods);
+    for (int i = 0; i < st.nt; i++) {
+        const gt_tensor *t = &st.t[i];
+        int layer, p, which;
+        if (parse_key(t->name, &layer, &p, &which) != 0) {
+            fail(err, errsz, "%s: tensor '%s' is not a LoRA weight of a LLaMA projection "
+                 "(base_model.model.model.layers.N.{self_attn,mlp}.PROJ.lora_{A,B}.weight)", wpath, t->name);
+            goto fail;
+        }
+        if (layer >= c->n_layers) {
+            fail(err, errsz, "%s: tensor '%s' is for layer %d, the model has %d layers (an adapter for another model?)",
+                 wpath, t->name, layer, c->n_layers);
+            goto fail;
+        }
+        if (!allowed[p]) {
+            fail(err, errsz, "%s: tensor '%s': %s is not in target_modules of adapter_config.json", wpath, t->name,
+                 gt_proj_names[p]);
+            goto fail;
+        }
+        int in, out;
+        proj_dims(c, p, &in, &out);
+        int64_t want[2] = { which ? out : l->r, which ? l->r : in };
+        if (t->ndim != 2 || t->shape[0] != want[0] || t->shape[1] != want[1]) {
+            char a[96], b[96];
+            fail(err, errsz, "%s: tensor '%s' has shape %s, expected %s (r %d; an adapter for another model?)", wpath,
+                 t->name, gt_shape_str(t->shape, t->ndim, a, sizeof a), gt_shape_str(want, 2, b, sizeof b), l->r);
+            goto fail;
+        }
+        lmod *md = &l->mods[(size_t)layer * GT_PROJ_N + p];
+        md->in = in;
+        md->out = out;
+        float **dst = which ? &md->B : &md->A;
+        *dst = gt_xmalloc(sizeof(float) * (size_t)t->numel);
+        for (int64_t row = 0; row < t->shape[0]; row++)
+            gt_row_to_f32(*dst + row * t->shape[1], t->data, t->dtype, (size_t)row, (int)t->shape[1]);
+        if (which)
+            for (int64_t k = 0; k < t->numel; k++) (*dst)[k] *= (float)l->scale;
+    }
+    for (int layer = 0; layer < c->n_layers; layer++)
+        for (int p = 0; p < GT_PROJ_N; p++) {
+            lmod *md = &l->mods[(size_t)layer * GT_PROJ_N + p];
+            if (!md->A != !md->B) {
+                fail(err, errsz, "%s: tensor 'base_model.model.model.layers.%d.%s.%s.lora_%c.weight' is missing", wpath,
+                     layer, p <= GT_PROJ_O ? "self_attn" : "mlp", gt_proj_names[p], md->A ? 'B' : 'A');
+                goto fail;
+            }
+            if (md->A) l->nmods++;
+        }
+    if (l->nmods == 0) { fail(err, errsz, "%s: no LoRA tensors", wpath); goto fail; }
+    gt_st_close(&st);
+    st_open = 0;
+
+    if (merge) {
+        l->merged = gt_xcalloc((size_t)l->nmods, sizeof *l->merged);
+        for (int layer = 0; layer < c->n_layers; layer++)
+            for (int p = 0; p < GT_PROJ_N; p++) {
+                lmod *md = &l->mods[(size_t)layer * GT_PROJ_N + p];
+                if (!md->A) continue;
+                gt_wmat *w = proj_w(&m->layers[layer], p);
+                float *W = gt_xmalloc(sizeof(float) * (size_t)md->out * md->in);
+                int r = l->r, in = md->in;
+#pragma omp parallel for schedule(static)
+                for (int j = 0; j < md->out; j++) {
+                    float *row = W + (size_t)j * in;
+                    gt_row_to_f32(row, w->p, w->dt, (size_t)j, in);
+                    for (int k = 0; k < r; k++) {
+                        float b = md->B[(size_t)j * r + k];
+                        const float *a = md->A + (size_t)k * in;
+                        for (int t = 0; t < in; t++) row[t] += b * a[t];
+                    }
+                }
+                w->p = W;
+                w->dt = GT_DT_F32;
+                l->merged[l->nmerged++] = W;
+                free(md->A);
+                free(md->B);
+                md->A = md->B = NULL;
+            }
+    } else {
+        m->delta = delta;
+        m->delta_ctx = l;
+    }
+    free(cpath);
+    free(wpath);
+    return l;
+fail:
+    if (st_open) gt_st_close(&st);
+    free(cpath);
+    free(wpath);
+    gt_lora_free(l);
+    return NULL;
+}
+
+const char *gt_lora_note(const gt_lora *l) { return l->note; }
+int gt_lora_rank(const gt_lora *l) { return l->r; }
+double gt_lora_scale(const gt_lora *l) { return l->scale; }
+int gt_lora_modules(const gt_lora *l) { return l->nmods; }
+
+void gt_lora_release_merged(gt_lora *l)
+{
+    for (int i = 0; i < l->nmerged; i++) free(l->merged[i]);
+    l->nmerged = 0;
+}
+
+void gt_lora_free(gt_lora *l)
+{
+    if (!l) return;
+    if (l->m && l->m->delta_ctx == l) {
+        l->m->delta = NULL;
+        l->m->delta_ctx = NULL;
+    }
+    if (l->mods && l->m)
+        for (size_t i = 0; i < (size_t)l->m->c.n_layers * GT_PROJ_N; i++) {
+            free(l->mods[i].A);
+            free(l->mods[i].B);
+        }
+    free(l->mods);
+    gt_lora_release_merged(l);
+    free(l->merged);
+    free(l->tmp);
+    free(l);
+}

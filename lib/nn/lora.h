@@ -1,0 +1,46 @@
+/* lora.h - LoRA adapters in the PEFT layout: DIR/adapter_config.json (peft_type
+ * LORA, r, lora_alpha, target_modules, fan_in_fan_out, use_rslora) and
+ * DIR/adapter_model.safetensors with PEFT's key names,
+ *     base_model.model.model.layers.N.self_attn.q_proj.lora_A.weight  [r][in]
+ *     base_model.model.model.layers.N.self_attn.q_proj.lora_B.weight  [out][r]
+ * for q/k/v/o_proj (self_attn) and gate/up/down_proj (mlp). A projection
+ * W (out x in) becomes
+ *     W' = W + scale * B A,   scale = lora_alpha / r   (use_rslora: / sqrt(r))
+ * as PEFT's LoraLayer computes it (dropout is off at inference).
+ *
+ * Two ways to apply it:
+ * - kept apart (the default): the base weights stay as they are (memory-mapped,
+ *   16-bit or 8-bit) and each projection's output gets scale * B (A x) added
+ *   (model.h's delta hook): r (in + out) extra multiply-adds per token;
+ * - merged: W' computed once into F32 copies of the matrices the adapter
+ *   touches (4 bytes per weight of those matrices), then no cost per token.
+ *
+ * fan_in_fan_out is ignored with a note, as PEFT does for nn.Linear layers
+ * (LLaMA has no Conv1D). DoRA, rank_pattern/alpha_pattern, bias other than
+ * "none", modules_to_save and LoRA on the embeddings or the LM head are
+ * refused. An adapter made for another model (a layer past the model's, a
+ * shape that does not fit) is refused with the file and the tensor named. */
+#ifndef GT_LORA_H
+#define GT_LORA_H
+
+#include <stddef.h>
+#include "nn/model.h"
+
+typedef struct gt_lora gt_lora;
+
+/* Load the adapter in DIR for M and apply it (MERGE: into F32 copies of the
+ * weights; else through M's delta hook). NULL with a reason naming the file
+ * (and tensor) in ERR. */
+gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t errsz);
+/* A remark for the user ("" when none), e.g. fan_in_fan_out ignored. */
+const char *gt_lora_note(const gt_lora *l);
+int gt_lora_rank(const gt_lora *l);
+double gt_lora_scale(const gt_lora *l);
+int gt_lora_modules(const gt_lora *l);        /* projections adapted */
+/* Free the merged F32 copies once the model no longer points at them
+ * (after gt_quant_model replaced them). */
+void gt_lora_release_merged(gt_lora *l);
+/* Free the adapter and unhook it from the model. */
+void gt_lora_free(gt_lora *l);
+
+#endif
