@@ -1,5 +1,6 @@
 /* util.c - diagnostics, exit codes, allocation, signals. */
 #include "core/util.h"
+#include "core/rand.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -123,6 +124,25 @@ long long gt_parse_ll(const char *opt, const char *s, long long min, long long m
     return v;
 }
 
+double gt_parse_double(const char *opt, const char *s, double min, double max, int min_open)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(min_open ? v > min : v >= min) || !(v <= max))
+        gt_usage_error("%s: '%s' is not a number in %c%g, %g]", opt, s, min_open ? '(' : '[', min, max);
+    return v;
+}
+
+int gt_fail(char *err, size_t errsz, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errsz, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
 int gt_is_date(const char *s, size_t n)
 {
     if (n != 10 || s[4] != '-' || s[7] != '-') return 0;
@@ -138,23 +158,16 @@ static inline uint64_t rd64(const unsigned char *p)
     uint64_t v; memcpy(&v, p, 8); return v;
 }
 
-static inline uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 30; x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27; x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
 
 uint64_t gt_hash64(const void *data, size_t n, uint64_t seed)
 {
     const unsigned char *p = data;
-    uint64_t h = mix64(seed ^ 0x9e3779b97f4a7c15ULL ^ (uint64_t)n);
+    uint64_t h = gt_mix64(seed ^ GT_GOLDEN64 ^ (uint64_t)n);
     while (n >= 8) {
-        h = mix64(h ^ rd64(p)) + 0x9e3779b97f4a7c15ULL;
+        h = gt_mix64(h ^ rd64(p)) + GT_GOLDEN64;
         p += 8; n -= 8;
     }
     uint64_t t = 0;
     for (size_t i = 0; i < n; i++) t |= (uint64_t)p[i] << (8 * i);
-    return mix64(h ^ t ^ ((uint64_t)n << 56));
+    return gt_mix64(h ^ t ^ ((uint64_t)n << 56));
 }

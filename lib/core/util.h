@@ -38,6 +38,13 @@ double gt_now(void); /* monotonic seconds */
 
 /* Parse a size/number option; exits 64 on a bad value. */
 long long gt_parse_ll(const char *opt, const char *s, long long min, long long max);
+/* Parse a real-number option: in [MIN, MAX], or (MIN, MAX] when MIN_OPEN;
+ * exits 64 on a bad value ("OPT: 'S' is not a number in [MIN, MAX]"). */
+double gt_parse_double(const char *opt, const char *s, double min, double max, int min_open);
+
+/* Format a message into ERR (ERRSZ bytes) and return -1: the one way library
+ * functions report an error to their caller ("return gt_fail(err, errsz, ...)"). */
+int gt_fail(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Dates: "YYYY-MM-DD" check (1 if valid). */
 int gt_is_date(const char *s, size_t n);

@@ -11,20 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-void gt_buf_add(gt_buf *b, const void *p, size_t n)
-{
-    if (b->n + n > b->cap) {
-        size_t c = b->cap ? b->cap : 4096;
-        while (b->n + n > c) c *= 2;
-        b->p = gt_xrealloc(b->p, c);
-        b->cap = c;
-    }
-    memcpy(b->p + b->n, p, n);
-    b->n += n;
-}
-
-void gt_buf_free(gt_buf *b) { free(b->p); b->p = NULL; b->n = b->cap = 0; }
-
 static void le32(unsigned char *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i)); }
 static uint32_t rd32(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
 

@@ -8,14 +8,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
+
 #define GT_TS_MAGIC "GTO\x8b\r\n\x1a\n"
 #define GT_TS_VERSION 1
 #define GT_TS_HEADER 32
 #define GT_TS_MAXLEN 0x7fffffffu
 
-typedef struct { char *p; size_t n, cap; } gt_buf;
-void gt_buf_add(gt_buf *b, const void *p, size_t n);
-void gt_buf_free(gt_buf *b);
 
 typedef struct {
     uint32_t version, width, vocab;

@@ -18,14 +18,6 @@ static int fail(char *err, size_t errsz, const char *fmt, ...)
     return -1;
 }
 
-uint64_t gt_splitmix64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
 void gt_dataset_free(gt_dataset *d)
 {
     free(d->ids);

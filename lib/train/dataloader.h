@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/rand.h"
+
 typedef struct {
     int32_t *ids;           /* every example's tokens, back to back */
     size_t *off;            /* example i is ids[off[i] .. off[i+1]) */
@@ -53,7 +55,5 @@ void gt_epoch_free(gt_epoch *e);
 int gt_batch_fill(const gt_dataset *d, const gt_epoch *e, size_t b, int32_t *tokens, uint8_t *mask, int32_t pad,
                   int *nseq);
 
-/* splitmix64 step, the generator used here (exported for lora-train's seeds). */
-uint64_t gt_splitmix64(uint64_t *state);
 
 #endif
