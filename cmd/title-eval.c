@@ -97,6 +97,19 @@ typedef struct {
     int json, per_example, strict, progress;
 } opts;
 
+/* The next line of R (GT_READ_LINE or GT_READ_TOOLONG), or GT_READ_EOF at
+ * the end and after a read error, which is reported (OUT, if any, flushed
+ * first) with its exit status in *STATUS. */
+static int next_line(gt_reader *r, gt_out *out, const char **line, size_t *len, int *status)
+{
+    int st = gt_reader_next(r, line, len);
+    if (st != GT_READ_ERROR) return st;
+    if (out) gt_out_flush(out);
+    gt_warn("%s: %s", gt_reader_name(r), gt_reader_error(r));
+    *status = gt_reader_error_code(r);
+    return GT_READ_EOF;
+}
+
 /* ---- hypotheses ---- */
 typedef struct {
     char **title;       /* NULL: the line was malformed */
@@ -134,13 +147,9 @@ static void load_hyps(hyps *h, const char *path, const opts *o)
     gt_buf tmp = { 0 };
     const char *line;
     size_t len;
-    int st;
+    int st, status = 0;
     h->all_ids = 1;
-    while ((st = gt_reader_next(r, &line, &len)) != GT_READ_EOF) {
-        if (st == GT_READ_ERROR) {
-            gt_warn("%s: %s", gt_reader_name(r), gt_reader_error(r));
-            exit(gt_reader_error_code(r));
-        }
+    while ((st = next_line(r, NULL, &line, &len, &status)) != GT_READ_EOF) {
         h->nread++;
         char err[320];
         yajl_val v = NULL;
@@ -167,6 +176,7 @@ static void load_hyps(hyps *h, const char *path, const opts *o)
         else
             *slot = idx;
     }
+    if (status) exit(status);
     gt_reader_close(r);
     gt_buf_free(&tmp);
     h->used = gt_xcalloc((size_t)h->n + 1, 1);
@@ -256,13 +266,7 @@ static int score_refs(gt_reader *r, const opts *o, hyps *H, gt_results *R, gt_ou
     const char *line;
     size_t len;
     int st;
-    while ((st = gt_reader_next(r, &line, &len)) != GT_READ_EOF) {
-        if (st == GT_READ_ERROR) {
-            gt_out_flush(out);
-            gt_warn("%s: %s", gt_reader_name(r), gt_reader_error(r));
-            status = gt_reader_error_code(r);
-            break;
-        }
+    while ((st = next_line(r, out, &line, &len, &status)) != GT_READ_EOF) {
         nread++;
         char err[320];
         yajl_val v = NULL;
@@ -325,13 +329,7 @@ static int tokenize_files(gt_out *out, char **files, int nfiles, int stem)
         const char *line;
         size_t len;
         int st;
-        while ((st = gt_reader_next(r, &line, &len)) != GT_READ_EOF) {
-            if (st == GT_READ_ERROR) {
-                gt_out_flush(out);
-                gt_warn("%s: %s", gt_reader_name(r), gt_reader_error(r));
-                status = gt_reader_error_code(r);
-                break;
-            }
+        while ((st = next_line(r, out, &line, &len, &status)) != GT_READ_EOF) {
             if (st == GT_READ_TOOLONG) {
                 gt_out_flush(out);
                 gt_warnat(gt_reader_name(r), gt_reader_lineno(r), "line longer than %zu bytes",
