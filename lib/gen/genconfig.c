@@ -1,0 +1,58 @@
+/* genconfig.c - see genconfig.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "gen/genconfig.h"
+#include "io/json.h"
+
+/* The whole number at KEY of ROOT into *V: 1 when there and within [LO, HI];
+ * 0 when absent or null; -1 with the reason in ERR. */
+static int get_int(yajl_val root, const char *path, const char *key, long lo, long hi, int *v, char *err,
+                   size_t errsz)
+{
+    yajl_val x = gt_json_get(root, key);
+    if (gt_json_null(x)) return 0;
+    if (!YAJL_IS_INTEGER(x) || YAJL_GET_INTEGER(x) < lo || YAJL_GET_INTEGER(x) > hi)
+        return gt_fail(err, errsz, "%s: \"%s\" is not a whole number from %ld to %ld", path, key, lo, hi);
+    *v = (int)YAJL_GET_INTEGER(x);
+    return 1;
+}
+
+/* The number at KEY, in (LO, HI]: as get_int. */
+static int get_real(yajl_val root, const char *path, const char *key, double lo, double hi, double *v, char *err,
+                    size_t errsz)
+{
+    yajl_val x = gt_json_get(root, key);
+    if (gt_json_null(x)) return 0;
+    if (!YAJL_IS_NUMBER(x) || !(YAJL_GET_DOUBLE(x) > lo && YAJL_GET_DOUBLE(x) <= hi))
+        return gt_fail(err, errsz, "%s: \"%s\" is not a number in (%g, %g]", path, key, lo, hi);
+    *v = YAJL_GET_DOUBLE(x);
+    return 1;
+}
+
+int gt_gen_config_load(const char *dir, gt_gen_config *c, char *err, size_t errsz)
+{
+    char path[4200], e[300];
+    memset(c, 0, sizeof *c);
+    snprintf(path, sizeof path, "%s/generation_config.json", dir);
+    yajl_val root = gt_json_load(path, 1 << 20, e, sizeof e);
+    if (!root) {
+        if (strncmp(e, "cannot open", 11) == 0) return 0;   /* no such file: no defaults */
+        return gt_fail(err, errsz, errno ? "%s: %s" : "%s: not a JSON object: %s", path, e);
+    }
+    int st = 0;
+    if (!YAJL_IS_OBJECT(root)) st = gt_fail(err, errsz, "%s: not a JSON object", path);
+    if (!st && (c->has_beams = get_int(root, path, "num_beams", 1, 64, &c->num_beams, err, errsz)) < 0) st = -1;
+    if (!st && (c->has_norep = get_int(root, path, "no_repeat_ngram_size", 0, 64, &c->no_repeat_ngram_size, err,
+                                       errsz)) < 0)
+        st = -1;
+    if (!st && (c->has_maxnew = get_int(root, path, "max_new_tokens", 1, 1 << 20, &c->max_new_tokens, err, errsz)) < 0)
+        st = -1;
+    if (!st && (c->has_encrep = get_real(root, path, "encoder_repetition_penalty", 0, 100,
+                                         &c->encoder_repetition_penalty, err, errsz)) < 0)
+        st = -1;
+    yajl_tree_free(root);
+    return st;
+}

@@ -1,0 +1,99 @@
+/* titles.c - see titles.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "gen/titles.h"
+
+void gt_titler_free(gt_titler *t)
+{
+    gt_buf_free(&t->prompt);
+    gt_ids_free(&t->ids);
+}
+
+int gt_titler_run(gt_titler *t, const gt_gen_opts *o, const char *instr, size_t ni, const char *abs, size_t nabs,
+                  const gt_cand **out, int *nout)
+{
+    t->ids.n = 0;
+    if (t->bos >= 0) gt_ids_push(&t->ids, t->bos);
+    gt_template_encode(t->tpl, t->tc, instr, ni, abs, nabs, t->max_in, &t->prompt, &t->ids);
+    return gt_gen_run(t->gen, o, t->ids.v, (int)t->ids.n, out, nout);
+}
+
+static void write_field_value(gt_out *o, const gt_rec *r, const gt_field *f)
+{
+    switch (f->kind) {
+    case GT_V_NULL: gt_out_str(o, "null"); break;
+    case GT_V_STR: gt_out_json_str(o, gt_rec_at(r, f->val), f->val.len); break;
+    case GT_V_RAW: gt_out_write(o, gt_rec_at(r, f->val), f->val.len); break;
+    case GT_V_ARR:
+        gt_out_putc(o, '[');
+        for (int i = 0; i < f->count; i++) {
+            gt_span s = r->items[f->first + i];
+            if (i) gt_out_putc(o, ',');
+            gt_out_json_str(o, gt_rec_at(r, s), s.len);
+        }
+        gt_out_putc(o, ']');
+        break;
+    }
+}
+
+/* "titles":[...]} and the end of the line. */
+static void write_titles(gt_out *o, const gt_cand *c, int n, int ids)
+{
+    gt_out_str(o, "\"titles\":[");
+    for (int i = 0; i < n; i++) {
+        char num[64];
+        if (i) gt_out_putc(o, ',');
+        gt_out_str(o, "{\"title\":");
+        gt_out_json_str(o, c[i].text, c[i].len);
+        snprintf(num, sizeof num, ",\"score\":%.4f", c[i].score);
+        gt_out_str(o, num);
+        if (ids) {
+            gt_out_str(o, ",\"ids\":[");
+            for (int j = 0; j < c[i].nids; j++) {
+                snprintf(num, sizeof num, j ? ",%d" : "%d", (int)c[i].ids[j]);
+                gt_out_str(o, num);
+            }
+            gt_out_putc(o, ']');
+        }
+        gt_out_putc(o, '}');
+    }
+    gt_out_str(o, "]}\n");
+}
+
+void gt_titles_write_record(gt_out *o, const gt_rec *rec, const gt_cand *c, int n, int ids)
+{
+    gt_out_putc(o, '{');
+    for (int i = 0; i < rec->nf; i++) {
+        const gt_field *f = &rec->f[i];
+        if (strcmp(gt_rec_at(rec, f->key), "titles") == 0) continue;
+        gt_out_json_str(o, gt_rec_at(rec, f->key), f->key.len);
+        gt_out_putc(o, ':');
+        write_field_value(o, rec, f);
+        gt_out_putc(o, ',');
+    }
+    write_titles(o, c, n, ids);
+}
+
+void gt_titles_write_text(gt_out *o, const char *text, size_t len, const gt_cand *c, int n, int ids)
+{
+    gt_out_str(o, "{\"abstract\":");
+    gt_out_json_str(o, text, len);
+    gt_out_putc(o, ',');
+    write_titles(o, c, n, ids);
+}
+
+void gt_titles_stats(const gt_gen *gen, uint64_t total, const char *what, double t_start, const gt_quant *quant,
+                     const gt_model *model)
+{
+    const gt_gen_stats *s = gt_gen_totals(gen);
+    gt_warn("%llu %s in %.2f s; prefill %lld tokens %.1f tok/s; decode %lld tokens %.1f tok/s; "
+            "weights %.1f MB%s; KV cache %.1f MB",
+            (unsigned long long)total, what, gt_now() - t_start, s->prefill_tokens,
+            s->prefill_s > 0 ? (double)s->prefill_tokens / s->prefill_s : 0.0, s->decode_tokens,
+            s->decode_s > 0 ? (double)s->decode_tokens / s->decode_s : 0.0,
+            (double)(quant ? gt_quant_bytes(quant) : model->weight_bytes) / 1e6, quant ? " (8-bit)" : "",
+            (double)s->kv_bytes_peak / 1e6);
+}
