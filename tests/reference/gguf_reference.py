@@ -20,8 +20,8 @@ Writes into OUTDIR:
   meta.gguf         metadata of all 13 value types (nested arrays too),
                     general.alignment 64, two small tensors; meta-v2.gguf is
                     the same file with version 2 in its header
-  tiny-llama.gguf   a tiny llama (2 layers, embedding 64, 4 heads, 2 kv
-                    heads, feed-forward 128, 48 tokens, no llama.vocab_size),
+  tiny-llama.gguf   a tiny llama (2 layers, embedding 32, 2 heads, 1 kv
+                    head, feed-forward 64, 48 tokens, no llama.vocab_size),
                     its tensors in the 32-value block types, F16 and BF16
   hashes.txt        "NAME TYPE HASH" lines: gt_hash64 (seed 0) of the F32
                     bytes gguf.quants.dequantize makes, for
@@ -204,7 +204,7 @@ def write_meta(out, rng):
 
 
 def write_tiny_llama(out, rng):
-    n_embd, n_head, n_kv, n_ff, n_layer = 64, 4, 2, 128, 2
+    n_embd, n_head, n_kv, n_ff, n_layer = 32, 2, 1, 64, 2
     hd = n_embd // n_head
     w = gguf.GGUFWriter(os.path.join(out, "tiny-llama.gguf"), "llama")
     w.add_block_count(n_layer)

@@ -376,7 +376,7 @@ static void test_tiny_llama(void)
     }
     int rc = gt_gguf_llama_hparams(&g, &hp, err, sizeof err);
     if (rc) printf("  %s\n", err);
-    CHECK(rc == 0 && hp.n_layer == 2 && hp.n_embd == 64 && hp.n_ff == 128 && hp.n_head == 4 && hp.n_head_kv == 2 &&
+    CHECK(rc == 0 && hp.n_layer == 2 && hp.n_embd == 32 && hp.n_ff == 64 && hp.n_head == 2 && hp.n_head_kv == 1 &&
           hp.head_dim == 16 && hp.n_rot == 16 && hp.n_ctx == 256 && hp.rope_base == 500000.0f && hp.rms_eps == 1e-6f,
           "tiny llama: hyperparameters");
     CHECK(rc == 0 && hp.n_vocab == 48 && !hp.has_output && !hp.has_rope_freqs && strcmp(hp.rope_scaling, "none") == 0 &&
@@ -385,9 +385,9 @@ static void test_tiny_llama(void)
     CHECK(gt_gguf_llama_check_tensors(&g, &hp, err, sizeof err) == 0, "tiny llama: every tensor there with its shape");
     hp.n_ff = 96;
     CHECK(gt_gguf_llama_check_tensors(&g, &hp, err, sizeof err) < 0 &&
-          strcmp(err, DIR "tiny-llama.gguf: tensor 'blk.0.ffn_gate.weight': shape [64, 128], the metadata says [64, 96]") == 0,
+          strcmp(err, DIR "tiny-llama.gguf: tensor 'blk.0.ffn_gate.weight': shape [32, 64], the metadata says [32, 96]") == 0,
           "tiny llama: a shape that disagrees with the metadata");
-    hp.n_ff = 128;
+    hp.n_ff = 64;
     hp.n_layer = 3;
     CHECK(gt_gguf_llama_check_tensors(&g, &hp, err, sizeof err) < 0 &&
           strcmp(err, DIR "tiny-llama.gguf: tensor 'blk.2.attn_norm.weight' is missing") == 0, "tiny llama: a missing tensor");
@@ -924,7 +924,7 @@ int main(void)
     test_tensors();
     test_llama_errors();
     test_truncation(DIR "meta.gguf", SIZE_MAX, 1);
-    test_truncation(DIR "tiny-llama.gguf", 4096, 61);
+    test_truncation(DIR "tiny-llama.gguf", 4096, 7);
     test_shared();
     T_END();
 }
