@@ -60,7 +60,9 @@ typedef struct {
     int64_t nelem;              /* product of ne */
     int64_t nrows;              /* nelem / ne[0] (0 when ne[0] is 0) */
     uint64_t offset;            /* of the data, from the start of the file */
-    const void *data;           /* in the mapping */
+    const void *data;           /* in the mapping, at a multiple of the alignment from the
+                                   file's start (a file may say general.alignment 1: check
+                                   before reading it as floats; the dequantizers need none) */
     size_t nbytes;
 } gt_gguf_tensor;
 
