@@ -9,7 +9,7 @@ abstract = open(sys.argv[2]).read().strip()
 def post(body):
     req = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(req, timeout=20) as r:
+        with urllib.request.urlopen(req, timeout=300) as r:
             return r.status, json.load(r), None
     except urllib.error.HTTPError as e:
         return e.code, json.load(e), e.headers.get("Retry-After")
