@@ -4,6 +4,7 @@
 #include "io/output.h"
 #include "text/pairs.h"
 #include "core/progress.h"
+#include "core/utf8.h"
 #include "io/record.h"
 #include "core/util.h"
 
@@ -52,27 +53,6 @@ static void usage(void)
 "cannot be opened, 73 an output file cannot be created, 74 I/O error.\n"
 "See pair-build(1).\n", stdout);
     if (fflush(stdout) != 0) exit(EX_IOERR);
-}
-
-/* 1 if S is valid UTF-8 */
-static int valid_utf8(const unsigned char *s)
-{
-    while (*s) {
-        unsigned c = *s;
-        int n = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 && c >= 0xc2 ? 1 : (c & 0xf0) == 0xe0 ? 2
-              : (c & 0xf8) == 0xf0 && c <= 0xf4 ? 3 : -1;
-        if (n < 0) return 0;
-        unsigned cp = n == 0 ? c : n == 1 ? c & 0x1f : n == 2 ? c & 0x0f : c & 0x07;
-        s++;
-        for (int i = 0; i < n; i++, s++) {
-            if ((*s & 0xc0) != 0x80) return 0;
-            cp = cp << 6 | (*s & 0x3f);
-        }
-        if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-            (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-            return 0;
-    }
-    return 1;
 }
 
 static void parse_date_opt(const char *opt, const char *s, char dst[11])
@@ -166,7 +146,7 @@ int main(int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "ho:", long_opts, NULL)) != -1) {
         switch (ch) {
         case OPT_INSTRUCTION:
-            if (!valid_utf8((const unsigned char *)optarg))
+            if (!gt_utf8_valid((const unsigned char *)optarg, strlen(optarg), 0))
                 gt_usage_error("--instruction: not valid UTF-8");
             instr = optarg;
             break;

@@ -1,5 +1,6 @@
 /* bpe_train.c - BPE vocabulary training (see bpe_train.h). */
 #include "tok/bpe_train.h"
+#include "core/utf8.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -37,33 +38,6 @@ struct gt_bpe {
     hent *heap; size_t nheap, heapcap;
     int trained;
 };
-
-static size_t u8len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    if (c < 0x80) return 1;
-    size_t need;
-    unsigned lo = 0x80, hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) need = 1;
-    else if (c >= 0xe0 && c <= 0xef) { need = 2; if (c == 0xe0) lo = 0xa0; if (c == 0xed) hi = 0x9f; }
-    else if (c >= 0xf0 && c <= 0xf4) { need = 3; if (c == 0xf0) lo = 0x90; if (c == 0xf4) hi = 0x8f; }
-    else return 0;
-    if (n < need + 1) return 0;
-    for (size_t j = 1; j <= need; j++) {
-        unsigned d = s[j];
-        if (d < lo || d > hi) return 0;
-        lo = 0x80; hi = 0xbf;
-    }
-    return need + 1;
-}
-
-static uint32_t u8dec(const unsigned char *s, size_t l)
-{
-    if (l == 1) return s[0];
-    if (l == 2) return (uint32_t)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
-    if (l == 3) return (uint32_t)(s[0] & 0x0f) << 12 | (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
-    return (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3f) << 12 | (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
-}
 
 gt_bpe *gt_bpe_new(void)
 {
@@ -164,7 +138,7 @@ void gt_bpe_add_text(gt_bpe *b, const char *text, size_t n)
             i = j;
             continue;
         }
-        size_t l = u8len(s + i, n - i);
+        size_t l = (size_t)gt_utf8_len(s + i, n - i);
         if (!l) { cur_add(b, "\xef\xbf\xbd", 3); i++; continue; }
         if (l == MARKLEN && memcmp(s + i, MARK, MARKLEN) == 0) {
             word_flush(b);
@@ -412,9 +386,9 @@ int gt_bpe_train(gt_bpe *b, int vocab_size, long min_frequency, char *err, size_
         const unsigned char *s = (const unsigned char *)b->wa + b->w[i].off;
         size_t n = b->w[i].len;
         for (size_t j = 0; j < n;) {
-            size_t l = u8len(s + j, n - j);
-            *cpmap_slot(&cm, u8dec(s + j, l)) += (int64_t)b->w[i].count;
-            j += l;
+            int l = gt_utf8_len(s + j, n - j);
+            *cpmap_slot(&cm, gt_utf8_cp(s + j, l)) += (int64_t)b->w[i].count;
+            j += (size_t)l;
         }
     }
     cpcount *cc = gt_xmalloc((cm.n + 1) * sizeof *cc);
@@ -431,15 +405,7 @@ int gt_bpe_train(gt_bpe *b, int vocab_size, long min_frequency, char *err, size_
     for (size_t i = 0; i < na; i++) {
         char u[4];
         uint32_t cp = cc[i].cp;
-        size_t l;
-        if (cp < 0x80) { u[0] = (char)cp; l = 1; }
-        else if (cp < 0x800) { u[0] = (char)(0xc0 | cp >> 6); u[1] = (char)(0x80 | (cp & 0x3f)); l = 2; }
-        else if (cp < 0x10000) {
-            u[0] = (char)(0xe0 | cp >> 12); u[1] = (char)(0x80 | (cp >> 6 & 0x3f)); u[2] = (char)(0x80 | (cp & 0x3f)); l = 3;
-        } else {
-            u[0] = (char)(0xf0 | cp >> 18); u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-            u[2] = (char)(0x80 | (cp >> 6 & 0x3f)); u[3] = (char)(0x80 | (cp & 0x3f)); l = 4;
-        }
+        size_t l = (size_t)gt_utf8_encode(cp, u);
         *cpmap_slot(&cm, cp) = piece_add(b, u, l);
     }
     b->nalpha = (int)na;
@@ -453,7 +419,7 @@ int gt_bpe_train(gt_bpe *b, int vocab_size, long min_frequency, char *err, size_
     for (size_t i = 0; i < b->nw; i++) {
         const unsigned char *s = (const unsigned char *)b->wa + b->w[i].off;
         size_t n = b->w[i].len;
-        for (size_t j = 0; j < n; nsym++) j += u8len(s + j, n - j);
+        for (size_t j = 0; j < n; nsym++) j += (size_t)gt_utf8_len(s + j, n - j);
     }
     b->sym = gt_xmalloc((nsym + 1) * sizeof *b->sym);
     nsym = 0;
@@ -462,11 +428,11 @@ int gt_bpe_train(gt_bpe *b, int vocab_size, long min_frequency, char *err, size_
         size_t n = b->w[i].len;
         b->soff[i] = nsym;
         for (size_t j = 0; j < n;) {
-            size_t l = u8len(s + j, n - j);
-            int64_t id = *cpmap_slot(&cm, u8dec(s + j, l));
+            int l = gt_utf8_len(s + j, n - j);
+            int64_t id = *cpmap_slot(&cm, gt_utf8_cp(s + j, l));
             if (id < 0) b->st.fallback_chars += b->w[i].count;
             b->sym[nsym++] = (int32_t)id;
-            j += l;
+            j += (size_t)l;
         }
         b->slen[i] = (uint32_t)(nsym - b->soff[i]);
     }

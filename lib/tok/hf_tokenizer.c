@@ -38,31 +38,6 @@ static char *dupn(const char *s, size_t n)
     return p;
 }
 
-
-/* Decode one character of valid UTF-8 at S; *L gets its length. */
-static inline uint32_t u8dec(const unsigned char *s, int *l)
-{
-    unsigned c = s[0];
-    if (c < 0x80) { *l = 1; return c; }
-    if ((c & 0xe0) == 0xc0) { *l = 2; return (c & 0x1f) << 6 | (s[1] & 0x3f); }
-    if ((c & 0xf0) == 0xe0) { *l = 3; return (c & 0x0f) << 12 | (s[1] & 0x3f) << 6 | (s[2] & 0x3f); }
-    *l = 4;
-    return (c & 0x07) << 18 | (s[1] & 0x3f) << 12 | (s[2] & 0x3f) << 6 | (s[3] & 0x3f);
-}
-
-static int u8enc(uint32_t cp, char *o)
-{
-    if (cp < 0x80) { o[0] = (char)cp; return 1; }
-    if (cp < 0x800) { o[0] = (char)(0xc0 | cp >> 6); o[1] = (char)(0x80 | (cp & 0x3f)); return 2; }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xe0 | cp >> 12); o[1] = (char)(0x80 | ((cp >> 6) & 0x3f)); o[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    o[0] = (char)(0xf0 | cp >> 18); o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3f)); o[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
 /* Rust's char::is_whitespace (Unicode White_Space). */
 static int is_ws(uint32_t c)
 {
@@ -456,7 +431,7 @@ static int load_decoder(gt_hf *h, yajl_val n, char *err, size_t errsz)
             snprintf(err, errsz, "decoder Strip needs \"content\", \"start\" and \"stop\"");
             return -1;
         }
-        op.ch = u8dec((const unsigned char *)c, &l);
+        op.ch = gt_utf8_decode((const unsigned char *)c, &l);
         op.start = (int)YAJL_GET_INTEGER(a);
         op.stop = (int)YAJL_GET_INTEGER(b);
     } else if (strcmp(ty, "ByteLevel") == 0) {
@@ -466,7 +441,7 @@ static int load_decoder(gt_hf *h, yajl_val n, char *err, size_t errsz)
         const char *r = jstr(n, "replacement");
         int l;
         if (!r || !*r || !gt_utf8_len((const unsigned char *)r, strlen(r))) { snprintf(err, errsz, "decoder Metaspace without \"replacement\""); return -1; }
-        op.ch = u8dec((const unsigned char *)r, &l);
+        op.ch = gt_utf8_decode((const unsigned char *)r, &l);
         if (scheme_of(n, &op.scheme, err, errsz)) return -1;
     } else {
         snprintf(err, errsz, "unsupported decoder \"%s\" (supported: ByteLevel, ByteFallback, Fuse, Strip, Replace, Metaspace, Sequence)", ty);
@@ -631,7 +606,7 @@ gt_hf *gt_hf_load_mem(const void *data, size_t n, char *err, size_t errsz)
             for (size_t i = 0; i < sl;) {
                 int l = gt_utf8_len(s + i, sl - i);
                 if (!l) { ok = 0; break; }
-                uint32_t cp = u8dec(s + i, &l);
+                uint32_t cp = gt_utf8_decode(s + i, &l);
                 if (cp >= 324 || cp_byte[cp] < 0) { ok = 0; break; }
                 o[k++] = (char)cp_byte[cp];
                 i += (size_t)l;
@@ -1075,7 +1050,7 @@ static void split_added(gt_hfctx *c, const matcher *mt, const char *s, const uin
                 size_t j = ns - 1;
                 while (j > 0 && ((unsigned char)s[j] & 0xc0) == 0x80) j--;
                 int l;
-                if (!is_ws(u8dec((const unsigned char *)s + j, &l))) break;
+                if (!is_ws(gt_utf8_decode((const unsigned char *)s + j, &l))) break;
                 ns = j;
             }
             st = ns > start_off ? ns : start_off;
@@ -1083,7 +1058,7 @@ static void split_added(gt_hfctx *c, const matcher *mt, const char *s, const uin
         if (t->rstrip) {
             while (sp < n) {
                 int l;
-                if (!is_ws(u8dec((const unsigned char *)s + sp, &l))) break;
+                if (!is_ws(gt_utf8_decode((const unsigned char *)s + sp, &l))) break;
                 sp += (size_t)l;
             }
             i = sp;
@@ -1175,7 +1150,7 @@ static void bpe_word(gt_hfctx *c, const char *w, size_t n)
         if (h->bytelevel) {
             l = 1;
             id = h->byte_id[(unsigned char)w[i]];
-            cl = (size_t)u8enc(byte_cp[(unsigned char)w[i]], cb);
+            cl = (size_t)gt_utf8_encode(byte_cp[(unsigned char)w[i]], cb);
             cs = cb;
         } else {
             int ul = gt_utf8_len((const unsigned char *)w + i, n - i);
@@ -1482,7 +1457,10 @@ static void tl_new(tlist *t)
 }
 
 /* Append S as UTF-8 with each maximal invalid subpart replaced by U+FFFD
- * (String::from_utf8_lossy). */
+ * (String::from_utf8_lossy). gt_utf8_len only says whether a whole character
+ * starts at a byte; a subpart is the longest start of a character that could
+ * still have been valid ("\xe2\x82": one U+FFFD here, two in gt_tok_decode's
+ * sentencepiece rule), a rule only this decoder needs, so it is measured here. */
 static void tl_lossy(tlist *t, const unsigned char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
@@ -1566,7 +1544,7 @@ static void apply_decoder(const dop *op, const tlist *a, tlist *b)
             for (size_t k = 0; k < n;) { int l = gt_utf8_len(s + k, n - k); k += l ? (size_t)l : 1; nch++; }
             size_t scut = 0, ecut = 0, k = 0;
             while (k < n && (int)scut < op->start) {
-                int l; uint32_t cp = u8dec(s + k, &l);
+                int l; uint32_t cp = gt_utf8_decode(s + k, &l);
                 if (cp != op->ch) break;
                 scut++; k += (size_t)l;
             }
@@ -1575,7 +1553,7 @@ static void apply_decoder(const dop *op, const tlist *a, tlist *b)
             while (e > 0 && (int)ecut < op->stop) {
                 size_t j = e - 1;
                 while (j > 0 && (s[j] & 0xc0) == 0x80) j--;
-                int l; uint32_t cp = u8dec(s + j, &l);
+                int l; uint32_t cp = gt_utf8_decode(s + j, &l);
                 if (cp != op->ch) break;
                 ecut++; e = j;
             }
@@ -1597,7 +1575,7 @@ static void apply_decoder(const dop *op, const tlist *a, tlist *b)
             for (size_t k = 0; k < n;) {
                 int l = gt_utf8_len(s + k, n - k);
                 if (!l) { ok = 0; break; }
-                uint32_t cp = u8dec(s + k, &l);
+                uint32_t cp = gt_utf8_decode(s + k, &l);
                 if (cp >= 324 || cp_byte[cp] < 0) { ok = 0; break; }
                 bytes[nb++] = (unsigned char)cp_byte[cp];
                 k += (size_t)l;
@@ -1617,7 +1595,7 @@ static void apply_decoder(const dop *op, const tlist *a, tlist *b)
             for (size_t k = 0; k < n;) {
                 int l = gt_utf8_len(s + k, n - k);
                 if (!l) { tl_bytes(b, (const char *)s + k, 1); k++; continue; }
-                uint32_t cp = u8dec(s + k, &l);
+                uint32_t cp = gt_utf8_decode(s + k, &l);
                 if (cp == op->ch) { if (!(i == 0 && op->scheme != S_NEVER)) tl_bytes(b, " ", 1); }
                 else tl_bytes(b, (const char *)s + k, (size_t)l);
                 k += (size_t)l;
