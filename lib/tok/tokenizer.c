@@ -18,12 +18,12 @@
 #include "tok/tokenizer.h"
 #include "tok/hf_tokenizer.h"
 #include "core/util.h"
+#include "io/file.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define SPACE_SYM "\xe2\x96\x81"
 
@@ -257,29 +257,16 @@ gt_tok *gt_tok_load_mem(const void *data, size_t n, char *err, size_t errsz)
 
 gt_tok *gt_tok_load(const char *path, char *err, size_t errsz)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) { snprintf(err, errsz, "%s", strerror(errno)); return NULL; }
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
-        snprintf(err, errsz, "is a directory (use --model DIR)");
+    char why[256];
+    size_t n;
+    char *buf = gt_read_file(path, ((size_t)1 << 30) - 1, &n, why, sizeof why);
+    if (!buf) {
+        if (errno == EISDIR) snprintf(err, errsz, "is a directory (use --model DIR)");
+        else if (errno == EFBIG) snprintf(err, errsz, "tokenizer file too large");
+        else if (strncmp(why, "cannot open: ", 13) == 0) snprintf(err, errsz, "%s", why + 13);
+        else snprintf(err, errsz, "read error");
         return NULL;
     }
-    size_t cap = 1 << 20, n = 0;
-    unsigned char *buf = gt_xmalloc(cap);
-    for (;;) {
-        if (n == cap) {
-            if (cap >= (size_t)1 << 30) { fclose(f); free(buf); snprintf(err, errsz, "tokenizer file too large"); return NULL; }
-            cap *= 2;
-            buf = gt_xrealloc(buf, cap);
-        }
-        size_t k = fread(buf + n, 1, cap - n, f);
-        n += k;
-        if (k == 0) break;
-    }
-    int rerr = ferror(f);
-    fclose(f);
-    if (rerr) { free(buf); snprintf(err, errsz, "read error"); return NULL; }
     gt_tok *t = gt_tok_load_mem(buf, n, err, errsz);
     free(buf);
     return t;
