@@ -196,7 +196,7 @@ int main(int argc, char **argv)
     if (idxpath) {
         const char *spath = argv[optind];
         int code;
-        gt_tokidx *x = gt_tokidx_open_code(idxpath, spath, err, sizeof err, &code);
+        gt_tokidx *x = gt_tokidx_open(idxpath, spath, err, sizeof err, &code);
         if (!x) { gt_warn("%s", err); status = code; nfiles = 0; }
         else {
             const gt_ts_header *h = gt_tokidx_header(x);

@@ -452,13 +452,21 @@ static void build_matcher(gt_hf *h, matcher *m, int normalized)
     qsort(m->idx, (size_t)m->n, sizeof *m->idx, cmp_patlen);   /* stable enough: equal lengths differ */
 }
 
+/* The id of token S: an added token, else a vocabulary entry; -1 if none. */
+static int piece_id(const gt_hf *h, const char *s, size_t n)
+{
+    for (int i = 0; i < h->nadd; i++)
+        if (h->add[i].n == n && memcmp(h->add[i].s, s, n) == 0) return h->add[i].id;
+    return h->vocab.s ? ht_find(&h->vocab, s, n) : -1;
+}
+
 static int special_id(const gt_hf *h, yajl_val pp, const char *name)
 {
     yajl_val st = gt_json_get(gt_json_get(pp, "special_tokens"), name);
     yajl_val ids = gt_json_get(st, "ids");
     if (ids && YAJL_IS_ARRAY(ids) && ids->u.array.len == 1 && YAJL_IS_INTEGER(ids->u.array.values[0]))
         return (int)YAJL_GET_INTEGER(ids->u.array.values[0]);
-    return gt_hf_piece_id(h, name, strlen(name));
+    return piece_id(h, name, strlen(name));
 }
 
 static void find_bos_eos(gt_hf *h, yajl_val pp)
@@ -695,8 +703,8 @@ gt_hf *gt_hf_load_mem(const void *data, size_t n, char *err, size_t errsz)
     find_bos_eos(h, gt_json_get(root, "post_processor"));
     static const char *bosn[] = { "<s>", "<|begin_of_text|>", "<|startoftext|>", "<|endoftext|>", NULL };
     static const char *eosn[] = { "</s>", "<|end_of_text|>", "<|endoftext|>", "<|im_end|>", "<eos>", NULL };
-    for (int i = 0; h->bos < 0 && bosn[i]; i++) h->bos = gt_hf_piece_id(h, bosn[i], strlen(bosn[i]));
-    for (int i = 0; h->eos < 0 && eosn[i]; i++) h->eos = gt_hf_piece_id(h, eosn[i], strlen(eosn[i]));
+    for (int i = 0; h->bos < 0 && bosn[i]; i++) h->bos = piece_id(h, bosn[i], strlen(bosn[i]));
+    for (int i = 0; h->eos < 0 && eosn[i]; i++) h->eos = piece_id(h, eosn[i], strlen(eosn[i]));
     if (h->bos >= nt) h->bos = -1;
     if (h->eos >= nt) h->eos = -1;
     h->fp = gt_hash64(data, n, 0x6866746f6b656e73ULL);   /* "hftokens" */
@@ -736,20 +744,6 @@ int gt_hf_bos(const gt_hf *h) { return h->bos; }
 int gt_hf_eos(const gt_hf *h) { return h->eos; }
 int gt_hf_unk(const gt_hf *h) { return h->unk; }
 uint64_t gt_hf_fingerprint(const gt_hf *h) { return h->fp; }
-
-const char *gt_hf_piece(const gt_hf *h, int id, size_t *len)
-{
-    if (id < 0 || id >= h->ntok || !h->tok[id]) return NULL;
-    if (len) *len = h->toklen[id];
-    return h->tok[id];
-}
-
-int gt_hf_piece_id(const gt_hf *h, const char *s, size_t n)
-{
-    for (int i = 0; i < h->nadd; i++)
-        if (h->add[i].n == n && memcmp(h->add[i].s, s, n) == 0) return h->add[i].id;
-    return h->vocab.s ? ht_find(&h->vocab, s, n) : -1;
-}
 
 /* ---------- encoding workspace ---------- */
 

@@ -292,23 +292,7 @@ int gt_tok_bos(const gt_tok *t) { return t->hf ? gt_hf_bos(t->hf) : valid_specia
 int gt_tok_eos(const gt_tok *t) { return t->hf ? gt_hf_eos(t->hf) : valid_special(t, t->m.eos_id); }
 int gt_tok_unk(const gt_tok *t) { return t->hf ? gt_hf_unk(t->hf) : t->unk; }
 uint64_t gt_tok_fingerprint(const gt_tok *t) { return t->hf ? gt_hf_fingerprint(t->hf) : t->fp; }
-int gt_tok_is_hf(const gt_tok *t) { return t->hf != NULL; }
 const gt_spm_model *gt_tok_model(const gt_tok *t) { return &t->m; }
-
-const char *gt_tok_piece(const gt_tok *t, int id, size_t *len)
-{
-    if (t->hf) return gt_hf_piece(t->hf, id, len);
-    if (id < 0 || id >= t->m.npieces) return NULL;
-    if (len) *len = t->m.pieces[id].len;
-    return t->m.pieces[id].piece;
-}
-
-int gt_tok_piece_id(const gt_tok *t, const char *s, size_t n)
-{
-    if (t->hf) return gt_hf_piece_id(t->hf, s, n);
-    int32_t id = pt_find(t, &t->reserved, s, n);
-    return id >= 0 ? id : pt_find(t, &t->pieces, s, n);
-}
 
 void gt_ids_push(gt_ids *a, int32_t id)
 {

@@ -65,9 +65,6 @@ int gt_tok_unk(const gt_tok *t);
  * special-id settings (tokenizer.json: over the whole file): two tokenizers
  * with equal fingerprints encode alike. */
 uint64_t gt_tok_fingerprint(const gt_tok *t);
-int gt_tok_is_hf(const gt_tok *t);        /* loaded from a tokenizer.json? */
-const char *gt_tok_piece(const gt_tok *t, int id, size_t *len);   /* NULL if out of range */
-int gt_tok_piece_id(const gt_tok *t, const char *s, size_t n);    /* -1 if absent */
 const gt_spm_model *gt_tok_model(const gt_tok *t);  /* all zero for a tokenizer.json */
 
 /* A growable id vector. */

@@ -48,8 +48,6 @@ void gt_ts_put_record(gt_buf *b, uint32_t width, const int32_t *ids, uint32_t n,
     b->n += need;
 }
 
-int gt_ts_is_stream(const void *p, size_t n) { return n >= 8 && memcmp(p, GT_TS_MAGIC, 8) == 0; }
-
 int gt_ts_parse_header(const unsigned char *p, gt_ts_header *h, char *err, size_t errsz)
 {
     if (memcmp(p, GT_TS_MAGIC, 8) != 0) { snprintf(err, errsz, "not a gentitle token stream (bad magic)"); return -1; }
@@ -255,7 +253,7 @@ struct gt_tokidx {
     char err[200];
 };
 
-gt_tokidx *gt_tokidx_open_code(const char *path, const char *stream_path, char *err, size_t errsz, int *code)
+gt_tokidx *gt_tokidx_open(const char *path, const char *stream_path, char *err, size_t errsz, int *code)
 {
     int dummy;
     if (!code) code = &dummy;
@@ -321,11 +319,6 @@ fail:
     close(ifd);
     gt_tokidx_close(x);
     return NULL;
-}
-
-gt_tokidx *gt_tokidx_open(const char *path, const char *stream_path, char *err, size_t errsz)
-{
-    return gt_tokidx_open_code(path, stream_path, err, errsz, NULL);
 }
 
 const gt_ts_header *gt_tokidx_header(const gt_tokidx *x) { return &x->h; }
