@@ -13,7 +13,7 @@
 
 #include <signal.h>
 #include <stddef.h>
-#include "tok/tokstream.h"
+#include "core/buf.h"
 
 typedef struct gt_server gt_server;
 

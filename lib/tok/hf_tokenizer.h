@@ -25,7 +25,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "tok/tokenizer.h"
+#include "tok/ids.h"
 
 typedef struct gt_hf gt_hf;
 typedef struct gt_hfctx gt_hfctx;
