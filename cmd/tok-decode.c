@@ -1,4 +1,5 @@
 /* tok-decode - token streams (or ids as text) back to text. */
+#include "io/file.h"
 #include "io/input.h"
 #include "io/output.h"
 #include "tok/tokenizer.h"
@@ -10,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static void usage(void)
 {
@@ -171,21 +171,9 @@ int main(int argc, char **argv)
     if (!tokpath && !modeldir) gt_usage_error("no tokenizer: give --tokenizer FILE or --model DIR");
     if (tokpath && modeldir) gt_usage_error("--tokenizer and --model both given");
     char path[4096], err[512];
-    if (modeldir) {   /* tokenizer.model first, else tokenizer.json */
-        snprintf(path, sizeof path, "%s/tokenizer.model", modeldir);
-        if (access(path, F_OK) != 0) {
-            snprintf(path, sizeof path, "%s/tokenizer.json", modeldir);
-            if (access(path, F_OK) != 0) snprintf(path, sizeof path, "%s/tokenizer.model", modeldir);
-        }
-        tokpath = path;
-    }
+    if (modeldir) tokpath = gt_tok_of_model(modeldir, path, sizeof path);
     gt_tok *tok = gt_tok_load(tokpath, err, sizeof err);
-    if (!tok) {
-        FILE *f = fopen(tokpath, "rb");
-        int missing = !f;
-        if (f) fclose(f);
-        gt_die(missing ? EX_NOINPUT : EX_DATAERR, "%s: %s", tokpath, err);
-    }
+    if (!tok) gt_die(gt_file_status(tokpath), "%s: %s", tokpath, err);
     uint32_t vocab = (uint32_t)gt_tok_vocab_size(tok);
     gt_out out;
     gt_out_init(&out, 1, "<stdout>");

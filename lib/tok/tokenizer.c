@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/util.h"
 #include "io/file.h"
@@ -56,6 +57,15 @@ gt_tok *gt_tok_load(const char *path, char *err, size_t errsz)
     gt_tok *t = gt_tok_load_mem(buf, n, err, errsz);
     free(buf);
     return t;
+}
+
+const char *gt_tok_of_model(const char *dir, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s/tokenizer.model", dir);
+    if (access(buf, F_OK) == 0) return buf;
+    snprintf(buf, n, "%s/tokenizer.json", dir);
+    if (access(buf, F_OK) != 0) snprintf(buf, n, "%s/tokenizer.model", dir);   /* named when it fails */
+    return buf;
 }
 
 void gt_tok_free(gt_tok *t)

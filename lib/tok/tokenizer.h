@@ -23,6 +23,9 @@ typedef struct gt_tok gt_tok;
  * hf_tokenizer.h) are refused. NULL with a reason in ERR. */
 gt_tok *gt_tok_load(const char *path, char *err, size_t errsz);
 gt_tok *gt_tok_load_mem(const void *p, size_t n, char *err, size_t errsz);
+/* The tokenizer file of the model in DIR, written into BUF (N bytes):
+ * DIR/tokenizer.model, or DIR/tokenizer.json when only that one exists. */
+const char *gt_tok_of_model(const char *dir, char *buf, size_t n);
 void gt_tok_free(gt_tok *t);
 
 int gt_tok_vocab_size(const gt_tok *t);
