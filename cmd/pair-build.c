@@ -3,6 +3,7 @@
 #include "io/input.h"
 #include "io/output.h"
 #include "text/pairs.h"
+#include "core/opts.h"
 #include "core/progress.h"
 #include "core/utf8.h"
 #include "io/record.h"
@@ -63,7 +64,7 @@ static void parse_date_opt(const char *opt, const char *s, char dst[11])
 }
 
 enum { OPT_INSTRUCTION = 256, OPT_NO_DEDUPE, OPT_SPLIT, OPT_SEED, OPT_TEST_SINCE,
-       OPT_VAL_SINCE, OPT_STATS, OPT_STRICT, OPT_PROGRESS, OPT_VERSION };
+       OPT_VAL_SINCE, OPT_STATS };
 
 static const struct option long_opts[] = {
     { "instruction", required_argument, NULL, OPT_INSTRUCTION },
@@ -74,10 +75,9 @@ static const struct option long_opts[] = {
     { "val-since",   required_argument, NULL, OPT_VAL_SINCE },
     { "out",         required_argument, NULL, 'o' },
     { "stats",       no_argument,       NULL, OPT_STATS },
-    { "strict",      no_argument,       NULL, OPT_STRICT },
-    { "progress",    no_argument,       NULL, OPT_PROGRESS },
-    { "help",        no_argument,       NULL, 'h' },
-    { "version",     no_argument,       NULL, OPT_VERSION },
+    { "strict",      no_argument,       NULL, GT_OPT_STRICT },
+    { "progress",    no_argument,       NULL, GT_OPT_PROGRESS },
+    GT_OPTS_HELP,
     { NULL, 0, NULL, 0 }
 };
 
@@ -138,7 +138,9 @@ int main(int argc, char **argv)
     gt_init(argv[0]);
     const char *instr = default_instruction;
     const char *out_prefix = NULL;
-    int dedupe = 1, stats = 0, strict = 0, progress = 0, split_given = 0, nweights = 0;
+    int dedupe = 1, stats = 0, split_given = 0, nweights = 0;
+    gt_opts op;
+    gt_opts_init(&op, usage);
     gt_split sp;
     memset(&sp, 0, sizeof sp);
 
@@ -168,11 +170,7 @@ int main(int argc, char **argv)
             out_prefix = optarg;
             break;
         case OPT_STATS: stats = 1; break;
-        case OPT_STRICT: strict = 1; break;
-        case OPT_PROGRESS: progress = 1; break;
-        case 'h': usage(); return 0;
-        case OPT_VERSION: gt_print_version();
-        default: gt_usage_error("unknown option");
+        default: if (!gt_opt_common(&op, ch, optarg)) gt_usage_error("unknown option");
         }
     }
 
@@ -239,7 +237,7 @@ int main(int argc, char **argv)
             total += (uint64_t)st.st_size;
     }
     gt_progress prog;
-    gt_progress_start(&prog, gt_progress_wanted(progress), total);
+    gt_progress_start(&prog, gt_progress_wanted(op.progress), total);
 
     for (int fi = 0; fi < nfiles; fi++) {
         gt_reader *rd = gt_reader_open(files[fi], MAX_LINE);
@@ -284,7 +282,7 @@ int main(int argc, char **argv)
             if (why) {
                 gt_warnat(name, gt_reader_lineno(rd), "%s", why);
                 n_bad++;
-                if (strict) { fail = EX_DATAERR; break; }
+                if (op.strict) { fail = EX_DATAERR; break; }
                 continue;
             }
             if (dedupe) {

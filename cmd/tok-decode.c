@@ -1,4 +1,5 @@
 /* tok-decode - token streams (or ids as text) back to text. */
+#include "core/opts.h"
 #include "io/file.h"
 #include "io/input.h"
 #include "io/output.h"
@@ -48,7 +49,7 @@ static void usage(void)
 "cannot be opened, 74 I/O error.\n");
 }
 
-enum { OPT_IDS = 256, OPT_VERSION, OPT_MKINDEX, OPT_INDEX };
+enum { OPT_IDS = 256, OPT_MKINDEX, OPT_INDEX };
 enum { F_TEXT, F_JSON, F_IDS };
 
 static char *dbuf;
@@ -109,8 +110,7 @@ int main(int argc, char **argv)
         {"make-index", required_argument, NULL, OPT_MKINDEX},
         {"index", required_argument, NULL, OPT_INDEX},
         {"records", required_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION},
+        GT_OPTS_HELP,
         {NULL, 0, NULL, 0},
     };
     const char *tokpath = NULL, *modeldir = NULL;
@@ -118,6 +118,8 @@ int main(int argc, char **argv)
     uint64_t *ranges = NULL;            /* --records: pairs first, last */
     size_t nranges = 0;
     int ids_in = 0, fmt = F_TEXT;
+    gt_opts op;
+    gt_opts_init(&op, usage);
     int c;
     while ((c = getopt_long(argc, argv, "t:m:f:r:h", longopts, NULL)) != -1) {
         switch (c) {
@@ -144,9 +146,7 @@ int main(int argc, char **argv)
             nranges++;
             break;
         }
-        case 'h': usage(); return 0;
-        case OPT_VERSION: gt_print_version();
-        default: gt_usage_error("invalid option");
+        default: if (!gt_opt_common(&op, c, optarg)) gt_usage_error("invalid option");
         }
     }
     if (mkindex) {

@@ -1,4 +1,5 @@
 /* tok-encode - pairs (or plain text) to LLaMA token streams or ids. */
+#include "core/opts.h"
 #include "core/progress.h"
 #include "core/util.h"
 #include "io/file.h"
@@ -61,7 +62,7 @@ static void usage(void)
 }
 
 enum { OPT_TEXT = 256, OPT_PAIRS, OPT_TEMPLATE, OPT_CUTOFF, OPT_BOS, OPT_NOBOS, OPT_EOS, OPT_NOEOS, OPT_STATS,
-       OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_VERSION, OPT_INDEX, OPT_TOI };
+       OPT_INDEX, OPT_TOI };
 
 int main(int argc, char **argv)
 {
@@ -83,18 +84,14 @@ int main(int argc, char **argv)
         {"no-eos", no_argument, NULL, OPT_NOEOS},
         {"stats", no_argument, NULL, OPT_STATS},
         {"jobs", required_argument, NULL, 'j'},
-        {"strict", no_argument, NULL, OPT_STRICT},
-        {"quiet", no_argument, NULL, 'q'},
-        {"max-line", required_argument, NULL, OPT_MAXLINE},
-        {"progress", no_argument, NULL, OPT_PROGRESS},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION},
+        GT_OPTS_LINES,
         {NULL, 0, NULL, 0},
     };
     const char *tokpath = NULL, *modeldir = NULL, *outpath = NULL, *tplpath = NULL, *idxpath = NULL;
-    int toi = 0, text = 0, pairs = 0, ids_fmt = 0, bos = -1, eos = -1, stats = 0, strict = 0, quiet = 0, progress = 0;
+    int toi = 0, text = 0, pairs = 0, ids_fmt = 0, bos = -1, eos = -1, stats = 0;
     long cutoff = 0, jobs = 1;
-    size_t max_line = (size_t)1 << 24;
+    gt_opts op;
+    gt_opts_init(&op, usage);
     int c;
     while ((c = getopt_long(argc, argv, "t:m:f:o:j:qh", longopts, NULL)) != -1) {
         switch (c) {
@@ -118,13 +115,7 @@ int main(int argc, char **argv)
         case OPT_NOEOS: eos = 0; break;
         case OPT_STATS: stats = 1; break;
         case 'j': jobs = (long)gt_parse_ll("--jobs", optarg, 1, 256); break;
-        case OPT_STRICT: strict = 1; break;
-        case 'q': quiet = 1; break;
-        case OPT_MAXLINE: max_line = (size_t)gt_parse_ll("--max-line", optarg, 64, 1LL << 31); break;
-        case OPT_PROGRESS: progress = 1; break;
-        case 'h': usage(); return 0;
-        case OPT_VERSION: gt_print_version();
-        default: gt_usage_error("invalid option");
+        default: if (!gt_opt_common(&op, c, optarg)) gt_usage_error("invalid option");
         }
     }
     if (!tokpath && !modeldir) gt_usage_error("no tokenizer: give --tokenizer FILE or --model DIR");
@@ -151,7 +142,7 @@ int main(int argc, char **argv)
     if (!tplpath && !text) tplpath = gt_template_of_model(modeldir, tplbuf, sizeof tplbuf);
     if (!tplpath) gt_template_default(&tpl);
     else if (gt_template_load(&tpl, tplpath, err, sizeof err) != 0) gt_die(gt_file_status(tplpath), "%s: %s", tplpath, err);
-    gt_enc_opts eo = { tok, &tpl, text, ids_fmt, bos, eos, quiet, strict, toi, cutoff, max_line };
+    gt_enc_opts eo = { tok, &tpl, text, ids_fmt, bos, eos, op.quiet, op.strict, toi, cutoff, op.max_line };
     gt_encoder *enc = gt_enc_new(&eo, (int)jobs);
 
     gt_out out;
@@ -171,9 +162,9 @@ int main(int argc, char **argv)
     int nfiles = argc - optind;
     for (int fi = 0; fi < (nfiles ? nfiles : 1) && !stop; fi++) {
         const char *ipath = nfiles ? argv[optind + fi] : "-";
-        gt_reader *r = gt_reader_open(ipath, max_line);
+        gt_reader *r = gt_reader_open(ipath, op.max_line);
         if (!r) { status = EX_NOINPUT; break; }
-        gt_progress_start(&prog, gt_progress_wanted(progress), gt_reader_size(r));
+        gt_progress_start(&prog, gt_progress_wanted(op.progress), gt_reader_size(r));
         int eof = 0;
         while (!eof && !stop) {
             while (!gt_enc_full(enc)) {
@@ -201,7 +192,7 @@ int main(int argc, char **argv)
         gt_reader_close(r);
     }
     if (atom) {
-        if (status == 0 || (status == EX_DATAERR && !strict)) {
+        if (status == 0 || (status == EX_DATAERR && !op.strict)) {
             if (gt_atomic_commit(atom, &out) != 0) status = EX_IOERR;
             else if (idxpath) {
                 gt_out io;
@@ -228,7 +219,7 @@ int main(int argc, char **argv)
     if (n.dropped && !stats)
         gt_warn("%llu examples left out: too long for --cutoff-len %ld even without their input",
                 (unsigned long long)n.dropped, cutoff);
-    if (n.bad && !strict) {
+    if (n.bad && !op.strict) {
         gt_warn("%llu of %llu records skipped (malformed)", (unsigned long long)n.bad, (unsigned long long)n.lines);
         if (status == 0) status = EX_DATAERR;
     }
