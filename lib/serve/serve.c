@@ -99,8 +99,6 @@ void gt_serve_opts_default(gt_serve_opts *o)
     o->timeout_s = 30;
 }
 
-void gt_buf_str(gt_buf *b, const char *s) { gt_buf_add(b, s, strlen(s)); }
-
 void gt_json_str_buf(gt_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -141,9 +139,9 @@ void gt_http_error(gt_http_resp *r, int status, const char *msg)
     r->status = status;
     r->type = "application/json";
     r->body.n = 0;
-    gt_buf_str(&r->body, "{\"error\":");
+    gt_buf_adds(&r->body, "{\"error\":");
     gt_json_str_buf(&r->body, msg, strlen(msg));
-    gt_buf_str(&r->body, "}\n");
+    gt_buf_adds(&r->body, "}\n");
 }
 
 /* ---- the work queue ---- */
