@@ -16,6 +16,7 @@
  * Byte-level BPE is run on raw bytes: the vocabulary is translated back
  * through GPT-2's bytes_to_unicode table when loading. Each token keeps the
  * byte offset in the original text where it starts (for marks). */
+#include "core/buf.h"
 #include "core/utf8.h"
 #include "tok/hf_tokenizer.h"
 #include "core/util.h"
@@ -1590,19 +1591,14 @@ size_t gt_hf_decode(const gt_hf *h, const int32_t *ids, size_t n, char **buf, si
         apply_decoder(&h->dops[i], &a, &b);
         tlist t = a; a = b; b = t;
     }
-    size_t need = a.n + a.cnt + 1;
-    if (*len + need > *cap || !*buf) {
-        size_t nc = *cap ? *cap : 256;
-        while (nc < *len + need) nc *= 2;
-        *buf = gt_xrealloc(*buf, nc);
-        *cap = nc;
-    }
+    gt_buf o = { *buf, *len, *cap };    /* the caller's buffer, appended to */
+    gt_buf_reserve(&o, a.n + a.cnt + 1);
     for (size_t i = 0; i < a.cnt; i++) {
-        if (i && !h->has_decoder) (*buf)[(*len)++] = ' ';
-        if (a.len[i]) memcpy(*buf + *len, a.s + a.off[i], a.len[i]);
-        *len += a.len[i];
+        if (i && !h->has_decoder) gt_buf_putc(&o, ' ');
+        gt_buf_add(&o, a.s + a.off[i], a.len[i]);
     }
-    (*buf)[*len] = 0;
+    gt_buf_nul(&o);
+    *buf = o.p; *len = o.n; *cap = o.cap;
     free(a.s); free(a.off); free(a.len); free(b.s); free(b.off); free(b.len);
-    return *len;
+    return o.n;
 }

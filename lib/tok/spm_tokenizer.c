@@ -14,6 +14,7 @@
  * no merge can cross the point before a U+2581 that follows another character,
  * so the text is cut there into words that are encoded independently (the
  * result is the same) and short words are cached per context. */
+#include "core/buf.h"
 #include "core/utf8.h"
 #include "core/util.h"
 #include "tok/spm_tokenizer.h"
@@ -666,24 +667,11 @@ size_t gt_spm_token_offset(gt_spmctx *c, const char *text, size_t n, size_t k)
 
 /* ---------- decoding ---------- */
 
-static void put(char **buf, size_t *len, size_t *cap, const void *p, size_t n)
-{
-    if (*len + n + 1 > *cap) {
-        size_t nc = *cap ? *cap : 256;
-        while (*len + n + 1 > nc) nc *= 2;
-        *buf = gt_xrealloc(*buf, nc);
-        *cap = nc;
-    }
-    memcpy(*buf + *len, p, n);
-    *len += n;
-    (*buf)[*len] = 0;
-}
-
 size_t gt_spm_decode(const gt_spm *t, const int32_t *ids, size_t n, char **buf, size_t *len,
                      size_t *cap, size_t *bad)
 {
-    size_t start = *len;
-    if (!*buf) put(buf, len, cap, "", 0);
+    gt_buf out = { *buf, *len, *cap };    /* the caller's buffer, appended to */
+    size_t start = out.n;
     int strip = t->m.add_dummy_prefix || t->m.remove_extra_ws;
     for (size_t i = 0; i < n;) {
         int32_t id = ids[i];
@@ -699,25 +687,27 @@ size_t gt_spm_decode(const gt_spm *t, const int32_t *ids, size_t n, char **buf, 
             }
             for (size_t o = 0; o < nb;) {
                 int l = gt_utf8_len(bytes + o, nb - o);
-                if (l == 0) { put(buf, len, cap, "\xef\xbf\xbd", 3); o++; }
-                else { put(buf, len, cap, bytes + o, (size_t)l); o += (size_t)l; }
+                if (l == 0) { gt_buf_add(&out, "\xef\xbf\xbd", 3); o++; }
+                else { gt_buf_add(&out, bytes + o, (size_t)l); o += (size_t)l; }
             }
             continue;
         }
         i++;
         if (ty == GT_SPM_CONTROL) continue;
-        if (ty == GT_SPM_UNKNOWN) { put(buf, len, cap, " \xe2\x81\x87 ", 5); continue; }
+        if (ty == GT_SPM_UNKNOWN) { gt_buf_add(&out, " \xe2\x81\x87 ", 5); continue; }
         const gt_spm_piece *pc = &t->m.pieces[id];
         const char *p = pc->piece;
         size_t pn = pc->len;
-        if (strip && *len == start && pn >= 3 && memcmp(p, SPACE_SYM, 3) == 0) { p += 3; pn -= 3; strip = 0; }
+        if (strip && out.n == start && pn >= 3 && memcmp(p, SPACE_SYM, 3) == 0) { p += 3; pn -= 3; strip = 0; }
         for (size_t k = 0; k < pn;) {
-            if (pn - k >= 3 && memcmp(p + k, SPACE_SYM, 3) == 0) { put(buf, len, cap, " ", 1); k += 3; continue; }
+            if (pn - k >= 3 && memcmp(p + k, SPACE_SYM, 3) == 0) { gt_buf_add(&out, " ", 1); k += 3; continue; }
             size_t e = k + 1;
             while (e < pn && !(pn - e >= 3 && memcmp(p + e, SPACE_SYM, 3) == 0)) e++;
-            put(buf, len, cap, p + k, e - k);
+            gt_buf_add(&out, p + k, e - k);
             k = e;
         }
     }
-    return *len;
+    gt_buf_nul(&out);
+    *buf = out.p; *len = out.n; *cap = out.cap;
+    return out.n;
 }

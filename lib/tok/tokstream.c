@@ -31,12 +31,7 @@ void gt_ts_put_header(gt_buf *b, uint32_t width, uint32_t vocab, uint64_t fp)
 void gt_ts_put_record(gt_buf *b, uint32_t width, const int32_t *ids, uint32_t n, uint32_t resp)
 {
     size_t need = 8 + (size_t)n * width;
-    if (b->n + need > b->cap) {
-        size_t c = b->cap ? b->cap : 4096;
-        while (b->n + need > c) c *= 2;
-        b->p = gt_xrealloc(b->p, c);
-        b->cap = c;
-    }
+    gt_buf_reserve(b, need);
     unsigned char *q = (unsigned char *)b->p + b->n;
     le32(q, n); le32(q + 4, resp);
     q += 8;
