@@ -2,6 +2,7 @@
 #include "text/clean.h"
 #include "io/input.h"
 #include "io/output.h"
+#include "core/opts.h"
 #include "core/progress.h"
 #include "io/record.h"
 #include "core/util.h"
@@ -45,8 +46,7 @@ static void usage(void)
         GT_CLEAN_MIN_WORDS, GT_CLEAN_MAX_WORDS, GT_CLEAN_TITLE_MIN_WORDS, GT_CLEAN_TITLE_MAX_WORDS);
 }
 
-enum { OPT_MINW = 256, OPT_MAXW, OPT_TMINW, OPT_TMAXW, OPT_STATS, OPT_STRICT, OPT_MAXLINE,
-       OPT_PROGRESS, OPT_VERSION };
+enum { OPT_MINW = 256, OPT_MAXW, OPT_TMINW, OPT_TMAXW, OPT_STATS };
 
 typedef unsigned long long ull;
 
@@ -75,18 +75,14 @@ int main(int argc, char **argv)
         {"title-min-words", required_argument, NULL, OPT_TMINW},
         {"title-max-words", required_argument, NULL, OPT_TMAXW},
         {"stats", no_argument, NULL, OPT_STATS},
-        {"strict", no_argument, NULL, OPT_STRICT},
-        {"quiet", no_argument, NULL, 'q'},
-        {"max-line", required_argument, NULL, OPT_MAXLINE},
-        {"progress", no_argument, NULL, OPT_PROGRESS},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION},
+        GT_OPTS_LINES,
         {NULL, 0, NULL, 0},
     };
     gt_clean_opts co;
     gt_clean_opts_default(&co);
-    int strict = 0, quiet = 0, stats = 0, progress = 0;
-    size_t max_line = (size_t)1 << 24;
+    gt_opts op;
+    gt_opts_init(&op, usage);
+    int stats = 0;
     int c;
     while ((c = getopt_long(argc, argv, "l:qh", longopts, NULL)) != -1) {
         switch (c) {
@@ -101,13 +97,7 @@ int main(int argc, char **argv)
         case OPT_TMINW: co.title_min_words = (long)gt_parse_ll("--title-min-words", optarg, 0, 1000000); break;
         case OPT_TMAXW: co.title_max_words = (long)gt_parse_ll("--title-max-words", optarg, 0, 1000000); break;
         case OPT_STATS: stats = 1; break;
-        case OPT_STRICT: strict = 1; break;
-        case 'q': quiet = 1; break;
-        case OPT_MAXLINE: max_line = (size_t)gt_parse_ll("--max-line", optarg, 64, 1LL << 31); break;
-        case OPT_PROGRESS: progress = 1; break;
-        case 'h': usage(); return 0;
-        case OPT_VERSION: gt_print_version();
-        default: gt_usage_error("invalid option");
+        default: if (!gt_opt_common(&op, c, optarg)) gt_usage_error("invalid option");
         }
     }
     if (co.max_words > 0 && co.min_words > co.max_words)
@@ -125,7 +115,7 @@ int main(int argc, char **argv)
     char err[200];
     int status = 0;
     gt_lines in;
-    gt_lines_open(&in, argv + optind, argc - optind, max_line, gt_progress_wanted(progress), &out);
+    gt_lines_open(&in, argv + optind, argc - optind, op.max_line, gt_progress_wanted(op.progress), &out);
     const char *line;
     size_t len;
     int st;
@@ -134,16 +124,16 @@ int main(int argc, char **argv)
         int res = GT_CLEAN_MALFORMED;
         unsigned changed = 0;
         if (st == GT_READ_TOOLONG)
-            snprintf(err, sizeof err, "line longer than %zu bytes (see --max-line)", max_line);
+            snprintf(err, sizeof err, "line longer than %zu bytes (see --max-line)", op.max_line);
         else if (gt_rec_parse(&rec, line, len, err, sizeof err) == 0)
             res = gt_clean_record(cl, &rec, &changed, err, sizeof err);
         if (res == GT_CLEAN_MALFORMED) {
             bad++;
-            if (!quiet || strict) {
+            if (!op.quiet || op.strict) {
                 gt_out_flush(&out);
                 gt_warnat(gt_lines_name(&in), gt_lines_lineno(&in), "%s", err);
             }
-            if (strict) { status = EX_DATAERR; break; }
+            if (op.strict) { status = EX_DATAERR; break; }
             continue;
         }
         if (changed & 1) tchg++;
@@ -164,7 +154,7 @@ int main(int argc, char **argv)
     gt_rec_free(&rec);
     gt_cleaner_free(cl);
     if (stats) print_stats(total, written, bad, drop, tchg, achg, co.latex);
-    if (bad && !strict) {
+    if (bad && !op.strict) {
         gt_warn("%llu of %llu records skipped (malformed)", bad, total);
         if (status == 0) status = EX_DATAERR;
     }

@@ -2,6 +2,7 @@
 #include "arxiv/arxiv.h"
 #include "io/input.h"
 #include "io/output.h"
+#include "core/opts.h"
 #include "core/progress.h"
 #include "core/util.h"
 
@@ -37,25 +38,21 @@ static void usage(void)
 "66 a FILE cannot be opened, 74 I/O error.\n");
 }
 
-enum { OPT_STRICT = 256, OPT_MAXLINE, OPT_STATS, OPT_PROGRESS, OPT_VERSION };
+enum { OPT_STATS = 256 };
 
 int main(int argc, char **argv)
 {
     gt_init(argv[0]);
     static const struct option longopts[] = {
         {"fields", required_argument, NULL, 'f'},
-        {"strict", no_argument, NULL, OPT_STRICT},
-        {"quiet", no_argument, NULL, 'q'},
-        {"max-line", required_argument, NULL, OPT_MAXLINE},
+        GT_OPTS_LINES,
         {"stats", no_argument, NULL, OPT_STATS},
-        {"progress", no_argument, NULL, OPT_PROGRESS},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
     unsigned mask = GT_F_DEFAULT;
-    int strict = 0, quiet = 0, stats = 0, progress = 0;
-    size_t max_line = (size_t)1 << 24;
+    gt_opts op;
+    gt_opts_init(&op, usage);
+    int stats = 0;
     int c;
     while ((c = getopt_long(argc, argv, "f:qh", longopts, NULL)) != -1) {
         switch (c) {
@@ -65,14 +62,8 @@ int main(int argc, char **argv)
                 gt_usage_error("unknown field '%s' in --fields", bad);
             break;
         }
-        case 'q': quiet = 1; break;
-        case OPT_STRICT: strict = 1; break;
-        case OPT_MAXLINE: max_line = (size_t)gt_parse_ll("--max-line", optarg, 64, 1LL << 31); break;
         case OPT_STATS: stats = 1; break;
-        case OPT_PROGRESS: progress = 1; break;
-        case 'h': usage(); return 0;
-        case OPT_VERSION: gt_print_version();
-        default: gt_usage_error("invalid option");
+        default: if (!gt_opt_common(&op, c, optarg)) gt_usage_error("invalid option");
         }
     }
 
@@ -82,7 +73,7 @@ int main(int argc, char **argv)
     uint64_t total = 0, bad = 0, written = 0, no_v1 = 0;
     int status = 0;
     gt_lines in;
-    gt_lines_open(&in, argv + optind, argc - optind, max_line, gt_progress_wanted(progress), &out);
+    gt_lines_open(&in, argv + optind, argc - optind, op.max_line, gt_progress_wanted(op.progress), &out);
     const char *line;
     size_t len;
     int st;
@@ -90,11 +81,11 @@ int main(int argc, char **argv)
         total++;
         if (st == GT_READ_TOOLONG) {
             bad++;
-            if (!quiet || strict)
-                gt_warnat(gt_lines_name(&in), gt_lines_lineno(&in), "line longer than %zu bytes (see --max-line)", max_line);
+            if (!op.quiet || op.strict)
+                gt_warnat(gt_lines_name(&in), gt_lines_lineno(&in), "line longer than %zu bytes (see --max-line)", op.max_line);
         } else if (gt_arxiv_parse(a, line, len) != 0) {
             bad++;
-            if (!quiet || strict) gt_warnat(gt_lines_name(&in), gt_lines_lineno(&in), "%s", gt_arxiv_error(a));
+            if (!op.quiet || op.strict) gt_warnat(gt_lines_name(&in), gt_lines_lineno(&in), "%s", gt_arxiv_error(a));
         } else {
             gt_arxiv_write(a, &out, mask);
             written++;
@@ -102,7 +93,7 @@ int main(int argc, char **argv)
             gt_lines_progress(&in, total);
             continue;
         }
-        if (strict) { status = EX_DATAERR; break; }
+        if (op.strict) { status = EX_DATAERR; break; }
     }
     gt_lines_close(&in, total);
     if (!status) status = in.status;
@@ -113,7 +104,7 @@ int main(int argc, char **argv)
         gt_warn("%llu records read, %llu written, %llu malformed skipped, %llu without a v1 date",
                 (unsigned long long)total, (unsigned long long)written, (unsigned long long)bad,
                 (unsigned long long)no_v1);
-    if (bad && !strict) {
+    if (bad && !op.strict) {
         gt_warn("%llu of %llu records skipped (malformed)", (unsigned long long)bad, (unsigned long long)total);
         if (status == 0) status = EX_DATAERR;
     }

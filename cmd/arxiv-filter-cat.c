@@ -4,6 +4,7 @@
  * Records (gentitle-record(5)) in, the kept lines out unchanged. */
 #include "io/input.h"
 #include "io/output.h"
+#include "core/opts.h"
 #include "core/progress.h"
 #include "io/record.h"
 #include "arxiv/taxonomy.h"
@@ -52,8 +53,7 @@ static noreturn void usage(void)
     exit(0);
 }
 
-enum { O_NOALIAS = 256, O_SINCE, O_UNTIL, O_UPDATED, O_STATS, O_STRICT, O_TAXONOMY,
-       O_PROGRESS, O_VERSION };
+enum { O_NOALIAS = 256, O_SINCE, O_UNTIL, O_UPDATED, O_STATS, O_TAXONOMY };
 
 static const struct option longopts[] = {
     { "input", required_argument, NULL, 'i' },
@@ -65,12 +65,11 @@ static const struct option longopts[] = {
     { "updated", no_argument, NULL, O_UPDATED },
     { "count", no_argument, NULL, 'c' },
     { "stats", no_argument, NULL, O_STATS },
-    { "strict", no_argument, NULL, O_STRICT },
+    { "strict", no_argument, NULL, GT_OPT_STRICT },
     { "taxonomy", required_argument, NULL, O_TAXONOMY },
     { "list", no_argument, NULL, 'l' },
-    { "progress", no_argument, NULL, O_PROGRESS },
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, O_VERSION },
+    { "progress", no_argument, NULL, GT_OPT_PROGRESS },
+    GT_OPTS_HELP,
     { NULL, 0, NULL, 0 }
 };
 
@@ -255,6 +254,8 @@ int main(int argc, char **argv)
     const char *taxfile = NULL, *since = NULL, *until = NULL;
     filter fl;
     memset(&fl, 0, sizeof fl);
+    gt_opts op;
+    gt_opts_init(&op, usage);
     int c;
     while ((c = getopt_long(argc, argv, "i:x:pclh", longopts, NULL)) != -1) {
         switch (c) {
@@ -267,15 +268,13 @@ int main(int argc, char **argv)
         case O_UPDATED: updated = 1; break;
         case 'c': ro.count = 1; break;
         case O_STATS: ro.stats = 1; break;
-        case O_STRICT: ro.strict = 1; break;
         case O_TAXONOMY: taxfile = optarg; break;
         case 'l': list = 1; break;
-        case O_PROGRESS: ro.progress = 1; break;
-        case 'h': usage();
-        case O_VERSION: gt_print_version();
-        default: gt_usage_error("bad option");
+        default: if (!gt_opt_common(&op, c, optarg)) gt_usage_error("bad option");
         }
     }
+    ro.strict = op.strict;
+    ro.progress = op.progress;
     int nsel = argc - optind;
     char **sels = argv + optind;
 

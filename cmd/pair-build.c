@@ -3,7 +3,9 @@
 #include "io/input.h"
 #include "io/output.h"
 #include "text/pairs.h"
+#include "core/opts.h"
 #include "core/progress.h"
+#include "core/utf8.h"
 #include "io/record.h"
 #include "core/util.h"
 
@@ -54,27 +56,6 @@ static void usage(void)
     if (fflush(stdout) != 0) exit(EX_IOERR);
 }
 
-/* 1 if S is valid UTF-8 */
-static int valid_utf8(const unsigned char *s)
-{
-    while (*s) {
-        unsigned c = *s;
-        int n = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 && c >= 0xc2 ? 1 : (c & 0xf0) == 0xe0 ? 2
-              : (c & 0xf8) == 0xf0 && c <= 0xf4 ? 3 : -1;
-        if (n < 0) return 0;
-        unsigned cp = n == 0 ? c : n == 1 ? c & 0x1f : n == 2 ? c & 0x0f : c & 0x07;
-        s++;
-        for (int i = 0; i < n; i++, s++) {
-            if ((*s & 0xc0) != 0x80) return 0;
-            cp = cp << 6 | (*s & 0x3f);
-        }
-        if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-            (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-            return 0;
-    }
-    return 1;
-}
-
 static void parse_date_opt(const char *opt, const char *s, char dst[11])
 {
     if (!gt_is_date(s, strlen(s)))
@@ -83,7 +64,7 @@ static void parse_date_opt(const char *opt, const char *s, char dst[11])
 }
 
 enum { OPT_INSTRUCTION = 256, OPT_NO_DEDUPE, OPT_SPLIT, OPT_SEED, OPT_TEST_SINCE,
-       OPT_VAL_SINCE, OPT_STATS, OPT_STRICT, OPT_PROGRESS, OPT_VERSION };
+       OPT_VAL_SINCE, OPT_STATS };
 
 static const struct option long_opts[] = {
     { "instruction", required_argument, NULL, OPT_INSTRUCTION },
@@ -94,10 +75,9 @@ static const struct option long_opts[] = {
     { "val-since",   required_argument, NULL, OPT_VAL_SINCE },
     { "out",         required_argument, NULL, 'o' },
     { "stats",       no_argument,       NULL, OPT_STATS },
-    { "strict",      no_argument,       NULL, OPT_STRICT },
-    { "progress",    no_argument,       NULL, OPT_PROGRESS },
-    { "help",        no_argument,       NULL, 'h' },
-    { "version",     no_argument,       NULL, OPT_VERSION },
+    { "strict",      no_argument,       NULL, GT_OPT_STRICT },
+    { "progress",    no_argument,       NULL, GT_OPT_PROGRESS },
+    GT_OPTS_HELP,
     { NULL, 0, NULL, 0 }
 };
 
@@ -158,7 +138,9 @@ int main(int argc, char **argv)
     gt_init(argv[0]);
     const char *instr = default_instruction;
     const char *out_prefix = NULL;
-    int dedupe = 1, stats = 0, strict = 0, progress = 0, split_given = 0, nweights = 0;
+    int dedupe = 1, stats = 0, split_given = 0, nweights = 0;
+    gt_opts op;
+    gt_opts_init(&op, usage);
     gt_split sp;
     memset(&sp, 0, sizeof sp);
 
@@ -166,7 +148,7 @@ int main(int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "ho:", long_opts, NULL)) != -1) {
         switch (ch) {
         case OPT_INSTRUCTION:
-            if (!valid_utf8((const unsigned char *)optarg))
+            if (!gt_utf8_valid((const unsigned char *)optarg, strlen(optarg), 0))
                 gt_usage_error("--instruction: not valid UTF-8");
             instr = optarg;
             break;
@@ -188,11 +170,7 @@ int main(int argc, char **argv)
             out_prefix = optarg;
             break;
         case OPT_STATS: stats = 1; break;
-        case OPT_STRICT: strict = 1; break;
-        case OPT_PROGRESS: progress = 1; break;
-        case 'h': usage(); return 0;
-        case OPT_VERSION: gt_print_version();
-        default: gt_usage_error("unknown option");
+        default: if (!gt_opt_common(&op, ch, optarg)) gt_usage_error("unknown option");
         }
     }
 
@@ -259,7 +237,7 @@ int main(int argc, char **argv)
             total += (uint64_t)st.st_size;
     }
     gt_progress prog;
-    gt_progress_start(&prog, gt_progress_wanted(progress), total);
+    gt_progress_start(&prog, gt_progress_wanted(op.progress), total);
 
     for (int fi = 0; fi < nfiles; fi++) {
         gt_reader *rd = gt_reader_open(files[fi], MAX_LINE);
@@ -304,7 +282,7 @@ int main(int argc, char **argv)
             if (why) {
                 gt_warnat(name, gt_reader_lineno(rd), "%s", why);
                 n_bad++;
-                if (strict) { fail = EX_DATAERR; break; }
+                if (op.strict) { fail = EX_DATAERR; break; }
                 continue;
             }
             if (dedupe) {

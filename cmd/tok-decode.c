@@ -1,4 +1,6 @@
 /* tok-decode - token streams (or ids as text) back to text. */
+#include "core/opts.h"
+#include "io/file.h"
 #include "io/input.h"
 #include "io/output.h"
 #include "tok/tokenizer.h"
@@ -10,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static void usage(void)
 {
@@ -48,7 +49,7 @@ static void usage(void)
 "cannot be opened, 74 I/O error.\n");
 }
 
-enum { OPT_IDS = 256, OPT_VERSION, OPT_MKINDEX, OPT_INDEX };
+enum { OPT_IDS = 256, OPT_MKINDEX, OPT_INDEX };
 enum { F_TEXT, F_JSON, F_IDS };
 
 static char *dbuf;
@@ -109,8 +110,7 @@ int main(int argc, char **argv)
         {"make-index", required_argument, NULL, OPT_MKINDEX},
         {"index", required_argument, NULL, OPT_INDEX},
         {"records", required_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION},
+        GT_OPTS_HELP,
         {NULL, 0, NULL, 0},
     };
     const char *tokpath = NULL, *modeldir = NULL;
@@ -118,6 +118,8 @@ int main(int argc, char **argv)
     uint64_t *ranges = NULL;            /* --records: pairs first, last */
     size_t nranges = 0;
     int ids_in = 0, fmt = F_TEXT;
+    gt_opts op;
+    gt_opts_init(&op, usage);
     int c;
     while ((c = getopt_long(argc, argv, "t:m:f:r:h", longopts, NULL)) != -1) {
         switch (c) {
@@ -144,9 +146,7 @@ int main(int argc, char **argv)
             nranges++;
             break;
         }
-        case 'h': usage(); return 0;
-        case OPT_VERSION: gt_print_version();
-        default: gt_usage_error("invalid option");
+        default: if (!gt_opt_common(&op, c, optarg)) gt_usage_error("invalid option");
         }
     }
     if (mkindex) {
@@ -171,21 +171,9 @@ int main(int argc, char **argv)
     if (!tokpath && !modeldir) gt_usage_error("no tokenizer: give --tokenizer FILE or --model DIR");
     if (tokpath && modeldir) gt_usage_error("--tokenizer and --model both given");
     char path[4096], err[512];
-    if (modeldir) {   /* tokenizer.model first, else tokenizer.json */
-        snprintf(path, sizeof path, "%s/tokenizer.model", modeldir);
-        if (access(path, F_OK) != 0) {
-            snprintf(path, sizeof path, "%s/tokenizer.json", modeldir);
-            if (access(path, F_OK) != 0) snprintf(path, sizeof path, "%s/tokenizer.model", modeldir);
-        }
-        tokpath = path;
-    }
+    if (modeldir) tokpath = gt_tok_of_model(modeldir, path, sizeof path);
     gt_tok *tok = gt_tok_load(tokpath, err, sizeof err);
-    if (!tok) {
-        FILE *f = fopen(tokpath, "rb");
-        int missing = !f;
-        if (f) fclose(f);
-        gt_die(missing ? EX_NOINPUT : EX_DATAERR, "%s: %s", tokpath, err);
-    }
+    if (!tok) gt_die(gt_file_status(tokpath), "%s: %s", tokpath, err);
     uint32_t vocab = (uint32_t)gt_tok_vocab_size(tok);
     gt_out out;
     gt_out_init(&out, 1, "<stdout>");
@@ -196,7 +184,7 @@ int main(int argc, char **argv)
     if (idxpath) {
         const char *spath = argv[optind];
         int code;
-        gt_tokidx *x = gt_tokidx_open_code(idxpath, spath, err, sizeof err, &code);
+        gt_tokidx *x = gt_tokidx_open(idxpath, spath, err, sizeof err, &code);
         if (!x) { gt_warn("%s", err); status = code; nfiles = 0; }
         else {
             const gt_ts_header *h = gt_tokidx_header(x);

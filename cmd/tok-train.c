@@ -3,6 +3,7 @@
 #include "tok/bpe_train.h"
 #include "io/input.h"
 #include "io/output.h"
+#include "core/opts.h"
 #include "core/progress.h"
 #include "io/record.h"
 #include "core/util.h"
@@ -47,7 +48,7 @@ static void usage(void)
 "opened, 74 I/O error.\n");
 }
 
-enum { OPT_FIELDS = 256, OPT_MINFREQ, OPT_STATS, OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_VERSION };
+enum { OPT_FIELDS = 256, OPT_MINFREQ, OPT_STATS };
 enum { FMT_PAIRS, FMT_RECORDS, FMT_TEXT };
 
 #define MAX_FIELDS 16
@@ -62,17 +63,15 @@ int main(int argc, char **argv)
         {"min-frequency", required_argument, NULL, OPT_MINFREQ},
         {"output", required_argument, NULL, 'o'},
         {"stats", no_argument, NULL, OPT_STATS},
-        {"strict", no_argument, NULL, OPT_STRICT},
-        {"quiet", no_argument, NULL, 'q'},
-        {"max-line", required_argument, NULL, OPT_MAXLINE},
-        {"progress", no_argument, NULL, OPT_PROGRESS},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION},
+        GT_OPTS_LINES,
         {NULL, 0, NULL, 0}};
     long vocab = -1, minfreq = 2;
-    int fmt = FMT_PAIRS, stats = 0, strict = 0, quiet = 0, progress = 0;
+    int fmt = FMT_PAIRS, stats = 0;
     const char *fields_arg = NULL, *outpath = NULL;
-    size_t max_line = 16777216;
+    gt_opts op;
+    gt_opts_init(&op, usage);
+    op.max_line_min = 1;
+    op.max_line_max = 1LL << 34;
     int c;
     while ((c = getopt_long(argc, argv, "n:i:o:qh", lo, NULL)) != -1) {
         switch (c) {
@@ -87,13 +86,7 @@ int main(int argc, char **argv)
         case OPT_MINFREQ: minfreq = (long)gt_parse_ll("--min-frequency", optarg, 1, 1L << 40); break;
         case 'o': outpath = optarg; break;
         case OPT_STATS: stats = 1; break;
-        case OPT_STRICT: strict = 1; break;
-        case 'q': quiet = 1; break;
-        case OPT_MAXLINE: max_line = (size_t)gt_parse_ll("--max-line", optarg, 1, 1LL << 34); break;
-        case OPT_PROGRESS: progress = 1; break;
-        case 'h': usage(); return 0;
-        case OPT_VERSION: gt_print_version();
-        default: gt_usage_error("unknown option");
+        default: if (!gt_opt_common(&op, c, optarg)) gt_usage_error("unknown option");
         }
     }
     if (vocab < 0) gt_usage_error("--vocab-size is required");
@@ -118,7 +111,7 @@ int main(int argc, char **argv)
     int status = 0;
     double t0 = gt_now();
     gt_lines in;
-    gt_lines_open(&in, argv + optind, argc - optind, max_line, gt_progress_wanted(progress), NULL);
+    gt_lines_open(&in, argv + optind, argc - optind, op.max_line, gt_progress_wanted(op.progress), NULL);
     const char *line;
     size_t len;
     int st;
@@ -126,7 +119,7 @@ int main(int argc, char **argv)
         total++;
         int ok = 0;
         if (st == GT_READ_TOOLONG) {
-            snprintf(err, sizeof err, "line longer than %zu bytes (see --max-line)", max_line);
+            snprintf(err, sizeof err, "line longer than %zu bytes (see --max-line)", op.max_line);
         } else if (fmt == FMT_TEXT) {
             gt_bpe_add_text(bpe, line, len);
             ok = 1;
@@ -148,8 +141,8 @@ int main(int argc, char **argv)
         }
         if (!ok) {
             bad++;
-            if (!quiet || strict) gt_warnat(gt_lines_name(&in), gt_lines_lineno(&in), "%s", err);
-            if (strict) { status = EX_DATAERR; break; }
+            if (!op.quiet || op.strict) gt_warnat(gt_lines_name(&in), gt_lines_lineno(&in), "%s", err);
+            if (op.strict) { status = EX_DATAERR; break; }
         }
         gt_lines_progress(&in, total);
     }
@@ -200,7 +193,7 @@ int main(int argc, char **argv)
         }
     }
     gt_bpe_free(bpe);
-    if (bad && !strict) {
+    if (bad && !op.strict) {
         gt_warn("%llu of %llu records skipped (malformed)", bad, total);
         if (status == 0) status = EX_DATAERR;
     }

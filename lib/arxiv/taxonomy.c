@@ -1,6 +1,7 @@
 /* taxonomy.c - arXiv category taxonomy: TSV loading, selectors, matching. */
 #include "arxiv/taxonomy.h"
 #include "core/util.h"
+#include "io/file.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -225,24 +226,11 @@ gt_taxonomy *gt_tax_parse(const char *text, size_t len, const char *name, char *
 
 gt_taxonomy *gt_tax_load_file(const char *path, char *err, size_t errsz)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errsz, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 65536, len = 0;
-    char *buf = gt_xmalloc(cap);
-    size_t got;
-    while ((got = fread(buf + len, 1, cap - len, f)) > 0) {
-        len += got;
-        if (len == cap) buf = gt_xrealloc(buf, cap *= 2);
-    }
-    int bad = ferror(f);
-    int e = errno;
-    fclose(f);
-    if (bad) {
-        snprintf(err, errsz, "%s: %s", path, strerror(e));
-        free(buf);
+    char why[256];
+    size_t len;
+    char *buf = gt_read_file(path, 0, &len, why, sizeof why);
+    if (!buf) {
+        snprintf(err, errsz, "%s: %s", path, strerror(errno));   /* errno from the failing call, as before */
         return NULL;
     }
     gt_taxonomy *t = gt_tax_parse(buf, len, path, err, errsz);

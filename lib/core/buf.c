@@ -14,14 +14,6 @@ void gt_buf_reserve(gt_buf *b, size_t n)
     b->cap = c;
 }
 
-void gt_buf_add(gt_buf *b, const void *p, size_t n)
-{
-    if (!n) return;
-    gt_buf_reserve(b, n);
-    memcpy(b->p + b->n, p, n);
-    b->n += n;
-}
-
 void gt_buf_adds(gt_buf *b, const char *s) { gt_buf_add(b, s, strlen(s)); }
 
 void gt_buf_nul(gt_buf *b)

@@ -1,5 +1,6 @@
 /* generate.c - greedy decoding, sampling and beam search (see generate.h). */
 #include "gen/generate.h"
+#include "core/rand.h"
 #include "core/util.h"
 
 #include <math.h>
@@ -210,16 +211,6 @@ static int argmax(const float *x, int n)
     return best;
 }
 
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static double rng_uniform(uint64_t *s) { return (double)(rng_next(s) >> 11) * (1.0 / 9007199254740992.0); }
-
 static const float *g_sort_vals;
 static int cmp_desc(const void *a, const void *b)
 {
@@ -286,7 +277,7 @@ static int sample(gt_gen *g, const gt_gen_opts *o, const float *logits, uint64_t
         sum = 0;
         for (int i = 0; i < n; i++) sum += g->prob[i];
     }
-    double u = rng_uniform(rng) * sum, acc = 0;
+    double u = gt_unit53(gt_splitmix64(rng)) * sum, acc = 0;
     for (int i = 0; i < n; i++) {
         acc += g->prob[i];
         if (u < acc) return g->idx[i];

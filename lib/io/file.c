@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "core/util.h"
@@ -58,4 +59,12 @@ char *gt_read_file(const char *path, size_t max, size_t *len, char *err, size_t 
     buf[n] = 0;
     if (len) *len = n;
     return buf;
+}
+
+int gt_file_status(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return EX_NOINPUT;
+    close(fd);
+    return EX_DATAERR;
 }

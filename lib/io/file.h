@@ -13,4 +13,8 @@
  * from the failing call (EISDIR, EFBIG for the limit). */
 char *gt_read_file(const char *path, size_t max, size_t *len, char *err, size_t errsz);
 
+/* The exit status for a file a tool could not load: EX_NOINPUT when PATH
+ * cannot be opened for reading, else EX_DATAERR (what it holds was refused). */
+int gt_file_status(const char *path);
+
 #endif

@@ -109,14 +109,10 @@ scan_string(const unsigned char **pp, const unsigned char *e, char *dst, size_t 
                 p += 6;
                 v = 0x10000 + ((v - 0xd800) << 10) + (lo - 0xdc00);
             }
-            if (v < 0x80) PUT((char)v);
-            else if (v < 0x800) { PUT((char)(0xc0 | (v >> 6))); PUT((char)(0x80 | (v & 63))); }
-            else if (v < 0x10000) {
-                PUT((char)(0xe0 | (v >> 12))); PUT((char)(0x80 | ((v >> 6) & 63))); PUT((char)(0x80 | (v & 63)));
-            } else {
-                PUT((char)(0xf0 | (v >> 18))); PUT((char)(0x80 | ((v >> 12) & 63)));
-                PUT((char)(0x80 | ((v >> 6) & 63))); PUT((char)(0x80 | (v & 63)));
-            }
+            char u[4];
+            int k = gt_utf8_encode(v, u);
+            if (W) memcpy(dst + o, u, (size_t)k);
+            o += (size_t)k;
             break;
         }
         default: return 0;

@@ -377,38 +377,6 @@ void gt_rec_set_str(gt_rec *r, const char *key, const char *s, size_t n)
     f->val = v;
 }
 
-void gt_rec_set_null(gt_rec *r, const char *key)
-{
-    gt_field *f = field_for(r, key);
-    f->kind = GT_V_NULL;
-}
-
-void gt_rec_set_arr(gt_rec *r, const char *key)
-{
-    gt_field *f = field_for(r, key);
-    f->kind = GT_V_ARR;
-    f->first = r->nitems;
-    f->count = 0;
-    r->in_arr = (int)(f - r->f) + 1;   /* remember which field push_item extends */
-}
-
-void gt_rec_push_item(gt_rec *r, const char *s, size_t n)
-{
-    int fi = r->in_arr - 1;
-    if (fi < 0 || fi >= r->nf) gt_die(EX_SOFTWARE, "gt_rec_push_item without gt_rec_set_arr");
-    gt_span sp = arena_add(r, s, n);
-    push_span(r, sp);
-    r->f[fi].count++;
-}
-
-void gt_rec_remove(gt_rec *r, const char *key)
-{
-    int i = gt_rec_find(r, key);
-    if (i < 0) return;
-    memmove(&r->f[i], &r->f[i + 1], sizeof *r->f * (size_t)(r->nf - i - 1));
-    r->nf--;
-}
-
 void gt_rec_write(gt_out *o, const gt_rec *r)
 {
     if (r->partial) gt_die(EX_SOFTWARE, "internal error: writing a record parsed with gt_rec_parse_keys");

@@ -61,11 +61,6 @@ static inline const char *gt_rec_item(const gt_rec *r, int field, int i, size_t 
 /* Set KEY to a string (replacing its value, or appending the key). S may point
  * into the record's own arena. */
 void gt_rec_set_str(gt_rec *r, const char *key, const char *s, size_t n);
-void gt_rec_set_null(gt_rec *r, const char *key);
-/* Start an array value for KEY, then push its items. */
-void gt_rec_set_arr(gt_rec *r, const char *key);
-void gt_rec_push_item(gt_rec *r, const char *s, size_t n);
-void gt_rec_remove(gt_rec *r, const char *key);
 
 /* Compact JSON object and '\n'. */
 void gt_rec_write(gt_out *o, const gt_rec *r);

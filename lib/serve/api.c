@@ -59,15 +59,15 @@ static void run_job(void *arg)
     }
     gt_buf *b = &j->resp->body;
     char num[64];
-    gt_buf_str(b, "{\"titles\":[");
+    gt_buf_adds(b, "{\"titles\":[");
     for (int i = 0; i < nc; i++) {
-        gt_buf_str(b, i ? ",{\"title\":" : "{\"title\":");
+        gt_buf_adds(b, i ? ",{\"title\":" : "{\"title\":");
         gt_json_str_buf(b, c[i].text, c[i].len);
         snprintf(num, sizeof num, ",\"score\":%.4f}", c[i].score);
-        gt_buf_str(b, num);
+        gt_buf_adds(b, num);
     }
     snprintf(num, sizeof num, "],\"ms\":%.0f}\n", (gt_now() - t0) * 1000);
-    gt_buf_str(b, num);
+    gt_buf_adds(b, num);
 }
 
 /* The number at KEY of R into *V (unchanged when absent or null): 1 given,
@@ -249,9 +249,9 @@ static void render_fixed(srv_ctx *sc, const char *modeldir, const char *loradir)
                            "TOP_K", num[2], "BEAMS", num[3], "MAX_NEW", num[4], "N", num[5],
                            "MAX_BEAMS", num[6], "MAX_NEW_LIMIT", num[7], NULL };
     gt_webpage_render(&sc->page, vars);
-    gt_buf_str(&sc->health, "{\"status\":\"ok\",\"model\":");
+    gt_buf_adds(&sc->health, "{\"status\":\"ok\",\"model\":");
     gt_json_str_buf(&sc->health, name, strlen(name));
-    gt_buf_str(&sc->health, "}\n");
+    gt_buf_adds(&sc->health, "}\n");
 }
 
 /* Start serving with SC. SIGINT and SIGTERM stop the loop: libmicrohttpd's

@@ -1,5 +1,6 @@
 /* serve.c - HTTP over libmicrohttpd for title-gen --serve (see serve.h). */
 #include "serve/serve.h"
+#include "core/utf8.h"
 #include "core/util.h"
 
 #include <arpa/inet.h>
@@ -98,22 +99,6 @@ void gt_serve_opts_default(gt_serve_opts *o)
     o->timeout_s = 30;
 }
 
-void gt_buf_str(gt_buf *b, const char *s) { gt_buf_add(b, s, strlen(s)); }
-
-/* Length of the well-formed UTF-8 sequence at S (N bytes left), 0 if none. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t k = c >= 0xf0 && c <= 0xf4 ? 3 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xc2 && c <= 0xdf ? 1 : 0;
-    if (k == 0 || k >= n) return 0;
-    unsigned c1 = s[1];
-    if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 > 0x8f))
-        return 0;
-    for (size_t j = 1; j <= k; j++)
-        if ((s[j] & 0xc0) != 0x80) return 0;
-    return k + 1;
-}
-
 void gt_json_str_buf(gt_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -124,7 +109,7 @@ void gt_json_str_buf(gt_buf *b, const char *s, size_t n)
         unsigned c = u[i];
         char e[8];
         if (c >= 0x80) {
-            size_t k = utf8_len(u + i, n - i);
+            size_t k = (size_t)gt_utf8_len(u + i, n - i);
             if (k) gt_buf_add(b, u + i, k), i += k;
             else gt_buf_add(b, "\\ufffd", 6), i++;
             continue;
@@ -154,9 +139,9 @@ void gt_http_error(gt_http_resp *r, int status, const char *msg)
     r->status = status;
     r->type = "application/json";
     r->body.n = 0;
-    gt_buf_str(&r->body, "{\"error\":");
+    gt_buf_adds(&r->body, "{\"error\":");
     gt_json_str_buf(&r->body, msg, strlen(msg));
-    gt_buf_str(&r->body, "}\n");
+    gt_buf_adds(&r->body, "}\n");
 }
 
 /* ---- the work queue ---- */

@@ -13,7 +13,7 @@
 
 #include <signal.h>
 #include <stddef.h>
-#include "tok/tokstream.h"
+#include "core/buf.h"
 
 typedef struct gt_server gt_server;
 
@@ -68,6 +68,5 @@ void gt_serve_free(gt_server *s);
  * U+FFFD), and a {"error": MSG} response with STATUS. */
 void gt_json_str_buf(gt_buf *b, const char *s, size_t n);
 void gt_http_error(gt_http_resp *r, int status, const char *msg);
-void gt_buf_str(gt_buf *b, const char *s);
 
 #endif

@@ -2,7 +2,7 @@
 #ifndef GT_WEBPAGE_H
 #define GT_WEBPAGE_H
 
-#include "tok/tokstream.h"
+#include "core/buf.h"
 
 /* Append the page to B, each {{NAME}} replaced by the HTML-escaped value that
  * follows NAME in VARS (name, value, ..., NULL); unknown names become "". */

@@ -5,6 +5,8 @@
  * math spans, TeX accents and commands with arguments, withdrawal notices. The
  * LaTeX pass only runs on texts that hold '\\', '$', '{' or '}'. */
 #include "text/clean.h"
+#include "core/buf.h"
+#include "core/utf8.h"
 #include "core/util.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -18,55 +20,24 @@
 #endif
 #include <strings.h>
 
-typedef struct { char *p; size_t len, cap; } sbuf;
-
 struct gt_cleaner {
     gt_clean_opts o;
     pcre2_code *re_math, *re_wd_start, *re_wd_any;
     pcre2_code *re_acc_sym, *re_acc_let, *re_frac, *re_binom, *re_droparg, *re_href;
     pcre2_match_data *md;
-    sbuf a, b;          /* work buffers, reused */
+    gt_buf a, b;        /* work buffers, reused */
     int removed;        /* the LaTeX pass deleted something: tidy afterwards */
 };
 
-/* ---- buffers ---- */
+/* ---- buffers (gt_buf) ---- */
 
-static void sb_reserve(sbuf *b, size_t extra)
-{
-    if (b->cap - b->len >= extra) return;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap - b->len < extra) cap *= 2;
-    b->p = gt_xrealloc(b->p, cap);
-    b->cap = cap;
-}
-
-static inline void sb_putc(sbuf *b, char ch)
-{
-    if (b->len == b->cap) sb_reserve(b, 1);
-    b->p[b->len++] = ch;
-}
-
-static void sb_put(sbuf *b, const char *s, size_t n)
-{
-    sb_reserve(b, n);
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-}
-
-static void sb_puts(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
-
-static void sb_put_utf8(sbuf *b, unsigned cp)
+static void sb_put_utf8(gt_buf *b, unsigned cp)
 {
     char u[4];
-    size_t n;
-    if (cp < 0x80) { u[0] = (char)cp; n = 1; }
-    else if (cp < 0x800) { u[0] = (char)(0xC0 | cp >> 6); u[1] = (char)(0x80 | (cp & 0x3F)); n = 2; }
-    else { u[0] = (char)(0xE0 | cp >> 12); u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-           u[2] = (char)(0x80 | (cp & 0x3F)); n = 3; }
-    sb_put(b, u, n);
+    gt_buf_add(b, u, (size_t)gt_utf8_encode(cp, u));
 }
 
-static inline char sb_last(const sbuf *b) { return b->len ? b->p[b->len - 1] : 0; }
+static inline char sb_last(const gt_buf *b) { return b->n ? b->p[b->n - 1] : 0; }
 
 static inline int is_alpha(unsigned char ch) { return (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z'; }
 static inline int is_alnum(unsigned char ch) { return is_alpha(ch) || (ch >= '0' && ch <= '9'); }
@@ -152,21 +123,21 @@ static size_t collapse(const char *s, size_t n, char *out, int *tex)
     return o;
 }
 
-static size_t collapse_sb(const char *s, size_t n, sbuf *out, int *tex)
+static size_t collapse_sb(const char *s, size_t n, gt_buf *out, int *tex)
 {
-    out->len = 0;
-    sb_reserve(out, n + 1);
-    out->len = collapse(s, n, out->p, tex);
-    return out->len;
+    out->n = 0;
+    gt_buf_reserve(out, n + 1);
+    out->n = collapse(s, n, out->p, tex);
+    return out->n;
 }
 
 /* After a deletion (strip mode math, \cite{...}): no space before , . ; : ! ?
  * ) ] or after ( [, empty () and [] removed, ", ," -> ",", ", ." -> ".", no
  * punctuation , ; : . at the very start. IN has single spaces only. */
-static void tidy(const char *s, size_t n, sbuf *o)
+static void tidy(const char *s, size_t n, gt_buf *o)
 {
-    o->len = 0;
-    sb_reserve(o, n + 1);
+    o->n = 0;
+    gt_buf_reserve(o, n + 1);
     char *q = o->p;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -192,7 +163,7 @@ static void tidy(const char *s, size_t n, sbuf *o)
     }
     while (k && q[k - 1] == ' ') k--;
     q[k] = 0;
-    o->len = k;
+    o->n = k;
 }
 
 /* A TeX tie between words ("V.~Arnold", "of~$G$", "Fig.~2") becomes a space;
@@ -378,10 +349,10 @@ static PCRE2_SIZE *match(gt_cleaner *c, pcre2_code *re, const char *s, size_t n,
 
 /* ---- TeX conversion ---- */
 
-static void tex_convert(gt_cleaner *c, const char *s, size_t n, sbuf *o);
+static void tex_convert(gt_cleaner *c, const char *s, size_t n, gt_buf *o);
 
 /* Accent at S[I]; 1 and *END when one was converted. */
-static int tex_accent(gt_cleaner *c, pcre2_code *re, const char *s, size_t n, size_t i, sbuf *o,
+static int tex_accent(gt_cleaner *c, pcre2_code *re, const char *s, size_t n, size_t i, gt_buf *o,
                       size_t *end)
 {
     PCRE2_SIZE *ov = match(c, re, s, n, i);
@@ -392,13 +363,13 @@ static int tex_accent(gt_cleaner *c, pcre2_code *re, const char *s, size_t n, si
     int idx = letter <= 'Z' ? letter - 'A' : 26 + letter - 'a';
     *end = ov[1];
     if (acc_pre[k][idx]) sb_put_utf8(o, acc_pre[k][idx]);
-    else { sb_putc(o, (char)letter); sb_put_utf8(o, acc_comb[k]); }
+    else { gt_buf_putc(o, (char)letter); sb_put_utf8(o, acc_comb[k]); }
     return 1;
 }
 
 /* A \frac or \binom argument, converted; parenthesized unless it is plain
  * (letters, digits, '.') or one command. */
-static void tex_arg(gt_cleaner *c, const char *s, size_t n, sbuf *o)
+static void tex_arg(gt_cleaner *c, const char *s, size_t n, gt_buf *o)
 {
     int plain = n > 0;
     for (size_t i = 0; i < n; i++) if (!is_alnum((unsigned char)s[i]) && s[i] != '.') plain = 0;
@@ -406,16 +377,16 @@ static void tex_arg(gt_cleaner *c, const char *s, size_t n, sbuf *o)
         plain = 1;
         for (size_t i = 1; i < n; i++) if (!is_alpha((unsigned char)s[i])) plain = 0;
     }
-    if (!plain) sb_putc(o, '(');
+    if (!plain) gt_buf_putc(o, '(');
     tex_convert(c, s, n, o);
-    if (!plain) sb_putc(o, ')');
+    if (!plain) gt_buf_putc(o, ')');
 }
 
 /* The command at S[I] == '\\'; returns the index after it. */
-static size_t tex_command(gt_cleaner *c, const char *s, size_t n, size_t i, sbuf *o)
+static size_t tex_command(gt_cleaner *c, const char *s, size_t n, size_t i, gt_buf *o)
 {
     size_t end;
-    if (i + 1 >= n) { sb_putc(o, '\\'); return n; }
+    if (i + 1 >= n) { gt_buf_putc(o, '\\'); return n; }
     unsigned char d = (unsigned char)s[i + 1];
     if (is_alpha(d)) {
         size_t j = i + 1;
@@ -432,14 +403,14 @@ static size_t tex_command(gt_cleaner *c, const char *s, size_t n, size_t i, sbuf
                 size_t a0 = ov[2], a1 = ov[3], b0 = ov[4], b1 = ov[5];
                 end = ov[1];
                 if (binom) {
-                    sb_putc(o, '(');
+                    gt_buf_putc(o, '(');
                     tex_convert(c, s + a0, a1 - a0, o);
-                    sb_puts(o, " choose ");
+                    gt_buf_adds(o, " choose ");
                     tex_convert(c, s + b0, b1 - b0, o);
-                    sb_putc(o, ')');
+                    gt_buf_putc(o, ')');
                 } else {
                     tex_arg(c, s + a0, a1 - a0, o);
-                    sb_putc(o, '/');
+                    gt_buf_putc(o, '/');
                     tex_arg(c, s + b0, b1 - b0, o);
                 }
                 return end;
@@ -458,18 +429,18 @@ static size_t tex_command(gt_cleaner *c, const char *s, size_t n, size_t i, sbuf
         const tex_word *w = word_find(name, nl);
         if (w) {
             if (w->flags & F_WORD) {
-                if (is_alnum((unsigned char)sb_last(o))) sb_putc(o, ' ');
-                sb_puts(o, w->repl);
+                if (is_alnum((unsigned char)sb_last(o))) gt_buf_putc(o, ' ');
+                gt_buf_adds(o, w->repl);
                 if (j < n && (is_alnum((unsigned char)s[j]) || s[j] == '{' || s[j] == '\\'))
-                    sb_putc(o, ' ');
+                    gt_buf_putc(o, ' ');
                 return j;
             }
-            sb_puts(o, w->repl);
+            gt_buf_adds(o, w->repl);
             if ((w->flags & F_EAT) && j < n && s[j] == ' ') j++;
             return j;
         }
         if (j < n && s[j] == '{') return j;    /* unknown command with an argument: keep the argument */
-        sb_put(o, s + i, j - i);                /* unknown command: as written */
+        gt_buf_add(o, s + i, j - i);                /* unknown command: as written */
         return j;
     }
     if (strchr("'`^\"~=.", d) && d) {
@@ -478,31 +449,31 @@ static size_t tex_command(gt_cleaner *c, const char *s, size_t n, size_t i, sbuf
     }
     switch (d) {
     case '%': case '&': case '_': case '#':
-        sb_putc(o, (char)d); return i + 2;
+        gt_buf_putc(o, (char)d); return i + 2;
     case ',': case ';': case ':': case '>': case ' ': case '\\':
-        sb_putc(o, ' '); return i + 2;
+        gt_buf_putc(o, ' '); return i + 2;
     case '!': case '-': case '/':
         return i + 2;
     case '|':
-        sb_puts(o, "‖"); return i + 2;
+        gt_buf_adds(o, "‖"); return i + 2;
     case '(': case ')': case '[': case ']':    /* math delimiters nested in math */
-        sb_putc(o, (char)d); return i + 2;
+        gt_buf_putc(o, (char)d); return i + 2;
     default:
-        if (d >= 0x80) { sb_putc(o, '\\'); return i + 1; }
-        sb_put(o, s + i, 2);    /* \$ \{ \} and others: as written */
+        if (d >= 0x80) { gt_buf_putc(o, '\\'); return i + 1; }
+        gt_buf_add(o, s + i, 2);    /* \$ \{ \} and others: as written */
         return i + 2;
     }
 }
 
 /* Convert S[0..N) (text or the inside of a math span) into O. */
-static void tex_convert(gt_cleaner *c, const char *s, size_t n, sbuf *o)
+static void tex_convert(gt_cleaner *c, const char *s, size_t n, gt_buf *o)
 {
     size_t i = 0;
     while (i < n) {
         /* copy up to the next special byte */
         size_t j = i;
         while (j < n && s[j] != '\\' && s[j] != '{' && s[j] != '}' && s[j] != '$') j++;
-        sb_put(o, s + i, j - i);
+        gt_buf_add(o, s + i, j - i);
         if (j == n) break;
         if (s[j] == '\\') i = tex_command(c, s, n, j, o);
         else i = j + 1;      /* grouping braces go, and a '$' left over (unpaired or nested) */
@@ -510,11 +481,11 @@ static void tex_convert(gt_cleaner *c, const char *s, size_t n, sbuf *o)
 }
 
 /* Math spans: removed (strip) or converted without delimiters (text). */
-static void latex_pass(gt_cleaner *c, const char *s, size_t n, sbuf *o)
+static void latex_pass(gt_cleaner *c, const char *s, size_t n, gt_buf *o)
 {
     size_t pos = 0;
-    o->len = 0;
-    sb_reserve(o, n + 16);
+    o->n = 0;
+    gt_buf_reserve(o, n + 16);
     while (pos < n) {
         PCRE2_SIZE *ov = match(c, c->re_math, s, n, pos);
         if (!ov) break;
@@ -651,24 +622,24 @@ void gt_cleaner_free(gt_cleaner *c)
                           c->re_frac, c->re_binom, c->re_droparg, c->re_href };
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) pcre2_code_free(all[i]);
     pcre2_match_data_free(c->md);
-    free(c->a.p); free(c->b.p);
+    gt_buf_free(&c->a); gt_buf_free(&c->b);
     free(c);
 }
 
 const char *gt_clean_text(gt_cleaner *c, gt_text_kind kind, const char *s, size_t n, size_t *outlen)
 {
     int tex;
-    sbuf *r = &c->a;
+    gt_buf *r = &c->a;
     collapse_sb(s, n, &c->a, &tex);
     if (tex && c->o.latex != GT_LATEX_KEEP) {
         c->removed = 0;
-        latex_pass(c, c->a.p, c->a.len, &c->b);
-        ties(c->b.p, c->b.len);
-        collapse_sb(c->b.p, c->b.len, &c->a, NULL);
-        if (c->removed) { tidy(c->a.p, c->a.len, &c->b); r = &c->b; }
+        latex_pass(c, c->a.p, c->a.n, &c->b);
+        ties(c->b.p, c->b.n);
+        collapse_sb(c->b.p, c->b.n, &c->a, NULL);
+        if (c->removed) { tidy(c->a.p, c->a.n, &c->b); r = &c->b; }
     }
-    if (kind == GT_TEXT_TITLE) r->len = title_period(r->p, r->len);
-    *outlen = r->len;
+    if (kind == GT_TEXT_TITLE) r->n = title_period(r->p, r->n);
+    *outlen = r->n;
     return r->p;
 }
 

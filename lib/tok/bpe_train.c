@@ -1,5 +1,7 @@
 /* bpe_train.c - BPE vocabulary training (see bpe_train.h). */
 #include "tok/bpe_train.h"
+#include "core/buf.h"
+#include "core/utf8.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -16,13 +18,13 @@ typedef struct { int64_t count; int32_t pair; } hent;
 
 struct gt_bpe {
     /* distinct words */
-    char *wa; size_t wan, wacap;
+    gt_buf wa;                          /* their bytes */
     wentry *w; size_t nw, wcap;
     uint32_t *wtab; size_t wtabcap;     /* index + 1, 0 empty */
-    char *cur; size_t curn, curcap;     /* word being built */
+    gt_buf cur;                         /* word being built */
     gt_bpe_stats st;
     /* pieces (alphabet first, sorted by code point, then merged pieces) */
-    char *pa; size_t pan, pacap;
+    gt_buf pa;                          /* their bytes */
     piece *pc; int npc, pccap;
     uint8_t *plead;                     /* piece starts with U+2581 */
     uint32_t *ptab; size_t ptabcap;     /* piece id + 1 by string */
@@ -38,33 +40,6 @@ struct gt_bpe {
     int trained;
 };
 
-static size_t u8len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    if (c < 0x80) return 1;
-    size_t need;
-    unsigned lo = 0x80, hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) need = 1;
-    else if (c >= 0xe0 && c <= 0xef) { need = 2; if (c == 0xe0) lo = 0xa0; if (c == 0xed) hi = 0x9f; }
-    else if (c >= 0xf0 && c <= 0xf4) { need = 3; if (c == 0xf0) lo = 0x90; if (c == 0xf4) hi = 0x8f; }
-    else return 0;
-    if (n < need + 1) return 0;
-    for (size_t j = 1; j <= need; j++) {
-        unsigned d = s[j];
-        if (d < lo || d > hi) return 0;
-        lo = 0x80; hi = 0xbf;
-    }
-    return need + 1;
-}
-
-static uint32_t u8dec(const unsigned char *s, size_t l)
-{
-    if (l == 1) return s[0];
-    if (l == 2) return (uint32_t)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
-    if (l == 3) return (uint32_t)(s[0] & 0x0f) << 12 | (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
-    return (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3f) << 12 | (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
-}
-
 gt_bpe *gt_bpe_new(void)
 {
     gt_bpe *b = gt_xcalloc(1, sizeof *b);
@@ -76,8 +51,8 @@ gt_bpe *gt_bpe_new(void)
 void gt_bpe_free(gt_bpe *b)
 {
     if (!b) return;
-    free(b->wa); free(b->w); free(b->wtab); free(b->cur);
-    free(b->pa); free(b->pc); free(b->plead); free(b->ptab);
+    gt_buf_free(&b->wa); free(b->w); free(b->wtab); gt_buf_free(&b->cur);
+    gt_buf_free(&b->pa); free(b->pc); free(b->plead); free(b->ptab);
     free(b->ma); free(b->mb);
     free(b->sym); free(b->soff); free(b->slen);
     for (size_t i = 0; i < b->npr; i++) free(b->prl[i].v);
@@ -87,16 +62,6 @@ void gt_bpe_free(gt_bpe *b)
 }
 
 /* ---- word counting ---- */
-
-static void cur_add(gt_bpe *b, const char *p, size_t n)
-{
-    if (b->curn + n > b->curcap) {
-        b->curcap = (b->curn + n) * 2 + 64;
-        b->cur = gt_xrealloc(b->cur, b->curcap);
-    }
-    memcpy(b->cur + b->curn, p, n);
-    b->curn += n;
-}
 
 static void wtab_grow(gt_bpe *b)
 {
@@ -114,8 +79,8 @@ static void wtab_grow(gt_bpe *b)
 
 static void word_flush(gt_bpe *b)
 {
-    const char *s = b->cur;
-    size_t n = b->curn;
+    const char *s = b->cur.p;
+    size_t n = b->cur.n;
     b->st.words++;
     uint32_t hash = (uint32_t)gt_hash64(s, n, 0x9e3779b9);
     size_t mask = b->wtabcap - 1, h = hash & mask;
@@ -123,20 +88,15 @@ static void word_flush(gt_bpe *b)
         uint32_t e = b->wtab[h];
         if (!e) break;
         wentry *w = &b->w[e - 1];
-        if (w->hash == hash && w->len == n && memcmp(b->wa + w->off, s, n) == 0) { w->count++; return; }
+        if (w->hash == hash && w->len == n && memcmp(b->wa.p + w->off, s, n) == 0) { w->count++; return; }
         h = (h + 1) & mask;
     }
     if (b->nw == b->wcap) {
         b->wcap = b->wcap ? b->wcap * 2 : 4096;
         b->w = gt_xrealloc(b->w, b->wcap * sizeof *b->w);
     }
-    if (b->wan + n > b->wacap) {
-        b->wacap = (b->wan + n) * 2 + 65536;
-        b->wa = gt_xrealloc(b->wa, b->wacap);
-    }
-    memcpy(b->wa + b->wan, s, n);
-    b->w[b->nw] = (wentry){b->wan, (uint32_t)n, hash, 1};
-    b->wan += n;
+    b->w[b->nw] = (wentry){b->wa.n, (uint32_t)n, hash, 1};
+    gt_buf_add(&b->wa, s, n);
     b->wtab[h] = (uint32_t)(++b->nw);
     if (b->nw * 2 > b->wtabcap) wtab_grow(b);
 }
@@ -146,31 +106,31 @@ void gt_bpe_add_text(gt_bpe *b, const char *text, size_t n)
     const unsigned char *s = (const unsigned char *)text;
     if (n == 0) return;
     b->st.texts++;
-    b->curn = 0;
-    cur_add(b, MARK, MARKLEN);
+    b->cur.n = 0;
+    gt_buf_add(&b->cur, MARK, MARKLEN);
     for (size_t i = 0; i < n;) {
         unsigned c = s[i];
         if (c == ' ') {
             word_flush(b);
-            b->curn = 0;
-            cur_add(b, MARK, MARKLEN);
+            b->cur.n = 0;
+            gt_buf_add(&b->cur, MARK, MARKLEN);
             i++;
             continue;
         }
         if (c < 0x80) {
             size_t j = i + 1;
             while (j < n && s[j] < 0x80 && s[j] != ' ') j++;
-            cur_add(b, (const char *)s + i, j - i);
+            gt_buf_add(&b->cur, (const char *)s + i, j - i);
             i = j;
             continue;
         }
-        size_t l = u8len(s + i, n - i);
-        if (!l) { cur_add(b, "\xef\xbf\xbd", 3); i++; continue; }
+        size_t l = (size_t)gt_utf8_len(s + i, n - i);
+        if (!l) { gt_buf_add(&b->cur, "\xef\xbf\xbd", 3); i++; continue; }
         if (l == MARKLEN && memcmp(s + i, MARK, MARKLEN) == 0) {
             word_flush(b);
-            b->curn = 0;
+            b->cur.n = 0;
         }
-        cur_add(b, (const char *)s + i, l);
+        gt_buf_add(&b->cur, (const char *)s + i, l);
         i += l;
     }
     word_flush(b);
@@ -182,7 +142,7 @@ static int piece_cmp(const gt_bpe *b, int x, int y)
 {
     const piece *p = &b->pc[x], *q = &b->pc[y];
     uint32_t m = p->len < q->len ? p->len : q->len;
-    int r = memcmp(b->pa + p->off, b->pa + q->off, m);
+    int r = memcmp(b->pa.p + p->off, b->pa.p + q->off, m);
     if (r) return r;
     return p->len < q->len ? -1 : p->len > q->len;
 }
@@ -200,7 +160,7 @@ static int piece_find(const gt_bpe *b, const char *s, size_t n)
     size_t mask = b->ptabcap - 1, h = hash & mask;
     for (uint32_t e; (e = b->ptab[h]); h = (h + 1) & mask) {
         const piece *p = &b->pc[e - 1];
-        if (p->len == n && memcmp(b->pa + p->off, s, n) == 0) return (int)e - 1;
+        if (p->len == n && memcmp(b->pa.p + p->off, s, n) == 0) return (int)e - 1;
     }
     return -1;
 }
@@ -212,20 +172,15 @@ static int piece_add(gt_bpe *b, const char *s, size_t n)
         b->pc = gt_xrealloc(b->pc, (size_t)b->pccap * sizeof *b->pc);
         b->plead = gt_xrealloc(b->plead, (size_t)b->pccap);
     }
-    if (b->pan + n > b->pacap) {
-        b->pacap = (b->pan + n) * 2 + 4096;
-        b->pa = gt_xrealloc(b->pa, b->pacap);
-    }
-    memcpy(b->pa + b->pan, s, n);
     int id = b->npc++;
-    b->pc[id] = (piece){(uint32_t)b->pan, (uint32_t)n};
+    b->pc[id] = (piece){(uint32_t)b->pa.n, (uint32_t)n};
     b->plead[id] = n >= MARKLEN && memcmp(s, MARK, MARKLEN) == 0;
-    b->pan += n;
+    gt_buf_add(&b->pa, s, n);
     if ((size_t)b->npc * 2 > b->ptabcap) {
         size_t cap = b->ptabcap ? b->ptabcap * 2 : 4096;
         uint32_t *t = gt_xcalloc(cap, sizeof *t);
         for (int i = 0; i < b->npc; i++)
-            ptab_insert(t, cap, (uint32_t)gt_hash64(b->pa + b->pc[i].off, b->pc[i].len, 7), i);
+            ptab_insert(t, cap, (uint32_t)gt_hash64(b->pa.p + b->pc[i].off, b->pc[i].len, 7), i);
         free(b->ptab);
         b->ptab = t;
         b->ptabcap = cap;
@@ -409,12 +364,12 @@ int gt_bpe_train(gt_bpe *b, int vocab_size, long min_frequency, char *err, size_
     /* character counts */
     cpmap cm = {0};
     for (size_t i = 0; i < b->nw; i++) {
-        const unsigned char *s = (const unsigned char *)b->wa + b->w[i].off;
+        const unsigned char *s = (const unsigned char *)b->wa.p + b->w[i].off;
         size_t n = b->w[i].len;
         for (size_t j = 0; j < n;) {
-            size_t l = u8len(s + j, n - j);
-            *cpmap_slot(&cm, u8dec(s + j, l)) += (int64_t)b->w[i].count;
-            j += l;
+            int l = gt_utf8_len(s + j, n - j);
+            *cpmap_slot(&cm, gt_utf8_cp(s + j, l)) += (int64_t)b->w[i].count;
+            j += (size_t)l;
         }
     }
     cpcount *cc = gt_xmalloc((cm.n + 1) * sizeof *cc);
@@ -431,15 +386,7 @@ int gt_bpe_train(gt_bpe *b, int vocab_size, long min_frequency, char *err, size_
     for (size_t i = 0; i < na; i++) {
         char u[4];
         uint32_t cp = cc[i].cp;
-        size_t l;
-        if (cp < 0x80) { u[0] = (char)cp; l = 1; }
-        else if (cp < 0x800) { u[0] = (char)(0xc0 | cp >> 6); u[1] = (char)(0x80 | (cp & 0x3f)); l = 2; }
-        else if (cp < 0x10000) {
-            u[0] = (char)(0xe0 | cp >> 12); u[1] = (char)(0x80 | (cp >> 6 & 0x3f)); u[2] = (char)(0x80 | (cp & 0x3f)); l = 3;
-        } else {
-            u[0] = (char)(0xf0 | cp >> 18); u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-            u[2] = (char)(0x80 | (cp >> 6 & 0x3f)); u[3] = (char)(0x80 | (cp & 0x3f)); l = 4;
-        }
+        size_t l = (size_t)gt_utf8_encode(cp, u);
         *cpmap_slot(&cm, cp) = piece_add(b, u, l);
     }
     b->nalpha = (int)na;
@@ -451,22 +398,22 @@ int gt_bpe_train(gt_bpe *b, int vocab_size, long min_frequency, char *err, size_
     b->slen = gt_xmalloc(b->nw * sizeof *b->slen);
     uint64_t nsym = 0;
     for (size_t i = 0; i < b->nw; i++) {
-        const unsigned char *s = (const unsigned char *)b->wa + b->w[i].off;
+        const unsigned char *s = (const unsigned char *)b->wa.p + b->w[i].off;
         size_t n = b->w[i].len;
-        for (size_t j = 0; j < n; nsym++) j += u8len(s + j, n - j);
+        for (size_t j = 0; j < n; nsym++) j += (size_t)gt_utf8_len(s + j, n - j);
     }
     b->sym = gt_xmalloc((nsym + 1) * sizeof *b->sym);
     nsym = 0;
     for (size_t i = 0; i < b->nw; i++) {
-        const unsigned char *s = (const unsigned char *)b->wa + b->w[i].off;
+        const unsigned char *s = (const unsigned char *)b->wa.p + b->w[i].off;
         size_t n = b->w[i].len;
         b->soff[i] = nsym;
         for (size_t j = 0; j < n;) {
-            size_t l = u8len(s + j, n - j);
-            int64_t id = *cpmap_slot(&cm, u8dec(s + j, l));
+            int l = gt_utf8_len(s + j, n - j);
+            int64_t id = *cpmap_slot(&cm, gt_utf8_cp(s + j, l));
             if (id < 0) b->st.fallback_chars += b->w[i].count;
             b->sym[nsym++] = (int32_t)id;
-            j += l;
+            j += (size_t)l;
         }
         b->slen[i] = (uint32_t)(nsym - b->soff[i]);
     }
@@ -505,8 +452,8 @@ int gt_bpe_train(gt_bpe *b, int vocab_size, long min_frequency, char *err, size_
         int32_t x = b->pra[p], y = b->prb[p];
         size_t lx = b->pc[x].len, ly = b->pc[y].len;
         if (lx + ly > tmpcap) { tmpcap = (lx + ly) * 2; tmp = gt_xrealloc(tmp, tmpcap); }
-        memcpy(tmp, b->pa + b->pc[x].off, lx);
-        memcpy(tmp + lx, b->pa + b->pc[y].off, ly);
+        memcpy(tmp, b->pa.p + b->pc[x].off, lx);
+        memcpy(tmp + lx, b->pa.p + b->pc[y].off, ly);
         if (reserved(tmp, lx + ly)) { b->prf[p] = 1; continue; }
         int32_t c = piece_find(b, tmp, lx + ly);
         if (c < 0) { c = piece_add(b, tmp, lx + ly); vocab++; }
@@ -576,7 +523,7 @@ static const char *const specials[GT_BPE_NSPECIAL] = {"<unk>", "<s>", "</s>"};
 
 static void put_piece(const gt_bpe *b, gt_out *o, int id)
 {
-    gt_out_json_str(o, b->pa + b->pc[id].off, b->pc[id].len);
+    gt_out_json_str(o, b->pa.p + b->pc[id].off, b->pc[id].len);
 }
 
 void gt_bpe_write_json(const gt_bpe *b, gt_out *o)

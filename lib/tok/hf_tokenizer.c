@@ -16,13 +16,14 @@
  * Byte-level BPE is run on raw bytes: the vocabulary is translated back
  * through GPT-2's bytes_to_unicode table when loading. Each token keeps the
  * byte offset in the original text where it starts (for marks). */
+#include "core/buf.h"
 #include "core/utf8.h"
 #include "tok/hf_tokenizer.h"
 #include "core/util.h"
+#include "io/json.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
-#include <yajl/yajl_tree.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,31 +37,6 @@ static char *dupn(const char *s, size_t n)
     memcpy(p, s, n);
     p[n] = 0;
     return p;
-}
-
-
-/* Decode one character of valid UTF-8 at S; *L gets its length. */
-static inline uint32_t u8dec(const unsigned char *s, int *l)
-{
-    unsigned c = s[0];
-    if (c < 0x80) { *l = 1; return c; }
-    if ((c & 0xe0) == 0xc0) { *l = 2; return (c & 0x1f) << 6 | (s[1] & 0x3f); }
-    if ((c & 0xf0) == 0xe0) { *l = 3; return (c & 0x0f) << 12 | (s[1] & 0x3f) << 6 | (s[2] & 0x3f); }
-    *l = 4;
-    return (c & 0x07) << 18 | (s[1] & 0x3f) << 12 | (s[2] & 0x3f) << 6 | (s[3] & 0x3f);
-}
-
-static int u8enc(uint32_t cp, char *o)
-{
-    if (cp < 0x80) { o[0] = (char)cp; return 1; }
-    if (cp < 0x800) { o[0] = (char)(0xc0 | cp >> 6); o[1] = (char)(0x80 | (cp & 0x3f)); return 2; }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xe0 | cp >> 12); o[1] = (char)(0x80 | ((cp >> 6) & 0x3f)); o[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    o[0] = (char)(0xf0 | cp >> 18); o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3f)); o[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
 }
 
 /* Rust's char::is_whitespace (Unicode White_Space). */
@@ -216,31 +192,10 @@ static void mg_put(gt_hf *h, int32_t a, int32_t b, uint32_t rank, int32_t id)
     }
 }
 
-/* ---------- JSON helpers ---------- */
+/* ---------- JSON helpers (io/json.h) ---------- */
 
-static yajl_val jget(yajl_val o, const char *key)
-{
-    if (!o || !YAJL_IS_OBJECT(o)) return NULL;
-    for (size_t i = 0; i < o->u.object.len; i++)
-        if (strcmp(o->u.object.keys[i], key) == 0) return o->u.object.values[i];
-    return NULL;
-}
-
-static const char *jstr(yajl_val o, const char *key)
-{
-    yajl_val v = jget(o, key);
-    return v && YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL;
-}
-
-/* 1 true, 0 false or absent/null, DEF when absent. */
-static int jbool(yajl_val o, const char *key, int def)
-{
-    yajl_val v = jget(o, key);
-    if (!v || YAJL_IS_NULL(v)) return def;
-    return YAJL_IS_TRUE(v);
-}
-
-static int jnull(yajl_val v) { return !v || YAJL_IS_NULL(v); }
+/* A flag at KEY of O: DEF when absent or null; anything but true is false. */
+static int jflag(yajl_val o, const char *key, int def) { return gt_json_bool(gt_json_get(o, key), def) == 1; }
 
 /* Oniguruma's \s is [\t-\r\x85\p{Z}]; PCRE2's (UCP) also has U+180E. */
 static char *onig_to_pcre(const char *p, size_t n)
@@ -290,8 +245,8 @@ static pcre2_code *compile(const char *pat, size_t n, int literal, char *err, si
 /* A pattern {"String": s} or {"Regex": r}. */
 static pcre2_code *jpattern(yajl_val o, char **lit, size_t *litn, char *err, size_t errsz, const char *what)
 {
-    yajl_val pat = jget(o, "pattern");
-    const char *s = jstr(pat, "String"), *r = jstr(pat, "Regex");
+    yajl_val pat = gt_json_get(o, "pattern");
+    const char *s = gt_json_str(pat, "String"), *r = gt_json_str(pat, "Regex");
     if (lit) { *lit = NULL; *litn = 0; }
     if (s) {
         if (!*s) { snprintf(err, errsz, "%s: empty pattern", what); return NULL; }
@@ -307,11 +262,11 @@ static pcre2_code *jpattern(yajl_val o, char **lit, size_t *litn, char *err, siz
 
 static int load_normalizer(gt_hf *h, yajl_val n, char *err, size_t errsz)
 {
-    if (jnull(n)) return 0;
-    const char *ty = jstr(n, "type");
+    if (gt_json_null(n)) return 0;
+    const char *ty = gt_json_str(n, "type");
     if (!ty) { snprintf(err, errsz, "normalizer without a \"type\""); return -1; }
     if (strcmp(ty, "Sequence") == 0) {
-        yajl_val a = jget(n, "normalizers");
+        yajl_val a = gt_json_get(n, "normalizers");
         if (!a || !YAJL_IS_ARRAY(a)) { snprintf(err, errsz, "normalizer Sequence without \"normalizers\""); return -1; }
         for (size_t i = 0; i < a->u.array.len; i++)
             if (load_normalizer(h, a->u.array.values[i], err, errsz)) return -1;
@@ -319,13 +274,13 @@ static int load_normalizer(gt_hf *h, yajl_val n, char *err, size_t errsz)
     }
     nop op = { 0 };
     if (strcmp(ty, "Prepend") == 0) {
-        const char *s = jstr(n, "prepend");
+        const char *s = gt_json_str(n, "prepend");
         if (!s) { snprintf(err, errsz, "normalizer Prepend without \"prepend\""); return -1; }
         op.kind = N_PREPEND;
         op.sn = strlen(s);
         op.s = dupn(s, op.sn);
     } else if (strcmp(ty, "Replace") == 0) {
-        const char *c = jstr(n, "content");
+        const char *c = gt_json_str(n, "content");
         if (!c) { snprintf(err, errsz, "normalizer Replace without \"content\""); return -1; }
         op.kind = N_REPLACE;
         op.re = jpattern(n, NULL, NULL, err, errsz, "normalizer Replace");
@@ -343,8 +298,8 @@ static int load_normalizer(gt_hf *h, yajl_val n, char *err, size_t errsz)
 
 static int scheme_of(yajl_val n, int *scheme, char *err, size_t errsz)
 {
-    const char *ps = jstr(n, "prepend_scheme");
-    if (!ps) { *scheme = jbool(n, "add_prefix_space", 1) ? S_ALWAYS : S_NEVER; return 0; }
+    const char *ps = gt_json_str(n, "prepend_scheme");
+    if (!ps) { *scheme = jflag(n, "add_prefix_space", 1) ? S_ALWAYS : S_NEVER; return 0; }
     if (strcmp(ps, "always") == 0) *scheme = S_ALWAYS;
     else if (strcmp(ps, "first") == 0) *scheme = S_FIRST;
     else if (strcmp(ps, "never") == 0) *scheme = S_NEVER;
@@ -354,15 +309,15 @@ static int scheme_of(yajl_val n, int *scheme, char *err, size_t errsz)
 
 static int load_pretok(gt_hf *h, yajl_val n, char *err, size_t errsz)
 {
-    if (jnull(n)) return 0;
-    const char *ty = jstr(n, "type");
+    if (gt_json_null(n)) return 0;
+    const char *ty = gt_json_str(n, "type");
     if (!ty) { snprintf(err, errsz, "pre_tokenizer without a \"type\""); return -1; }
     if (h->bytelevel) {
         snprintf(err, errsz, "pre_tokenizer \"%s\" after ByteLevel is not supported (ByteLevel must come last)", ty);
         return -1;
     }
     if (strcmp(ty, "Sequence") == 0) {
-        yajl_val a = jget(n, "pretokenizers");
+        yajl_val a = gt_json_get(n, "pretokenizers");
         if (!a || !YAJL_IS_ARRAY(a)) { snprintf(err, errsz, "pre_tokenizer Sequence without \"pretokenizers\""); return -1; }
         for (size_t i = 0; i < a->u.array.len; i++)
             if (load_pretok(h, a->u.array.values[i], err, errsz)) return -1;
@@ -371,7 +326,7 @@ static int load_pretok(gt_hf *h, yajl_val n, char *err, size_t errsz)
     pop op = { 0 };
     if (strcmp(ty, "Split") == 0) {
         op.kind = P_SPLIT;
-        const char *b = jstr(n, "behavior");
+        const char *b = gt_json_str(n, "behavior");
         if (!b) { snprintf(err, errsz, "pre_tokenizer Split without \"behavior\""); return -1; }
         if (strcmp(b, "Removed") == 0) op.behavior = B_REMOVED;
         else if (strcmp(b, "Isolated") == 0) op.behavior = B_ISOLATED;
@@ -379,18 +334,18 @@ static int load_pretok(gt_hf *h, yajl_val n, char *err, size_t errsz)
         else if (strcmp(b, "MergedWithNext") == 0) op.behavior = B_NEXT;
         else if (strcmp(b, "Contiguous") == 0) op.behavior = B_CONTIG;
         else { snprintf(err, errsz, "pre_tokenizer Split: unknown behavior \"%s\"", b); return -1; }
-        op.invert = jbool(n, "invert", 0);
+        op.invert = jflag(n, "invert", 0);
         op.re = jpattern(n, NULL, NULL, err, errsz, "pre_tokenizer Split");
         if (!op.re) return -1;
     } else if (strcmp(ty, "Digits") == 0) {
         op.kind = P_SPLIT;
-        op.behavior = jbool(n, "individual_digits", 0) ? B_ISOLATED : B_CONTIG;
+        op.behavior = jflag(n, "individual_digits", 0) ? B_ISOLATED : B_CONTIG;
         op.re = compile("\\p{N}", 5, 0, err, errsz, "pre_tokenizer Digits");
         if (!op.re) return -1;
     } else if (strcmp(ty, "ByteLevel") == 0) {
         op.kind = P_BYTELEVEL;
-        op.add_prefix = jbool(n, "add_prefix_space", 1);
-        op.use_regex = jbool(n, "use_regex", 1);
+        op.add_prefix = jflag(n, "add_prefix_space", 1);
+        op.use_regex = jflag(n, "use_regex", 1);
         if (op.use_regex) {
             static const char gpt2[] = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
             op.re = compile(gpt2, sizeof gpt2 - 1, 0, err, errsz, "pre_tokenizer ByteLevel");
@@ -399,14 +354,14 @@ static int load_pretok(gt_hf *h, yajl_val n, char *err, size_t errsz)
         h->bytelevel = 1;
     } else if (strcmp(ty, "Metaspace") == 0) {
         op.kind = P_METASPACE;
-        const char *r = jstr(n, "replacement");
+        const char *r = gt_json_str(n, "replacement");
         if (!r || !*r) { snprintf(err, errsz, "pre_tokenizer Metaspace without \"replacement\""); return -1; }
         int l = gt_utf8_len((const unsigned char *)r, strlen(r));
         if (l == 0 || (size_t)l != strlen(r)) { snprintf(err, errsz, "pre_tokenizer Metaspace: replacement is not one character"); return -1; }
         memcpy(op.rep, r, (size_t)l);
         op.repn = (size_t)l;
         if (scheme_of(n, &op.scheme, err, errsz)) return -1;
-        op.split = jbool(n, "split", 1);
+        op.split = jflag(n, "split", 1);
         if (op.split) {
             op.re = compile(r, op.repn, 1, err, errsz, "pre_tokenizer Metaspace");
             if (!op.re) return -1;
@@ -423,12 +378,12 @@ static int load_pretok(gt_hf *h, yajl_val n, char *err, size_t errsz)
 
 static int load_decoder(gt_hf *h, yajl_val n, char *err, size_t errsz)
 {
-    if (jnull(n)) return 0;
-    const char *ty = jstr(n, "type");
+    if (gt_json_null(n)) return 0;
+    const char *ty = gt_json_str(n, "type");
     if (!ty) { snprintf(err, errsz, "decoder without a \"type\""); return -1; }
     h->has_decoder = 1;
     if (strcmp(ty, "Sequence") == 0) {
-        yajl_val a = jget(n, "decoders");
+        yajl_val a = gt_json_get(n, "decoders");
         if (!a || !YAJL_IS_ARRAY(a)) { snprintf(err, errsz, "decoder Sequence without \"decoders\""); return -1; }
         for (size_t i = 0; i < a->u.array.len; i++)
             if (load_decoder(h, a->u.array.values[i], err, errsz)) return -1;
@@ -437,8 +392,8 @@ static int load_decoder(gt_hf *h, yajl_val n, char *err, size_t errsz)
     dop op = { 0 };
     if (strcmp(ty, "Replace") == 0) {
         op.kind = D_REPLACE;
-        const char *c = jstr(n, "content");
-        const char *s = jstr(jget(n, "pattern"), "String");
+        const char *c = gt_json_str(n, "content");
+        const char *s = gt_json_str(gt_json_get(n, "pattern"), "String");
         if (!c || !s || !*s) { snprintf(err, errsz, "decoder Replace: only a String pattern and a content are supported"); return -1; }
         op.pn = strlen(s); op.pat = dupn(s, op.pn);
         op.cn = strlen(c); op.content = dupn(c, op.cn);
@@ -448,25 +403,25 @@ static int load_decoder(gt_hf *h, yajl_val n, char *err, size_t errsz)
         op.kind = D_FUSE;
     } else if (strcmp(ty, "Strip") == 0) {
         op.kind = D_STRIP;
-        const char *c = jstr(n, "content");
-        yajl_val a = jget(n, "start"), b = jget(n, "stop");
+        const char *c = gt_json_str(n, "content");
+        yajl_val a = gt_json_get(n, "start"), b = gt_json_get(n, "stop");
         int l;
         if (!c || !*c || !a || !b || !YAJL_IS_INTEGER(a) || !YAJL_IS_INTEGER(b) ||
             !gt_utf8_len((const unsigned char *)c, strlen(c))) {
             snprintf(err, errsz, "decoder Strip needs \"content\", \"start\" and \"stop\"");
             return -1;
         }
-        op.ch = u8dec((const unsigned char *)c, &l);
+        op.ch = gt_utf8_decode((const unsigned char *)c, &l);
         op.start = (int)YAJL_GET_INTEGER(a);
         op.stop = (int)YAJL_GET_INTEGER(b);
     } else if (strcmp(ty, "ByteLevel") == 0) {
         op.kind = D_BYTELEVEL;
     } else if (strcmp(ty, "Metaspace") == 0) {
         op.kind = D_METASPACE;
-        const char *r = jstr(n, "replacement");
+        const char *r = gt_json_str(n, "replacement");
         int l;
         if (!r || !*r || !gt_utf8_len((const unsigned char *)r, strlen(r))) { snprintf(err, errsz, "decoder Metaspace without \"replacement\""); return -1; }
-        op.ch = u8dec((const unsigned char *)r, &l);
+        op.ch = gt_utf8_decode((const unsigned char *)r, &l);
         if (scheme_of(n, &op.scheme, err, errsz)) return -1;
     } else {
         snprintf(err, errsz, "unsupported decoder \"%s\" (supported: ByteLevel, ByteFallback, Fuse, Strip, Replace, Metaspace, Sequence)", ty);
@@ -498,36 +453,44 @@ static void build_matcher(gt_hf *h, matcher *m, int normalized)
     qsort(m->idx, (size_t)m->n, sizeof *m->idx, cmp_patlen);   /* stable enough: equal lengths differ */
 }
 
+/* The id of token S: an added token, else a vocabulary entry; -1 if none. */
+static int piece_id(const gt_hf *h, const char *s, size_t n)
+{
+    for (int i = 0; i < h->nadd; i++)
+        if (h->add[i].n == n && memcmp(h->add[i].s, s, n) == 0) return h->add[i].id;
+    return h->vocab.s ? ht_find(&h->vocab, s, n) : -1;
+}
+
 static int special_id(const gt_hf *h, yajl_val pp, const char *name)
 {
-    yajl_val st = jget(jget(pp, "special_tokens"), name);
-    yajl_val ids = jget(st, "ids");
+    yajl_val st = gt_json_get(gt_json_get(pp, "special_tokens"), name);
+    yajl_val ids = gt_json_get(st, "ids");
     if (ids && YAJL_IS_ARRAY(ids) && ids->u.array.len == 1 && YAJL_IS_INTEGER(ids->u.array.values[0]))
         return (int)YAJL_GET_INTEGER(ids->u.array.values[0]);
-    return gt_hf_piece_id(h, name, strlen(name));
+    return piece_id(h, name, strlen(name));
 }
 
 static void find_bos_eos(gt_hf *h, yajl_val pp)
 {
-    const char *ty = jstr(pp, "type");
+    const char *ty = gt_json_str(pp, "type");
     if (!ty) return;
     if (strcmp(ty, "Sequence") == 0) {
-        yajl_val a = jget(pp, "processors");
+        yajl_val a = gt_json_get(pp, "processors");
         if (a && YAJL_IS_ARRAY(a))
             for (size_t i = 0; i < a->u.array.len; i++) find_bos_eos(h, a->u.array.values[i]);
     } else if (strcmp(ty, "TemplateProcessing") == 0) {
-        yajl_val a = jget(pp, "single");
+        yajl_val a = gt_json_get(pp, "single");
         if (!a || !YAJL_IS_ARRAY(a)) return;
         int seen_seq = 0;
         for (size_t i = 0; i < a->u.array.len; i++) {
             yajl_val e = a->u.array.values[i];
-            const char *name = jstr(jget(e, "SpecialToken"), "id");
-            if (jget(e, "Sequence")) seen_seq = 1;
+            const char *name = gt_json_str(gt_json_get(e, "SpecialToken"), "id");
+            if (gt_json_get(e, "Sequence")) seen_seq = 1;
             else if (name && !seen_seq && h->bos < 0) h->bos = special_id(h, pp, name);
             else if (name && seen_seq && h->eos < 0) h->eos = special_id(h, pp, name);
         }
     } else if (strcmp(ty, "RobertaProcessing") == 0 || strcmp(ty, "BertProcessing") == 0) {
-        yajl_val c = jget(pp, "cls"), s = jget(pp, "sep");
+        yajl_val c = gt_json_get(pp, "cls"), s = gt_json_get(pp, "sep");
         if (c && YAJL_IS_ARRAY(c) && c->u.array.len == 2 && YAJL_IS_INTEGER(c->u.array.values[1]) && h->bos < 0)
             h->bos = (int)YAJL_GET_INTEGER(c->u.array.values[1]);
         if (s && YAJL_IS_ARRAY(s) && s->u.array.len == 2 && YAJL_IS_INTEGER(s->u.array.values[1]) && h->eos < 0)
@@ -544,13 +507,11 @@ gt_hf *gt_hf_load_mem(const void *data, size_t n, char *err, size_t errsz)
     memcpy(txt, data, n);
     txt[n] = 0;
     char jerr[256];
-    jerr[0] = 0;
-    yajl_val root = yajl_tree_parse(txt, jerr, sizeof jerr);
+    yajl_val root = gt_json_parse(txt, jerr, sizeof jerr);
     free(txt);
     if (!root) {
-        char *nl = strchr(jerr, '\n');
-        if (nl) *nl = 0;
-        snprintf(err, errsz, "invalid JSON (%s)", jerr[0] ? jerr : "parse error");
+        jerr[strcspn(jerr, "\n")] = 0;     /* yajl's first line, without the context it draws */
+        snprintf(err, errsz, "invalid JSON (%s)", jerr);
         return NULL;
     }
     gt_hf *h = gt_xcalloc(1, sizeof *h);
@@ -558,27 +519,27 @@ gt_hf *gt_hf_load_mem(const void *data, size_t n, char *err, size_t errsz)
 #define FAIL(...) do { snprintf(err, errsz, __VA_ARGS__); goto fail; } while (0)
 #define FAILED() goto fail
     if (!YAJL_IS_OBJECT(root)) FAIL("not a tokenizer.json (not a JSON object)");
-    yajl_val model = jget(root, "model");
+    yajl_val model = gt_json_get(root, "model");
     if (!model || !YAJL_IS_OBJECT(model)) FAIL("not a tokenizer.json (no \"model\" object)");
-    const char *mtype = jstr(model, "type");
-    yajl_val vocab = jget(model, "vocab"), merges = jget(model, "merges");
+    const char *mtype = gt_json_str(model, "type");
+    yajl_val vocab = gt_json_get(model, "vocab"), merges = gt_json_get(model, "merges");
     if (mtype && strcmp(mtype, "BPE") != 0)
         FAIL("unsupported model type \"%s\" (only BPE is supported)", mtype);
     if (!mtype && (!merges || !vocab)) FAIL("model has no \"type\" and is not a BPE model");
     if (!vocab || !YAJL_IS_OBJECT(vocab)) FAIL("BPE model without a \"vocab\" object");
     if (!merges || !YAJL_IS_ARRAY(merges)) FAIL("BPE model without a \"merges\" array");
-    yajl_val dropout = jget(model, "dropout");
-    if (!jnull(dropout) && !(YAJL_IS_NUMBER(dropout) && YAJL_GET_DOUBLE(dropout) == 0.0))
+    yajl_val dropout = gt_json_get(model, "dropout");
+    if (!gt_json_null(dropout) && !(YAJL_IS_NUMBER(dropout) && YAJL_GET_DOUBLE(dropout) == 0.0))
         FAIL("BPE dropout is not supported (encoding would be random)");
-    const char *csp = jstr(model, "continuing_subword_prefix"), *ews = jstr(model, "end_of_word_suffix");
+    const char *csp = gt_json_str(model, "continuing_subword_prefix"), *ews = gt_json_str(model, "end_of_word_suffix");
     if ((csp && *csp) || (ews && *ews))
         FAIL("BPE continuing_subword_prefix / end_of_word_suffix are not supported");
-    h->byte_fallback = jbool(model, "byte_fallback", 0);
-    h->fuse_unk = jbool(model, "fuse_unk", 0);
-    h->ignore_merges = jbool(model, "ignore_merges", 0);
+    h->byte_fallback = jflag(model, "byte_fallback", 0);
+    h->fuse_unk = jflag(model, "fuse_unk", 0);
+    h->ignore_merges = jflag(model, "ignore_merges", 0);
 
     /* ids */
-    yajl_val addl = jget(root, "added_tokens");
+    yajl_val addl = gt_json_get(root, "added_tokens");
     if (addl && !YAJL_IS_ARRAY(addl) && !YAJL_IS_NULL(addl)) FAIL("\"added_tokens\" is not an array");
     long long maxid = -1;
     for (size_t i = 0; i < vocab->u.object.len; i++) {
@@ -589,8 +550,8 @@ gt_hf *gt_hf_load_mem(const void *data, size_t n, char *err, size_t errsz)
     }
     size_t nadd = addl && YAJL_IS_ARRAY(addl) ? addl->u.array.len : 0;
     for (size_t i = 0; i < nadd; i++) {
-        yajl_val a = addl->u.array.values[i], id = jget(a, "id");
-        if (!jstr(a, "content") || !id || !YAJL_IS_INTEGER(id) || YAJL_GET_INTEGER(id) < 0 || YAJL_GET_INTEGER(id) >= (1 << 30))
+        yajl_val a = addl->u.array.values[i], id = gt_json_get(a, "id");
+        if (!gt_json_str(a, "content") || !id || !YAJL_IS_INTEGER(id) || YAJL_GET_INTEGER(id) < 0 || YAJL_GET_INTEGER(id) >= (1 << 30))
             FAIL("added token %zu has no content or no valid id", i);
         if (YAJL_GET_INTEGER(id) > maxid) maxid = YAJL_GET_INTEGER(id);
     }
@@ -615,9 +576,9 @@ gt_hf *gt_hf_load_mem(const void *data, size_t n, char *err, size_t errsz)
         h->mtoklen[id] = (uint32_t)kl;
         ht_add(&h->vocab, id);
     }
-    if (load_normalizer(h, jget(root, "normalizer"), err, errsz)) FAILED();
-    if (load_pretok(h, jget(root, "pre_tokenizer"), err, errsz)) FAILED();
-    if (load_decoder(h, jget(root, "decoder"), err, errsz)) FAILED();
+    if (load_normalizer(h, gt_json_get(root, "normalizer"), err, errsz)) FAILED();
+    if (load_pretok(h, gt_json_get(root, "pre_tokenizer"), err, errsz)) FAILED();
+    if (load_decoder(h, gt_json_get(root, "decoder"), err, errsz)) FAILED();
     for (int id = 0; id < nt; id++) {
         if (!h->mtok[id]) continue;
         if (!h->bytelevel) {
@@ -631,7 +592,7 @@ gt_hf *gt_hf_load_mem(const void *data, size_t n, char *err, size_t errsz)
             for (size_t i = 0; i < sl;) {
                 int l = gt_utf8_len(s + i, sl - i);
                 if (!l) { ok = 0; break; }
-                uint32_t cp = u8dec(s + i, &l);
+                uint32_t cp = gt_utf8_decode(s + i, &l);
                 if (cp >= 324 || cp_byte[cp] < 0) { ok = 0; break; }
                 o[k++] = (char)cp_byte[cp];
                 i += (size_t)l;
@@ -662,7 +623,7 @@ gt_hf *gt_hf_load_mem(const void *data, size_t n, char *err, size_t errsz)
                 break;
             }
     }
-    const char *unk = jstr(model, "unk_token");
+    const char *unk = gt_json_str(model, "unk_token");
     if (unk) {
         h->unk = ht_find(&h->vocab, unk, strlen(unk));
         if (h->unk < 0) FAIL("unk_token \"%.40s\" is not in the vocabulary", unk);
@@ -719,15 +680,15 @@ gt_hf *gt_hf_load_mem(const void *data, size_t n, char *err, size_t errsz)
     for (size_t i = 0; i < nadd; i++) {
         yajl_val a = addl->u.array.values[i];
         added *t = &h->add[h->nadd++];
-        const char *c = jstr(a, "content");
+        const char *c = gt_json_str(a, "content");
         t->n = strlen(c);
         t->s = dupn(c, t->n);
-        t->id = (int32_t)YAJL_GET_INTEGER(jget(a, "id"));
-        t->single_word = jbool(a, "single_word", 0);
-        t->lstrip = jbool(a, "lstrip", 0);
-        t->rstrip = jbool(a, "rstrip", 0);
-        t->special = jbool(a, "special", 0);
-        t->normalized = jbool(a, "normalized", !t->special);
+        t->id = (int32_t)YAJL_GET_INTEGER(gt_json_get(a, "id"));
+        t->single_word = jflag(a, "single_word", 0);
+        t->lstrip = jflag(a, "lstrip", 0);
+        t->rstrip = jflag(a, "rstrip", 0);
+        t->special = jflag(a, "special", 0);
+        t->normalized = jflag(a, "normalized", !t->special);
         h->tok[t->id] = t->s;
         h->toklen[t->id] = (uint32_t)t->n;
         h->special[t->id] = (uint8_t)t->special;
@@ -740,11 +701,11 @@ gt_hf *gt_hf_load_mem(const void *data, size_t n, char *err, size_t errsz)
     build_matcher(h, &h->raw, 0);
     build_matcher(h, &h->norm, 1);
 
-    find_bos_eos(h, jget(root, "post_processor"));
+    find_bos_eos(h, gt_json_get(root, "post_processor"));
     static const char *bosn[] = { "<s>", "<|begin_of_text|>", "<|startoftext|>", "<|endoftext|>", NULL };
     static const char *eosn[] = { "</s>", "<|end_of_text|>", "<|endoftext|>", "<|im_end|>", "<eos>", NULL };
-    for (int i = 0; h->bos < 0 && bosn[i]; i++) h->bos = gt_hf_piece_id(h, bosn[i], strlen(bosn[i]));
-    for (int i = 0; h->eos < 0 && eosn[i]; i++) h->eos = gt_hf_piece_id(h, eosn[i], strlen(eosn[i]));
+    for (int i = 0; h->bos < 0 && bosn[i]; i++) h->bos = piece_id(h, bosn[i], strlen(bosn[i]));
+    for (int i = 0; h->eos < 0 && eosn[i]; i++) h->eos = piece_id(h, eosn[i], strlen(eosn[i]));
     if (h->bos >= nt) h->bos = -1;
     if (h->eos >= nt) h->eos = -1;
     h->fp = gt_hash64(data, n, 0x6866746f6b656e73ULL);   /* "hftokens" */
@@ -784,20 +745,6 @@ int gt_hf_bos(const gt_hf *h) { return h->bos; }
 int gt_hf_eos(const gt_hf *h) { return h->eos; }
 int gt_hf_unk(const gt_hf *h) { return h->unk; }
 uint64_t gt_hf_fingerprint(const gt_hf *h) { return h->fp; }
-
-const char *gt_hf_piece(const gt_hf *h, int id, size_t *len)
-{
-    if (id < 0 || id >= h->ntok || !h->tok[id]) return NULL;
-    if (len) *len = h->toklen[id];
-    return h->tok[id];
-}
-
-int gt_hf_piece_id(const gt_hf *h, const char *s, size_t n)
-{
-    for (int i = 0; i < h->nadd; i++)
-        if (h->add[i].n == n && memcmp(h->add[i].s, s, n) == 0) return h->add[i].id;
-    return h->vocab.s ? ht_find(&h->vocab, s, n) : -1;
-}
 
 /* ---------- encoding workspace ---------- */
 
@@ -1075,7 +1022,7 @@ static void split_added(gt_hfctx *c, const matcher *mt, const char *s, const uin
                 size_t j = ns - 1;
                 while (j > 0 && ((unsigned char)s[j] & 0xc0) == 0x80) j--;
                 int l;
-                if (!is_ws(u8dec((const unsigned char *)s + j, &l))) break;
+                if (!is_ws(gt_utf8_decode((const unsigned char *)s + j, &l))) break;
                 ns = j;
             }
             st = ns > start_off ? ns : start_off;
@@ -1083,7 +1030,7 @@ static void split_added(gt_hfctx *c, const matcher *mt, const char *s, const uin
         if (t->rstrip) {
             while (sp < n) {
                 int l;
-                if (!is_ws(u8dec((const unsigned char *)s + sp, &l))) break;
+                if (!is_ws(gt_utf8_decode((const unsigned char *)s + sp, &l))) break;
                 sp += (size_t)l;
             }
             i = sp;
@@ -1175,7 +1122,7 @@ static void bpe_word(gt_hfctx *c, const char *w, size_t n)
         if (h->bytelevel) {
             l = 1;
             id = h->byte_id[(unsigned char)w[i]];
-            cl = (size_t)u8enc(byte_cp[(unsigned char)w[i]], cb);
+            cl = (size_t)gt_utf8_encode(byte_cp[(unsigned char)w[i]], cb);
             cs = cb;
         } else {
             int ul = gt_utf8_len((const unsigned char *)w + i, n - i);
@@ -1482,7 +1429,10 @@ static void tl_new(tlist *t)
 }
 
 /* Append S as UTF-8 with each maximal invalid subpart replaced by U+FFFD
- * (String::from_utf8_lossy). */
+ * (String::from_utf8_lossy). gt_utf8_len only says whether a whole character
+ * starts at a byte; a subpart is the longest start of a character that could
+ * still have been valid ("\xe2\x82": one U+FFFD here, two in gt_tok_decode's
+ * sentencepiece rule), a rule only this decoder needs, so it is measured here. */
 static void tl_lossy(tlist *t, const unsigned char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
@@ -1566,7 +1516,7 @@ static void apply_decoder(const dop *op, const tlist *a, tlist *b)
             for (size_t k = 0; k < n;) { int l = gt_utf8_len(s + k, n - k); k += l ? (size_t)l : 1; nch++; }
             size_t scut = 0, ecut = 0, k = 0;
             while (k < n && (int)scut < op->start) {
-                int l; uint32_t cp = u8dec(s + k, &l);
+                int l; uint32_t cp = gt_utf8_decode(s + k, &l);
                 if (cp != op->ch) break;
                 scut++; k += (size_t)l;
             }
@@ -1575,7 +1525,7 @@ static void apply_decoder(const dop *op, const tlist *a, tlist *b)
             while (e > 0 && (int)ecut < op->stop) {
                 size_t j = e - 1;
                 while (j > 0 && (s[j] & 0xc0) == 0x80) j--;
-                int l; uint32_t cp = u8dec(s + j, &l);
+                int l; uint32_t cp = gt_utf8_decode(s + j, &l);
                 if (cp != op->ch) break;
                 ecut++; e = j;
             }
@@ -1597,7 +1547,7 @@ static void apply_decoder(const dop *op, const tlist *a, tlist *b)
             for (size_t k = 0; k < n;) {
                 int l = gt_utf8_len(s + k, n - k);
                 if (!l) { ok = 0; break; }
-                uint32_t cp = u8dec(s + k, &l);
+                uint32_t cp = gt_utf8_decode(s + k, &l);
                 if (cp >= 324 || cp_byte[cp] < 0) { ok = 0; break; }
                 bytes[nb++] = (unsigned char)cp_byte[cp];
                 k += (size_t)l;
@@ -1617,7 +1567,7 @@ static void apply_decoder(const dop *op, const tlist *a, tlist *b)
             for (size_t k = 0; k < n;) {
                 int l = gt_utf8_len(s + k, n - k);
                 if (!l) { tl_bytes(b, (const char *)s + k, 1); k++; continue; }
-                uint32_t cp = u8dec(s + k, &l);
+                uint32_t cp = gt_utf8_decode(s + k, &l);
                 if (cp == op->ch) { if (!(i == 0 && op->scheme != S_NEVER)) tl_bytes(b, " ", 1); }
                 else tl_bytes(b, (const char *)s + k, (size_t)l);
                 k += (size_t)l;
@@ -1641,19 +1591,14 @@ size_t gt_hf_decode(const gt_hf *h, const int32_t *ids, size_t n, char **buf, si
         apply_decoder(&h->dops[i], &a, &b);
         tlist t = a; a = b; b = t;
     }
-    size_t need = a.n + a.cnt + 1;
-    if (*len + need > *cap || !*buf) {
-        size_t nc = *cap ? *cap : 256;
-        while (nc < *len + need) nc *= 2;
-        *buf = gt_xrealloc(*buf, nc);
-        *cap = nc;
-    }
+    gt_buf o = { *buf, *len, *cap };    /* the caller's buffer, appended to */
+    gt_buf_reserve(&o, a.n + a.cnt + 1);
     for (size_t i = 0; i < a.cnt; i++) {
-        if (i && !h->has_decoder) (*buf)[(*len)++] = ' ';
-        if (a.len[i]) memcpy(*buf + *len, a.s + a.off[i], a.len[i]);
-        *len += a.len[i];
+        if (i && !h->has_decoder) gt_buf_putc(&o, ' ');
+        gt_buf_add(&o, a.s + a.off[i], a.len[i]);
     }
-    (*buf)[*len] = 0;
+    gt_buf_nul(&o);
+    *buf = o.p; *len = o.n; *cap = o.cap;
     free(a.s); free(a.off); free(a.len); free(b.s); free(b.off); free(b.len);
-    return *len;
+    return o.n;
 }

@@ -25,7 +25,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "tok/tokenizer.h"
+#include "tok/ids.h"
 
 typedef struct gt_hf gt_hf;
 typedef struct gt_hfctx gt_hfctx;
@@ -44,8 +44,6 @@ int gt_hf_eos(const gt_hf *h);
 int gt_hf_unk(const gt_hf *h);
 /* A 64-bit hash of the whole file. */
 uint64_t gt_hf_fingerprint(const gt_hf *h);
-const char *gt_hf_piece(const gt_hf *h, int id, size_t *len);
-int gt_hf_piece_id(const gt_hf *h, const char *s, size_t n);
 
 gt_hfctx *gt_hfctx_new(const gt_hf *h);
 void gt_hfctx_free(gt_hfctx *c);

@@ -9,7 +9,7 @@
  *   NormalizerSpec  1 name, 2 precompiled_charsmap, 3 add_dummy_prefix (true),
  *                   4 remove_extra_whitespaces (true), 5 escape_whitespaces (true)
  * Other fields are skipped by wire type; groups (wire types 3, 4) are refused. */
-#include "tok/tokenizer.h"
+#include "tok/spm_model.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -154,7 +154,7 @@ static int parse_normalizer(pb *b, gt_spm_model *m)
     return r;
 }
 
-int gt_spm_parse(gt_spm_model *m, const unsigned char *p, size_t n, char *err, size_t errsz)
+int gt_spm_model_parse(gt_spm_model *m, const unsigned char *p, size_t n, char *err, size_t errsz)
 {
     memset(m, 0, sizeof *m);
     m->model_type = GT_SPM_UNIGRAM;
@@ -220,7 +220,7 @@ int gt_spm_parse(gt_spm_model *m, const unsigned char *p, size_t n, char *err, s
     return 0;
 }
 
-void gt_spm_free(gt_spm_model *m)
+void gt_spm_model_free(gt_spm_model *m)
 {
     free(m->pieces);
     free(m->strs);

@@ -1,5 +1,6 @@
 /* template.c - prompt templates (see template.h). */
 #include "tok/template.h"
+#include "io/file.h"
 #include "io/record.h"
 #include "core/util.h"
 
@@ -113,20 +114,19 @@ int gt_template_parse(gt_template *t, const char *json, size_t n, char *err, siz
 
 int gt_template_load(gt_template *t, const char *path, char *err, size_t errsz)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) { snprintf(err, errsz, "%s", strerror(errno)); return -1; }
-    gt_buf b = { 0 };
-    char tmp[8192];
-    size_t k;
-    while ((k = fread(tmp, 1, sizeof tmp, f)) > 0) {
-        gt_buf_add(&b, tmp, k);
-        if (b.n > (1 << 20)) { fclose(f); gt_buf_free(&b); snprintf(err, errsz, "template larger than 1 MiB"); return -1; }
+    char why[256];
+    size_t n;
+    char *text = gt_read_file(path, 1 << 20, &n, why, sizeof why);
+    if (!text) {
+        /* the texts tools print: the bare reason for an unopenable file; a
+         * directory reads as a read error, as it did through stdio */
+        if (errno == EFBIG) snprintf(err, errsz, "template larger than 1 MiB");
+        else if (strncmp(why, "cannot open: ", 13) == 0) snprintf(err, errsz, "%s", why + 13);
+        else snprintf(err, errsz, "read error");
+        return -1;
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) { gt_buf_free(&b); snprintf(err, errsz, "read error"); return -1; }
-    int rc = gt_template_parse(t, b.p ? b.p : "", b.n, err, errsz);
-    gt_buf_free(&b);
+    int rc = gt_template_parse(t, text, n, err, errsz);
+    free(text);
     return rc;
 }
 

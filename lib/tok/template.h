@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 #include "tok/tokenizer.h"
-#include "tok/tokstream.h"
+#include "core/buf.h"
 
 typedef struct {
     char *prompt_input, *prompt_no_input, *response_split;

@@ -1,51 +1,19 @@
-/* tokenizer.h - SentencePiece BPE tokenizers (LLaMA-1/2 tokenizer.model), read
- * with our own protobuf wire-format reader (spm_model.c), encoding exactly as
- * sentencepiece's bpe_model.cc + sentencepiece_processor.cc do, and decoding
- * like SentencePieceProcessor::DecodeIds; and Hugging Face tokenizer.json BPE
- * tokenizers (hf_tokenizer.c: SentencePiece-style and byte-level), encoding
- * like tokenizers' encode(text, add_special_tokens=False) and decoding like
- * decode(ids, skip_special_tokens=True). */
+/* tokenizer.h - the tokenizers of gentitle behind one interface: SentencePiece
+ * BPE tokenizers (LLaMA-1/2 tokenizer.model, spm_tokenizer.h: encoding exactly
+ * as sentencepiece's bpe_model.cc + sentencepiece_processor.cc do, decoding
+ * like SentencePieceProcessor::DecodeIds) and Hugging Face tokenizer.json BPE
+ * tokenizers (hf_tokenizer.h: encoding like tokenizers' encode(text,
+ * add_special_tokens=False), decoding like decode(ids,
+ * skip_special_tokens=True)). tokenizer.c only reads the file and dispatches. */
 #ifndef GT_TOKENIZER_H
 #define GT_TOKENIZER_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* ---- the model, as read from tokenizer.model (spm_model.c) ---- */
-enum {                      /* ModelProto.SentencePiece.Type */
-    GT_SPM_NORMAL = 1, GT_SPM_UNKNOWN = 2, GT_SPM_CONTROL = 3,
-    GT_SPM_USER_DEFINED = 4, GT_SPM_BYTE = 6, GT_SPM_UNUSED = 5
-};
-enum { GT_SPM_UNIGRAM = 1, GT_SPM_BPE = 2, GT_SPM_WORD = 3, GT_SPM_CHAR = 4 };
+#include "tok/ids.h"
+#include "tok/spm_model.h"
 
-typedef struct {
-    char *piece;            /* NUL-terminated, points into gt_spm_model.strs */
-    uint32_t len;
-    float score;
-    int type;
-} gt_spm_piece;
-
-typedef struct {
-    gt_spm_piece *pieces;
-    int npieces;
-    char *strs;             /* storage of every piece */
-    /* trainer_spec */
-    int model_type;         /* default UNIGRAM */
-    int byte_fallback;
-    int treat_ws_as_suffix;
-    int unk_id, bos_id, eos_id, pad_id;
-    /* normalizer_spec */
-    char norm_name[64];
-    int add_dummy_prefix, remove_extra_ws, escape_ws;
-    size_t charsmap_len;    /* precompiled_charsmap size (0: none) */
-} gt_spm_model;
-
-/* Parse a serialized ModelProto. 0 ok; -1 with a reason in ERR (for example
- * "truncated model file", "not a SentencePiece model"). */
-int gt_spm_parse(gt_spm_model *m, const unsigned char *p, size_t n, char *err, size_t errsz);
-void gt_spm_free(gt_spm_model *m);
-
-/* ---- the tokenizer ---- */
 typedef struct gt_tok gt_tok;
 
 /* Load a tokenizer file: a SentencePiece tokenizer.model (BPE) or a Hugging
@@ -55,6 +23,9 @@ typedef struct gt_tok gt_tok;
  * hf_tokenizer.h) are refused. NULL with a reason in ERR. */
 gt_tok *gt_tok_load(const char *path, char *err, size_t errsz);
 gt_tok *gt_tok_load_mem(const void *p, size_t n, char *err, size_t errsz);
+/* The tokenizer file of the model in DIR, written into BUF (N bytes):
+ * DIR/tokenizer.model, or DIR/tokenizer.json when only that one exists. */
+const char *gt_tok_of_model(const char *dir, char *buf, size_t n);
 void gt_tok_free(gt_tok *t);
 
 int gt_tok_vocab_size(const gt_tok *t);
@@ -65,15 +36,7 @@ int gt_tok_unk(const gt_tok *t);
  * special-id settings (tokenizer.json: over the whole file): two tokenizers
  * with equal fingerprints encode alike. */
 uint64_t gt_tok_fingerprint(const gt_tok *t);
-int gt_tok_is_hf(const gt_tok *t);        /* loaded from a tokenizer.json? */
-const char *gt_tok_piece(const gt_tok *t, int id, size_t *len);   /* NULL if out of range */
-int gt_tok_piece_id(const gt_tok *t, const char *s, size_t n);    /* -1 if absent */
 const gt_spm_model *gt_tok_model(const gt_tok *t);  /* all zero for a tokenizer.json */
-
-/* A growable id vector. */
-typedef struct { int32_t *v; size_t n, cap; } gt_ids;
-void gt_ids_push(gt_ids *a, int32_t id);
-void gt_ids_free(gt_ids *a);
 
 /* Per-thread encoding workspace (scratch buffers and a bounded chunk cache). */
 typedef struct gt_tokctx gt_tokctx;

@@ -31,12 +31,7 @@ void gt_ts_put_header(gt_buf *b, uint32_t width, uint32_t vocab, uint64_t fp)
 void gt_ts_put_record(gt_buf *b, uint32_t width, const int32_t *ids, uint32_t n, uint32_t resp)
 {
     size_t need = 8 + (size_t)n * width;
-    if (b->n + need > b->cap) {
-        size_t c = b->cap ? b->cap : 4096;
-        while (b->n + need > c) c *= 2;
-        b->p = gt_xrealloc(b->p, c);
-        b->cap = c;
-    }
+    gt_buf_reserve(b, need);
     unsigned char *q = (unsigned char *)b->p + b->n;
     le32(q, n); le32(q + 4, resp);
     q += 8;
@@ -47,8 +42,6 @@ void gt_ts_put_record(gt_buf *b, uint32_t width, const int32_t *ids, uint32_t n,
     }
     b->n += need;
 }
-
-int gt_ts_is_stream(const void *p, size_t n) { return n >= 8 && memcmp(p, GT_TS_MAGIC, 8) == 0; }
 
 int gt_ts_parse_header(const unsigned char *p, gt_ts_header *h, char *err, size_t errsz)
 {
@@ -255,7 +248,7 @@ struct gt_tokidx {
     char err[200];
 };
 
-gt_tokidx *gt_tokidx_open_code(const char *path, const char *stream_path, char *err, size_t errsz, int *code)
+gt_tokidx *gt_tokidx_open(const char *path, const char *stream_path, char *err, size_t errsz, int *code)
 {
     int dummy;
     if (!code) code = &dummy;
@@ -321,11 +314,6 @@ fail:
     close(ifd);
     gt_tokidx_close(x);
     return NULL;
-}
-
-gt_tokidx *gt_tokidx_open(const char *path, const char *stream_path, char *err, size_t errsz)
-{
-    return gt_tokidx_open_code(path, stream_path, err, errsz, NULL);
 }
 
 const gt_ts_header *gt_tokidx_header(const gt_tokidx *x) { return &x->h; }

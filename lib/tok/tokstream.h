@@ -64,8 +64,7 @@ typedef struct gt_tokidx gt_tokidx;
  * cannot be opened (*CODE EX_NOINPUT), or the index is not one, is truncated,
  * was made for another stream (fingerprint) or for a stream of another size
  * (stale) (*CODE EX_DATAERR). CODE may be NULL. */
-gt_tokidx *gt_tokidx_open_code(const char *path, const char *stream_path, char *err, size_t errsz, int *code);
-gt_tokidx *gt_tokidx_open(const char *path, const char *stream_path, char *err, size_t errsz);
+gt_tokidx *gt_tokidx_open(const char *path, const char *stream_path, char *err, size_t errsz, int *code);
 const gt_ts_header *gt_tokidx_header(const gt_tokidx *x);
 uint64_t gt_tokidx_count(const gt_tokidx *x);
 /* Record I (from 0), read with pread at its offset and validated: 0 ok (ids in
@@ -73,8 +72,5 @@ uint64_t gt_tokidx_count(const gt_tokidx *x);
 int gt_tokidx_read(gt_tokidx *x, uint64_t i, int32_t **ids, size_t *cap, uint32_t *n, uint32_t *resp);
 const char *gt_tokidx_error(const gt_tokidx *x);
 void gt_tokidx_close(gt_tokidx *x);
-
-/* Does P (N bytes) start like a stream? */
-int gt_ts_is_stream(const void *p, size_t n);
 
 #endif

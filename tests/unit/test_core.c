@@ -1,11 +1,20 @@
-/* test_core.c - reader, record parser/writer, JSON escaping, hash, dates. */
+/* test_core.c - reader, record parser/writer, JSON escaping, hash, dates; the
+ * one homes of the basic helpers: gt_buf, the generators of core/rand.h, the
+ * UTF-8 rule of core/utf8.h, gt_read_file, the JSON getters of io/json.h. */
 #include "t.h"
+#include "core/buf.h"
+#include "core/rand.h"
+#include "core/utf8.h"
+#include "io/file.h"
 #include "io/input.h"
+#include "io/json.h"
 #include "io/output.h"
 #include "io/record.h"
 #include "core/util.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -266,6 +275,290 @@ static void test_misc(void)
           && gt_hash64("abcdefghij", 10, 0) != gt_hash64("abcdefghik", 10, 0), "util: hash");
 }
 
+/* ---- core/buf.h ---- */
+
+static void test_buf(void)
+{
+    gt_buf b = { 0 };
+    gt_buf_add(&b, NULL, 0);
+    CHECK(b.p == NULL && b.n == 0 && b.cap == 0, "buf: adding 0 bytes from NULL to an empty buffer does nothing");
+    gt_buf_nul(&b);
+    CHECK(b.p && b.n == 0 && b.p[0] == 0, "buf: nul on an empty buffer gives an empty C string");
+    int ok = 1;
+    for (int i = 0; i < 10000; i++) {
+        char c = (char)('a' + i % 26);
+        if (i % 3 == 0) gt_buf_putc(&b, c);
+        else gt_buf_add(&b, &c, 1);
+        gt_buf_add(&b, NULL, 0);
+        if (b.n != (size_t)i + 1 || b.cap < b.n) ok = 0;
+    }
+    for (int i = 0; i < 10000; i++)
+        if (b.p[i] != (char)('a' + i % 26)) ok = 0;
+    CHECK(ok, "buf: grows past several doublings and keeps every byte");
+    CHECK(b.cap == 16384, "buf: capacity doubles from 4096");
+    size_t cap = b.cap;
+    gt_buf_nul(&b);
+    CHECK(b.n == 10000 && b.p[10000] == 0 && b.cap == cap, "buf: nul after the bytes, not counted, no growth when room");
+    b.n = cap;
+    gt_buf_nul(&b);
+    CHECK(b.cap == 2 * cap && b.p[cap] == 0 && b.n == cap, "buf: nul on a full buffer grows it");
+    b.n = 0;
+    gt_buf_adds(&b, "hello");
+    gt_buf_adds(&b, "");
+    gt_buf_add(&b, " world!", 6);
+    gt_buf_nul(&b);
+    CHECK_STR(b.p, "hello world", "buf: adds and add append");
+    gt_buf_reserve(&b, 100000);
+    CHECK(b.cap >= b.n + 100000 && b.n == 11 && strcmp(b.p, "hello world") == 0, "buf: reserve keeps the bytes");
+    gt_buf_free(&b);
+    CHECK(b.p == NULL && b.n == 0 && b.cap == 0, "buf: free resets");
+    gt_buf big = { 0 };
+    static char blob[20000];
+    for (size_t i = 0; i < sizeof blob; i++) blob[i] = (char)i;
+    gt_buf_add(&big, blob, sizeof blob);
+    CHECK(big.n == sizeof blob && big.cap == 32768 && memcmp(big.p, blob, sizeof blob) == 0,
+          "buf: one large add grows to the next doubling");
+    gt_buf_free(&big);
+}
+
+/* ---- core/rand.h ---- */
+
+static void test_rand(void)
+{
+    /* splitmix64 from state 0 (Vigna's splitmix64.c), computed independently */
+    static const uint64_t sm0[5] = { 0xe220a8397b1dcdafULL, 0x6e789e6aa1b965f4ULL, 0x06c45d188009454fULL,
+                                     0xf88bb8a8724c81ecULL, 0x1b39896a51a8749bULL };
+    uint64_t s = 0;
+    int ok = 1;
+    for (int i = 0; i < 5; i++) ok &= gt_splitmix64(&s) == sm0[i];
+    CHECK(ok, "rand: splitmix64 from 0 gives the reference outputs");
+    CHECK(s == 5 * GT_GOLDEN64, "rand: splitmix64 advances its state by the golden gamma");
+    CHECK(gt_mix64(GT_GOLDEN64) == sm0[0], "rand: mix64 is splitmix64's output function");
+    CHECK(gt_unit53(sm0[0]) == 0.8833108082136426, "rand: unit53 of the first output");
+    CHECK(gt_unit53(0) == 0.0 && gt_unit53(~0ULL) < 1.0 && gt_unit53(~0ULL) > 0.9999999999999998,
+          "rand: unit53 in [0, 1)");
+    /* xoshiro256** from the state {1, 2, 3, 4} (Vigna's xoshiro256starstar.c) */
+    gt_xoshiro r = { { 1, 2, 3, 4 } };
+    static const uint64_t x1234[4] = { 11520, 0, 1509978240, 1215971899390074240ULL };
+    ok = 1;
+    for (int i = 0; i < 4; i++) ok &= gt_xoshiro_next(&r) == x1234[i];
+    CHECK(ok, "rand: xoshiro256** from {1,2,3,4} gives the reference outputs");
+    /* seeded through splitmix64: state = its first four outputs */
+    gt_xoshiro_seed(&r, 0);
+    ok = 1;
+    for (int i = 0; i < 4; i++) ok &= r.s[i] == sm0[i];
+    static const uint64_t x0[4] = { 0x99ec5f36cb75f2b4ULL, 0xbf6e1f784956452aULL, 0x1a5f849d4933e6e0ULL,
+                                    0x6aa594f1262d2d2cULL };
+    for (int i = 0; i < 4; i++) ok &= gt_xoshiro_next(&r) == x0[i];
+    CHECK(ok, "rand: xoshiro256** seeded with 0 through splitmix64");
+}
+
+/* ---- core/utf8.h ---- */
+
+/* The well-formed sequences as Unicode's table 3-7 lists them: the length of
+ * the one at S (N bytes), 0 if none; written independently of gt_utf8_len. */
+static int ref_utf8_len(const unsigned char *s, size_t n)
+{
+    static const struct { unsigned char lo0, hi0, lo1, hi1; int len; } row[] = {
+        { 0x00, 0x7f, 0, 0, 1 },       { 0xc2, 0xdf, 0x80, 0xbf, 2 }, { 0xe0, 0xe0, 0xa0, 0xbf, 3 },
+        { 0xe1, 0xec, 0x80, 0xbf, 3 }, { 0xed, 0xed, 0x80, 0x9f, 3 }, { 0xee, 0xef, 0x80, 0xbf, 3 },
+        { 0xf0, 0xf0, 0x90, 0xbf, 4 }, { 0xf1, 0xf3, 0x80, 0xbf, 4 }, { 0xf4, 0xf4, 0x80, 0x8f, 4 },
+    };
+    for (size_t r = 0; r < sizeof row / sizeof row[0]; r++) {
+        if (s[0] < row[r].lo0 || s[0] > row[r].hi0) continue;
+        int l = row[r].len;
+        if (n < (size_t)l) return 0;
+        if (l > 1 && (s[1] < row[r].lo1 || s[1] > row[r].hi1)) return 0;
+        for (int k = 2; k < l; k++)
+            if (s[k] < 0x80 || s[k] > 0xbf) return 0;
+        return l;
+    }
+    return 0;
+}
+
+static int len_of(const char *s) { return gt_utf8_len((const unsigned char *)s, strlen(s)); }
+
+static void test_utf8(void)
+{
+    /* the edges of each length */
+    CHECK(gt_utf8_len((const unsigned char *)"\0", 1) == 1 && len_of("\x7f") == 1, "utf8: U+0000 and U+007F");
+    CHECK(len_of("\xc2\x80") == 2 && len_of("\xdf\xbf") == 2, "utf8: U+0080 and U+07FF");
+    CHECK(len_of("\xe0\xa0\x80") == 3 && len_of("\xef\xbf\xbf") == 3, "utf8: U+0800 and U+FFFF");
+    CHECK(len_of("\xed\x9f\xbf") == 3 && len_of("\xee\x80\x80") == 3, "utf8: U+D7FF and U+E000 around the surrogates");
+    CHECK(len_of("\xf0\x90\x80\x80") == 4 && len_of("\xf4\x8f\xbf\xbf") == 4, "utf8: U+10000 and U+10FFFF");
+    /* overlong forms */
+    CHECK(!len_of("\xc0\x80") && !len_of("\xc1\xbf"), "utf8: 2-byte overlongs (C0, C1) refused");
+    CHECK(!len_of("\xe0\x80\x80") && !len_of("\xe0\x9f\xbf"), "utf8: 3-byte overlongs refused");
+    CHECK(!len_of("\xf0\x80\x80\x80") && !len_of("\xf0\x8f\xbf\xbf"), "utf8: 4-byte overlongs refused");
+    /* surrogates, past U+10FFFF, stray bytes */
+    CHECK(!len_of("\xed\xa0\x80") && !len_of("\xed\xbf\xbf"), "utf8: surrogates D800 and DFFF refused");
+    CHECK(!len_of("\xf4\x90\x80\x80") && !len_of("\xf5\x80\x80\x80") && !len_of("\xf7\xbf\xbf\xbf"),
+          "utf8: code points past U+10FFFF refused");
+    CHECK(!len_of("\xf8\x88\x80\x80\x80") && !len_of("\xfc\x84\x80\x80\x80\x80") && !len_of("\xfe") && !len_of("\xff"),
+          "utf8: 5- and 6-byte forms, FE and FF refused");
+    CHECK(!len_of("\x80") && !len_of("\xbf"), "utf8: a lone continuation byte refused");
+    /* truncation: the bytes would be good, but fewer are available */
+    CHECK(!gt_utf8_len((const unsigned char *)"\xc3\xa9", 1) && !gt_utf8_len((const unsigned char *)"\xe2\x82\xac", 2) &&
+          !gt_utf8_len((const unsigned char *)"\xf0\x9f\x98\x80", 3), "utf8: truncated sequences refused");
+    CHECK(!len_of("\xc3\x41") && !len_of("\xe2\x82\x41") && !len_of("\xf0\x9f\x98\x41") && !len_of("\xe2\xc2\xa9"),
+          "utf8: a missing continuation byte refused");
+
+    /* against table 3-7: every 1- to 3-byte sequence, and every 4-byte one
+     * whose last two bytes are one of the kinds of byte, at every length */
+    static const unsigned char kinds[] = { 0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc2, 0xf4, 0xff };
+    int ok = 1;
+    unsigned char q[4];
+    for (unsigned x = 0; x < 1u << 24 && ok; x++) {
+        q[0] = (unsigned char)(x >> 16); q[1] = (unsigned char)(x >> 8); q[2] = (unsigned char)x; q[3] = 0x80;
+        for (size_t n = 1; n <= 4; n++) ok &= gt_utf8_len(q, n) == ref_utf8_len(q, n);
+    }
+    for (unsigned x = 0; x < 1u << 16 && ok; x++)
+        for (size_t i = 0; i < sizeof kinds; i++)
+            for (size_t j = 0; j < sizeof kinds; j++) {
+                q[0] = (unsigned char)(x >> 8); q[1] = (unsigned char)x; q[2] = kinds[i]; q[3] = kinds[j];
+                for (size_t n = 1; n <= 4; n++) ok &= gt_utf8_len(q, n) == ref_utf8_len(q, n);
+            }
+    CHECK(ok, "utf8: gt_utf8_len agrees with Unicode's table 3-7");
+
+    /* encode and decode every code point */
+    ok = 1;
+    int lens_ok = 1;
+    for (uint32_t cp = 0; cp < 0x110000; cp++) {
+        char o[4];
+        int l = gt_utf8_encode(cp, o), l2;
+        const unsigned char *u = (const unsigned char *)o;
+        lens_ok &= l == (cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4);
+        int surrogate = cp >= 0xd800 && cp <= 0xdfff;
+        if (surrogate) { ok &= gt_utf8_len(u, (size_t)l) == 0; continue; }
+        ok &= gt_utf8_len(u, (size_t)l) == l && gt_utf8_cp(u, l) == cp && gt_utf8_decode(u, &l2) == cp && l2 == l;
+        ok &= gt_utf8_valid(u, (size_t)l, 0) && (gt_utf8_valid(u, (size_t)l, 1) == (cp != 0));
+        if (l > 1) ok &= gt_utf8_len(u, (size_t)l - 1) == 0 && !gt_utf8_valid(u, (size_t)l - 1, 0);
+    }
+    CHECK(lens_ok, "utf8: encode uses the shortest form");
+    CHECK(ok, "utf8: encode, len, cp, decode and valid agree on every code point; surrogates encode to refused bytes");
+
+    const char *mixed = "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80";
+    CHECK(gt_utf8_valid((const unsigned char *)mixed, strlen(mixed), 1), "utf8: valid text");
+    CHECK(gt_utf8_valid((const unsigned char *)"", 0, 1), "utf8: empty text is valid");
+    CHECK(gt_utf8_valid((const unsigned char *)"a\0b", 3, 0) && !gt_utf8_valid((const unsigned char *)"a\0b", 3, 1),
+          "utf8: NUL is valid unless refused");
+    CHECK(!gt_utf8_valid((const unsigned char *)"ab\xc3", 3, 0) && !gt_utf8_valid((const unsigned char *)"\xed\xa0\x80", 3, 0),
+          "utf8: a truncated end or a surrogate makes text invalid");
+}
+
+/* ---- io/file.h ---- */
+
+static void test_read_file(void)
+{
+    char err[128];
+    size_t n = 99;
+    errno = 0;
+    char *p = gt_read_file("/nonexistent/gt-test", 0, &n, err, sizeof err);
+    CHECK(!p && errno == ENOENT && n == 99, "read_file: missing file (errno ENOENT)");
+    CHECK_STR(err, "cannot open: No such file or directory", "read_file: missing file's reason");
+    CHECK(gt_file_status("/nonexistent/gt-test") == EX_NOINPUT, "file_status: missing file is 66");
+    p = gt_read_file("/tmp", 0, &n, err, sizeof err);
+    CHECK(!p && errno == EISDIR, "read_file: a directory (errno EISDIR)");
+    CHECK_STR(err, "is a directory", "read_file: a directory's reason");
+    CHECK(gt_file_status("/tmp") == EX_DATAERR, "file_status: an openable path is 65");
+
+    char *path = tmpfile_with("", 0);
+    p = gt_read_file(path, 0, &n, err, sizeof err);
+    CHECK(p && n == 0 && p[0] == 0, "read_file: empty file gives an empty string");
+    free(p);
+    unlink(path);
+
+    static const char ten[] = "0123\0" "56789";
+    path = tmpfile_with(ten, 10);
+    p = gt_read_file(path, 10, &n, err, sizeof err);
+    CHECK(p && n == 10 && memcmp(p, ten, 10) == 0 && p[10] == 0, "read_file: at the limit, NUL bytes kept, NUL after");
+    free(p);
+    p = gt_read_file(path, 0, NULL, err, sizeof err);
+    CHECK(p && memcmp(p, ten, 10) == 0, "read_file: no limit, no length asked");
+    free(p);
+    errno = 0;
+    p = gt_read_file(path, 9, &n, err, sizeof err);
+    CHECK(!p && errno == EFBIG, "read_file: one byte over the limit (errno EFBIG)");
+    CHECK_STR(err, "larger than 9 bytes", "read_file: over the limit's reason");
+    unlink(path);
+
+    /* a pipe: no size to start from, so the buffer grows as it reads */
+    int fd[2];
+    if (pipe(fd) != 0) abort();
+    static char data[50000];
+    for (size_t i = 0; i < sizeof data; i++) data[i] = (char)('a' + i % 23);
+    if (write(fd[1], data, sizeof data) != (ssize_t)sizeof data) abort();
+    close(fd[1]);
+    char dev[64];
+    snprintf(dev, sizeof dev, "/dev/fd/%d", fd[0]);
+    p = gt_read_file(dev, 0, &n, err, sizeof err);
+    CHECK(p && n == sizeof data && memcmp(p, data, n) == 0 && p[n] == 0, "read_file: a pipe read whole");
+    free(p);
+    close(fd[0]);
+    if (pipe(fd) != 0) abort();
+    if (write(fd[1], data, 10000) != 10000) abort();
+    close(fd[1]);
+    snprintf(dev, sizeof dev, "/dev/fd/%d", fd[0]);
+    errno = 0;
+    p = gt_read_file(dev, 5000, &n, err, sizeof err);
+    CHECK(!p && errno == EFBIG, "read_file: a pipe over the limit");
+    close(fd[0]);
+}
+
+/* ---- io/json.h ---- */
+
+static void test_json(void)
+{
+    char err[256];
+    yajl_val v = gt_json_parse("{\"s\":\"x\",\"i\":7,\"d\":2.0,\"h\":2.5,\"big\":1e16,\"neg\":-3.0,\"t\":true,"
+                               "\"f\":false,\"n\":null,\"a\":[1],\"o\":{\"k\":\"v\"}}", err, sizeof err);
+    CHECK(v != NULL, "json: parse");
+    CHECK_STR(gt_json_str(v, "s"), "x", "json: str");
+    CHECK(!gt_json_str(v, "i") && !gt_json_str(v, "nope") && !gt_json_str(NULL, "s"), "json: str of a non-string, absent, NULL");
+    CHECK(gt_json_get(v, "o") && gt_json_str(gt_json_get(v, "o"), "k") && !gt_json_get(gt_json_get(v, "a"), "k") &&
+          !gt_json_get(gt_json_get(v, "s"), "k") && !gt_json_get(NULL, "k"), "json: get only looks into objects");
+    CHECK(gt_json_null(NULL) && gt_json_null(gt_json_get(v, "n")) && gt_json_null(gt_json_get(v, "nope")) &&
+          !gt_json_null(gt_json_get(v, "f")) && !gt_json_null(gt_json_get(v, "s")), "json: null is absent or null");
+    CHECK(gt_json_bool(gt_json_get(v, "t"), 0) == 1 && gt_json_bool(gt_json_get(v, "f"), 1) == 0 &&
+          gt_json_bool(gt_json_get(v, "n"), 1) == 1 && gt_json_bool(gt_json_get(v, "nope"), 0) == 0 &&
+          gt_json_bool(gt_json_get(v, "i"), 0) == -1 && gt_json_bool(gt_json_get(v, "s"), 1) == -1,
+          "json: bool (true, false, default when absent or null, -1 otherwise)");
+    long long x = 0;
+    CHECK(gt_json_as_int(gt_json_get(v, "i"), &x) == 0 && x == 7, "json: as_int of an integer");
+    CHECK(gt_json_as_int(gt_json_get(v, "d"), &x) == 0 && x == 2, "json: as_int of an integral double");
+    CHECK(gt_json_as_int(gt_json_get(v, "neg"), &x) == 0 && x == -3, "json: as_int of a negative integral double");
+    x = 42;
+    CHECK(gt_json_as_int(gt_json_get(v, "h"), &x) == -1 && gt_json_as_int(gt_json_get(v, "big"), &x) == -1 &&
+          gt_json_as_int(gt_json_get(v, "s"), &x) == -1 && gt_json_as_int(NULL, &x) == -1 && x == 42,
+          "json: as_int refuses fractions, 1e16, strings, absent");
+    yajl_tree_free(v);
+    v = gt_json_parse("{\"a\":", err, sizeof err);
+    CHECK(!v && strncmp(err, "parse error", 11) == 0 && err[strlen(err) - 1] != '\n', "json: parse error, trimmed");
+
+    errno = 0;
+    v = gt_json_load("/nonexistent/gt.json", 0, err, sizeof err);
+    CHECK(!v && errno == ENOENT && strcmp(err, "cannot open: No such file or directory") == 0, "json: load a missing file");
+    char *path = tmpfile_with("[1, 2,", 6);
+    errno = EINVAL;
+    v = gt_json_load(path, 0, err, sizeof err);
+    CHECK(!v && errno == 0 && strstr(err, "error"), "json: load invalid JSON (errno 0)");
+    unlink(path);
+    path = tmpfile_with("{\"k\": [true]}", 13);
+    v = gt_json_load(path, 13, err, sizeof err);
+    CHECK(v && YAJL_IS_ARRAY(gt_json_get(v, "k")), "json: load at the limit");
+    yajl_tree_free(v);
+    v = gt_json_load(path, 12, err, sizeof err);
+    CHECK(!v && errno == EFBIG && strcmp(err, "larger than 12 bytes") == 0, "json: load over the limit");
+    unlink(path);
+}
+
+static void test_fail(void)
+{
+    char err[8];
+    CHECK(gt_fail(err, sizeof err, "%s %d", "abcdef", 12) == -1 && strcmp(err, "abcdef ") == 0,
+          "util: gt_fail formats, cuts to the buffer and returns -1");
+}
+
 int main(void)
 {
     test_reader_plain();
@@ -275,5 +568,11 @@ int main(void)
     test_record_paths_agree();
     test_json_escape();
     test_misc();
+    test_buf();
+    test_rand();
+    test_utf8();
+    test_read_file();
+    test_json();
+    test_fail();
     T_END();
 }
