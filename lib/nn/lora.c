@@ -5,7 +5,6 @@
 #include "core/util.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,20 +28,10 @@ struct gt_lora {
     char note[256];
 };
 
-static int fail(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errsz, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 static char *slurp(const char *path, char *err, size_t errsz)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) { fail(err, errsz, "%s: cannot open: %m", path); return NULL; }
+    if (!f) { gt_fail(err, errsz, "%s: cannot open: %m", path); return NULL; }
     size_t cap = 4096, n = 0, got;
     char *buf = gt_xmalloc(cap);
     while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
@@ -54,7 +43,7 @@ static char *slurp(const char *path, char *err, size_t errsz)
     fclose(f);
     if (bad || n > (16u << 20)) {
         free(buf);
-        fail(err, errsz, "%s: %s", path, bad ? "read error" : "too large for a config file");
+        gt_fail(err, errsz, "%s: %s", path, bad ? "read error" : "too large for a config file");
         return NULL;
     }
     buf[n] = 0;
@@ -110,25 +99,25 @@ static int parse_config(gt_lora *l, const char *path, int allowed[GT_PROJ_N], ch
     if (!root) {
         char *nl = strchr(yerr, '\n');
         if (nl) *nl = 0;
-        return fail(err, errsz, "%s: invalid JSON (%s)", path, yerr);
+        return gt_fail(err, errsz, "%s: invalid JSON (%s)", path, yerr);
     }
     int rc = -1;
     yajl_val v;
-    if (!YAJL_IS_OBJECT(root)) { fail(err, errsz, "%s: not a JSON object", path); goto out; }
+    if (!YAJL_IS_OBJECT(root)) { gt_fail(err, errsz, "%s: not a JSON object", path); goto out; }
     v = get(root, "peft_type");
     if (v && !(sv(v) && strcmp(sv(v), "LORA") == 0)) {
-        fail(err, errsz, "%s: peft_type is not \"LORA\"", path);
+        gt_fail(err, errsz, "%s: peft_type is not \"LORA\"", path);
         goto out;
     }
     v = get(root, "r");
     if (!v || !YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 1 || YAJL_GET_INTEGER(v) > 65536) {
-        fail(err, errsz, "%s: \"r\" %s", path, v ? "is not a positive integer" : "is missing");
+        gt_fail(err, errsz, "%s: \"r\" %s", path, v ? "is not a positive integer" : "is missing");
         goto out;
     }
     l->r = (int)YAJL_GET_INTEGER(v);
     v = get(root, "lora_alpha");
     if (!v || !YAJL_IS_NUMBER(v)) {
-        fail(err, errsz, "%s: \"lora_alpha\" %s", path, v ? "is not a number" : "is missing");
+        gt_fail(err, errsz, "%s: \"lora_alpha\" %s", path, v ? "is not a number" : "is missing");
         goto out;
     }
     l->alpha = YAJL_GET_DOUBLE(v);
@@ -136,23 +125,23 @@ static int parse_config(gt_lora *l, const char *path, int allowed[GT_PROJ_N], ch
     int rs = v && YAJL_IS_TRUE(v);
     l->scale = rs ? l->alpha / sqrt((double)l->r) : l->alpha / l->r;
     v = get(root, "use_dora");
-    if (v && YAJL_IS_TRUE(v)) { fail(err, errsz, "%s: use_dora (DoRA) is not supported", path); goto out; }
+    if (v && YAJL_IS_TRUE(v)) { gt_fail(err, errsz, "%s: use_dora (DoRA) is not supported", path); goto out; }
     v = get(root, "bias");
     if (sv(v) && strcmp(sv(v), "none") != 0) {
-        fail(err, errsz, "%s: bias \"%s\" is not supported (none only)", path, sv(v));
+        gt_fail(err, errsz, "%s: bias \"%s\" is not supported (none only)", path, sv(v));
         goto out;
     }
     const char *pats[] = { "rank_pattern", "alpha_pattern" };
     for (int i = 0; i < 2; i++) {
         v = get(root, pats[i]);
         if (v && YAJL_IS_OBJECT(v) && YAJL_GET_OBJECT(v)->len) {
-            fail(err, errsz, "%s: \"%s\" is not supported", path, pats[i]);
+            gt_fail(err, errsz, "%s: \"%s\" is not supported", path, pats[i]);
             goto out;
         }
     }
     v = get(root, "modules_to_save");
     if (v && YAJL_IS_ARRAY(v) && YAJL_GET_ARRAY(v)->len) {
-        fail(err, errsz, "%s: modules_to_save is not supported", path);
+        gt_fail(err, errsz, "%s: modules_to_save is not supported", path);
         goto out;
     }
     v = get(root, "fan_in_fan_out");
@@ -171,14 +160,14 @@ static int parse_config(gt_lora *l, const char *path, int allowed[GT_PROJ_N], ch
             const char *s = YAJL_IS_STRING(e) ? YAJL_GET_STRING(e) : NULL;
             int p = s ? is_proj(s) : -1;
             if (p < 0) {
-                fail(err, errsz, "%s: target module \"%s\" is not supported (q_proj, k_proj, v_proj, o_proj, "
+                gt_fail(err, errsz, "%s: target module \"%s\" is not supported (q_proj, k_proj, v_proj, o_proj, "
                      "gate_proj, up_proj, down_proj)", path, s ? s : "?");
                 goto out;
             }
             allowed[p] = 1;
         }
     } else {
-        fail(err, errsz, "%s: \"target_modules\" is not a list", path);
+        gt_fail(err, errsz, "%s: \"target_modules\" is not a list", path);
         goto out;
     }
     rc = 0;
@@ -265,10 +254,10 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
         FILE *g = fopen(cpath, "rb");
         if (g) {
             fclose(g);
-            fail(err, errsz, "%s: PyTorch pickle adapters are not supported: save with safe_serialization "
+            gt_fail(err, errsz, "%s: PyTorch pickle adapters are not supported: save with safe_serialization "
                  "(adapter_model.safetensors)", cpath);
         } else {
-            fail(err, errsz, "%s: cannot open: %m", wpath);
+            gt_fail(err, errsz, "%s: cannot open: %m", wpath);
         }
         goto fail;
     }
@@ -280,17 +269,17 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
         const gt_tensor *t = &st.t[i];
         int layer, p, which;
         if (parse_key(t->name, &layer, &p, &which) != 0) {
-            fail(err, errsz, "%s: tensor '%s' is not a LoRA weight of a LLaMA projection "
+            gt_fail(err, errsz, "%s: tensor '%s' is not a LoRA weight of a LLaMA projection "
                  "(base_model.model.model.layers.N.{self_attn,mlp}.PROJ.lora_{A,B}.weight)", wpath, t->name);
             goto fail;
         }
         if (layer >= c->n_layers) {
-            fail(err, errsz, "%s: tensor '%s' is for layer %d, the model has %d layers (an adapter for another model?)",
+            gt_fail(err, errsz, "%s: tensor '%s' is for layer %d, the model has %d layers (an adapter for another model?)",
                  wpath, t->name, layer, c->n_layers);
             goto fail;
         }
         if (!allowed[p]) {
-            fail(err, errsz, "%s: tensor '%s': %s is not in target_modules of adapter_config.json", wpath, t->name,
+            gt_fail(err, errsz, "%s: tensor '%s': %s is not in target_modules of adapter_config.json", wpath, t->name,
                  gt_proj_names[p]);
             goto fail;
         }
@@ -299,7 +288,7 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
         int64_t want[2] = { which ? out : l->r, which ? l->r : in };
         if (t->ndim != 2 || t->shape[0] != want[0] || t->shape[1] != want[1]) {
             char a[96], b[96];
-            fail(err, errsz, "%s: tensor '%s' has shape %s, expected %s (r %d; an adapter for another model?)", wpath,
+            gt_fail(err, errsz, "%s: tensor '%s' has shape %s, expected %s (r %d; an adapter for another model?)", wpath,
                  t->name, gt_shape_str(t->shape, t->ndim, a, sizeof a), gt_shape_str(want, 2, b, sizeof b), l->r);
             goto fail;
         }
@@ -317,13 +306,13 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
         for (int p = 0; p < GT_PROJ_N; p++) {
             lmod *md = &l->mods[(size_t)layer * GT_PROJ_N + p];
             if (!md->A != !md->B) {
-                fail(err, errsz, "%s: tensor 'base_model.model.model.layers.%d.%s.%s.lora_%c.weight' is missing", wpath,
+                gt_fail(err, errsz, "%s: tensor 'base_model.model.model.layers.%d.%s.%s.lora_%c.weight' is missing", wpath,
                      layer, p <= GT_PROJ_O ? "self_attn" : "mlp", gt_proj_names[p], md->A ? 'B' : 'A');
                 goto fail;
             }
             if (md->A) l->nmods++;
         }
-    if (l->nmods == 0) { fail(err, errsz, "%s: no LoRA tensors", wpath); goto fail; }
+    if (l->nmods == 0) { gt_fail(err, errsz, "%s: no LoRA tensors", wpath); goto fail; }
     gt_st_close(&st);
     st_open = 0;
 

@@ -16,7 +16,6 @@
 #include "core/util.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,16 +24,6 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-
-static int fail(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errsz, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 /* ---------------------------------------------------------------- config.json */
 
@@ -72,12 +61,12 @@ static int cfg_int(cfg_ctx *c, yajl_val obj, const char *key, int required, long
     yajl_val v = get(obj, key);
     long long x = def;
     if (!v || YAJL_IS_NULL(v)) {
-        if (required) return fail(c->err, c->errsz, "%s: missing \"%s\"", c->path, key);
+        if (required) return gt_fail(c->err, c->errsz, "%s: missing \"%s\"", c->path, key);
     } else if (as_int(v, &x) != 0) {
-        return fail(c->err, c->errsz, "%s: \"%s\" is not an integer", c->path, key);
+        return gt_fail(c->err, c->errsz, "%s: \"%s\" is not an integer", c->path, key);
     }
     if (x < lo || x > hi)
-        return fail(c->err, c->errsz, "%s: \"%s\" is %lld, outside %lld..%lld", c->path, key, x, lo, hi);
+        return gt_fail(c->err, c->errsz, "%s: \"%s\" is %lld, outside %lld..%lld", c->path, key, x, lo, hi);
     *out = (int)x;
     return 0;
 }
@@ -86,13 +75,13 @@ static int cfg_num(cfg_ctx *c, yajl_val obj, const char *key, int required, doub
 {
     yajl_val v = get(obj, key);
     if (!v || YAJL_IS_NULL(v)) {
-        if (required) return fail(c->err, c->errsz, "%s: missing \"%s\"", c->path, key);
+        if (required) return gt_fail(c->err, c->errsz, "%s: missing \"%s\"", c->path, key);
         *out = def;
         return 0;
     }
-    if (!YAJL_IS_NUMBER(v)) return fail(c->err, c->errsz, "%s: \"%s\" is not a number", c->path, key);
+    if (!YAJL_IS_NUMBER(v)) return gt_fail(c->err, c->errsz, "%s: \"%s\" is not a number", c->path, key);
     *out = YAJL_GET_DOUBLE(v);
-    if (!isfinite(*out)) return fail(c->err, c->errsz, "%s: \"%s\" is not finite", c->path, key);
+    if (!isfinite(*out)) return gt_fail(c->err, c->errsz, "%s: \"%s\" is not finite", c->path, key);
     return 0;
 }
 
@@ -101,7 +90,7 @@ static int cfg_bool(cfg_ctx *c, const char *key, int def, int *out)
     yajl_val v = get(c->root, key);
     if (!v || YAJL_IS_NULL(v)) { *out = def; return 0; }
     if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v))
-        return fail(c->err, c->errsz, "%s: \"%s\" is not true or false", c->path, key);
+        return gt_fail(c->err, c->errsz, "%s: \"%s\" is not true or false", c->path, key);
     *out = YAJL_IS_TRUE(v);
     return 0;
 }
@@ -111,16 +100,16 @@ static int cfg_rope_scaling(cfg_ctx *c, gt_config *g)
     yajl_val rs = get(c->root, "rope_scaling");
     g->rope_type = GT_ROPE_DEFAULT;
     if (!rs || YAJL_IS_NULL(rs)) return 0;
-    if (!YAJL_IS_OBJECT(rs)) return fail(c->err, c->errsz, "%s: \"rope_scaling\" is not an object", c->path);
+    if (!YAJL_IS_OBJECT(rs)) return gt_fail(c->err, c->errsz, "%s: \"rope_scaling\" is not an object", c->path);
     yajl_val t = get(rs, "rope_type");
     if (!t) t = get(rs, "type");
     const char *type = t && YAJL_IS_STRING(t) ? YAJL_GET_STRING(t) : NULL;
-    if (!type) return fail(c->err, c->errsz, "%s: \"rope_scaling\" has no \"rope_type\"", c->path);
+    if (!type) return gt_fail(c->err, c->errsz, "%s: \"rope_scaling\" has no \"rope_type\"", c->path);
     if (strcmp(type, "default") == 0) return 0;
     if (strcmp(type, "linear") == 0) {
         g->rope_type = GT_ROPE_LINEAR;
         if (cfg_num(c, rs, "factor", 1, 0, &g->rope_factor)) return -1;
-        if (g->rope_factor <= 0) return fail(c->err, c->errsz, "%s: rope_scaling \"factor\" must be > 0", c->path);
+        if (g->rope_factor <= 0) return gt_fail(c->err, c->errsz, "%s: rope_scaling \"factor\" must be > 0", c->path);
         return 0;
     }
     if (strcmp(type, "llama3") == 0) {
@@ -130,11 +119,11 @@ static int cfg_rope_scaling(cfg_ctx *c, gt_config *g)
             cfg_int(c, rs, "original_max_position_embeddings", 1, 0, 1, 1 << 30, &g->rope_orig_max_pos))
             return -1;
         if (g->rope_factor <= 0 || g->rope_low_freq <= 0 || g->rope_high_freq <= g->rope_low_freq)
-            return fail(c->err, c->errsz,
+            return gt_fail(c->err, c->errsz,
                         "%s: rope_scaling needs factor > 0 and high_freq_factor > low_freq_factor > 0", c->path);
         return 0;
     }
-    return fail(c->err, c->errsz, "%s: rope_scaling type \"%s\" is not supported (default, linear, llama3)", c->path,
+    return gt_fail(c->err, c->errsz, "%s: rope_scaling type \"%s\" is not supported (default, linear, llama3)", c->path,
                 type);
 }
 
@@ -146,25 +135,25 @@ int gt_config_parse(gt_config *g, const char *json, const char *path, char *err,
     if (!root) {
         char *nl = strchr(yerr, '\n');
         if (nl) *nl = 0;
-        return fail(err, errsz, "%s: invalid JSON (%s)", path, yerr);
+        return gt_fail(err, errsz, "%s: invalid JSON (%s)", path, yerr);
     }
     cfg_ctx c = { root, path, err, errsz };
     int rc = -1;
-    if (!YAJL_IS_OBJECT(root)) { fail(err, errsz, "%s: not a JSON object", path); goto out; }
+    if (!YAJL_IS_OBJECT(root)) { gt_fail(err, errsz, "%s: not a JSON object", path); goto out; }
 
     const char *mt = str_of(get(root, "model_type"), "llama");
     if (strcmp(mt, "llama") != 0) {
-        fail(err, errsz, "%s: model_type \"%s\" is not supported (llama only)", path, mt);
+        gt_fail(err, errsz, "%s: model_type \"%s\" is not supported (llama only)", path, mt);
         goto out;
     }
     const char *act = str_of(get(root, "hidden_act"), "silu");
     if (strcmp(act, "silu") != 0) {
-        fail(err, errsz, "%s: hidden_act \"%s\" is not supported (silu only)", path, act);
+        gt_fail(err, errsz, "%s: hidden_act \"%s\" is not supported (silu only)", path, act);
         goto out;
     }
     int ab = 0, mb = 0;
     if (cfg_bool(&c, "attention_bias", 0, &ab) || cfg_bool(&c, "mlp_bias", 0, &mb)) goto out;
-    if (ab || mb) { fail(err, errsz, "%s: %s is not supported", path, ab ? "attention_bias" : "mlp_bias"); goto out; }
+    if (ab || mb) { gt_fail(err, errsz, "%s: %s is not supported", path, ab ? "attention_bias" : "mlp_bias"); goto out; }
 
     if (cfg_int(&c, root, "hidden_size", 1, 0, 1, 1 << 16, &g->dim) ||
         cfg_int(&c, root, "intermediate_size", 1, 0, 1, 1 << 18, &g->hidden_dim) ||
@@ -177,7 +166,7 @@ int gt_config_parse(gt_config *g, const char *json, const char *path, char *err,
     yajl_val hd = get(root, "head_dim");
     if (!hd || YAJL_IS_NULL(hd)) {
         if (g->dim % g->n_heads) {
-            fail(err, errsz, "%s: hidden_size (%d) is not a multiple of num_attention_heads (%d)", path, g->dim,
+            gt_fail(err, errsz, "%s: hidden_size (%d) is not a multiple of num_attention_heads (%d)", path, g->dim,
                  g->n_heads);
             goto out;
         }
@@ -185,17 +174,17 @@ int gt_config_parse(gt_config *g, const char *json, const char *path, char *err,
     } else if (cfg_int(&c, root, "head_dim", 1, 0, 2, 1 << 12, &g->head_dim)) {
         goto out;
     }
-    if (g->head_dim % 2) { fail(err, errsz, "%s: head_dim (%d) must be even for RoPE", path, g->head_dim); goto out; }
+    if (g->head_dim % 2) { gt_fail(err, errsz, "%s: head_dim (%d) must be even for RoPE", path, g->head_dim); goto out; }
     if (g->n_heads % g->n_kv_heads) {
-        fail(err, errsz, "%s: num_attention_heads (%d) is not a multiple of num_key_value_heads (%d)", path,
+        gt_fail(err, errsz, "%s: num_attention_heads (%d) is not a multiple of num_key_value_heads (%d)", path,
              g->n_heads, g->n_kv_heads);
         goto out;
     }
     double eps;
     if (cfg_num(&c, root, "rms_norm_eps", 0, 1e-6, &eps) || cfg_num(&c, root, "rope_theta", 0, 10000.0, &g->rope_theta))
         goto out;
-    if (!(eps > 0 && eps < 1)) { fail(err, errsz, "%s: \"rms_norm_eps\" must be in (0, 1)", path); goto out; }
-    if (!(g->rope_theta > 1)) { fail(err, errsz, "%s: \"rope_theta\" must be > 1", path); goto out; }
+    if (!(eps > 0 && eps < 1)) { gt_fail(err, errsz, "%s: \"rms_norm_eps\" must be in (0, 1)", path); goto out; }
+    if (!(g->rope_theta > 1)) { gt_fail(err, errsz, "%s: \"rope_theta\" must be > 1", path); goto out; }
     g->norm_eps = (float)eps;
     if (cfg_bool(&c, "tie_word_embeddings", 0, &g->tie_embeddings) || cfg_rope_scaling(&c, g)) goto out;
 
@@ -226,7 +215,7 @@ static char *read_file(const char *path, char *err, size_t errsz)
 {
     FILE *fp = fopen(path, "rb");
     if (!fp) {
-        fail(err, errsz, "%s: cannot open: %m", path);
+        gt_fail(err, errsz, "%s: cannot open: %m", path);
         return NULL;
     }
     size_t cap = 4096, n = 0, got;
@@ -240,7 +229,7 @@ static char *read_file(const char *path, char *err, size_t errsz)
     fclose(fp);
     if (bad || n > (16u << 20)) {
         free(buf);
-        fail(err, errsz, "%s: %s", path, bad ? "read error" : "too large for a config file");
+        gt_fail(err, errsz, "%s: %s", path, bad ? "read error" : "too large for a config file");
         return NULL;
     }
     buf[n] = 0;
@@ -252,14 +241,14 @@ static const gt_tensor *need(gt_model *m, const char *name, int64_t rows, int64_
 {
     const gt_tensor *t = gt_st_find(&m->st, name);
     if (!t) {
-        fail(err, errsz, "%s: missing tensor '%s'", m->st.source, name);
+        gt_fail(err, errsz, "%s: missing tensor '%s'", m->st.source, name);
         return NULL;
     }
     int64_t want[2] = { rows, cols };
     int nd = cols ? 2 : 1;
     if (t->ndim != nd || t->shape[0] != rows || (nd == 2 && t->shape[1] != cols)) {
         char a[96], b[96];
-        fail(err, errsz, "%s: tensor '%s' has shape %s, expected %s", t->file, name,
+        gt_fail(err, errsz, "%s: tensor '%s' has shape %s, expected %s", t->file, name,
              gt_shape_str(t->shape, t->ndim, a, sizeof a), gt_shape_str(want, nd, b, sizeof b));
         return NULL;
     }
@@ -361,7 +350,7 @@ int gt_model_load(gt_model *m, const char *dir, char *err, size_t errsz)
     if (c->tie_embeddings) {
         m->lm_head = m->embed;
     } else if (!gt_st_find(&m->st, "lm_head.weight")) {
-        fail(err, errsz, "%s: missing tensor 'lm_head.weight' (config.json has tie_word_embeddings false)",
+        gt_fail(err, errsz, "%s: missing tensor 'lm_head.weight' (config.json has tie_word_embeddings false)",
              m->st.source);
         goto fail;
     } else if (need_mat(m, &m->lm_head, "lm_head.weight", c->vocab_size, c->dim, err, errsz)) {
@@ -415,7 +404,7 @@ gt_state *gt_state_new(const gt_model *m, int max_seq, int chunk, char *err, siz
     if (chunk <= 0) chunk = 64;
     if (chunk > max_seq) chunk = max_seq;
     gt_state *s = calloc(1, sizeof *s);
-    if (!s) { fail(err, errsz, "out of memory"); return NULL; }
+    if (!s) { gt_fail(err, errsz, "out of memory"); return NULL; }
     s->max_seq = max_seq;
     s->chunk = chunk;
     s->att_threads = max_threads();
@@ -438,7 +427,7 @@ gt_state *gt_state_new(const gt_model *m, int max_seq, int chunk, char *err, siz
     s->value_cache = malloc(s->kv_bytes / 2);
     if (!s->x || !s->xb || !s->xb2 || !s->q || !s->hb || !s->hb2 || !s->rope || !s->kb || !s->att || !s->key_cache ||
         !s->value_cache) {
-        fail(err, errsz, "out of memory for a run state of %d tokens (KV cache %zu MB)", max_seq, s->kv_bytes >> 20);
+        gt_fail(err, errsz, "out of memory for a run state of %d tokens (KV cache %zu MB)", max_seq, s->kv_bytes >> 20);
         gt_state_free(s);
         return NULL;
     }
@@ -638,13 +627,13 @@ int gt_model_forward(const gt_model *m, gt_state *s, const int32_t *tokens, int 
                      int want_all)
 {
     if (n < 0 || pos < 0 || pos > s->len)
-        return fail(s->err, sizeof s->err, "position %d is past the %d tokens in the cache", pos, s->len);
+        return gt_fail(s->err, sizeof s->err, "position %d is past the %d tokens in the cache", pos, s->len);
     if (n > s->max_seq - pos)
-        return fail(s->err, sizeof s->err, "%d tokens at position %d exceed the context of %d tokens", n, pos,
+        return gt_fail(s->err, sizeof s->err, "%d tokens at position %d exceed the context of %d tokens", n, pos,
                     s->max_seq);
     for (int i = 0; i < n; i++)
         if (tokens[i] < 0 || tokens[i] >= m->c.vocab_size)
-            return fail(s->err, sizeof s->err, "token id %d is outside the vocabulary (0..%d)", (int)tokens[i],
+            return gt_fail(s->err, sizeof s->err, "token id %d is outside the vocabulary (0..%d)", (int)tokens[i],
                         m->c.vocab_size - 1);
     s->len = pos;
     for (int done = 0; done < n; done += s->chunk) {
@@ -676,9 +665,9 @@ int gt_model_decode_multi(const gt_model *m, gt_state *const *st, const int32_t 
     }
     for (int i = 0; i < n; i++) {
         if (pos < 0 || pos > st[i]->len || pos >= st[i]->max_seq || st[i]->max_seq != s->max_seq)
-            return fail(s->err, sizeof s->err, "position %d does not fit cache %d", pos, i);
+            return gt_fail(s->err, sizeof s->err, "position %d does not fit cache %d", pos, i);
         if (tok[i] < 0 || tok[i] >= c->vocab_size)
-            return fail(s->err, sizeof s->err, "token id %d is outside the vocabulary (0..%d)", (int)tok[i],
+            return gt_fail(s->err, sizeof s->err, "token id %d is outside the vocabulary (0..%d)", (int)tok[i],
                         c->vocab_size - 1);
     }
     embed(m, s, tok, n);

@@ -12,16 +12,6 @@
 #include <string.h>
 #include <yajl/yajl_tree.h>
 
-static int fail(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errsz, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 static size_t numel_of(const gt_stw_tensor *t)
 {
     size_t n = 1;
@@ -87,7 +77,7 @@ int gt_st_write(const char *path, const gt_stw_tensor *t, int n, const char *con
     }
     size_t off = 0;
     for (int i = 0; i < n; i++) {
-        if (t[i].dtype && checksum) { free(h.p); return fail(err, errsz, "%s: a checksummed file holds F32 only", path); }
+        if (t[i].dtype && checksum) { free(h.p); return gt_fail(err, errsz, "%s: a checksummed file holds F32 only", path); }
         size_t bytes = numel_of(&t[i]) * (t[i].dtype ? 2 : sizeof(float));
         if (!first) sb_str(&h, ",");
         first = 0;
@@ -104,7 +94,7 @@ int gt_st_write(const char *path, const gt_stw_tensor *t, int n, const char *con
     gt_atomic *a = gt_atomic_open(path, &o);
     if (!a) {
         free(h.p);
-        return fail(err, errsz, "%s: cannot create", path);
+        return gt_fail(err, errsz, "%s: cannot create", path);
     }
     unsigned char len8[8];
     for (int i = 0; i < 8; i++) len8[i] = (unsigned char)((uint64_t)h.n >> (8 * i));
@@ -122,7 +112,7 @@ int gt_st_write(const char *path, const gt_stw_tensor *t, int n, const char *con
             gt_out_write(&o, buf, m * 2);    /* little-endian, as safetensors */
         }
     }
-    if (gt_atomic_commit(a, &o) != 0) return fail(err, errsz, "%s: cannot write", path);
+    if (gt_atomic_commit(a, &o) != 0) return gt_fail(err, errsz, "%s: cannot write", path);
     return 0;
 }
 
@@ -155,7 +145,7 @@ int gt_ckpt_read(const char *path, gt_ckpt *c, char *err, size_t errsz)
 {
     memset(c, 0, sizeof *c);
     FILE *f = fopen(path, "rb");
-    if (!f) return fail(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+    if (!f) return gt_fail(err, errsz, "%s: cannot open: %s", path, strerror(errno));
     char *buf = NULL;
     size_t n = 0, cap = 0;
     for (;;) {
@@ -166,20 +156,20 @@ int gt_ckpt_read(const char *path, gt_ckpt *c, char *err, size_t errsz)
     }
     int rerr = ferror(f);
     fclose(f);
-    if (rerr) { free(buf); return fail(err, errsz, "%s: read error", path); }
+    if (rerr) { free(buf); return gt_fail(err, errsz, "%s: read error", path); }
     int rc = -1;
     yajl_val root = NULL;
     uint64_t hl = 0;
-    if (n < 8) { fail(err, errsz, "%s: truncated (not a gentitle checkpoint)", path); goto out; }
+    if (n < 8) { gt_fail(err, errsz, "%s: truncated (not a gentitle checkpoint)", path); goto out; }
     for (int i = 0; i < 8; i++) hl |= (uint64_t)(unsigned char)buf[i] << (8 * i);
-    if (hl < 2 || hl > n - 8 || hl > (1u << 26)) { fail(err, errsz, "%s: not a gentitle checkpoint (bad header length)", path); goto out; }
+    if (hl < 2 || hl > n - 8 || hl > (1u << 26)) { gt_fail(err, errsz, "%s: not a gentitle checkpoint (bad header length)", path); goto out; }
     char *hj = gt_xmalloc(hl + 1);
     memcpy(hj, buf + 8, hl);
     hj[hl] = 0;
     char perr[256];
     root = yajl_tree_parse(hj, perr, sizeof perr);
     free(hj);
-    if (!root || !YAJL_IS_OBJECT(root)) { fail(err, errsz, "%s: not a gentitle checkpoint (bad header)", path); goto out; }
+    if (!root || !YAJL_IS_OBJECT(root)) { gt_fail(err, errsz, "%s: not a gentitle checkpoint (bad header)", path); goto out; }
     const char *data = buf + 8 + hl;
     size_t dlen = n - 8 - hl;
     const char *sum = NULL;
@@ -189,13 +179,13 @@ int gt_ckpt_read(const char *path, gt_ckpt *c, char *err, size_t errsz)
         const char *k = root->u.object.keys[i];
         yajl_val v = root->u.object.values[i];
         if (strcmp(k, "__metadata__") == 0) {
-            if (!YAJL_IS_OBJECT(v)) { fail(err, errsz, "%s: bad __metadata__", path); goto out; }
+            if (!YAJL_IS_OBJECT(v)) { gt_fail(err, errsz, "%s: bad __metadata__", path); goto out; }
             size_t m = v->u.object.len;
             c->key = gt_xcalloc(m ? m : 1, sizeof(char *));
             c->val = gt_xcalloc(m ? m : 1, sizeof(char *));
             for (size_t j = 0; j < m; j++) {
                 yajl_val s = v->u.object.values[j];
-                if (!YAJL_IS_STRING(s)) { fail(err, errsz, "%s: bad __metadata__ value", path); goto out; }
+                if (!YAJL_IS_STRING(s)) { gt_fail(err, errsz, "%s: bad __metadata__ value", path); goto out; }
                 c->key[c->nmeta] = gt_xstrdup(v->u.object.keys[j]);
                 c->val[c->nmeta++] = gt_xstrdup(s->u.string);
                 if (strcmp(v->u.object.keys[j], "gentitle.checksum") == 0) sum = s->u.string;
@@ -206,17 +196,17 @@ int gt_ckpt_read(const char *path, gt_ckpt *c, char *err, size_t errsz)
         yajl_val dt = yajl_tree_get(v, pdt, yajl_t_string), sh = yajl_tree_get(v, psh, yajl_t_array),
                  of = yajl_tree_get(v, pof, yajl_t_array);
         if (!dt || !sh || !of || of->u.array.len != 2 || sh->u.array.len > 4) {
-            fail(err, errsz, "%s: tensor '%s': bad entry", path, k);
+            gt_fail(err, errsz, "%s: tensor '%s': bad entry", path, k);
             goto out;
         }
-        if (strcmp(dt->u.string, "F32") != 0) { fail(err, errsz, "%s: tensor '%s' is %s, not F32", path, k, dt->u.string); goto out; }
+        if (strcmp(dt->u.string, "F32") != 0) { gt_fail(err, errsz, "%s: tensor '%s' is %s, not F32", path, k, dt->u.string); goto out; }
         gt_ck_tensor *t = &c->t[c->nt];
         t->numel = 1;
         t->ndim = (int)sh->u.array.len;
         for (int d = 0; d < t->ndim; d++) {
             yajl_val x = sh->u.array.values[d];
             if (!YAJL_IS_INTEGER(x) || YAJL_GET_INTEGER(x) < 0 || YAJL_GET_INTEGER(x) > (1ll << 40)) {
-                fail(err, errsz, "%s: tensor '%s': bad shape", path, k);
+                gt_fail(err, errsz, "%s: tensor '%s': bad shape", path, k);
                 goto out;
             }
             t->shape[d] = YAJL_GET_INTEGER(x);
@@ -226,11 +216,11 @@ int gt_ckpt_read(const char *path, gt_ckpt *c, char *err, size_t errsz)
         if (!YAJL_IS_INTEGER(b0) || !YAJL_IS_INTEGER(b1) || YAJL_GET_INTEGER(b0) < 0 ||
             YAJL_GET_INTEGER(b1) < YAJL_GET_INTEGER(b0) ||
             (uint64_t)YAJL_GET_INTEGER(b1) - (uint64_t)YAJL_GET_INTEGER(b0) != t->numel * sizeof(float)) {
-            fail(err, errsz, "%s: tensor '%s': bad data offsets", path, k);
+            gt_fail(err, errsz, "%s: tensor '%s': bad data offsets", path, k);
             goto out;
         }
         if ((uint64_t)YAJL_GET_INTEGER(b1) > dlen) {
-            fail(err, errsz, "%s: truncated: tensor '%s' needs bytes %lld..%lld of %zu", path, k,
+            gt_fail(err, errsz, "%s: truncated: tensor '%s' needs bytes %lld..%lld of %zu", path, k,
                  (long long)YAJL_GET_INTEGER(b0), (long long)YAJL_GET_INTEGER(b1), dlen);
             goto out;
         }
@@ -239,7 +229,7 @@ int gt_ckpt_read(const char *path, gt_ckpt *c, char *err, size_t errsz)
         memcpy(t->data, data + YAJL_GET_INTEGER(b0), t->numel * sizeof(float));
         c->nt++;
     }
-    if (!sum) { fail(err, errsz, "%s: not a gentitle checkpoint (no checksum)", path); goto out; }
+    if (!sum) { gt_fail(err, errsz, "%s: not a gentitle checkpoint (no checksum)", path); goto out; }
     /* the checksum is over the tensors in file order (offset order) */
     {
         uint64_t hs = 0x636b7074ull;
@@ -252,7 +242,7 @@ int gt_ckpt_read(const char *path, gt_ckpt *c, char *err, size_t errsz)
         char want[24];
         snprintf(want, sizeof want, "%016llx", (unsigned long long)hs);
         if (strcmp(want, sum) != 0 || pos != dlen) {
-            fail(err, errsz, "%s: checksum mismatch (the checkpoint is corrupt)", path);
+            gt_fail(err, errsz, "%s: checksum mismatch (the checkpoint is corrupt)", path);
             goto out;
         }
     }

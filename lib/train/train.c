@@ -13,23 +13,12 @@
 #include "core/util.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 const char *const gt_lin_names[GT_LIN_N] = { "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj",
                                              "down_proj" };
-
-static int fail(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errsz, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 /* ---------------------------------------------------------------- LoRA settings */
 
@@ -54,13 +43,13 @@ int gt_lora_parse_targets(const char *s, unsigned *out, char *err, size_t errsz)
                 found = i;
         }
         if (found < 0)
-            return fail(err, errsz, "unknown LoRA target '%.*s' (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, "
+            return gt_fail(err, errsz, "unknown LoRA target '%.*s' (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, "
                                     "down_proj)", (int)n, p);
         set |= 1u << found;
         p += n;
         if (*p == ',') p++;
     }
-    if (!set) return fail(err, errsz, "no LoRA target given");
+    if (!set) return gt_fail(err, errsz, "no LoRA target given");
     *out = set;
     return 0;
 }
@@ -649,12 +638,12 @@ int gt_train_init(gt_train *t, const gt_model *m, const gt_train_opts *o, int ma
     t->c = *c;
     t->full = o->full;
     t->lora = o->lora;
-    if (maxB < 1 || maxT < 1) return fail(err, errsz, "batch of %d x %d tokens", maxB, maxT);
+    if (maxB < 1 || maxT < 1) return gt_fail(err, errsz, "batch of %d x %d tokens", maxB, maxT);
     if (!t->full) {
-        if (o->lora.r < 1 || o->lora.r > 4096) return fail(err, errsz, "LoRA rank %d is outside 1..4096", o->lora.r);
+        if (o->lora.r < 1 || o->lora.r > 4096) return gt_fail(err, errsz, "LoRA rank %d is outside 1..4096", o->lora.r);
         if (!(o->lora.dropout >= 0 && o->lora.dropout < 1))
-            return fail(err, errsz, "LoRA dropout %g is outside [0, 1)", (double)o->lora.dropout);
-        if (!(o->lora.targets & ((1u << GT_LIN_N) - 1))) return fail(err, errsz, "no LoRA target");
+            return gt_fail(err, errsz, "LoRA dropout %g is outside [0, 1)", (double)o->lora.dropout);
+        if (!(o->lora.targets & ((1u << GT_LIN_N) - 1))) return gt_fail(err, errsz, "no LoRA target");
         t->lora_scale = o->lora.alpha / (float)o->lora.r;
     }
     t->maxB = maxB;
@@ -709,7 +698,7 @@ int gt_train_init(gt_train *t, const gt_model *m, const gt_train_opts *o, int ma
     if (!t->params || !t->grads || !t->L) {
         free(off_lin); free(off_an); free(off_fn);
         gt_train_free(t);
-        return fail(err, errsz, "out of memory for %zu trained parameters", t->n_params);
+        return gt_fail(err, errsz, "out of memory for %zu trained parameters", t->n_params);
     }
     float *P = t->params, *G = t->grads;
     uint64_t rng = o->seed ^ 0x6c6f7261ull;
@@ -794,7 +783,7 @@ int gt_train_init(gt_train *t, const gt_model *m, const gt_train_opts *o, int ma
         free(pv);
         free(sc);
         gt_train_free(t);
-        return fail(err, errsz, "out of memory for the activations of %d x %d tokens (%zu MB)", maxB, maxT,
+        return gt_fail(err, errsz, "out of memory for the activations of %d x %d tokens (%zu MB)", maxB, maxT,
                     total * 4 >> 20);
     }
     t->scratch = sc;
@@ -926,11 +915,11 @@ int gt_train_step(gt_train *t, const int32_t *tokens, const uint8_t *mask, int B
     const gt_config *c = &t->c;
     *loss = 0;
     if (B < 1 || T < 1 || B > t->maxB || T > t->maxT)
-        return fail(t->err, sizeof t->err, "batch of %d x %d tokens exceeds the %d x %d set up", B, T, t->maxB,
+        return gt_fail(t->err, sizeof t->err, "batch of %d x %d tokens exceeds the %d x %d set up", B, T, t->maxB,
                     t->maxT);
     for (int i = 0; i < B * T; i++)
         if (tokens[i] < 0 || tokens[i] >= c->vocab_size)
-            return fail(t->err, sizeof t->err, "token id %d is outside the vocabulary (0..%d)", (int)tokens[i],
+            return gt_fail(t->err, sizeof t->err, "token id %d is outside the vocabulary (0..%d)", (int)tokens[i],
                         c->vocab_size - 1);
     priv_t *pv = get_priv(t);
     acts_t *A = &pv->a;
