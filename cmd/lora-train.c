@@ -12,6 +12,7 @@
 #include "tok/tokenizer.h"
 #include "train/train.h"
 #include "core/util.h"
+#include "io/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -119,16 +120,6 @@ static void install_handlers(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-static double parse_num(const char *opt, const char *s, double min, double max)
-{
-    char *e;
-    errno = 0;
-    double v = strtod(s, &e);
-    if (e == s || *e || errno || !(v >= min && v <= max))
-        gt_usage_error("%s: '%s' is not a number in [%g, %g]", opt, s, min, max);
-    return v;
-}
-
 /* ---- settings that a resumed run must share, as key/value strings ---- */
 #define MAXHP 32
 typedef struct { int n; char key[MAXHP][32]; char val[MAXHP][96]; } hparams;
@@ -187,6 +178,15 @@ static void write_text(const char *path, const char *s)
     if (!a) exit(EX_IOERR);
     gt_out_str(&o, s);
     if (gt_atomic_commit(a, &o) != 0) exit(EX_IOERR);
+}
+
+/* The text of PATH; the process ends when it cannot be read. */
+static char *slurp(const char *path)
+{
+    char why[300];
+    char *s = gt_read_file(path, 0, NULL, why, sizeof why);
+    if (!s) gt_die(strncmp(why, "cannot open", 11) == 0 ? EX_NOINPUT : EX_IOERR, "%s: %s", path, why);
+    return s;
 }
 
 static void json_escape_into(char *dst, size_t n, const char *s)
@@ -278,19 +278,7 @@ static void write_weights(run *R, const char *dir)
     free(ts);
     if (o->full) {
         /* config.json of the base model, verbatim: the weights keep its names and shapes */
-        char src[4096];
-        snprintf(src, sizeof src, "%s", o->config);
-        FILE *f = fopen(src, "rb");
-        if (!f) gt_die(EX_NOINPUT, "%s: cannot open: %s", src, strerror(errno));
-        char *buf = NULL;
-        size_t n = 0, cap = 0, got;
-        do {
-            if (n + 4096 >= cap) buf = gt_xrealloc(buf, cap = cap ? cap * 2 : 65536);
-            got = fread(buf + n, 1, cap - n - 1, f);
-            n += got;
-        } while (got > 0);
-        fclose(f);
-        buf[n] = 0;
+        char *buf = slurp(o->config);
         snprintf(path, sizeof path, "%s/config.json", dir);
         write_text(path, buf);
         free(buf);
@@ -334,24 +322,6 @@ static void write_weights(run *R, const char *dir)
 }
 
 /* ---- --init: a new model from a config.json ---- */
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) gt_die(EX_NOINPUT, "%s: cannot open: %s", path, strerror(errno));
-    char *buf = NULL;
-    size_t n = 0, cap = 0, got;
-    do {
-        if (n + 4096 >= cap) buf = gt_xrealloc(buf, cap = cap ? cap * 2 : 65536);
-        got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-    } while (got > 0);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) gt_die(EX_IOERR, "%s: read error", path);
-    buf[n] = 0;
-    return buf;
-}
 
 /* initializer_range of a config.json text (0.02 when absent). */
 static double init_range(const char *js)
@@ -787,8 +757,8 @@ int main(int argc, char **argv)
         case 'v': o.val = optarg; break;
         case 'o': o.out = optarg; break;
         case O_LR: o.lora.r = (int)gt_parse_ll("--lora-r", optarg, 1, 4096); break;
-        case O_LA: o.lora.alpha = (float)parse_num("--lora-alpha", optarg, -1e6, 1e6); break;
-        case O_LD: o.lora.dropout = (float)parse_num("--lora-dropout", optarg, 0, 0.999); break;
+        case O_LA: o.lora.alpha = (float)gt_parse_double("--lora-alpha", optarg, -1e6, 1e6, 0); break;
+        case O_LD: o.lora.dropout = (float)gt_parse_double("--lora-dropout", optarg, 0, 0.999, 0); break;
         case O_LT: o.targets_s = optarg; break;
         case O_FULL: o.full = 1; break;
         case O_INIT: o.init = optarg; o.full = 1; break;
@@ -806,7 +776,7 @@ int main(int argc, char **argv)
         case O_MBS: o.micro = (int)gt_parse_ll("--micro-batch-size", optarg, 1, 1 << 16); break;
         case O_EP: o.epochs = (int)gt_parse_ll("--num-epochs", optarg, 1, 1 << 20); break;
         case O_MAXSTEPS: o.max_steps = (long)gt_parse_ll("--max-steps", optarg, 1, 1L << 40); break;
-        case O_LRATE: o.lr = parse_num("--learning-rate", optarg, 0, 10); break;
+        case O_LRATE: o.lr = gt_parse_double("--learning-rate", optarg, 0, 10, 0); break;
         case O_CUT: o.cutoff = (int)gt_parse_ll("--cutoff-len", optarg, 2, 1 << 20); break;
         case O_WARM: o.warmup = (int)gt_parse_ll("--warmup-steps", optarg, 0, 1 << 30); break;
         case O_SCHED:
@@ -815,8 +785,8 @@ int main(int argc, char **argv)
             else if (strcmp(optarg, "constant") == 0) o.sched = GT_SCHED_CONSTANT;
             else gt_usage_error("--lr-schedule: '%s' is not linear, cosine or constant", optarg);
             break;
-        case O_WD: o.wd = parse_num("--weight-decay", optarg, 0, 10); break;
-        case O_MGN: o.max_norm = parse_num("--max-grad-norm", optarg, 0, 1e9); break;
+        case O_WD: o.wd = gt_parse_double("--weight-decay", optarg, 0, 10, 0); break;
+        case O_MGN: o.max_norm = gt_parse_double("--max-grad-norm", optarg, 0, 1e9, 0); break;
         case O_SEED: o.seed = (uint64_t)gt_parse_ll("--seed", optarg, 0, 0x7fffffffffffffffLL); break;
         case O_WIN: o.group_window = (int)gt_parse_ll("--group-window", optarg, 0, 1 << 30); break;
         case O_EVAL: o.eval_steps = (long)gt_parse_ll("--eval-steps", optarg, 0, 1L << 40); break;

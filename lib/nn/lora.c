@@ -3,12 +3,13 @@
 #include "nn/kernels.h"
 #include "nn/safetensors.h"
 #include "core/util.h"
+#include "io/json.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_tree.h>
 
 typedef struct {
     float *A;               /* [r][in] */
@@ -27,40 +28,6 @@ struct gt_lora {
     size_t tmpcap;
     char note[256];
 };
-
-static char *slurp(const char *path, char *err, size_t errsz)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) { gt_fail(err, errsz, "%s: cannot open: %m", path); return NULL; }
-    size_t cap = 4096, n = 0, got;
-    char *buf = gt_xmalloc(cap);
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) buf = gt_xrealloc(buf, cap *= 2);
-        if (n > (16u << 20)) break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad || n > (16u << 20)) {
-        free(buf);
-        gt_fail(err, errsz, "%s: %s", path, bad ? "read error" : "too large for a config file");
-        return NULL;
-    }
-    buf[n] = 0;
-    return buf;
-}
-
-static yajl_val get(yajl_val o, const char *k)
-{
-    const char *p[] = { k, NULL };
-    return yajl_tree_get(o, p, yajl_t_any);
-}
-
-static const char *sv(yajl_val v)
-{
-    const char *s = v && YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL;
-    return s;
-}
 
 static int is_proj(const char *s)
 {
@@ -91,77 +58,70 @@ static gt_wmat *proj_w(gt_layer *L, int p)
 /* Parse adapter_config.json: r, alpha, scale, the allowed projections. */
 static int parse_config(gt_lora *l, const char *path, int allowed[GT_PROJ_N], char *err, size_t errsz)
 {
-    char *js = slurp(path, err, errsz);
-    if (!js) return -1;
-    char yerr[256] = "";
-    yajl_val root = yajl_tree_parse(js, yerr, sizeof yerr);
-    free(js);
-    if (!root) {
-        char *nl = strchr(yerr, '\n');
-        if (nl) *nl = 0;
-        return gt_fail(err, errsz, "%s: invalid JSON (%s)", path, yerr);
-    }
+    char why[256];
+    yajl_val root = gt_json_load(path, 16u << 20, why, sizeof why);
+    if (!root && errno == 0) return gt_fail(err, errsz, "%s: invalid JSON (%.*s)", path, (int)strcspn(why, "\n"), why);
+    if (!root) return gt_fail(err, errsz, "%s: %s", path, why);
     int rc = -1;
     yajl_val v;
     if (!YAJL_IS_OBJECT(root)) { gt_fail(err, errsz, "%s: not a JSON object", path); goto out; }
-    v = get(root, "peft_type");
-    if (v && !(sv(v) && strcmp(sv(v), "LORA") == 0)) {
+    const char *s = gt_json_str(root, "peft_type");
+    if (gt_json_get(root, "peft_type") && !(s && strcmp(s, "LORA") == 0)) {
         gt_fail(err, errsz, "%s: peft_type is not \"LORA\"", path);
         goto out;
     }
-    v = get(root, "r");
+    v = gt_json_get(root, "r");
     if (!v || !YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 1 || YAJL_GET_INTEGER(v) > 65536) {
         gt_fail(err, errsz, "%s: \"r\" %s", path, v ? "is not a positive integer" : "is missing");
         goto out;
     }
     l->r = (int)YAJL_GET_INTEGER(v);
-    v = get(root, "lora_alpha");
+    v = gt_json_get(root, "lora_alpha");
     if (!v || !YAJL_IS_NUMBER(v)) {
         gt_fail(err, errsz, "%s: \"lora_alpha\" %s", path, v ? "is not a number" : "is missing");
         goto out;
     }
     l->alpha = YAJL_GET_DOUBLE(v);
-    v = get(root, "use_rslora");
-    int rs = v && YAJL_IS_TRUE(v);
+    int rs = gt_json_bool(gt_json_get(root, "use_rslora"), 0) == 1;
     l->scale = rs ? l->alpha / sqrt((double)l->r) : l->alpha / l->r;
-    v = get(root, "use_dora");
-    if (v && YAJL_IS_TRUE(v)) { gt_fail(err, errsz, "%s: use_dora (DoRA) is not supported", path); goto out; }
-    v = get(root, "bias");
-    if (sv(v) && strcmp(sv(v), "none") != 0) {
-        gt_fail(err, errsz, "%s: bias \"%s\" is not supported (none only)", path, sv(v));
+    if (gt_json_bool(gt_json_get(root, "use_dora"), 0) == 1) {
+        gt_fail(err, errsz, "%s: use_dora (DoRA) is not supported", path);
+        goto out;
+    }
+    s = gt_json_str(root, "bias");
+    if (s && strcmp(s, "none") != 0) {
+        gt_fail(err, errsz, "%s: bias \"%s\" is not supported (none only)", path, s);
         goto out;
     }
     const char *pats[] = { "rank_pattern", "alpha_pattern" };
     for (int i = 0; i < 2; i++) {
-        v = get(root, pats[i]);
+        v = gt_json_get(root, pats[i]);
         if (v && YAJL_IS_OBJECT(v) && YAJL_GET_OBJECT(v)->len) {
             gt_fail(err, errsz, "%s: \"%s\" is not supported", path, pats[i]);
             goto out;
         }
     }
-    v = get(root, "modules_to_save");
+    v = gt_json_get(root, "modules_to_save");
     if (v && YAJL_IS_ARRAY(v) && YAJL_GET_ARRAY(v)->len) {
         gt_fail(err, errsz, "%s: modules_to_save is not supported", path);
         goto out;
     }
-    v = get(root, "fan_in_fan_out");
-    if (v && YAJL_IS_TRUE(v))
+    if (gt_json_bool(gt_json_get(root, "fan_in_fan_out"), 0) == 1)
         snprintf(l->note, sizeof l->note,
                  "%s: fan_in_fan_out is true but LLaMA's projections are nn.Linear: ignored, as PEFT does", path);
-    v = get(root, "target_modules");
-    if (!v || YAJL_IS_NULL(v)) {
+    v = gt_json_get(root, "target_modules");
+    if (gt_json_null(v)) {
         for (int p = 0; p < GT_PROJ_N; p++) allowed[p] = 1;
-    } else if (sv(v)) {     /* PEFT: a regular expression over module names */
-        const char *s = sv(v);
+    } else if ((s = gt_json_str(root, "target_modules"))) {     /* PEFT: a regular expression over module names */
         for (int p = 0; p < GT_PROJ_N; p++) allowed[p] = strstr(s, gt_proj_names[p]) != NULL;
     } else if (YAJL_IS_ARRAY(v)) {
         for (size_t i = 0; i < YAJL_GET_ARRAY(v)->len; i++) {
             yajl_val e = YAJL_GET_ARRAY(v)->values[i];
-            const char *s = YAJL_IS_STRING(e) ? YAJL_GET_STRING(e) : NULL;
-            int p = s ? is_proj(s) : -1;
+            const char *es = YAJL_IS_STRING(e) ? YAJL_GET_STRING(e) : NULL;
+            int p = es ? is_proj(es) : -1;
             if (p < 0) {
                 gt_fail(err, errsz, "%s: target module \"%s\" is not supported (q_proj, k_proj, v_proj, o_proj, "
-                     "gate_proj, up_proj, down_proj)", path, s ? s : "?");
+                     "gate_proj, up_proj, down_proj)", path, es ? es : "?");
                 goto out;
             }
             allowed[p] = 1;

@@ -14,42 +14,25 @@
 #include "nn/kernels.h"
 #include "nn/llama2c.h"
 #include "core/util.h"
+#include "io/file.h"
+#include "io/json.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <yajl/yajl_tree.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
 /* ---------------------------------------------------------------- config.json */
 
-static yajl_val get(yajl_val obj, const char *key)
-{
-    const char *p[] = { key, NULL };
-    return yajl_tree_get(obj, p, yajl_t_any);
-}
-
-/* An integer: JSON integer, or a double with an integral value. */
-static int as_int(yajl_val v, long long *out)
-{
-    if (YAJL_IS_INTEGER(v)) { *out = YAJL_GET_INTEGER(v); return 0; }
-    if (YAJL_IS_DOUBLE(v)) {
-        double d = YAJL_GET_DOUBLE(v);
-        if (d == floor(d) && fabs(d) < 9e15) { *out = (long long)d; return 0; }
-    }
-    return -1;
-}
-
 /* V as a string: DEF when absent or null, "?" when not a string. */
 static const char *str_of(yajl_val v, const char *def)
 {
-    if (!v || YAJL_IS_NULL(v)) return def;
-    const char *s = YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL;
-    return s ? s : "?";
+    if (gt_json_null(v)) return def;
+    return YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : "?";
 }
 
 typedef struct { yajl_val root; const char *path; char *err; size_t errsz; } cfg_ctx;
@@ -58,11 +41,11 @@ typedef struct { yajl_val root; const char *path; char *err; size_t errsz; } cfg
 static int cfg_int(cfg_ctx *c, yajl_val obj, const char *key, int required, long long def, long long lo,
                    long long hi, int *out)
 {
-    yajl_val v = get(obj, key);
+    yajl_val v = gt_json_get(obj, key);
     long long x = def;
-    if (!v || YAJL_IS_NULL(v)) {
+    if (gt_json_null(v)) {
         if (required) return gt_fail(c->err, c->errsz, "%s: missing \"%s\"", c->path, key);
-    } else if (as_int(v, &x) != 0) {
+    } else if (gt_json_as_int(v, &x) != 0) {
         return gt_fail(c->err, c->errsz, "%s: \"%s\" is not an integer", c->path, key);
     }
     if (x < lo || x > hi)
@@ -73,8 +56,8 @@ static int cfg_int(cfg_ctx *c, yajl_val obj, const char *key, int required, long
 
 static int cfg_num(cfg_ctx *c, yajl_val obj, const char *key, int required, double def, double *out)
 {
-    yajl_val v = get(obj, key);
-    if (!v || YAJL_IS_NULL(v)) {
+    yajl_val v = gt_json_get(obj, key);
+    if (gt_json_null(v)) {
         if (required) return gt_fail(c->err, c->errsz, "%s: missing \"%s\"", c->path, key);
         *out = def;
         return 0;
@@ -87,23 +70,19 @@ static int cfg_num(cfg_ctx *c, yajl_val obj, const char *key, int required, doub
 
 static int cfg_bool(cfg_ctx *c, const char *key, int def, int *out)
 {
-    yajl_val v = get(c->root, key);
-    if (!v || YAJL_IS_NULL(v)) { *out = def; return 0; }
-    if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v))
-        return gt_fail(c->err, c->errsz, "%s: \"%s\" is not true or false", c->path, key);
-    *out = YAJL_IS_TRUE(v);
+    int b = gt_json_bool(gt_json_get(c->root, key), def);
+    if (b < 0) return gt_fail(c->err, c->errsz, "%s: \"%s\" is not true or false", c->path, key);
+    *out = b;
     return 0;
 }
 
 static int cfg_rope_scaling(cfg_ctx *c, gt_config *g)
 {
-    yajl_val rs = get(c->root, "rope_scaling");
+    yajl_val rs = gt_json_get(c->root, "rope_scaling");
     g->rope_type = GT_ROPE_DEFAULT;
-    if (!rs || YAJL_IS_NULL(rs)) return 0;
+    if (gt_json_null(rs)) return 0;
     if (!YAJL_IS_OBJECT(rs)) return gt_fail(c->err, c->errsz, "%s: \"rope_scaling\" is not an object", c->path);
-    yajl_val t = get(rs, "rope_type");
-    if (!t) t = get(rs, "type");
-    const char *type = t && YAJL_IS_STRING(t) ? YAJL_GET_STRING(t) : NULL;
+    const char *type = gt_json_get(rs, "rope_type") ? gt_json_str(rs, "rope_type") : gt_json_str(rs, "type");
     if (!type) return gt_fail(c->err, c->errsz, "%s: \"rope_scaling\" has no \"rope_type\"", c->path);
     if (strcmp(type, "default") == 0) return 0;
     if (strcmp(type, "linear") == 0) {
@@ -130,23 +109,19 @@ static int cfg_rope_scaling(cfg_ctx *c, gt_config *g)
 int gt_config_parse(gt_config *g, const char *json, const char *path, char *err, size_t errsz)
 {
     memset(g, 0, sizeof *g);
-    char yerr[256] = "";
-    yajl_val root = yajl_tree_parse(json, yerr, sizeof yerr);
-    if (!root) {
-        char *nl = strchr(yerr, '\n');
-        if (nl) *nl = 0;
-        return gt_fail(err, errsz, "%s: invalid JSON (%s)", path, yerr);
-    }
+    char yerr[256];
+    yajl_val root = gt_json_parse(json, yerr, sizeof yerr);
+    if (!root) return gt_fail(err, errsz, "%s: invalid JSON (%.*s)", path, (int)strcspn(yerr, "\n"), yerr);
     cfg_ctx c = { root, path, err, errsz };
     int rc = -1;
     if (!YAJL_IS_OBJECT(root)) { gt_fail(err, errsz, "%s: not a JSON object", path); goto out; }
 
-    const char *mt = str_of(get(root, "model_type"), "llama");
+    const char *mt = str_of(gt_json_get(root, "model_type"), "llama");
     if (strcmp(mt, "llama") != 0) {
         gt_fail(err, errsz, "%s: model_type \"%s\" is not supported (llama only)", path, mt);
         goto out;
     }
-    const char *act = str_of(get(root, "hidden_act"), "silu");
+    const char *act = str_of(gt_json_get(root, "hidden_act"), "silu");
     if (strcmp(act, "silu") != 0) {
         gt_fail(err, errsz, "%s: hidden_act \"%s\" is not supported (silu only)", path, act);
         goto out;
@@ -163,8 +138,7 @@ int gt_config_parse(gt_config *g, const char *json, const char *path, char *err,
         cfg_int(&c, root, "num_key_value_heads", 0, g->n_heads, 1, 1024, &g->n_kv_heads) ||
         cfg_int(&c, root, "max_position_embeddings", 0, 2048, 1, 1 << 24, &g->max_pos))
         goto out;
-    yajl_val hd = get(root, "head_dim");
-    if (!hd || YAJL_IS_NULL(hd)) {
+    if (gt_json_null(gt_json_get(root, "head_dim"))) {
         if (g->dim % g->n_heads) {
             gt_fail(err, errsz, "%s: hidden_size (%d) is not a multiple of num_attention_heads (%d)", path, g->dim,
                  g->n_heads);
@@ -189,15 +163,14 @@ int gt_config_parse(gt_config *g, const char *json, const char *path, char *err,
     if (cfg_bool(&c, "tie_word_embeddings", 0, &g->tie_embeddings) || cfg_rope_scaling(&c, g)) goto out;
 
     g->bos_id = -1;
-    yajl_val b = get(root, "bos_token_id");
     long long id;
-    if (b && as_int(b, &id) == 0 && id >= 0 && id < g->vocab_size) g->bos_id = (int)id;
-    yajl_val e = get(root, "eos_token_id");
+    if (gt_json_as_int(gt_json_get(root, "bos_token_id"), &id) == 0 && id >= 0 && id < g->vocab_size) g->bos_id = (int)id;
+    yajl_val e = gt_json_get(root, "eos_token_id");
     if (e && YAJL_IS_ARRAY(e)) {
         for (size_t i = 0; i < YAJL_GET_ARRAY(e)->len && g->n_eos < 8; i++)
-            if (as_int(YAJL_GET_ARRAY(e)->values[i], &id) == 0 && id >= 0 && id < g->vocab_size)
+            if (gt_json_as_int(YAJL_GET_ARRAY(e)->values[i], &id) == 0 && id >= 0 && id < g->vocab_size)
                 g->eos_ids[g->n_eos++] = (int)id;
-    } else if (e && as_int(e, &id) == 0 && id >= 0 && id < g->vocab_size) {
+    } else if (gt_json_as_int(e, &id) == 0 && id >= 0 && id < g->vocab_size) {
         g->eos_ids[g->n_eos++] = (int)id;
     }
     rc = 0;
@@ -210,31 +183,6 @@ const char *const gt_proj_names[GT_PROJ_N] = { "q_proj", "k_proj", "v_proj", "o_
                                                "gate_proj", "up_proj", "down_proj" };
 
 /* ---------------------------------------------------------------- weights */
-
-static char *read_file(const char *path, char *err, size_t errsz)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        gt_fail(err, errsz, "%s: cannot open: %m", path);
-        return NULL;
-    }
-    size_t cap = 4096, n = 0, got;
-    char *buf = gt_xmalloc(cap);
-    while ((got = fread(buf + n, 1, cap - n - 1, fp)) > 0) {
-        n += got;
-        if (n + 1 == cap) buf = gt_xrealloc(buf, cap *= 2);
-        if (n > (16u << 20)) break;
-    }
-    int bad = ferror(fp);
-    fclose(fp);
-    if (bad || n > (16u << 20)) {
-        free(buf);
-        gt_fail(err, errsz, "%s: %s", path, bad ? "read error" : "too large for a config file");
-        return NULL;
-    }
-    buf[n] = 0;
-    return buf;
-}
 
 /* Tensor NAME, checked to be [rows, cols] (cols 0: a vector of ROWS). */
 static const gt_tensor *need(gt_model *m, const char *name, int64_t rows, int64_t cols, char *err, size_t errsz)
@@ -319,8 +267,9 @@ int gt_model_load(gt_model *m, const char *dir, char *err, size_t errsz)
     size_t plen = strlen(dir) + 32;
     char *cpath = gt_xmalloc(plen);
     snprintf(cpath, plen, "%s/config.json", dir);
-    char *js = read_file(cpath, err, errsz);
-    int rc = js ? gt_config_parse(&m->c, js, cpath, err, errsz) : -1;
+    char why[200];
+    char *js = gt_read_file(cpath, 16u << 20, NULL, why, sizeof why);
+    int rc = js ? gt_config_parse(&m->c, js, cpath, err, errsz) : gt_fail(err, errsz, "%s: %s", cpath, why);
     free(js);
     free(cpath);
     if (rc != 0) return -1;

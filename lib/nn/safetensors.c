@@ -2,6 +2,7 @@
  * (yajl_tree), resolve sharded models through the index's weight_map. */
 #include "nn/safetensors.h"
 #include "core/util.h"
+#include "io/json.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -153,14 +154,12 @@ static int open_file(gt_st *st, int *cap, const char *path, char *err, size_t er
     char *js = gt_xmalloc(hlen + 1);
     memcpy(js, p + 8, hlen);
     js[hlen] = 0;
-    char yerr[256] = "";
-    yajl_val root = yajl_tree_parse(js, yerr, sizeof yerr);
+    char yerr[256];
+    yajl_val root = gt_json_parse(js, yerr, sizeof yerr);
     free(js);
-    if (!root) {
-        char *nl = strchr(yerr, '\n');
-        if (nl) *nl = 0;
-        return gt_fail(err, errsz, "%s: not a safetensors file: header is not valid JSON (%s)", f->path, yerr);
-    }
+    if (!root)
+        return gt_fail(err, errsz, "%s: not a safetensors file: header is not valid JSON (%.*s)", f->path,
+                       (int)strcspn(yerr, "\n"), yerr);
     if (!YAJL_IS_OBJECT(root)) {
         yajl_tree_free(root);
         return gt_fail(err, errsz, "%s: not a safetensors file: header is not a JSON object", f->path);
@@ -180,25 +179,6 @@ static int cmp_tensor(const void *a, const void *b)
     return strcmp(((const gt_tensor *)a)->name, ((const gt_tensor *)b)->name);
 }
 
-static char *read_small_file(const char *path, char *err, size_t errsz)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) { gt_fail(err, errsz, "%s: %s", path, strerror(errno)); return NULL; }
-    size_t cap = 4096, n = 0;
-    char *buf = gt_xmalloc(cap);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n - 1, fp)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) buf = gt_xrealloc(buf, cap *= 2);
-        if (n > MAX_HEADER) break;
-    }
-    int bad = ferror(fp);
-    fclose(fp);
-    if (bad) { free(buf); gt_fail(err, errsz, "%s: read error", path); return NULL; }
-    buf[n] = 0;
-    return buf;
-}
-
 static int ends_with(const char *s, const char *suf)
 {
     size_t a = strlen(s), b = strlen(suf);
@@ -208,16 +188,10 @@ static int ends_with(const char *s, const char *suf)
 /* PATH is an index.json: open every shard it names (relative to its folder). */
 static int open_index(gt_st *st, int *cap, const char *path, char *err, size_t errsz)
 {
-    char *js = read_small_file(path, err, errsz);
-    if (!js) return -1;
-    char yerr[256] = "";
-    yajl_val root = yajl_tree_parse(js, yerr, sizeof yerr);
-    free(js);
-    if (!root) {
-        char *nl = strchr(yerr, '\n');
-        if (nl) *nl = 0;
-        return gt_fail(err, errsz, "%s: invalid JSON (%s)", path, yerr);
-    }
+    char why[256];
+    yajl_val root = gt_json_load(path, MAX_HEADER, why, sizeof why);
+    if (!root && errno == 0) return gt_fail(err, errsz, "%s: invalid JSON (%.*s)", path, (int)strcspn(why, "\n"), why);
+    if (!root) return gt_fail(err, errsz, "%s: %s", path, why);
     const char *kw[] = { "weight_map", NULL };
     yajl_val wm = yajl_tree_get(root, kw, yajl_t_object);
     if (!wm) { yajl_tree_free(root); return gt_fail(err, errsz, "%s: no \"weight_map\" object", path); }

@@ -3,9 +3,10 @@
 #include "nn/kernels.h"
 #include "nn/safetensors.h"
 #include "io/output.h"
+#include "core/buf.h"
 #include "core/util.h"
+#include "io/file.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,87 +21,75 @@ static size_t numel_of(const gt_stw_tensor *t)
 }
 
 /* The header JSON is built in memory (its length comes first). */
-typedef struct { char *p; size_t n, cap; } sbuf;
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        while (b->n + n + 1 > b->cap) b->cap = b->cap ? b->cap * 2 : 4096;
-        b->p = gt_xrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
-}
-static void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
-static void sb_fmt(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_fmt(sbuf *b, const char *fmt, ...)
+static void buf_fmt(gt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void buf_fmt(gt_buf *b, const char *fmt, ...)
 {
     char tmp[256];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
-    sb_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+    gt_buf_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
-static void sb_json(sbuf *b, const char *s)
+static void buf_json(gt_buf *b, const char *s)
 {
-    sb_add(b, "\"", 1);
+    gt_buf_putc(b, '"');
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') { char e[2] = { '\\', (char)*p }; sb_add(b, e, 2); }
-        else if (*p < 0x20) sb_fmt(b, "\\u%04x", *p);
-        else sb_add(b, (const char *)p, 1);
+        if (*p == '"' || *p == '\\') { gt_buf_putc(b, '\\'); gt_buf_putc(b, (char)*p); }
+        else if (*p < 0x20) buf_fmt(b, "\\u%04x", *p);
+        else gt_buf_putc(b, (char)*p);
     }
-    sb_add(b, "\"", 1);
+    gt_buf_putc(b, '"');
 }
 
 int gt_st_write(const char *path, const gt_stw_tensor *t, int n, const char *const *keys,
                 const char *const *vals, int nmeta, int checksum, char *err, size_t errsz)
 {
-    sbuf h = { 0 };
-    sb_str(&h, "{");
+    gt_buf h = { 0 };
+    gt_buf_adds(&h, "{");
     int first = 1;
     if (nmeta > 0 || checksum) {
-        sb_str(&h, "\"__metadata__\":{");
+        gt_buf_adds(&h, "\"__metadata__\":{");
         for (int i = 0; i < nmeta; i++) {
-            if (i) sb_str(&h, ",");
-            sb_json(&h, keys[i]);
-            sb_str(&h, ":");
-            sb_json(&h, vals[i]);
+            if (i) gt_buf_adds(&h, ",");
+            buf_json(&h, keys[i]);
+            gt_buf_adds(&h, ":");
+            buf_json(&h, vals[i]);
         }
         if (checksum) {
             uint64_t hs = 0x636b7074ull;
             for (int i = 0; i < n; i++) hs = gt_hash64(t[i].data, numel_of(&t[i]) * sizeof(float), hs);
-            sb_fmt(&h, "%s\"gentitle.checksum\":\"%016llx\"", nmeta ? "," : "", (unsigned long long)hs);
+            buf_fmt(&h, "%s\"gentitle.checksum\":\"%016llx\"", nmeta ? "," : "", (unsigned long long)hs);
         }
-        sb_str(&h, "}");
+        gt_buf_adds(&h, "}");
         first = 0;
     }
     size_t off = 0;
     for (int i = 0; i < n; i++) {
-        if (t[i].dtype && checksum) { free(h.p); return gt_fail(err, errsz, "%s: a checksummed file holds F32 only", path); }
+        if (t[i].dtype && checksum) { gt_buf_free(&h); return gt_fail(err, errsz, "%s: a checksummed file holds F32 only", path); }
         size_t bytes = numel_of(&t[i]) * (t[i].dtype ? 2 : sizeof(float));
-        if (!first) sb_str(&h, ",");
+        if (!first) gt_buf_adds(&h, ",");
         first = 0;
-        sb_json(&h, t[i].name);
-        sb_fmt(&h, ":{\"dtype\":\"%s\",\"shape\":[",
+        buf_json(&h, t[i].name);
+        buf_fmt(&h, ":{\"dtype\":\"%s\",\"shape\":[",
                t[i].dtype == GT_DT_BF16 ? "BF16" : t[i].dtype == GT_DT_F16 ? "F16" : "F32");
-        for (int d = 0; d < t[i].ndim; d++) sb_fmt(&h, "%s%lld", d ? "," : "", (long long)t[i].shape[d]);
-        sb_fmt(&h, "],\"data_offsets\":[%zu,%zu]}", off, off + bytes);
+        for (int d = 0; d < t[i].ndim; d++) buf_fmt(&h, "%s%lld", d ? "," : "", (long long)t[i].shape[d]);
+        buf_fmt(&h, "],\"data_offsets\":[%zu,%zu]}", off, off + bytes);
         off += bytes;
     }
-    sb_str(&h, "}");
-    while (h.n % 8) sb_str(&h, " ");
+    gt_buf_adds(&h, "}");
+    while (h.n % 8) gt_buf_adds(&h, " ");
     gt_out o;
     gt_atomic *a = gt_atomic_open(path, &o);
     if (!a) {
-        free(h.p);
+        gt_buf_free(&h);
         return gt_fail(err, errsz, "%s: cannot create", path);
     }
     unsigned char len8[8];
     for (int i = 0; i < 8; i++) len8[i] = (unsigned char)((uint64_t)h.n >> (8 * i));
     gt_out_write(&o, len8, 8);
     gt_out_write(&o, h.p, h.n);
-    free(h.p);
+    gt_buf_free(&h);
     for (int i = 0; i < n; i++) {
         size_t ne = numel_of(&t[i]);
         if (!t[i].dtype) { gt_out_write(&o, t[i].data, ne * sizeof(float)); continue; }
@@ -144,19 +133,10 @@ const gt_ck_tensor *gt_ckpt_tensor(const gt_ckpt *c, const char *name)
 int gt_ckpt_read(const char *path, gt_ckpt *c, char *err, size_t errsz)
 {
     memset(c, 0, sizeof *c);
-    FILE *f = fopen(path, "rb");
-    if (!f) return gt_fail(err, errsz, "%s: cannot open: %s", path, strerror(errno));
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n + 65536 > cap) buf = gt_xrealloc(buf, cap = cap ? cap * 2 : 1 << 20);
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
-    }
-    int rerr = ferror(f);
-    fclose(f);
-    if (rerr) { free(buf); return gt_fail(err, errsz, "%s: read error", path); }
+    size_t n;
+    char why[256];
+    char *buf = gt_read_file(path, 0, &n, why, sizeof why);
+    if (!buf) return gt_fail(err, errsz, "%s: %s", path, why);
     int rc = -1;
     yajl_val root = NULL;
     uint64_t hl = 0;

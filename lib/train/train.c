@@ -10,6 +10,7 @@
  * the transposes costing O(N (O + I) + O I) against the O(N O I) product. */
 #include "train/train.h"
 #include "nn/kernels.h"
+#include "core/rand.h"
 #include "core/util.h"
 
 #include <math.h>
@@ -538,19 +539,13 @@ void gt_lora_backward(float *dxd, float *dA, float *dB, const float *dy, const f
 
 /* ---------------------------------------------------------------- the model */
 
-/* splitmix64 */
-static uint64_t mix64(uint64_t z)
-{
-    z += 0x9e3779b97f4a7c15ull;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
+/* A uniform double in [0, 1) for the LoRA A initialisation. The state steps
+ * to its own mix (*S = mix(*S + golden)), not splitmix64's *S += golden:
+ * the initial weights of existing runs depend on this sequence. */
 static double unif(uint64_t *s)
 {
-    *s = mix64(*s);
-    return (double)(*s >> 11) * (1.0 / 9007199254740992.0);
+    *s = gt_mix64(*s + GT_GOLDEN64);
+    return gt_unit53(*s);
 }
 
 typedef struct {
@@ -844,7 +839,8 @@ void gt_train_zero_grad(gt_train *t)
 /* The dropout mask element (layer l, linear w, row n, column i): keep or not. */
 static inline int dropout_keep(uint64_t seed, int l, int w, size_t idx, uint32_t thresh)
 {
-    uint64_t h = mix64(seed ^ mix64(((uint64_t)l << 8 | (uint64_t)w) ^ (idx << 20)));
+    uint64_t site = gt_mix64((((uint64_t)l << 8 | (uint64_t)w) ^ (idx << 20)) + GT_GOLDEN64);
+    uint64_t h = gt_mix64((seed ^ site) + GT_GOLDEN64);     /* one splitmix64 step from each */
     return (uint32_t)(h >> 32) >= thresh;
 }
 
