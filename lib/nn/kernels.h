@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "nn/safetensors.h"
+#include "nn/dtype.h"
 
 typedef enum {
     GT_K_AUTO = -1,     /* the best the CPU supports (or $GT_KERNELS) */
@@ -45,7 +45,6 @@ void gt_matmul_nn_path(gt_kpath path, float *out, size_t ldo, const float *a, si
  * GT_Q8_BLOCK consecutive values of a row, each block with its own F32 scale:
  * w[r][c] = q[r][c] * s[r][c / GT_Q8_BLOCK]. For gt_matmul and gt_row_to_f32,
  * a weight of type GT_DT_Q8 is a pointer to a gt_q8mat (cols must equal K). */
-#define GT_DT_Q8 ((gt_dtype)16)
 #define GT_Q8_BLOCK 32
 typedef struct {
     int8_t *q;              /* [rows][cols] */
@@ -53,15 +52,6 @@ typedef struct {
     int rows, cols, nblk;   /* nblk = ceil(cols / GT_Q8_BLOCK) */
 } gt_q8mat;
 
-/* Widen one 16-bit value. */
-static inline float gt_bf16_to_f32(uint16_t h)
-{
-    union { uint32_t u; float f; } v = { .u = (uint32_t)h << 16 };
-    return v.f;
-}
-float gt_f16_to_f32(uint16_t h);
-uint16_t gt_f32_to_bf16(float f);  /* round to nearest even */
-uint16_t gt_f32_to_f16(float f);   /* round to nearest even; overflow to infinity */
 /* Row R of a [rows][cols] matrix of type T into OUT (cols floats). */
 void gt_row_to_f32(float *out, const void *w, gt_dtype t, size_t r, int cols);
 

@@ -1,11 +1,16 @@
 /* safetensors.c - mmap .safetensors files, parse and check their JSON headers
- * (yajl_tree), resolve sharded models through the index's weight_map. */
+ * (yajl_tree), resolve sharded models through the index's weight_map; write
+ * them atomically. */
 #include "nn/safetensors.h"
+#include "core/buf.h"
 #include "core/util.h"
+#include "io/json.h"
+#include "io/output.h"
 #include "io/json.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,18 +20,6 @@
 #include <yajl/yajl_tree.h>
 
 #define MAX_HEADER (256u << 20)   /* far above any real model's header */
-
-const char *gt_dtype_name(gt_dtype d)
-{
-    switch (d) {
-    case GT_DT_F32: return "F32";
-    case GT_DT_F16: return "F16";
-    case GT_DT_BF16: return "BF16";
-    }
-    return "?";
-}
-
-size_t gt_dtype_size(gt_dtype d) { return d == GT_DT_F32 ? 4 : 2; }
 
 const char *gt_shape_str(const int64_t *shape, int ndim, char *buf, size_t n)
 {
@@ -299,4 +292,97 @@ void gt_st_close(gt_st *st)
     free(st->copies);
     free(st->source);
     memset(st, 0, sizeof *st);
+}
+
+/* ---- writing ---- */
+
+static size_t numel_of(const gt_stw_tensor *t)
+{
+    size_t n = 1;
+    for (int d = 0; d < t->ndim; d++) n *= (size_t)t->shape[d];
+    return n;
+}
+
+/* The header JSON is built in memory (its length comes first). */
+static void buf_fmt(gt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void buf_fmt(gt_buf *b, const char *fmt, ...)
+{
+    char tmp[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    gt_buf_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+static void buf_json(gt_buf *b, const char *s)
+{
+    gt_buf_putc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') { gt_buf_putc(b, '\\'); gt_buf_putc(b, (char)*p); }
+        else if (*p < 0x20) buf_fmt(b, "\\u%04x", *p);
+        else gt_buf_putc(b, (char)*p);
+    }
+    gt_buf_putc(b, '"');
+}
+
+int gt_st_write(const char *path, const gt_stw_tensor *t, int n, const char *const *keys,
+                const char *const *vals, int nmeta, int checksum, char *err, size_t errsz)
+{
+    gt_buf h = { 0 };
+    gt_buf_adds(&h, "{");
+    int first = 1;
+    if (nmeta > 0 || checksum) {
+        gt_buf_adds(&h, "\"__metadata__\":{");
+        for (int i = 0; i < nmeta; i++) {
+            if (i) gt_buf_adds(&h, ",");
+            buf_json(&h, keys[i]);
+            gt_buf_adds(&h, ":");
+            buf_json(&h, vals[i]);
+        }
+        if (checksum) {
+            uint64_t hs = 0x636b7074ull;
+            for (int i = 0; i < n; i++) hs = gt_hash64(t[i].data, numel_of(&t[i]) * sizeof(float), hs);
+            buf_fmt(&h, "%s\"gentitle.checksum\":\"%016llx\"", nmeta ? "," : "", (unsigned long long)hs);
+        }
+        gt_buf_adds(&h, "}");
+        first = 0;
+    }
+    size_t off = 0;
+    for (int i = 0; i < n; i++) {
+        if (t[i].dtype != GT_DT_F32 && checksum) { gt_buf_free(&h); return gt_fail(err, errsz, "%s: a checksummed file holds F32 only", path); }
+        size_t bytes = numel_of(&t[i]) * gt_dtype_size(t[i].dtype);
+        if (!first) gt_buf_adds(&h, ",");
+        first = 0;
+        buf_json(&h, t[i].name);
+        buf_fmt(&h, ":{\"dtype\":\"%s\",\"shape\":[", gt_dtype_name(t[i].dtype));
+        for (int d = 0; d < t[i].ndim; d++) buf_fmt(&h, "%s%lld", d ? "," : "", (long long)t[i].shape[d]);
+        buf_fmt(&h, "],\"data_offsets\":[%zu,%zu]}", off, off + bytes);
+        off += bytes;
+    }
+    gt_buf_adds(&h, "}");
+    while (h.n % 8) gt_buf_adds(&h, " ");
+    gt_out o;
+    gt_atomic *a = gt_atomic_open(path, &o);
+    if (!a) {
+        gt_buf_free(&h);
+        return gt_fail(err, errsz, "%s: cannot create", path);
+    }
+    unsigned char len8[8];
+    for (int i = 0; i < 8; i++) len8[i] = (unsigned char)((uint64_t)h.n >> (8 * i));
+    gt_out_write(&o, len8, 8);
+    gt_out_write(&o, h.p, h.n);
+    gt_buf_free(&h);
+    for (int i = 0; i < n; i++) {
+        size_t ne = numel_of(&t[i]);
+        if (t[i].dtype == GT_DT_F32) { gt_out_write(&o, t[i].data, ne * sizeof(float)); continue; }
+        uint16_t buf[4096];
+        for (size_t j = 0; j < ne; j += 4096) {
+            size_t m = ne - j < 4096 ? ne - j : 4096;
+            for (size_t k = 0; k < m; k++)
+                buf[k] = t[i].dtype == GT_DT_BF16 ? gt_f32_to_bf16(t[i].data[j + k]) : gt_f32_to_f16(t[i].data[j + k]);
+            gt_out_write(&o, buf, m * 2);    /* little-endian, as safetensors */
+        }
+    }
+    if (gt_atomic_commit(a, &o) != 0) return gt_fail(err, errsz, "%s: cannot write", path);
+    return 0;
 }
