@@ -286,9 +286,9 @@ static void write_weights(run *R, const char *dir)
         return;
     }
     char js[8192], tl[512] = "", base[4096];
-    for (int w = 0; w < GT_LIN_N; w++)
+    for (int w = 0; w < GT_PROJ_N; w++)
         if (o->lora.targets >> w & 1)
-            snprintf(tl + strlen(tl), sizeof tl - strlen(tl), "%s\"%s\"", tl[0] ? ", " : "", gt_lin_names[w]);
+            snprintf(tl + strlen(tl), sizeof tl - strlen(tl), "%s\"%s\"", tl[0] ? ", " : "", gt_projs[w].name);
     json_escape_into(base, sizeof base, o->model);
     char alpha[32];
     if (o->lora.alpha == floorf(o->lora.alpha) && fabsf(o->lora.alpha) < 1e9f)
@@ -586,31 +586,12 @@ static int load_stream(gt_dataset *d, const char *path, const gt_model *m, int l
 
 /* ---- --merge-out: the base model with the adapter merged in ---- */
 
-static const char *const st_proj_names[GT_PROJ_N] = {
-    "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
-    "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"
-};
-
 /* Layer and projection of an HF tensor name "model.layers.L.X.weight", or -1. */
 static int proj_of(const char *name, int nl, int *layer)
 {
-    int l, k = 0;
-    if (sscanf(name, "model.layers.%d.%n", &l, &k) != 1 || k == 0 || l < 0 || l >= nl) return -1;
-    for (int p = 0; p < GT_PROJ_N; p++) {
-        size_t n = strlen(st_proj_names[p]);
-        if (strncmp(name + k, st_proj_names[p], n) == 0 && strcmp(name + k + n, ".weight") == 0) {
-            *layer = l;
-            return p;
-        }
-    }
-    return -1;
-}
-
-static void to_f32(float *dst, const void *src, gt_dtype dt, size_t n)
-{
-    if (dt == GT_DT_F32) memcpy(dst, src, n * sizeof(float));
-    else if (dt == GT_DT_BF16) for (size_t i = 0; i < n; i++) dst[i] = gt_bf16_to_f32(((const uint16_t *)src)[i]);
-    else for (size_t i = 0; i < n; i++) dst[i] = gt_f16_to_f32(((const uint16_t *)src)[i]);
+    const char *rest;
+    int p = gt_proj_parse(name, layer, &rest);
+    return p >= 0 && *layer < nl && strcmp(rest, ".weight") == 0 ? p : -1;
 }
 
 /* Write DIR/model.safetensors (every tensor of M's file in F32, the seven
@@ -662,26 +643,13 @@ static void write_merged(const gt_model *m, const gt_train *t, const char *model
         float *d = gt_xmalloc(sizeof(float) * (size_t)(x->numel ? x->numel : 1));
         int l, p = proj_of(x->name, m->c.n_layers, &l);
         if (p >= 0 && x->ndim == 2) {
-            const gt_layer *L = &m->layers[l];
-            const gt_wmat *w[GT_PROJ_N] = { &L->wq, &L->wk, &L->wv, &L->wo, &L->w_gate, &L->w_up, &L->w_down };
-            if (w[p]->dt == GT_DT_Q8) to_f32(d, x->data, x->dtype, (size_t)x->numel);  /* the file's weights */
-            else to_f32(d, w[p]->p, w[p]->dt, (size_t)x->numel);
+            const gt_wmat *w = &m->layers[l].w[p];
+            if (w->dt == GT_DT_Q8) gt_to_f32(d, x->data, x->dtype, (size_t)x->numel);  /* the file's weights */
+            else gt_to_f32(d, w->p, w->dt, (size_t)x->numel);
             const gt_tlin *tl = t ? &t->L[l].lin[p] : NULL;
-            if (tl && tl->A) {
-                int O = (int)x->shape[0], I = (int)x->shape[1], r = t->lora.r;
-                float sc = t->lora_scale;
-                #pragma omp parallel for schedule(static)
-                for (int o = 0; o < O; o++) {
-                    float *row = d + (size_t)o * (size_t)I;
-                    for (int k = 0; k < r; k++) {
-                        float b = sc * tl->B[(size_t)o * (size_t)r + (size_t)k];
-                        const float *a = tl->A + (size_t)k * (size_t)I;
-                        for (int i2 = 0; i2 < I; i2++) row[i2] += b * a[i2];
-                    }
-                }
-            }
+            if (tl && tl->A) gt_lora_merge(d, (int)x->shape[0], (int)x->shape[1], tl->A, tl->B, t->lora.r, t->lora_scale);
         } else {
-            to_f32(d, x->data, x->dtype, (size_t)x->numel);
+            gt_to_f32(d, x->data, x->dtype, (size_t)x->numel);
         }
         ts[i].name = x->name;
         ts[i].data = d;
@@ -898,8 +866,8 @@ int main(int argc, char **argv)
         hp_add(H, "lora-alpha", "%.7g", (double)o.lora.alpha);
         hp_add(H, "lora-dropout", "%.7g", (double)o.lora.dropout);
         char tl[256] = "";
-        for (int w = 0; w < GT_LIN_N; w++)
-            if (o.lora.targets >> w & 1) snprintf(tl + strlen(tl), sizeof tl - strlen(tl), "%s%s", tl[0] ? "," : "", gt_lin_names[w]);
+        for (int w = 0; w < GT_PROJ_N; w++)
+            if (o.lora.targets >> w & 1) snprintf(tl + strlen(tl), sizeof tl - strlen(tl), "%s%s", tl[0] ? "," : "", gt_projs[w].name);
         hp_add(H, "lora-target", "%s", tl);
     }
     hp_add(H, "batch-size", "%d", o.batch);

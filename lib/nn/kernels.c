@@ -602,12 +602,26 @@ void gt_matmul(float *out, size_t ldo, const float *x, const void *w, gt_dtype w
 
 /* ---- small kernels ---- */
 
-void gt_rmsnorm(float *out, const float *x, const float *w, int n, float eps)
+float gt_rmsnorm(float *out, const float *x, const float *w, int n, float eps)
 {
     float ss = 0;
     for (int i = 0; i < n; i++) ss += x[i] * x[i];
     float r = 1.0f / sqrtf(ss / (float)n + eps);
     for (int i = 0; i < n; i++) out[i] = w[i] * (x[i] * r);
+    return r;
+}
+
+void gt_rope_table(float *rope, const double *inv_freq, int pos, int n, int hd)
+{
+    int half = hd / 2;
+    for (int i = 0; i < n; i++) {
+        float *r = rope + (size_t)i * hd;
+        for (int j = 0; j < half; j++) {
+            double a = (double)(pos + i) * inv_freq[j];
+            r[j] = (float)cos(a);
+            r[half + j] = (float)sin(a);
+        }
+    }
 }
 
 /* Vector exp: e^x = 2^n e^r with n = round(x / ln 2), r = x - n ln 2 in two

@@ -32,28 +32,58 @@ struct gt_lora {
 static int is_proj(const char *s)
 {
     for (int p = 0; p < GT_PROJ_N; p++)
-        if (strcmp(s, gt_proj_names[p]) == 0) return p;
+        if (strcmp(s, gt_projs[p].name) == 0) return p;
     return -1;
 }
 
-/* in/out sizes of projection P */
-static void proj_dims(const gt_config *c, int p, int *in, int *out)
+/* ---------------------------------------------------------------- settings */
+
+void gt_lora_cfg_default(gt_lora_cfg *c)
 {
-    int qd = c->n_heads * c->head_dim, kvd = c->n_kv_heads * c->head_dim;
-    switch (p) {
-    case GT_PROJ_Q: *in = c->dim; *out = qd; break;
-    case GT_PROJ_K: case GT_PROJ_V: *in = c->dim; *out = kvd; break;
-    case GT_PROJ_O: *in = qd; *out = c->dim; break;
-    case GT_PROJ_GATE: case GT_PROJ_UP: *in = c->dim; *out = c->hidden_dim; break;
-    default: *in = c->hidden_dim; *out = c->dim; break;
+    c->r = 8;
+    c->alpha = 16;
+    c->dropout = 0.05f;
+    c->targets = 1u << GT_PROJ_Q | 1u << GT_PROJ_V;
+}
+
+int gt_lora_parse_targets(const char *s, unsigned *out, char *err, size_t errsz)
+{
+    unsigned set = 0;
+    const char *p = s;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        int found = -1;
+        for (int i = 0; i < GT_PROJ_N && found < 0; i++) {
+            const char *name = gt_projs[i].name;
+            size_t ln = strlen(name), sn = strcspn(name, "_");
+            if ((n == ln && strncmp(p, name, n) == 0) || (n == sn && strncmp(p, name, n) == 0)) found = i;
+        }
+        if (found < 0)
+            return gt_fail(err, errsz, "unknown LoRA target '%.*s' (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, "
+                                       "down_proj)", (int)n, p);
+        set |= 1u << found;
+        p += n;
+        if (*p == ',') p++;
+    }
+    if (!set) return gt_fail(err, errsz, "no LoRA target given");
+    *out = set;
+    return 0;
+}
+
+void gt_lora_merge(float *w, int out, int in, const float *A, const float *B, int r, float scale)
+{
+#pragma omp parallel for schedule(static)
+    for (int o = 0; o < out; o++) {
+        float *row = w + (size_t)o * (size_t)in;
+        for (int k = 0; k < r; k++) {
+            float b = scale * B[(size_t)o * (size_t)r + (size_t)k];
+            const float *a = A + (size_t)k * (size_t)in;
+            for (int i = 0; i < in; i++) row[i] += b * a[i];
+        }
     }
 }
 
-static gt_wmat *proj_w(gt_layer *L, int p)
-{
-    gt_wmat *w[GT_PROJ_N] = { &L->wq, &L->wk, &L->wv, &L->wo, &L->w_gate, &L->w_up, &L->w_down };
-    return w[p];
-}
+/* ---------------------------------------------------------------- adapters */
 
 /* Parse adapter_config.json: r, alpha, scale, the allowed projections. */
 static int parse_config(gt_lora *l, const char *path, int allowed[GT_PROJ_N], char *err, size_t errsz)
@@ -113,7 +143,7 @@ static int parse_config(gt_lora *l, const char *path, int allowed[GT_PROJ_N], ch
     if (gt_json_null(v)) {
         for (int p = 0; p < GT_PROJ_N; p++) allowed[p] = 1;
     } else if ((s = gt_json_str(root, "target_modules"))) {     /* PEFT: a regular expression over module names */
-        for (int p = 0; p < GT_PROJ_N; p++) allowed[p] = strstr(s, gt_proj_names[p]) != NULL;
+        for (int p = 0; p < GT_PROJ_N; p++) allowed[p] = strstr(s, gt_projs[p].name) != NULL;
     } else if (YAJL_IS_ARRAY(v)) {
         for (size_t i = 0; i < YAJL_GET_ARRAY(v)->len; i++) {
             yajl_val e = YAJL_GET_ARRAY(v)->values[i];
@@ -140,30 +170,13 @@ out:
  * 0 with layer, projection and which (0 A, 1 B); -1 when not of that form. */
 static int parse_key(const char *k, int *layer, int *proj, int *which)
 {
-    static const char pre[] = "base_model.model.model.layers.";
-    if (strncmp(k, pre, sizeof pre - 1) != 0) return -1;
-    const char *p = k + sizeof pre - 1;
-    if (*p < '0' || *p > '9') return -1;
-    long n = 0;
-    while (*p >= '0' && *p <= '9' && n < 1000000) n = n * 10 + (*p++ - '0');
-    if (*p++ != '.') return -1;
-    const char *grp = strncmp(p, "self_attn.", 10) == 0 ? "self_attn" : strncmp(p, "mlp.", 4) == 0 ? "mlp" : NULL;
-    if (!grp) return -1;
-    p += strlen(grp) + 1;
-    const char *dot = strchr(p, '.');
-    if (!dot) return -1;
-    char name[32];
-    if ((size_t)(dot - p) >= sizeof name) return -1;
-    memcpy(name, p, (size_t)(dot - p));
-    name[dot - p] = 0;
-    int pr = is_proj(name);
-    if (pr < 0) return -1;
-    if ((pr <= GT_PROJ_O) != (grp[0] == 's')) return -1;
-    if (strcmp(dot, ".lora_A.weight") == 0) *which = 0;
-    else if (strcmp(dot, ".lora_B.weight") == 0) *which = 1;
+    static const char pre[] = "base_model.model.";
+    const char *rest;
+    if (strncmp(k, pre, sizeof pre - 1) != 0 || (*proj = gt_proj_parse(k + sizeof pre - 1, layer, &rest)) < 0)
+        return -1;
+    if (strcmp(rest, ".lora_A.weight") == 0) *which = 0;
+    else if (strcmp(rest, ".lora_B.weight") == 0) *which = 1;
     else return -1;
-    *layer = (int)n;
-    *proj = pr;
     return 0;
 }
 
@@ -240,11 +253,11 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
         }
         if (!allowed[p]) {
             gt_fail(err, errsz, "%s: tensor '%s': %s is not in target_modules of adapter_config.json", wpath, t->name,
-                 gt_proj_names[p]);
+                    gt_projs[p].name);
             goto fail;
         }
         int in, out;
-        proj_dims(c, p, &in, &out);
+        gt_proj_dims(c, p, &out, &in);
         int64_t want[2] = { which ? out : l->r, which ? l->r : in };
         if (t->ndim != 2 || t->shape[0] != want[0] || t->shape[1] != want[1]) {
             char a[96], b[96];
@@ -266,8 +279,9 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
         for (int p = 0; p < GT_PROJ_N; p++) {
             lmod *md = &l->mods[(size_t)layer * GT_PROJ_N + p];
             if (!md->A != !md->B) {
-                gt_fail(err, errsz, "%s: tensor 'base_model.model.model.layers.%d.%s.%s.lora_%c.weight' is missing", wpath,
-                     layer, p <= GT_PROJ_O ? "self_attn" : "mlp", gt_proj_names[p], md->A ? 'B' : 'A');
+                char nm[128];
+                gt_fail(err, errsz, "%s: tensor '%s' is missing", wpath,
+                        gt_proj_tensor(nm, sizeof nm, "base_model.model.", layer, p, md->A ? ".lora_B.weight" : ".lora_A.weight"));
                 goto fail;
             }
             if (md->A) l->nmods++;
@@ -282,19 +296,12 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
             for (int p = 0; p < GT_PROJ_N; p++) {
                 lmod *md = &l->mods[(size_t)layer * GT_PROJ_N + p];
                 if (!md->A) continue;
-                gt_wmat *w = proj_w(&m->layers[layer], p);
-                float *W = gt_xmalloc(sizeof(float) * (size_t)md->out * md->in);
-                int r = l->r, in = md->in;
+                gt_wmat *w = &m->layers[layer].w[p];
+                int in = md->in;
+                float *W = gt_xmalloc(sizeof(float) * (size_t)md->out * in);
 #pragma omp parallel for schedule(static)
-                for (int j = 0; j < md->out; j++) {
-                    float *row = W + (size_t)j * in;
-                    gt_row_to_f32(row, w->p, w->dt, (size_t)j, in);
-                    for (int k = 0; k < r; k++) {
-                        float b = md->B[(size_t)j * r + k];
-                        const float *a = md->A + (size_t)k * in;
-                        for (int t = 0; t < in; t++) row[t] += b * a[t];
-                    }
-                }
+                for (int j = 0; j < md->out; j++) gt_row_to_f32(W + (size_t)j * in, w->p, w->dt, (size_t)j, in);
+                gt_lora_merge(W, md->out, in, md->A, md->B, l->r, 1.0f);     /* B holds the scale already */
                 w->p = W;
                 w->dt = GT_DT_F32;
                 l->merged[l->nmerged++] = W;
@@ -318,7 +325,6 @@ fail:
 }
 
 const char *gt_lora_note(const gt_lora *l) { return l->note; }
-int gt_lora_rank(const gt_lora *l) { return l->r; }
 double gt_lora_scale(const gt_lora *l) { return l->scale; }
 int gt_lora_modules(const gt_lora *l) { return l->nmods; }
 

@@ -179,8 +179,52 @@ out:
     return rc;
 }
 
-const char *const gt_proj_names[GT_PROJ_N] = { "q_proj", "k_proj", "v_proj", "o_proj",
-                                               "gate_proj", "up_proj", "down_proj" };
+/* ---------------------------------------------------------------- projections */
+
+const gt_proj_info gt_projs[GT_PROJ_N] = {
+    { "q_proj", "self_attn" }, { "k_proj", "self_attn" }, { "v_proj", "self_attn" }, { "o_proj", "self_attn" },
+    { "gate_proj", "mlp" },    { "up_proj", "mlp" },      { "down_proj", "mlp" },
+};
+
+void gt_proj_dims(const gt_config *c, int p, int *out, int *in)
+{
+    int qd = c->n_heads * c->head_dim, kvd = c->n_kv_heads * c->head_dim;
+    switch (p) {
+    case GT_PROJ_Q: *out = qd; *in = c->dim; break;
+    case GT_PROJ_K: case GT_PROJ_V: *out = kvd; *in = c->dim; break;
+    case GT_PROJ_O: *out = c->dim; *in = qd; break;
+    case GT_PROJ_GATE: case GT_PROJ_UP: *out = c->hidden_dim; *in = c->dim; break;
+    default: *out = c->dim; *in = c->hidden_dim; break;
+    }
+}
+
+const char *gt_proj_tensor(char *buf, size_t n, const char *prefix, int layer, int p, const char *suffix)
+{
+    snprintf(buf, n, "%smodel.layers.%d.%s.%s%s", prefix, layer, gt_projs[p].module, gt_projs[p].name, suffix);
+    return buf;
+}
+
+int gt_proj_parse(const char *s, int *layer, const char **rest)
+{
+    static const char pre[] = "model.layers.";
+    if (strncmp(s, pre, sizeof pre - 1) != 0) return -1;
+    s += sizeof pre - 1;
+    if (*s < '0' || *s > '9') return -1;
+    long l = 0;
+    while (*s >= '0' && *s <= '9' && l < 1000000) l = l * 10 + (*s++ - '0');
+    if (*s++ != '.') return -1;
+    for (int p = 0; p < GT_PROJ_N; p++) {
+        size_t nm = strlen(gt_projs[p].module), nn = strlen(gt_projs[p].name);
+        const char *e = s + nm + 1 + nn;
+        if (strncmp(s, gt_projs[p].module, nm) == 0 && s[nm] == '.' && strncmp(s + nm + 1, gt_projs[p].name, nn) == 0 &&
+            (*e == '.' || *e == 0)) {
+            *layer = (int)l;
+            *rest = e;
+            return p;
+        }
+    }
+    return -1;
+}
 
 /* ---------------------------------------------------------------- weights */
 
@@ -276,21 +320,19 @@ int gt_model_load(gt_model *m, const char *dir, char *err, size_t errsz)
     if (gt_st_open(&m->st, dir, err, errsz) != 0) return -1;
 
     const gt_config *c = &m->c;
-    int qd = c->n_heads * c->head_dim, kvd = c->n_kv_heads * c->head_dim;
     m->layers = gt_xcalloc((size_t)c->n_layers, sizeof *m->layers);
     if (need_mat(m, &m->embed, "model.embed_tokens.weight", c->vocab_size, c->dim, err, errsz)) goto fail;
     for (int l = 0; l < c->n_layers; l++) {
         gt_layer *L = &m->layers[l];
         char nm[128];
+        for (int p = 0; p < GT_PROJ_N; p++) {
+            int out, in;
+            gt_proj_dims(c, p, &out, &in);
+            if (need_mat(m, &L->w[p], gt_proj_tensor(nm, sizeof nm, "", l, p, ".weight"), out, in, err, errsz))
+                goto fail;
+        }
 #define NAME(s) (snprintf(nm, sizeof nm, "model.layers.%d.%s", l, s), nm)
-        if (need_mat(m, &L->wq, NAME("self_attn.q_proj.weight"), qd, c->dim, err, errsz) ||
-            need_mat(m, &L->wk, NAME("self_attn.k_proj.weight"), kvd, c->dim, err, errsz) ||
-            need_mat(m, &L->wv, NAME("self_attn.v_proj.weight"), kvd, c->dim, err, errsz) ||
-            need_mat(m, &L->wo, NAME("self_attn.o_proj.weight"), c->dim, qd, err, errsz) ||
-            need_mat(m, &L->w_gate, NAME("mlp.gate_proj.weight"), c->hidden_dim, c->dim, err, errsz) ||
-            need_mat(m, &L->w_up, NAME("mlp.up_proj.weight"), c->hidden_dim, c->dim, err, errsz) ||
-            need_mat(m, &L->w_down, NAME("mlp.down_proj.weight"), c->dim, c->hidden_dim, err, errsz) ||
-            !(L->attn_norm = need_vec(m, NAME("input_layernorm.weight"), c->dim, err, errsz)) ||
+        if (!(L->attn_norm = need_vec(m, NAME("input_layernorm.weight"), c->dim, err, errsz)) ||
             !(L->ffn_norm = need_vec(m, NAME("post_attention_layernorm.weight"), c->dim, err, errsz)))
             goto fail;
 #undef NAME
@@ -418,35 +460,6 @@ static void rmsnorm_rows(float *out, const float *x, const float *w, int n, int 
     for (int i = 0; i < n; i++) gt_rmsnorm(out + (size_t)i * dim, x + (size_t)i * dim, w, dim, eps);
 }
 
-/* cos and sin of every position of the chunk: rope[i] = cos[0..half) | sin[0..half) */
-static void rope_table(const gt_model *m, gt_state *s, int n, int pos)
-{
-    int half = m->c.head_dim / 2;
-    for (int i = 0; i < n; i++) {
-        float *r = s->rope + (size_t)i * m->c.head_dim;
-        for (int j = 0; j < half; j++) {
-            double a = (double)(pos + i) * m->inv_freq[j];
-            r[j] = (float)cos(a);
-            r[half + j] = (float)sin(a);
-        }
-    }
-}
-
-/* Rotate NH heads of one row in place (rotate_half: j pairs with j + half). */
-static void rope_row(float *v, int nh, int hd, const float *r)
-{
-    int half = hd / 2;
-    const float *cs = r, *sn = r + half;
-    for (int h = 0; h < nh; h++) {
-        float *a = v + (size_t)h * hd, *b = a + half;
-        for (int j = 0; j < half; j++) {
-            float x0 = a[j], x1 = b[j];
-            a[j] = x0 * cs[j] - x1 * sn[j];
-            b[j] = x1 * cs[j] + x0 * sn[j];
-        }
-    }
-}
-
 /* Keys of N rows ([n][kvd]) into layer L's transposed key cache at positions POS... */
 static void store_keys(const gt_model *m, gt_state *s, int l, int pos, const float *k, int n)
 {
@@ -513,9 +526,9 @@ static void qkv(const gt_model *m, gt_state *s, int l, int n, float *k, float *v
     const gt_layer *L = &m->layers[l];
     int dim = c->dim, qd = c->n_heads * c->head_dim, kvd = c->n_kv_heads * c->head_dim;
     rmsnorm_rows(s->xb, s->x, L->attn_norm, n, dim, c->norm_eps);
-    gt_matmul(s->q, qd, s->xb, L->wq.p, L->wq.dt, n, qd, dim);
-    gt_matmul(k, kvd, s->xb, L->wk.p, L->wk.dt, n, kvd, dim);
-    gt_matmul(v, kvd, s->xb, L->wv.p, L->wv.dt, n, kvd, dim);
+    gt_matmul(s->q, qd, s->xb, L->w[GT_PROJ_Q].p, L->w[GT_PROJ_Q].dt, n, qd, dim);
+    gt_matmul(k, kvd, s->xb, L->w[GT_PROJ_K].p, L->w[GT_PROJ_K].dt, n, kvd, dim);
+    gt_matmul(v, kvd, s->xb, L->w[GT_PROJ_V].p, L->w[GT_PROJ_V].dt, n, kvd, dim);
     if (m->delta) {
         m->delta(m->delta_ctx, l, GT_PROJ_Q, s->q, qd, s->xb, n);
         m->delta(m->delta_ctx, l, GT_PROJ_K, k, kvd, s->xb, n);
@@ -530,18 +543,18 @@ static void layer_rest(const gt_model *m, gt_state *s, int l, int n)
     const gt_config *c = &m->c;
     const gt_layer *L = &m->layers[l];
     int dim = c->dim, qd = c->n_heads * c->head_dim, hid = c->hidden_dim;
-    gt_matmul(s->xb, dim, s->xb2, L->wo.p, L->wo.dt, n, dim, qd);
+    gt_matmul(s->xb, dim, s->xb2, L->w[GT_PROJ_O].p, L->w[GT_PROJ_O].dt, n, dim, qd);
     if (m->delta) m->delta(m->delta_ctx, l, GT_PROJ_O, s->xb, dim, s->xb2, n);
     add_rows(s->x, s->xb, (size_t)n * dim);
     rmsnorm_rows(s->xb, s->x, L->ffn_norm, n, dim, c->norm_eps);
-    gt_matmul(s->hb, hid, s->xb, L->w_gate.p, L->w_gate.dt, n, hid, dim);
-    gt_matmul(s->hb2, hid, s->xb, L->w_up.p, L->w_up.dt, n, hid, dim);
+    gt_matmul(s->hb, hid, s->xb, L->w[GT_PROJ_GATE].p, L->w[GT_PROJ_GATE].dt, n, hid, dim);
+    gt_matmul(s->hb2, hid, s->xb, L->w[GT_PROJ_UP].p, L->w[GT_PROJ_UP].dt, n, hid, dim);
     if (m->delta) {
         m->delta(m->delta_ctx, l, GT_PROJ_GATE, s->hb, hid, s->xb, n);
         m->delta(m->delta_ctx, l, GT_PROJ_UP, s->hb2, hid, s->xb, n);
     }
     gt_swiglu(s->hb, s->hb2, n * hid);
-    gt_matmul(s->xb, dim, s->hb, L->w_down.p, L->w_down.dt, n, dim, hid);
+    gt_matmul(s->xb, dim, s->hb, L->w[GT_PROJ_DOWN].p, L->w[GT_PROJ_DOWN].dt, n, dim, hid);
     if (m->delta) m->delta(m->delta_ctx, l, GT_PROJ_DOWN, s->xb, dim, s->hb, n);
     add_rows(s->x, s->xb, (size_t)n * dim);
 }
@@ -552,15 +565,15 @@ static void forward_chunk(const gt_model *m, gt_state *s, const int32_t *tok, in
     const gt_config *c = &m->c;
     int dim = c->dim, hd = c->head_dim, qd = c->n_heads * hd, kvd = c->n_kv_heads * hd;
     embed(m, s, tok, n);
-    rope_table(m, s, n, pos);
+    gt_rope_table(s->rope, m->inv_freq, pos, n, m->c.head_dim);
     for (int l = 0; l < c->n_layers; l++) {
         float *vc = s->value_cache + ((size_t)l * s->max_seq + pos) * kvd;
         /* attention block */
         qkv(m, s, l, n, s->kb, vc);
         for (int i = 0; i < n; i++) {
             const float *r = s->rope + (size_t)i * hd;
-            rope_row(s->q + (size_t)i * qd, c->n_heads, hd, r);
-            rope_row(s->kb + (size_t)i * kvd, c->n_kv_heads, hd, r);
+            gt_rope_rotate(s->q + (size_t)i * qd, c->n_heads, hd, r, 1.0f);
+            gt_rope_rotate(s->kb + (size_t)i * kvd, c->n_kv_heads, hd, r, 1.0f);
         }
         store_keys(m, s, l, pos, s->kb, n);
         attention(m, s, l, n, pos);
@@ -620,15 +633,15 @@ int gt_model_decode_multi(const gt_model *m, gt_state *const *st, const int32_t 
                         c->vocab_size - 1);
     }
     embed(m, s, tok, n);
-    rope_table(m, s, 1, pos);                      /* every row is at POS */
+    gt_rope_table(s->rope, m->inv_freq, pos, 1, hd);                      /* every row is at POS */
     float *kn = s->hb, *vn = s->hb2;               /* the rows' new keys and values, [n][kvd] */
     float scale = 1.0f / sqrtf((float)hd);
     for (int l = 0; l < c->n_layers; l++) {
         qkv(m, s, l, n, kn, vn);
         size_t at = ((size_t)l * ms + pos) * kvd;
         for (int i = 0; i < n; i++) {
-            rope_row(s->q + (size_t)i * qd, c->n_heads, hd, s->rope);
-            rope_row(kn + (size_t)i * kvd, c->n_kv_heads, hd, s->rope);
+            gt_rope_rotate(s->q + (size_t)i * qd, c->n_heads, hd, s->rope, 1.0f);
+            gt_rope_rotate(kn + (size_t)i * kvd, c->n_kv_heads, hd, s->rope, 1.0f);
             store_keys(m, st[i], l, pos, kn + (size_t)i * kvd, 1);
             memcpy(st[i]->value_cache + at, vn + (size_t)i * kvd, sizeof(float) * (size_t)kvd);
         }

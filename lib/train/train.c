@@ -18,43 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const gt_lin_names[GT_LIN_N] = { "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj",
-                                             "down_proj" };
-
-/* ---------------------------------------------------------------- LoRA settings */
-
-void gt_lora_cfg_default(gt_lora_cfg *c)
-{
-    c->r = 8;
-    c->alpha = 16;
-    c->dropout = 0.05f;
-    c->targets = 1u << GT_LIN_Q | 1u << GT_LIN_V;
-}
-
-int gt_lora_parse_targets(const char *s, unsigned *out, char *err, size_t errsz)
-{
-    unsigned set = 0;
-    const char *p = s;
-    while (*p) {
-        size_t n = strcspn(p, ",");
-        int found = -1;
-        for (int i = 0; i < GT_LIN_N && found < 0; i++) {
-            size_t ln = strlen(gt_lin_names[i]), sn = strcspn(gt_lin_names[i], "_");
-            if ((n == ln && strncmp(p, gt_lin_names[i], n) == 0) || (n == sn && strncmp(p, gt_lin_names[i], n) == 0))
-                found = i;
-        }
-        if (found < 0)
-            return gt_fail(err, errsz, "unknown LoRA target '%.*s' (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, "
-                                    "down_proj)", (int)n, p);
-        set |= 1u << found;
-        p += n;
-        if (*p == ',') p++;
-    }
-    if (!set) return gt_fail(err, errsz, "no LoRA target given");
-    *out = set;
-    return 0;
-}
-
 /* ---------------------------------------------------------------- scratch */
 
 typedef struct {
@@ -164,15 +127,7 @@ void gt_embedding_backward(float *dembed, const float *dout, const int32_t *tok,
 void gt_rmsnorm_forward(float *out, float *rstd, const float *x, const float *w, int N, int D, float eps)
 {
 #pragma omp parallel for schedule(static) if ((long long)N * D > 100000)
-    for (int n = 0; n < N; n++) {
-        const float *xr = x + (size_t)n * D;
-        float *o = out + (size_t)n * D;
-        float ss = 0;
-        for (int i = 0; i < D; i++) ss += xr[i] * xr[i];
-        float r = 1.0f / sqrtf(ss / (float)D + eps);
-        rstd[n] = r;
-        for (int i = 0; i < D; i++) o[i] = w[i] * (xr[i] * r);
-    }
+    for (int n = 0; n < N; n++) rstd[n] = gt_rmsnorm(out + (size_t)n * D, x + (size_t)n * D, w, D, eps);
 }
 
 /* y = w * x * r, r = (mean x^2 + eps)^-1/2:
@@ -195,45 +150,15 @@ void gt_rmsnorm_backward(float *dx, float *dw, const float *dout, const float *x
     }
 }
 
-void gt_rope_table(float *rope, const double *inv_freq, int T, int hd)
-{
-    int half = hd / 2;
-    for (int t = 0; t < T; t++) {
-        float *r = rope + (size_t)t * hd;
-        for (int j = 0; j < half; j++) {
-            double a = (double)t * inv_freq[j];
-            r[j] = (float)cos(a);
-            r[half + j] = (float)sin(a);
-        }
-    }
-}
-
-/* a' = a c - b s, b' = b c + a s  (j pairs with j + half) */
-static void rope_rows(float *x, const float *rope, int N, int T, int nh, int hd, float sign)
-{
-    int half = hd / 2;
-    for (int n = 0; n < N; n++) {
-        const float *cs = rope + (size_t)(n % T) * hd, *sn = cs + half;
-        for (int h = 0; h < nh; h++) {
-            float *a = x + ((size_t)n * nh + h) * hd, *b = a + half;
-            for (int j = 0; j < half; j++) {
-                float x0 = a[j], x1 = b[j], s = sign * sn[j];
-                a[j] = x0 * cs[j] - x1 * s;
-                b[j] = x1 * cs[j] + x0 * s;
-            }
-        }
-    }
-}
-
 void gt_rope_forward(float *x, const float *rope, int N, int T, int nh, int hd)
 {
-    rope_rows(x, rope, N, T, nh, hd, 1.0f);
+    for (int n = 0; n < N; n++) gt_rope_rotate(x + (size_t)n * nh * hd, nh, hd, rope + (size_t)(n % T) * hd, 1.0f);
 }
 
 /* The rotation is orthogonal: its transpose is the rotation by -angle. */
 void gt_rope_backward(float *dx, const float *rope, int N, int T, int nh, int hd)
 {
-    rope_rows(dx, rope, N, T, nh, hd, -1.0f);
+    for (int n = 0; n < N; n++) gt_rope_rotate(dx + (size_t)n * nh * hd, nh, hd, rope + (size_t)(n % T) * hd, -1.0f);
 }
 
 /* Attention as matrix products (gt_matmul_nn) over blocks of ATT_BLK query
@@ -557,7 +482,7 @@ typedef struct {
     float *att;         /* [L][B][H][T][T] */
     float *ao;          /* [L][N][qd] attention output */
     float *g, *u, *a;   /* [L][N][F] gate, up, silu(gate) * up */
-    float *lu;          /* [L][GT_LIN_N][N][r] LoRA A x */
+    float *lu;          /* [L][GT_PROJ_N][N][r] LoRA A x */
     float *rstdf, *hf;  /* [N], [N][D] final norm */
 } acts_t;
 
@@ -573,42 +498,11 @@ struct gt_train_priv {
     float *rope;
     /* F32 transposes of frozen weights (LoRA), made on first use: they never
      * change, and re-transposing them in every backward cost ~10% of a step */
-    float **wT;                 /* [n_layers * GT_LIN_N] */
+    float **wT;                 /* [n_layers * GT_PROJ_N] */
     float *headT;
 };
 
 typedef struct gt_train_priv priv_t;
-
-static int lin_dims(const gt_config *c, int which, int *out, int *in)
-{
-    int qd = c->n_heads * c->head_dim, kvd = c->n_kv_heads * c->head_dim;
-    switch (which) {
-    case GT_LIN_Q: *out = qd; *in = c->dim; break;
-    case GT_LIN_K: case GT_LIN_V: *out = kvd; *in = c->dim; break;
-    case GT_LIN_O: *out = c->dim; *in = qd; break;
-    case GT_LIN_GATE: case GT_LIN_UP: *out = c->hidden_dim; *in = c->dim; break;
-    default: *out = c->dim; *in = c->hidden_dim; break;
-    }
-    return 0;
-}
-
-static const gt_wmat *base_lin(const gt_layer *L, int which)
-{
-    switch (which) {
-    case GT_LIN_Q: return &L->wq;
-    case GT_LIN_K: return &L->wk;
-    case GT_LIN_V: return &L->wv;
-    case GT_LIN_O: return &L->wo;
-    case GT_LIN_GATE: return &L->w_gate;
-    case GT_LIN_UP: return &L->w_up;
-    default: return &L->w_down;
-    }
-}
-
-static const char *lin_prefix(int which)
-{
-    return which <= GT_LIN_O ? "self_attn" : "mlp";
-}
 
 static size_t add_tp(gt_train *t, int *cap, const char *name, int rows, int cols, int decay)
 {
@@ -638,7 +532,7 @@ int gt_train_init(gt_train *t, const gt_model *m, const gt_train_opts *o, int ma
         if (o->lora.r < 1 || o->lora.r > 4096) return gt_fail(err, errsz, "LoRA rank %d is outside 1..4096", o->lora.r);
         if (!(o->lora.dropout >= 0 && o->lora.dropout < 1))
             return gt_fail(err, errsz, "LoRA dropout %g is outside [0, 1)", (double)o->lora.dropout);
-        if (!(o->lora.targets & ((1u << GT_LIN_N) - 1))) return gt_fail(err, errsz, "no LoRA target");
+        if (!(o->lora.targets & ((1u << GT_PROJ_N) - 1))) return gt_fail(err, errsz, "no LoRA target");
         t->lora_scale = o->lora.alpha / (float)o->lora.r;
     }
     t->maxB = maxB;
@@ -652,7 +546,7 @@ int gt_train_init(gt_train *t, const gt_model *m, const gt_train_opts *o, int ma
     char nm[128];
     size_t off_embed = 0, off_norm = 0, off_head = 0;
     size_t *off_an = gt_xcalloc((size_t)NL, sizeof(size_t)), *off_fn = gt_xcalloc((size_t)NL, sizeof(size_t));
-    size_t (*off_lin)[GT_LIN_N][2] = gt_xcalloc((size_t)NL, sizeof *off_lin);
+    size_t (*off_lin)[GT_PROJ_N][2] = gt_xcalloc((size_t)NL, sizeof *off_lin);
     if (t->full) {
         off_embed = add_tp(t, &cap, "model.embed_tokens.weight", V, D, 1);
     }
@@ -661,21 +555,18 @@ int gt_train_init(gt_train *t, const gt_model *m, const gt_train_opts *o, int ma
             snprintf(nm, sizeof nm, "model.layers.%d.input_layernorm.weight", l);
             off_an[l] = add_tp(t, &cap, nm, D, 0, 0);
         }
-        for (int w = 0; w < GT_LIN_N; w++) {
+        for (int w = 0; w < GT_PROJ_N; w++) {
             int out, in;
-            lin_dims(c, w, &out, &in);
+            gt_proj_dims(c, w, &out, &in);
             if (t->full) {
-                snprintf(nm, sizeof nm, "model.layers.%d.%s.%s.weight", l, lin_prefix(w), gt_lin_names[w]);
-                off_lin[l][w][0] = add_tp(t, &cap, nm, out, in, 1);
+                off_lin[l][w][0] = add_tp(t, &cap, gt_proj_tensor(nm, sizeof nm, "", l, w, ".weight"), out, in, 1);
             } else if (t->lora.targets >> w & 1) {
-                snprintf(nm, sizeof nm, "base_model.model.model.layers.%d.%s.%s.lora_A.weight", l, lin_prefix(w),
-                         gt_lin_names[w]);
+                gt_proj_tensor(nm, sizeof nm, "base_model.model.", l, w, ".lora_A.weight");
                 off_lin[l][w][0] = add_tp(t, &cap, nm, r, in, 1);
-                snprintf(nm, sizeof nm, "base_model.model.model.layers.%d.%s.%s.lora_B.weight", l, lin_prefix(w),
-                         gt_lin_names[w]);
+                gt_proj_tensor(nm, sizeof nm, "base_model.model.", l, w, ".lora_B.weight");
                 off_lin[l][w][1] = add_tp(t, &cap, nm, out, r, 1);
             }
-            if (t->full && w == GT_LIN_O) {
+            if (t->full && w == GT_PROJ_O) {
                 snprintf(nm, sizeof nm, "model.layers.%d.post_attention_layernorm.weight", l);
                 off_fn[l] = add_tp(t, &cap, nm, D, 0, 0);
             }
@@ -727,10 +618,10 @@ int gt_train_init(gt_train *t, const gt_model *m, const gt_train_opts *o, int ma
             TL->attn_norm = ML->attn_norm;
             TL->ffn_norm = ML->ffn_norm;
         }
-        for (int w = 0; w < GT_LIN_N; w++) {
+        for (int w = 0; w < GT_PROJ_N; w++) {
             gt_tlin *li = &TL->lin[w];
-            const gt_wmat *bw = base_lin(ML, w);
-            lin_dims(c, w, &li->out, &li->in);
+            const gt_wmat *bw = &ML->w[w];
+            gt_proj_dims(c, w, &li->out, &li->in);
             if (t->full) {
                 float *dst = P + off_lin[l][w][0];
                 for (int row = 0; row < li->out; row++) gt_row_to_f32(dst + (size_t)row * li->in, bw->p, bw->dt, (size_t)row, li->in);
@@ -752,7 +643,7 @@ int gt_train_init(gt_train *t, const gt_model *m, const gt_train_opts *o, int ma
     /* 3. activations: one allocation */
     size_t N = (size_t)maxB * maxT;
     size_t nl = (size_t)NL;
-    size_t nlu = t->full ? 0 : nl * GT_LIN_N * N * r;
+    size_t nlu = t->full ? 0 : nl * GT_PROJ_N * N * r;
     size_t sizes[] = {
         (nl + 1) * N * D, nl * N * D, nl * N, nl * N, nl * N * D, nl * N * D,
         nl * N * qd, nl * N * kvd, nl * N * kvd, nl * maxB * c->n_heads * (size_t)maxT * maxT, nl * N * qd,
@@ -795,7 +686,7 @@ int gt_train_init(gt_train *t, const gt_model *m, const gt_train_opts *o, int ma
     p = S;
     for (size_t i = 0; i < sizeof sdst / sizeof *sdst; i++) { *sdst[i] = p; p += ssz[i]; }
     s->target = (int32_t *)(void *)p;
-    gt_rope_table(pv->rope, m->inv_freq, maxT, c->head_dim);
+    gt_rope_table(pv->rope, m->inv_freq, 0, maxT, c->head_dim);
     return 0;
 }
 
@@ -810,7 +701,7 @@ void gt_train_free(gt_train *t)
         mm_ws_free(&t->priv->ws);
         free(t->priv->rope);
         if (t->priv->wT)
-            for (int i = 0; i < t->c.n_layers * GT_LIN_N; i++) free(t->priv->wT[i]);
+            for (int i = 0; i < t->c.n_layers * GT_PROJ_N; i++) free(t->priv->wT[i]);
         free(t->priv->wT);
         free(t->priv->headT);
         free(t->priv);
@@ -822,13 +713,6 @@ void gt_train_free(gt_train *t)
     free(t->L);
     free(t->acts);
     memset(t, 0, sizeof *t);
-}
-
-const gt_tparam *gt_train_find(const gt_train *t, const char *name)
-{
-    for (int i = 0; i < t->ntp; i++)
-        if (strcmp(t->tp[i].name, name) == 0) return &t->tp[i];
-    return NULL;
 }
 
 void gt_train_zero_grad(gt_train *t)
@@ -862,7 +746,7 @@ static void lin_forward(gt_train *t, int l, int w, float *y, const float *x, int
     gt_matmul(y, (size_t)li->out, x, li->w, li->wt, N, li->out, li->in);
     if (li->A) {
         const float *xd = lora_input(t, pv->s.xd, x, l, w, N, li->in);
-        float *u = pv->a.lu + ((size_t)l * GT_LIN_N + w) * (size_t)t->maxB * t->maxT * t->lora.r;
+        float *u = pv->a.lu + ((size_t)l * GT_PROJ_N + w) * (size_t)t->maxB * t->maxT * t->lora.r;
         lora_forward(&pv->ws, y, u, xd, li->A, li->B, t->lora_scale, N, li->out, li->in, t->lora.r);
     }
 }
@@ -874,8 +758,8 @@ static void lin_backward(gt_train *t, int l, int w, float *dx, const float *dy, 
     const gt_tlin *li = &t->L[l].lin[w];
     const float *wT = NULL;
     if (!li->g && dx && li->wt != GT_DT_Q8) {  /* frozen: W^T once (not for 8-bit weights: 4 bytes a weight) */
-        if (!pv->wT) pv->wT = gt_xcalloc((size_t)t->c.n_layers * GT_LIN_N, sizeof *pv->wT);
-        float **c = &pv->wT[(size_t)l * GT_LIN_N + (size_t)w];
+        if (!pv->wT) pv->wT = gt_xcalloc((size_t)t->c.n_layers * GT_PROJ_N, sizeof *pv->wT);
+        float **c = &pv->wT[(size_t)l * GT_PROJ_N + (size_t)w];
         if (!*c) {
             *c = gt_xmalloc(sizeof(float) * (size_t)li->out * (size_t)li->in);
             transpose(*c, li->w, li->wt, li->out, li->in);
@@ -886,7 +770,7 @@ static void lin_backward(gt_train *t, int l, int w, float *dx, const float *dy, 
     if (li->A) {
         int r = t->lora.r;
         const float *xd = lora_input(t, pv->s.xd, x, l, w, N, li->in);
-        const float *u = pv->a.lu + ((size_t)l * GT_LIN_N + w) * (size_t)t->maxB * t->maxT * r;
+        const float *u = pv->a.lu + ((size_t)l * GT_PROJ_N + w) * (size_t)t->maxB * t->maxT * r;
         int dropped = xd != x;
         float *dxd = NULL;
         if (dx) {
@@ -943,19 +827,19 @@ int gt_train_step(gt_train *t, const int32_t *tokens, const uint8_t *mask, int B
         float *att = A->att + (size_t)l * attL, *ao = A->ao + (size_t)l * cN * qd;
         float *g = A->g + (size_t)l * cN * F, *u = A->u + (size_t)l * cN * F, *a = A->a + (size_t)l * cN * F;
         gt_rmsnorm_forward(h1, A->rstd1 + (size_t)l * cN, res, L->attn_norm, N, D, c->norm_eps);
-        lin_forward(t, l, GT_LIN_Q, q, h1, N);
-        lin_forward(t, l, GT_LIN_K, k, h1, N);
-        lin_forward(t, l, GT_LIN_V, v, h1, N);
+        lin_forward(t, l, GT_PROJ_Q, q, h1, N);
+        lin_forward(t, l, GT_PROJ_K, k, h1, N);
+        lin_forward(t, l, GT_PROJ_V, v, h1, N);
         gt_rope_forward(q, rope, N, T, H, hd);
         gt_rope_forward(k, rope, N, T, KV, hd);
         gt_attention_forward(ao, att, q, k, v, B, T, H, KV, hd);
-        lin_forward(t, l, GT_LIN_O, res2, ao, N);
+        lin_forward(t, l, GT_PROJ_O, res2, ao, N);
         for (size_t i = 0; i < ND; i++) res2[i] += res[i];
         gt_rmsnorm_forward(h2, A->rstd2 + (size_t)l * cN, res2, L->ffn_norm, N, D, c->norm_eps);
-        lin_forward(t, l, GT_LIN_GATE, g, h2, N);
-        lin_forward(t, l, GT_LIN_UP, u, h2, N);
+        lin_forward(t, l, GT_PROJ_GATE, g, h2, N);
+        lin_forward(t, l, GT_PROJ_UP, u, h2, N);
         gt_swiglu_forward(a, g, u, (size_t)N * F);
-        lin_forward(t, l, GT_LIN_DOWN, out, a, N);
+        lin_forward(t, l, GT_PROJ_DOWN, out, a, N);
         for (size_t i = 0; i < ND; i++) out[i] += res2[i];
     }
     float *resf = A->res + (size_t)c->n_layers * cN * D;
@@ -1000,17 +884,17 @@ int gt_train_step(gt_train *t, const int32_t *tokens, const uint8_t *mask, int B
         float *g = A->g + (size_t)l * cN * F, *u = A->u + (size_t)l * cN * F, *a = A->a + (size_t)l * cN * F;
         /* MLP block: dres is d(out) = d(res2) through the residual */
         memset(S->da, 0, sizeof(float) * (size_t)N * F);
-        lin_backward(t, l, GT_LIN_DOWN, S->da, dres, a, N);
+        lin_backward(t, l, GT_PROJ_DOWN, S->da, dres, a, N);
         memset(S->dg, 0, sizeof(float) * (size_t)N * F);
         memset(S->du, 0, sizeof(float) * (size_t)N * F);
         gt_swiglu_backward(S->dg, S->du, S->da, g, u, (size_t)N * F);
         memset(S->dh, 0, sizeof(float) * ND);
-        lin_backward(t, l, GT_LIN_GATE, S->dh, S->dg, h2, N);
-        lin_backward(t, l, GT_LIN_UP, S->dh, S->du, h2, N);
+        lin_backward(t, l, GT_PROJ_GATE, S->dh, S->dg, h2, N);
+        lin_backward(t, l, GT_PROJ_UP, S->dh, S->du, h2, N);
         gt_rmsnorm_backward(dres, L->g_ffn_norm, S->dh, res2, L->ffn_norm, A->rstd2 + (size_t)l * cN, N, D);
         /* attention block: dres is now d(res2) = d(res) through the residual */
         memset(S->dao, 0, sizeof(float) * (size_t)N * qd);
-        lin_backward(t, l, GT_LIN_O, S->dao, dres, ao, N);
+        lin_backward(t, l, GT_PROJ_O, S->dao, dres, ao, N);
         memset(S->dq, 0, sizeof(float) * (size_t)N * qd);
         memset(S->dk, 0, sizeof(float) * (size_t)N * kvd);
         memset(S->dv, 0, sizeof(float) * (size_t)N * kvd);
@@ -1021,9 +905,9 @@ int gt_train_step(gt_train *t, const int32_t *tokens, const uint8_t *mask, int B
         int need_dx = l > 0 || t->g_embed || L->g_attn_norm;
         float *dh = need_dx ? S->dh : NULL;
         if (dh) memset(dh, 0, sizeof(float) * ND);
-        lin_backward(t, l, GT_LIN_Q, dh, S->dq, h1, N);
-        lin_backward(t, l, GT_LIN_K, dh, S->dk, h1, N);
-        lin_backward(t, l, GT_LIN_V, dh, S->dv, h1, N);
+        lin_backward(t, l, GT_PROJ_Q, dh, S->dq, h1, N);
+        lin_backward(t, l, GT_PROJ_K, dh, S->dk, h1, N);
+        lin_backward(t, l, GT_PROJ_V, dh, S->dv, h1, N);
         if (need_dx)
             gt_rmsnorm_backward(l > 0 || t->g_embed ? dres : NULL, L->g_attn_norm, S->dh, res, L->attn_norm,
                                 A->rstd1 + (size_t)l * cN, N, D);

@@ -26,25 +26,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "nn/lora.h"
 #include "nn/model.h"
 #include "train/adamw.h"
-
-/* The seven linear layers of a block, in PEFT target-name order. */
-enum { GT_LIN_Q, GT_LIN_K, GT_LIN_V, GT_LIN_O, GT_LIN_GATE, GT_LIN_UP, GT_LIN_DOWN, GT_LIN_N };
-extern const char *const gt_lin_names[GT_LIN_N];   /* "q_proj", ..., "down_proj" */
-
-typedef struct {
-    int r;              /* rank (8) */
-    float alpha;        /* lora_alpha (16): scaling alpha / r */
-    float dropout;      /* lora_dropout (0.05), on the LoRA branch's input */
-    unsigned targets;   /* bit GT_LIN_x set: that layer gets an adapter (q_proj, v_proj) */
-} gt_lora_cfg;
-
-/* alpaca-lora's defaults: r 8, alpha 16, dropout 0.05, targets q_proj,v_proj. */
-void gt_lora_cfg_default(gt_lora_cfg *c);
-/* Parse a comma-separated target list ("q_proj,v_proj", short names "q,v" too)
- * into a bit set. 0 ok; -1 naming the bad entry in ERR. */
-int gt_lora_parse_targets(const char *s, unsigned *out, char *err, size_t errsz);
 
 /* One trained or frozen linear layer of the training model. */
 typedef struct {
@@ -57,7 +41,7 @@ typedef struct {
 } gt_tlin;
 
 typedef struct {
-    gt_tlin lin[GT_LIN_N];
+    gt_tlin lin[GT_PROJ_N];     /* the projections (nn/model.h) */
     float *attn_norm, *ffn_norm;        /* F32: master copies or the model's */
     float *g_attn_norm, *g_ffn_norm;    /* NULL when frozen */
 } gt_tlayer;
@@ -115,8 +99,6 @@ int gt_train_init(gt_train *t, const gt_model *m, const gt_train_opts *o, int ma
                   size_t errsz);
 void gt_train_free(gt_train *t);
 
-/* The named tensor called NAME, or NULL. */
-const gt_tparam *gt_train_find(const gt_train *t, const char *name);
 
 /* Forward pass over TOKENS [B][T] with label MASK [B][T] (mask[b][t] != 0:
  * token t is a label, predicted from row t - 1; mask[b][0] is ignored). When
@@ -141,14 +123,14 @@ void gt_train_adamw_step(gt_train *t, gt_adamw *a, float lr, float wd);
 void gt_embedding_forward(float *out, const void *embed, gt_dtype et, const int32_t *tok, int N, int D);
 void gt_embedding_backward(float *dembed, const float *dout, const int32_t *tok, int N, int D);
 
-/* out = x * rstd * w,  rstd[n] = 1 / sqrt(mean(x[n]^2) + eps) (stored for the backward) */
+/* out = x * rstd * w,  rstd[n] = 1 / sqrt(mean(x[n]^2) + eps) (stored for the
+ * backward): kernels.h's gt_rmsnorm per row */
 void gt_rmsnorm_forward(float *out, float *rstd, const float *x, const float *w, int N, int D, float eps);
 void gt_rmsnorm_backward(float *dx, float *dw, const float *dout, const float *x, const float *w,
                          const float *rstd, int N, int D);
 
-/* cos | sin table for positions 0..T-1: rope[t][0..hd/2) cos, [hd/2..hd) sin */
-void gt_rope_table(float *rope, const double *inv_freq, int T, int hd);
-/* Rotate (rotate_half form) NH heads of each of the N = B*T rows of X in place;
+/* Rotate (rotate_half form, kernels.h's gt_rope_rotate; the table from
+ * gt_rope_table for positions 0..T-1) NH heads of each of the N = B*T rows of X in place;
  * row n has position n % T. The backward rotates DX back in place. */
 void gt_rope_forward(float *x, const float *rope, int N, int T, int nh, int hd);
 void gt_rope_backward(float *dx, const float *rope, int N, int T, int nh, int hd);
