@@ -5,7 +5,10 @@
  *
  * Weights stay in the memory-mapped files: F32 used in place, F16/BF16 kept
  * 16-bit and widened inside the matmul kernel. A prompt is processed in one
- * batched pass (matrix-matrix products), then tokens one at a time. */
+ * batched pass (matrix-matrix products), then tokens one at a time.
+ *
+ * Loading (config, projections, weights) is in load.c, the forward pass and
+ * its run state in model.c. */
 #ifndef GT_MODEL_H
 #define GT_MODEL_H
 
