@@ -309,6 +309,22 @@ static void log_num(gt_out *o, const char *k, double v)
     gt_out_str(o, b);
 }
 
+/* A log entry of TYPE at the current step: its start ({"type", "step",
+ * "epoch"}), then the caller's log_num fields, then log_end. */
+static void log_begin(gt_run *r, const char *type)
+{
+    char b[128];
+    snprintf(b, sizeof b, "{\"type\":\"%s\",\"step\":%ld", type, r->step);
+    gt_out_str(&r->log, b);
+    log_num(&r->log, "epoch", (double)r->step / (double)r->spe);
+}
+
+static void log_end(gt_run *r)
+{
+    gt_out_str(&r->log, "}\n");
+    gt_out_flush(&r->log);
+}
+
 /* Validation loss: mean over every counted token of the set, no dropout. */
 static double evaluate(gt_run *r, double *ntok)
 {
@@ -334,14 +350,10 @@ static void do_eval(gt_run *r)
     double n, vl = evaluate(r, &n);
     if (r->show) fprintf(stderr, "%s: step %ld/%ld val_loss %.4f (%.0f tokens)\n", gt_progname, r->step, r->total, vl, n);
     if (r->log_on) {
-        char b[128];
-        snprintf(b, sizeof b, "{\"type\":\"eval\",\"step\":%ld", r->step);
-        gt_out_str(&r->log, b);
-        log_num(&r->log, "epoch", (double)r->step / (double)r->spe);
+        log_begin(r, "eval");
         log_num(&r->log, "val_loss", vl);
         log_num(&r->log, "val_tokens", n);
-        gt_out_str(&r->log, "}\n");
-        gt_out_flush(&r->log);
+        log_end(r);
     }
 }
 
@@ -386,10 +398,7 @@ static void report_step(gt_run *r, double loss, double lr, double gnorm, long nt
                 gt_progname, r->step, r->total, (double)r->step / (double)r->spe, loss, lr, gnorm, tps, es);
     }
     if (r->log_on) {
-        char b[128];
-        snprintf(b, sizeof b, "{\"type\":\"train\",\"step\":%ld", r->step);
-        gt_out_str(&r->log, b);
-        log_num(&r->log, "epoch", (double)r->step / (double)r->spe);
+        log_begin(r, "train");
         log_num(&r->log, "loss", loss);
         log_num(&r->log, "lr", lr);
         log_num(&r->log, "grad_norm", gnorm);
@@ -398,8 +407,7 @@ static void report_step(gt_run *r, double loss, double lr, double gnorm, long nt
         log_num(&r->log, "tokens_per_s", tps);
         log_num(&r->log, "elapsed_s", el);
         log_num(&r->log, "eta_s", eta);
-        gt_out_str(&r->log, "}\n");
-        gt_out_flush(&r->log);
+        log_end(r);
     }
 }
 
