@@ -280,8 +280,8 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
             lmod *md = &l->mods[(size_t)layer * GT_PROJ_N + p];
             if (!md->A != !md->B) {
                 char nm[128];
-                gt_fail(err, errsz, "%s: tensor '%s' is missing", wpath,
-                        gt_proj_tensor(nm, sizeof nm, "base_model.model.", layer, p, md->A ? ".lora_B.weight" : ".lora_A.weight"));
+                gt_proj_tensor(nm, sizeof nm, "base_model.model.", layer, p, md->A ? ".lora_B.weight" : ".lora_A.weight");
+                gt_fail(err, errsz, "%s: tensor '%s' is missing", wpath, nm);
                 goto fail;
             }
             if (md->A) l->nmods++;

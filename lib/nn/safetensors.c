@@ -349,7 +349,10 @@ int gt_st_write(const char *path, const gt_stw_tensor *t, int n, const char *con
     }
     size_t off = 0;
     for (int i = 0; i < n; i++) {
-        if (t[i].dtype != GT_DT_F32 && checksum) { gt_buf_free(&h); return gt_fail(err, errsz, "%s: a checksummed file holds F32 only", path); }
+        if (t[i].dtype != GT_DT_F32 && checksum) {
+            gt_buf_free(&h);
+            return gt_fail(err, errsz, "%s: a checksummed file holds F32 only", path);
+        }
         size_t bytes = numel_of(&t[i]) * gt_dtype_size(t[i].dtype);
         if (!first) gt_buf_adds(&h, ",");
         first = 0;

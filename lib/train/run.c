@@ -4,6 +4,7 @@
 #include "train/export.h"
 #include "nn/safetensors.h"
 #include "tok/tokenizer.h"
+#include "core/rand.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -65,7 +66,8 @@ static void load_stream(gt_dataset *d, const char *path, const gt_model *m, int 
                         const uint64_t *fp)
 {
     char err[600];
-    if (strcmp(path, "-") != 0 && access(path, R_OK) != 0) gt_die(EX_NOINPUT, "%s: cannot open: %s", path, strerror(errno));
+    if (strcmp(path, "-") != 0 && access(path, R_OK) != 0)
+        gt_die(EX_NOINPUT, "%s: cannot open: %s", path, strerror(errno));
     if (gt_dataset_load(d, path, m->c.vocab_size, limit, what, fp, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
 }
 
@@ -114,7 +116,8 @@ static void record_settings(gt_run *r, size_t n_all, uint64_t hash_all)
     hp_add(r, "learning-rate", "%.9g", o->lr);
     hp_add(r, "cutoff-len", "%d", o->cutoff);
     hp_add(r, "warmup-steps", "%d", o->warmup);
-    hp_add(r, "lr-schedule", "%s", o->sched == GT_SCHED_LINEAR ? "linear" : o->sched == GT_SCHED_COSINE ? "cosine" : "constant");
+    hp_add(r, "lr-schedule", "%s",
+           o->sched == GT_SCHED_LINEAR ? "linear" : o->sched == GT_SCHED_COSINE ? "cosine" : "constant");
     hp_add(r, "weight-decay", "%.9g", o->wd);
     hp_add(r, "max-grad-norm", "%.9g", o->max_norm);
     hp_add(r, "seed", "%llu", (unsigned long long)o->seed);
@@ -371,7 +374,7 @@ static double accumulate(gt_run *r, const gt_epoch *ep, size_t b0, size_t b1, lo
         int T = gt_batch_fill(&r->tr, ep, b, r->tok, r->mask, 0, &nseq);
         uint64_t ds = 0;
         if (!o->full && o->lora.dropout > 0) {
-            uint64_t st = o->seed ^ (uint64_t)r->step * 0x9e3779b97f4a7c15ull ^ (uint64_t)(b - b0 + 1) * 0xd6e8feb86659fd93ull;
+            uint64_t st = o->seed ^ (uint64_t)r->step * GT_GOLDEN64 ^ (uint64_t)(b - b0 + 1) * 0xd6e8feb86659fd93ull;
             ds = gt_splitmix64(&st) | 1;
         }
         double loss;
