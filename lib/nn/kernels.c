@@ -21,49 +21,6 @@
 
 /* ---- scalar conversions ---- */
 
-float gt_f16_to_f32(uint16_t h)
-{
-    uint32_t sign = (uint32_t)(h & 0x8000) << 16, e = (h >> 10) & 0x1f, man = h & 0x3ff, u;
-    if (e == 0) {
-        float f = (float)man * (1.0f / 16777216.0f);   /* zero or subnormal: man * 2^-24 */
-        return sign ? -f : f;
-    }
-    if (e == 31) u = sign | 0x7f800000u | man << 13;
-    else u = sign | (e + 112) << 23 | man << 13;
-    float f;
-    memcpy(&f, &u, 4);
-    return f;
-}
-
-uint16_t gt_f32_to_bf16(float f)
-{
-    uint32_t u;
-    memcpy(&u, &f, 4);
-    if ((u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)(u >> 16 | 0x40);   /* quiet NaN */
-    u += 0x7fffu + (u >> 16 & 1);
-    return (uint16_t)(u >> 16);
-}
-
-uint16_t gt_f32_to_f16(float f)
-{
-    uint32_t u;
-    memcpy(&u, &f, 4);
-    uint16_t sign = (uint16_t)(u >> 16 & 0x8000);
-    uint32_t a = u & 0x7fffffffu;
-    if (a > 0x7f800000u) return (uint16_t)(sign | 0x7e00 | (a >> 13 & 0x3ff));     /* NaN stays NaN */
-    if (a >= 0x477ff000u) return (uint16_t)(sign | 0x7c00);   /* rounds to 65520 or more: infinity */
-    if (a < 0x38800000u) {                                    /* below 2^-14: subnormal or zero */
-        if (a < 0x33000000u) return sign;                     /* at most 2^-25: rounds to zero */
-        uint32_t man = (a & 0x7fffff) | 0x800000, e = a >> 23;
-        uint32_t shift = 126 - e;                             /* 14..24 */
-        uint32_t v = man >> shift, rem = man & ((1u << shift) - 1), half = 1u << (shift - 1);
-        if (rem > half || (rem == half && (v & 1))) v++;
-        return (uint16_t)(sign | v);
-    }
-    a += 0xfffu + (a >> 13 & 1) - 0x38000000u;                /* rebias 127 -> 15, round to nearest even */
-    return (uint16_t)(sign | a >> 13);
-}
-
 static inline float ld_scalar(const void *w, size_t i, gt_dtype t)
 {
     if (t == GT_DT_F32) return ((const float *)w)[i];
@@ -80,9 +37,7 @@ void gt_row_to_f32(float *out, const void *w, gt_dtype t, size_t r, int cols)
         for (int i = 0; i < cols; i++) out[i] = (float)q[i] * sc[i / GT_Q8_BLOCK];
         return;
     }
-    size_t base = r * (size_t)cols;
-    if (t == GT_DT_F32) { memcpy(out, (const float *)w + base, (size_t)cols * 4); return; }
-    for (int i = 0; i < cols; i++) out[i] = ld_scalar(w, base + (size_t)i, t);
+    gt_to_f32(out, (const char *)w + r * (size_t)cols * gt_dtype_size(t), t, (size_t)cols);
 }
 
 /* ---- path selection ---- */
@@ -636,7 +591,7 @@ void gt_matmul_path(gt_kpath path, float *out, size_t ldo, const float *x, const
      * rows only (F32 decoding already runs at the memory's bandwidth, where
      * prefetches only cost: -4%; BF16 +15%, 8-bit +20%) */
     const char *rows = wt == GT_DT_Q8 ? (const char *)((const gt_q8mat *)w)->q : (const char *)w;
-    size_t rb = (size_t)k * (wt == GT_DT_F32 ? 4 : wt == GT_DT_Q8 ? 1 : 2);
+    size_t rb = (size_t)k * gt_dtype_size(wt);
     run_tiles(pick(path, wt), out, ldo, x, w, n, d, k, rows, wt == GT_DT_F32 ? NULL : rows, rb);
 }
 
@@ -647,12 +602,26 @@ void gt_matmul(float *out, size_t ldo, const float *x, const void *w, gt_dtype w
 
 /* ---- small kernels ---- */
 
-void gt_rmsnorm(float *out, const float *x, const float *w, int n, float eps)
+float gt_rmsnorm(float *out, const float *x, const float *w, int n, float eps)
 {
     float ss = 0;
     for (int i = 0; i < n; i++) ss += x[i] * x[i];
     float r = 1.0f / sqrtf(ss / (float)n + eps);
     for (int i = 0; i < n; i++) out[i] = w[i] * (x[i] * r);
+    return r;
+}
+
+void gt_rope_table(float *rope, const double *inv_freq, int pos, int n, int hd)
+{
+    int half = hd / 2;
+    for (int i = 0; i < n; i++) {
+        float *r = rope + (size_t)i * hd;
+        for (int j = 0; j < half; j++) {
+            double a = (double)(pos + i) * inv_freq[j];
+            r[j] = (float)cos(a);
+            r[half + j] = (float)sin(a);
+        }
+    }
 }
 
 /* Vector exp: e^x = 2^n e^r with n = round(x / ln 2), r = x - n ln 2 in two

@@ -1,6 +1,7 @@
 /* kernels.h - the compute kernels of the forward pass: matrix products with
  * F32, F16 or BF16 weights (16-bit weights are widened inside the kernel, never
- * stored as F32), RMSNorm, softmax, SwiGLU. The matmul has AVX-512 and
+ * stored as F32), RMSNorm, RoPE, softmax, SwiGLU: the one home of each for
+ * inference and training. The matmul has AVX-512 and
  * AVX2+FMA paths picked at run time and a portable one; OpenMP splits the
  * output rows over threads. */
 #ifndef GT_KERNELS_H
@@ -8,7 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "nn/safetensors.h"
+#include "nn/dtype.h"
 
 typedef enum {
     GT_K_AUTO = -1,     /* the best the CPU supports (or $GT_KERNELS) */
@@ -45,7 +46,6 @@ void gt_matmul_nn_path(gt_kpath path, float *out, size_t ldo, const float *a, si
  * GT_Q8_BLOCK consecutive values of a row, each block with its own F32 scale:
  * w[r][c] = q[r][c] * s[r][c / GT_Q8_BLOCK]. For gt_matmul and gt_row_to_f32,
  * a weight of type GT_DT_Q8 is a pointer to a gt_q8mat (cols must equal K). */
-#define GT_DT_Q8 ((gt_dtype)16)
 #define GT_Q8_BLOCK 32
 typedef struct {
     int8_t *q;              /* [rows][cols] */
@@ -53,20 +53,33 @@ typedef struct {
     int rows, cols, nblk;   /* nblk = ceil(cols / GT_Q8_BLOCK) */
 } gt_q8mat;
 
-/* Widen one 16-bit value. */
-static inline float gt_bf16_to_f32(uint16_t h)
-{
-    union { uint32_t u; float f; } v = { .u = (uint32_t)h << 16 };
-    return v.f;
-}
-float gt_f16_to_f32(uint16_t h);
-uint16_t gt_f32_to_bf16(float f);  /* round to nearest even */
-uint16_t gt_f32_to_f16(float f);   /* round to nearest even; overflow to infinity */
 /* Row R of a [rows][cols] matrix of type T into OUT (cols floats). */
 void gt_row_to_f32(float *out, const void *w, gt_dtype t, size_t r, int cols);
 
-/* out[i] = x[i] / sqrt(mean(x^2) + eps) * w[i]  (like LlamaRMSNorm). */
-void gt_rmsnorm(float *out, const float *x, const float *w, int n, float eps);
+/* out[i] = x[i] / sqrt(mean(x^2) + eps) * w[i]  (like LlamaRMSNorm); returns
+ * 1 / sqrt(mean(x^2) + eps), which training keeps for the backward. */
+float gt_rmsnorm(float *out, const float *x, const float *w, int n, float eps);
+
+/* RoPE, rotate_half form: within a head of HD values, element j pairs with
+ * j + hd/2. The table of N positions from POS: rope[i][0..hd/2) the cosines,
+ * rope[i][hd/2..hd) the sines of (pos + i) * inv_freq[j]. */
+void gt_rope_table(float *rope, const double *inv_freq, int pos, int n, int hd);
+/* Rotate the NH heads of one row V in place by the angles of table row R;
+ * SIGN -1 rotates back (the transpose: training's backward). Inline: inference
+ * and training call it per row with a constant SIGN. */
+static inline void gt_rope_rotate(float *v, int nh, int hd, const float *r, float sign)
+{
+    int half = hd / 2;
+    const float *cs = r, *sn = r + half;
+    for (int h = 0; h < nh; h++) {
+        float *a = v + (size_t)h * hd, *b = a + half;
+        for (int j = 0; j < half; j++) {
+            float x0 = a[j], x1 = b[j], s = sign * sn[j];
+            a[j] = x0 * cs[j] - x1 * s;
+            b[j] = x1 * cs[j] + x0 * s;
+        }
+    }
+}
 /* In-place softmax of x[0..n). The vector paths use their own exp (within
  * 2 ulp of expf). */
 void gt_softmax(float *x, int n);

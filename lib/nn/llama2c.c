@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <math.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,16 +12,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static int fail(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errsz, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 /* Offsets (in floats from the start of the data) of every array. */
 typedef struct {
@@ -85,7 +74,7 @@ static int check_dim(const char *path, const char *what, long long v, long long 
                      size_t errsz)
 {
     if (v < lo || v > hi)
-        return fail(err, errsz, "%s: header %s is %lld, outside %lld..%lld (not a llama2.c checkpoint?)", path, what,
+        return gt_fail(err, errsz, "%s: header %s is %lld, outside %lld..%lld (not a llama2.c checkpoint?)", path, what,
                     v, lo, hi);
     return 0;
 }
@@ -94,22 +83,22 @@ int gt_llama2c_load(gt_model *m, const char *path, char *err, size_t errsz)
 {
     memset(m, 0, sizeof *m);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return fail(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+    if (fd < 0) return gt_fail(err, errsz, "%s: cannot open: %s", path, strerror(errno));
     struct stat sb;
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
         close(fd);
-        return fail(err, errsz, "%s: not a regular file", path);
+        return gt_fail(err, errsz, "%s: not a regular file", path);
     }
     size_t size = (size_t)sb.st_size;
     if (size < 28) {
         close(fd);
-        return fail(err, errsz, "%s: truncated: %zu bytes, shorter than a llama2.c header", path, size);
+        return gt_fail(err, errsz, "%s: truncated: %zu bytes, shorter than a llama2.c header", path, size);
     }
     /* private and writable: wq and wk are permuted in place (copy on write) */
     void *map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
     int merr = errno;
     close(fd);
-    if (map == MAP_FAILED) return fail(err, errsz, "%s: cannot map: %s", path, strerror(merr));
+    if (map == MAP_FAILED) return gt_fail(err, errsz, "%s: cannot map: %s", path, strerror(merr));
 
     unsigned char *b = map;
     uint32_t magic;
@@ -121,13 +110,13 @@ int gt_llama2c_load(gt_model *m, const char *path, char *err, size_t errsz)
         int32_t v;
         memcpy(&v, b + 4, 4);
         if (v == 2) {
-            fail(err, errsz, "%s: llama2.c version 2 (Q8_0 int8) checkpoints are not supported; export with "
+            gt_fail(err, errsz, "%s: llama2.c version 2 (Q8_0 int8) checkpoints are not supported; export with "
                  "--version 0 or 1 (float32)", path);
             goto bad;
         }
-        if (v != 1) { fail(err, errsz, "%s: unknown llama2.c checkpoint version %d", path, (int)v); goto bad; }
+        if (v != 1) { gt_fail(err, errsz, "%s: unknown llama2.c checkpoint version %d", path, (int)v); goto bad; }
         if (size < 256) {
-            fail(err, errsz, "%s: truncated: %zu bytes, shorter than a llama2.c version 1 header (256)", path, size);
+            gt_fail(err, errsz, "%s: truncated: %zu bytes, shorter than a llama2.c version 1 header (256)", path, size);
             goto bad;
         }
         version = 1;
@@ -157,11 +146,11 @@ int gt_llama2c_load(gt_model *m, const char *path, char *err, size_t errsz)
     c->vocab_size = h[5];
     c->max_pos = h[6];
     if (c->dim % c->n_heads || (c->dim / c->n_heads) % 2) {
-        fail(err, errsz, "%s: dim %d is not n_heads %d times an even head size", path, c->dim, c->n_heads);
+        gt_fail(err, errsz, "%s: dim %d is not n_heads %d times an even head size", path, c->dim, c->n_heads);
         goto bad;
     }
     if (c->n_heads % c->n_kv_heads) {
-        fail(err, errsz, "%s: n_heads %d is not a multiple of n_kv_heads %d", path, c->n_heads, c->n_kv_heads);
+        gt_fail(err, errsz, "%s: n_heads %d is not a multiple of n_kv_heads %d", path, c->n_heads, c->n_kv_heads);
         goto bad;
     }
     c->head_dim = c->dim / c->n_heads;
@@ -176,12 +165,12 @@ int gt_llama2c_load(gt_model *m, const char *path, char *err, size_t errsz)
     plan(&o, version, c, shared);
     size_t need = data_off + 4 * o.end;
     if (size < need) {
-        fail(err, errsz, "%s: truncated: %zu bytes, the header's dimensions (llama2.c version %d) need %zu", path,
+        gt_fail(err, errsz, "%s: truncated: %zu bytes, the header's dimensions (llama2.c version %d) need %zu", path,
              size, version, need);
         goto bad;
     }
     if (size > need) {
-        fail(err, errsz, "%s: %zu bytes, but the header's dimensions (llama2.c version %d) need exactly %zu", path,
+        gt_fail(err, errsz, "%s: %zu bytes, but the header's dimensions (llama2.c version %d) need exactly %zu", path,
              size, version, need);
         goto bad;
     }
@@ -196,13 +185,13 @@ int gt_llama2c_load(gt_model *m, const char *path, char *err, size_t errsz)
         float *wq = f + o.wq + (size_t)l * qd * dim, *wk = f + o.wk + (size_t)l * kvd * dim;
         permute_heads(wq, c->n_heads, c->head_dim, c->dim, tmp);
         permute_heads(wk, c->n_kv_heads, c->head_dim, c->dim, tmp);
-        Ly->wq = (gt_wmat){ wq, GT_DT_F32 };
-        Ly->wk = (gt_wmat){ wk, GT_DT_F32 };
-        Ly->wv = (gt_wmat){ f + o.wv + (size_t)l * kvd * dim, GT_DT_F32 };
-        Ly->wo = (gt_wmat){ f + o.wo + (size_t)l * dim * qd, GT_DT_F32 };
-        Ly->w_gate = (gt_wmat){ f + o.w1 + (size_t)l * hid * dim, GT_DT_F32 };
-        Ly->w_down = (gt_wmat){ f + o.w2 + (size_t)l * dim * hid, GT_DT_F32 };
-        Ly->w_up = (gt_wmat){ f + o.w3 + (size_t)l * hid * dim, GT_DT_F32 };
+        Ly->w[GT_PROJ_Q] = (gt_wmat){ wq, GT_DT_F32 };
+        Ly->w[GT_PROJ_K] = (gt_wmat){ wk, GT_DT_F32 };
+        Ly->w[GT_PROJ_V] = (gt_wmat){ f + o.wv + (size_t)l * kvd * dim, GT_DT_F32 };
+        Ly->w[GT_PROJ_O] = (gt_wmat){ f + o.wo + (size_t)l * dim * qd, GT_DT_F32 };
+        Ly->w[GT_PROJ_GATE] = (gt_wmat){ f + o.w1 + (size_t)l * hid * dim, GT_DT_F32 };
+        Ly->w[GT_PROJ_DOWN] = (gt_wmat){ f + o.w2 + (size_t)l * dim * hid, GT_DT_F32 };
+        Ly->w[GT_PROJ_UP] = (gt_wmat){ f + o.w3 + (size_t)l * hid * dim, GT_DT_F32 };
         Ly->attn_norm = gt_xmalloc(sizeof(float) * dim);
         Ly->ffn_norm = gt_xmalloc(sizeof(float) * dim);
         memcpy(Ly->attn_norm, f + o.att_norm + (size_t)l * dim, sizeof(float) * dim);

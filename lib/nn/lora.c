@@ -3,13 +3,13 @@
 #include "nn/kernels.h"
 #include "nn/safetensors.h"
 #include "core/util.h"
+#include "io/json.h"
 
+#include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_tree.h>
 
 typedef struct {
     float *A;               /* [r][in] */
@@ -29,156 +29,135 @@ struct gt_lora {
     char note[256];
 };
 
-static int fail(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errsz, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-static char *slurp(const char *path, char *err, size_t errsz)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) { fail(err, errsz, "%s: cannot open: %m", path); return NULL; }
-    size_t cap = 4096, n = 0, got;
-    char *buf = gt_xmalloc(cap);
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) buf = gt_xrealloc(buf, cap *= 2);
-        if (n > (16u << 20)) break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad || n > (16u << 20)) {
-        free(buf);
-        fail(err, errsz, "%s: %s", path, bad ? "read error" : "too large for a config file");
-        return NULL;
-    }
-    buf[n] = 0;
-    return buf;
-}
-
-static yajl_val get(yajl_val o, const char *k)
-{
-    const char *p[] = { k, NULL };
-    return yajl_tree_get(o, p, yajl_t_any);
-}
-
-static const char *sv(yajl_val v)
-{
-    const char *s = v && YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL;
-    return s;
-}
-
 static int is_proj(const char *s)
 {
     for (int p = 0; p < GT_PROJ_N; p++)
-        if (strcmp(s, gt_proj_names[p]) == 0) return p;
+        if (strcmp(s, gt_projs[p].name) == 0) return p;
     return -1;
 }
 
-/* in/out sizes of projection P */
-static void proj_dims(const gt_config *c, int p, int *in, int *out)
+/* ---------------------------------------------------------------- settings */
+
+void gt_lora_cfg_default(gt_lora_cfg *c)
 {
-    int qd = c->n_heads * c->head_dim, kvd = c->n_kv_heads * c->head_dim;
-    switch (p) {
-    case GT_PROJ_Q: *in = c->dim; *out = qd; break;
-    case GT_PROJ_K: case GT_PROJ_V: *in = c->dim; *out = kvd; break;
-    case GT_PROJ_O: *in = qd; *out = c->dim; break;
-    case GT_PROJ_GATE: case GT_PROJ_UP: *in = c->dim; *out = c->hidden_dim; break;
-    default: *in = c->hidden_dim; *out = c->dim; break;
+    c->r = 8;
+    c->alpha = 16;
+    c->dropout = 0.05f;
+    c->targets = 1u << GT_PROJ_Q | 1u << GT_PROJ_V;
+}
+
+int gt_lora_parse_targets(const char *s, unsigned *out, char *err, size_t errsz)
+{
+    unsigned set = 0;
+    const char *p = s;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        int found = -1;
+        for (int i = 0; i < GT_PROJ_N && found < 0; i++) {
+            const char *name = gt_projs[i].name;
+            size_t ln = strlen(name), sn = strcspn(name, "_");
+            if ((n == ln && strncmp(p, name, n) == 0) || (n == sn && strncmp(p, name, n) == 0)) found = i;
+        }
+        if (found < 0)
+            return gt_fail(err, errsz, "unknown LoRA target '%.*s' (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, "
+                                       "down_proj)", (int)n, p);
+        set |= 1u << found;
+        p += n;
+        if (*p == ',') p++;
+    }
+    if (!set) return gt_fail(err, errsz, "no LoRA target given");
+    *out = set;
+    return 0;
+}
+
+void gt_lora_merge(float *w, int out, int in, const float *A, const float *B, int r, float scale)
+{
+#pragma omp parallel for schedule(static)
+    for (int o = 0; o < out; o++) {
+        float *row = w + (size_t)o * (size_t)in;
+        for (int k = 0; k < r; k++) {
+            float b = scale * B[(size_t)o * (size_t)r + (size_t)k];
+            const float *a = A + (size_t)k * (size_t)in;
+            for (int i = 0; i < in; i++) row[i] += b * a[i];
+        }
     }
 }
 
-static gt_wmat *proj_w(gt_layer *L, int p)
-{
-    gt_wmat *w[GT_PROJ_N] = { &L->wq, &L->wk, &L->wv, &L->wo, &L->w_gate, &L->w_up, &L->w_down };
-    return w[p];
-}
+/* ---------------------------------------------------------------- adapters */
 
 /* Parse adapter_config.json: r, alpha, scale, the allowed projections. */
 static int parse_config(gt_lora *l, const char *path, int allowed[GT_PROJ_N], char *err, size_t errsz)
 {
-    char *js = slurp(path, err, errsz);
-    if (!js) return -1;
-    char yerr[256] = "";
-    yajl_val root = yajl_tree_parse(js, yerr, sizeof yerr);
-    free(js);
-    if (!root) {
-        char *nl = strchr(yerr, '\n');
-        if (nl) *nl = 0;
-        return fail(err, errsz, "%s: invalid JSON (%s)", path, yerr);
-    }
+    char why[256];
+    yajl_val root = gt_json_load(path, 16u << 20, why, sizeof why);
+    if (!root && errno == 0) return gt_fail(err, errsz, "%s: invalid JSON (%.*s)", path, (int)strcspn(why, "\n"), why);
+    if (!root) return gt_fail(err, errsz, "%s: %s", path, why);
     int rc = -1;
     yajl_val v;
-    if (!YAJL_IS_OBJECT(root)) { fail(err, errsz, "%s: not a JSON object", path); goto out; }
-    v = get(root, "peft_type");
-    if (v && !(sv(v) && strcmp(sv(v), "LORA") == 0)) {
-        fail(err, errsz, "%s: peft_type is not \"LORA\"", path);
+    if (!YAJL_IS_OBJECT(root)) { gt_fail(err, errsz, "%s: not a JSON object", path); goto out; }
+    const char *s = gt_json_str(root, "peft_type");
+    if (gt_json_get(root, "peft_type") && !(s && strcmp(s, "LORA") == 0)) {
+        gt_fail(err, errsz, "%s: peft_type is not \"LORA\"", path);
         goto out;
     }
-    v = get(root, "r");
+    v = gt_json_get(root, "r");
     if (!v || !YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 1 || YAJL_GET_INTEGER(v) > 65536) {
-        fail(err, errsz, "%s: \"r\" %s", path, v ? "is not a positive integer" : "is missing");
+        gt_fail(err, errsz, "%s: \"r\" %s", path, v ? "is not a positive integer" : "is missing");
         goto out;
     }
     l->r = (int)YAJL_GET_INTEGER(v);
-    v = get(root, "lora_alpha");
+    v = gt_json_get(root, "lora_alpha");
     if (!v || !YAJL_IS_NUMBER(v)) {
-        fail(err, errsz, "%s: \"lora_alpha\" %s", path, v ? "is not a number" : "is missing");
+        gt_fail(err, errsz, "%s: \"lora_alpha\" %s", path, v ? "is not a number" : "is missing");
         goto out;
     }
     l->alpha = YAJL_GET_DOUBLE(v);
-    v = get(root, "use_rslora");
-    int rs = v && YAJL_IS_TRUE(v);
+    int rs = gt_json_bool(gt_json_get(root, "use_rslora"), 0) == 1;
     l->scale = rs ? l->alpha / sqrt((double)l->r) : l->alpha / l->r;
-    v = get(root, "use_dora");
-    if (v && YAJL_IS_TRUE(v)) { fail(err, errsz, "%s: use_dora (DoRA) is not supported", path); goto out; }
-    v = get(root, "bias");
-    if (sv(v) && strcmp(sv(v), "none") != 0) {
-        fail(err, errsz, "%s: bias \"%s\" is not supported (none only)", path, sv(v));
+    if (gt_json_bool(gt_json_get(root, "use_dora"), 0) == 1) {
+        gt_fail(err, errsz, "%s: use_dora (DoRA) is not supported", path);
+        goto out;
+    }
+    s = gt_json_str(root, "bias");
+    if (s && strcmp(s, "none") != 0) {
+        gt_fail(err, errsz, "%s: bias \"%s\" is not supported (none only)", path, s);
         goto out;
     }
     const char *pats[] = { "rank_pattern", "alpha_pattern" };
     for (int i = 0; i < 2; i++) {
-        v = get(root, pats[i]);
+        v = gt_json_get(root, pats[i]);
         if (v && YAJL_IS_OBJECT(v) && YAJL_GET_OBJECT(v)->len) {
-            fail(err, errsz, "%s: \"%s\" is not supported", path, pats[i]);
+            gt_fail(err, errsz, "%s: \"%s\" is not supported", path, pats[i]);
             goto out;
         }
     }
-    v = get(root, "modules_to_save");
+    v = gt_json_get(root, "modules_to_save");
     if (v && YAJL_IS_ARRAY(v) && YAJL_GET_ARRAY(v)->len) {
-        fail(err, errsz, "%s: modules_to_save is not supported", path);
+        gt_fail(err, errsz, "%s: modules_to_save is not supported", path);
         goto out;
     }
-    v = get(root, "fan_in_fan_out");
-    if (v && YAJL_IS_TRUE(v))
+    if (gt_json_bool(gt_json_get(root, "fan_in_fan_out"), 0) == 1)
         snprintf(l->note, sizeof l->note,
                  "%s: fan_in_fan_out is true but LLaMA's projections are nn.Linear: ignored, as PEFT does", path);
-    v = get(root, "target_modules");
-    if (!v || YAJL_IS_NULL(v)) {
+    v = gt_json_get(root, "target_modules");
+    if (gt_json_null(v)) {
         for (int p = 0; p < GT_PROJ_N; p++) allowed[p] = 1;
-    } else if (sv(v)) {     /* PEFT: a regular expression over module names */
-        const char *s = sv(v);
-        for (int p = 0; p < GT_PROJ_N; p++) allowed[p] = strstr(s, gt_proj_names[p]) != NULL;
+    } else if ((s = gt_json_str(root, "target_modules"))) {     /* PEFT: a regular expression over module names */
+        for (int p = 0; p < GT_PROJ_N; p++) allowed[p] = strstr(s, gt_projs[p].name) != NULL;
     } else if (YAJL_IS_ARRAY(v)) {
         for (size_t i = 0; i < YAJL_GET_ARRAY(v)->len; i++) {
             yajl_val e = YAJL_GET_ARRAY(v)->values[i];
-            const char *s = YAJL_IS_STRING(e) ? YAJL_GET_STRING(e) : NULL;
-            int p = s ? is_proj(s) : -1;
+            const char *es = YAJL_IS_STRING(e) ? YAJL_GET_STRING(e) : NULL;
+            int p = es ? is_proj(es) : -1;
             if (p < 0) {
-                fail(err, errsz, "%s: target module \"%s\" is not supported (q_proj, k_proj, v_proj, o_proj, "
-                     "gate_proj, up_proj, down_proj)", path, s ? s : "?");
+                gt_fail(err, errsz, "%s: target module \"%s\" is not supported (q_proj, k_proj, v_proj, o_proj, "
+                     "gate_proj, up_proj, down_proj)", path, es ? es : "?");
                 goto out;
             }
             allowed[p] = 1;
         }
     } else {
-        fail(err, errsz, "%s: \"target_modules\" is not a list", path);
+        gt_fail(err, errsz, "%s: \"target_modules\" is not a list", path);
         goto out;
     }
     rc = 0;
@@ -191,30 +170,13 @@ out:
  * 0 with layer, projection and which (0 A, 1 B); -1 when not of that form. */
 static int parse_key(const char *k, int *layer, int *proj, int *which)
 {
-    static const char pre[] = "base_model.model.model.layers.";
-    if (strncmp(k, pre, sizeof pre - 1) != 0) return -1;
-    const char *p = k + sizeof pre - 1;
-    if (*p < '0' || *p > '9') return -1;
-    long n = 0;
-    while (*p >= '0' && *p <= '9' && n < 1000000) n = n * 10 + (*p++ - '0');
-    if (*p++ != '.') return -1;
-    const char *grp = strncmp(p, "self_attn.", 10) == 0 ? "self_attn" : strncmp(p, "mlp.", 4) == 0 ? "mlp" : NULL;
-    if (!grp) return -1;
-    p += strlen(grp) + 1;
-    const char *dot = strchr(p, '.');
-    if (!dot) return -1;
-    char name[32];
-    if ((size_t)(dot - p) >= sizeof name) return -1;
-    memcpy(name, p, (size_t)(dot - p));
-    name[dot - p] = 0;
-    int pr = is_proj(name);
-    if (pr < 0) return -1;
-    if ((pr <= GT_PROJ_O) != (grp[0] == 's')) return -1;
-    if (strcmp(dot, ".lora_A.weight") == 0) *which = 0;
-    else if (strcmp(dot, ".lora_B.weight") == 0) *which = 1;
+    static const char pre[] = "base_model.model.";
+    const char *rest;
+    if (strncmp(k, pre, sizeof pre - 1) != 0 || (*proj = gt_proj_parse(k + sizeof pre - 1, layer, &rest)) < 0)
+        return -1;
+    if (strcmp(rest, ".lora_A.weight") == 0) *which = 0;
+    else if (strcmp(rest, ".lora_B.weight") == 0) *which = 1;
     else return -1;
-    *layer = (int)n;
-    *proj = pr;
     return 0;
 }
 
@@ -265,10 +227,10 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
         FILE *g = fopen(cpath, "rb");
         if (g) {
             fclose(g);
-            fail(err, errsz, "%s: PyTorch pickle adapters are not supported: save with safe_serialization "
+            gt_fail(err, errsz, "%s: PyTorch pickle adapters are not supported: save with safe_serialization "
                  "(adapter_model.safetensors)", cpath);
         } else {
-            fail(err, errsz, "%s: cannot open: %m", wpath);
+            gt_fail(err, errsz, "%s: cannot open: %m", wpath);
         }
         goto fail;
     }
@@ -280,26 +242,26 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
         const gt_tensor *t = &st.t[i];
         int layer, p, which;
         if (parse_key(t->name, &layer, &p, &which) != 0) {
-            fail(err, errsz, "%s: tensor '%s' is not a LoRA weight of a LLaMA projection "
+            gt_fail(err, errsz, "%s: tensor '%s' is not a LoRA weight of a LLaMA projection "
                  "(base_model.model.model.layers.N.{self_attn,mlp}.PROJ.lora_{A,B}.weight)", wpath, t->name);
             goto fail;
         }
         if (layer >= c->n_layers) {
-            fail(err, errsz, "%s: tensor '%s' is for layer %d, the model has %d layers (an adapter for another model?)",
+            gt_fail(err, errsz, "%s: tensor '%s' is for layer %d, the model has %d layers (an adapter for another model?)",
                  wpath, t->name, layer, c->n_layers);
             goto fail;
         }
         if (!allowed[p]) {
-            fail(err, errsz, "%s: tensor '%s': %s is not in target_modules of adapter_config.json", wpath, t->name,
-                 gt_proj_names[p]);
+            gt_fail(err, errsz, "%s: tensor '%s': %s is not in target_modules of adapter_config.json", wpath, t->name,
+                    gt_projs[p].name);
             goto fail;
         }
         int in, out;
-        proj_dims(c, p, &in, &out);
+        gt_proj_dims(c, p, &out, &in);
         int64_t want[2] = { which ? out : l->r, which ? l->r : in };
         if (t->ndim != 2 || t->shape[0] != want[0] || t->shape[1] != want[1]) {
             char a[96], b[96];
-            fail(err, errsz, "%s: tensor '%s' has shape %s, expected %s (r %d; an adapter for another model?)", wpath,
+            gt_fail(err, errsz, "%s: tensor '%s' has shape %s, expected %s (r %d; an adapter for another model?)", wpath,
                  t->name, gt_shape_str(t->shape, t->ndim, a, sizeof a), gt_shape_str(want, 2, b, sizeof b), l->r);
             goto fail;
         }
@@ -317,13 +279,14 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
         for (int p = 0; p < GT_PROJ_N; p++) {
             lmod *md = &l->mods[(size_t)layer * GT_PROJ_N + p];
             if (!md->A != !md->B) {
-                fail(err, errsz, "%s: tensor 'base_model.model.model.layers.%d.%s.%s.lora_%c.weight' is missing", wpath,
-                     layer, p <= GT_PROJ_O ? "self_attn" : "mlp", gt_proj_names[p], md->A ? 'B' : 'A');
+                char nm[128];
+                gt_proj_tensor(nm, sizeof nm, "base_model.model.", layer, p, md->A ? ".lora_B.weight" : ".lora_A.weight");
+                gt_fail(err, errsz, "%s: tensor '%s' is missing", wpath, nm);
                 goto fail;
             }
             if (md->A) l->nmods++;
         }
-    if (l->nmods == 0) { fail(err, errsz, "%s: no LoRA tensors", wpath); goto fail; }
+    if (l->nmods == 0) { gt_fail(err, errsz, "%s: no LoRA tensors", wpath); goto fail; }
     gt_st_close(&st);
     st_open = 0;
 
@@ -333,19 +296,12 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
             for (int p = 0; p < GT_PROJ_N; p++) {
                 lmod *md = &l->mods[(size_t)layer * GT_PROJ_N + p];
                 if (!md->A) continue;
-                gt_wmat *w = proj_w(&m->layers[layer], p);
-                float *W = gt_xmalloc(sizeof(float) * (size_t)md->out * md->in);
-                int r = l->r, in = md->in;
+                gt_wmat *w = &m->layers[layer].w[p];
+                int in = md->in;
+                float *W = gt_xmalloc(sizeof(float) * (size_t)md->out * in);
 #pragma omp parallel for schedule(static)
-                for (int j = 0; j < md->out; j++) {
-                    float *row = W + (size_t)j * in;
-                    gt_row_to_f32(row, w->p, w->dt, (size_t)j, in);
-                    for (int k = 0; k < r; k++) {
-                        float b = md->B[(size_t)j * r + k];
-                        const float *a = md->A + (size_t)k * in;
-                        for (int t = 0; t < in; t++) row[t] += b * a[t];
-                    }
-                }
+                for (int j = 0; j < md->out; j++) gt_row_to_f32(W + (size_t)j * in, w->p, w->dt, (size_t)j, in);
+                gt_lora_merge(W, md->out, in, md->A, md->B, l->r, 1.0f);     /* B holds the scale already */
                 w->p = W;
                 w->dt = GT_DT_F32;
                 l->merged[l->nmerged++] = W;
@@ -369,7 +325,6 @@ fail:
 }
 
 const char *gt_lora_note(const gt_lora *l) { return l->note; }
-int gt_lora_rank(const gt_lora *l) { return l->r; }
 double gt_lora_scale(const gt_lora *l) { return l->scale; }
 int gt_lora_modules(const gt_lora *l) { return l->nmods; }
 

@@ -26,6 +26,27 @@
 #include <stddef.h>
 #include "nn/model.h"
 
+/* ---- LoRA settings (training, lora-train) ---- */
+
+typedef struct {
+    int r;              /* rank (8) */
+    float alpha;        /* lora_alpha (16): scaling alpha / r */
+    float dropout;      /* lora_dropout (0.05), on the LoRA branch's input */
+    unsigned targets;   /* bit GT_PROJ_x set: that projection gets an adapter (q_proj, v_proj) */
+} gt_lora_cfg;
+
+/* alpaca-lora's defaults: r 8, alpha 16, dropout 0.05, targets q_proj,v_proj. */
+void gt_lora_cfg_default(gt_lora_cfg *c);
+/* Parse a comma-separated target list ("q_proj,v_proj", short names "q,v" too)
+ * into a bit set. 0 ok; -1 naming the bad entry in ERR. */
+int gt_lora_parse_targets(const char *s, unsigned *out, char *err, size_t errsz);
+
+/* W [out][in] += SCALE * B A, with A [r][in] and B [out][r] (F32): the merge
+ * of an adapter into a weight. */
+void gt_lora_merge(float *w, int out, int in, const float *A, const float *B, int r, float scale);
+
+/* ---- adapters loaded for inference ---- */
+
 typedef struct gt_lora gt_lora;
 
 /* Load the adapter in DIR for M and apply it (MERGE: into F32 copies of the
@@ -34,7 +55,6 @@ typedef struct gt_lora gt_lora;
 gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t errsz);
 /* A remark for the user ("" when none), e.g. fan_in_fan_out ignored. */
 const char *gt_lora_note(const gt_lora *l);
-int gt_lora_rank(const gt_lora *l);
 double gt_lora_scale(const gt_lora *l);
 int gt_lora_modules(const gt_lora *l);        /* projections adapted */
 /* Free the merged F32 copies once the model no longer points at them

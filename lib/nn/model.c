@@ -1,4 +1,5 @@
-/* model.c - LLaMA config, weights and forward pass (see model.h).
+/* model.c - the LLaMA forward pass and its run state (see model.h; loading
+ * is load.c's).
  *
  * The forward pass follows Hugging Face's modeling_llama.py step by step, over
  * a chunk of tokens at a time (llama2.c's run.c is the shape: plain structs,
@@ -12,381 +13,15 @@
  * RoPE is the rotate_half form: within a head, element j pairs with j + hd/2. */
 #include "nn/model.h"
 #include "nn/kernels.h"
-#include "nn/llama2c.h"
 #include "core/util.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <yajl/yajl_tree.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-
-static int fail(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errsz, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-/* ---------------------------------------------------------------- config.json */
-
-static yajl_val get(yajl_val obj, const char *key)
-{
-    const char *p[] = { key, NULL };
-    return yajl_tree_get(obj, p, yajl_t_any);
-}
-
-/* An integer: JSON integer, or a double with an integral value. */
-static int as_int(yajl_val v, long long *out)
-{
-    if (YAJL_IS_INTEGER(v)) { *out = YAJL_GET_INTEGER(v); return 0; }
-    if (YAJL_IS_DOUBLE(v)) {
-        double d = YAJL_GET_DOUBLE(v);
-        if (d == floor(d) && fabs(d) < 9e15) { *out = (long long)d; return 0; }
-    }
-    return -1;
-}
-
-/* V as a string: DEF when absent or null, "?" when not a string. */
-static const char *str_of(yajl_val v, const char *def)
-{
-    if (!v || YAJL_IS_NULL(v)) return def;
-    const char *s = YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL;
-    return s ? s : "?";
-}
-
-typedef struct { yajl_val root; const char *path; char *err; size_t errsz; } cfg_ctx;
-
-/* KEY as an int in [lo, hi]; absent: DEF (or an error when REQUIRED). */
-static int cfg_int(cfg_ctx *c, yajl_val obj, const char *key, int required, long long def, long long lo,
-                   long long hi, int *out)
-{
-    yajl_val v = get(obj, key);
-    long long x = def;
-    if (!v || YAJL_IS_NULL(v)) {
-        if (required) return fail(c->err, c->errsz, "%s: missing \"%s\"", c->path, key);
-    } else if (as_int(v, &x) != 0) {
-        return fail(c->err, c->errsz, "%s: \"%s\" is not an integer", c->path, key);
-    }
-    if (x < lo || x > hi)
-        return fail(c->err, c->errsz, "%s: \"%s\" is %lld, outside %lld..%lld", c->path, key, x, lo, hi);
-    *out = (int)x;
-    return 0;
-}
-
-static int cfg_num(cfg_ctx *c, yajl_val obj, const char *key, int required, double def, double *out)
-{
-    yajl_val v = get(obj, key);
-    if (!v || YAJL_IS_NULL(v)) {
-        if (required) return fail(c->err, c->errsz, "%s: missing \"%s\"", c->path, key);
-        *out = def;
-        return 0;
-    }
-    if (!YAJL_IS_NUMBER(v)) return fail(c->err, c->errsz, "%s: \"%s\" is not a number", c->path, key);
-    *out = YAJL_GET_DOUBLE(v);
-    if (!isfinite(*out)) return fail(c->err, c->errsz, "%s: \"%s\" is not finite", c->path, key);
-    return 0;
-}
-
-static int cfg_bool(cfg_ctx *c, const char *key, int def, int *out)
-{
-    yajl_val v = get(c->root, key);
-    if (!v || YAJL_IS_NULL(v)) { *out = def; return 0; }
-    if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v))
-        return fail(c->err, c->errsz, "%s: \"%s\" is not true or false", c->path, key);
-    *out = YAJL_IS_TRUE(v);
-    return 0;
-}
-
-static int cfg_rope_scaling(cfg_ctx *c, gt_config *g)
-{
-    yajl_val rs = get(c->root, "rope_scaling");
-    g->rope_type = GT_ROPE_DEFAULT;
-    if (!rs || YAJL_IS_NULL(rs)) return 0;
-    if (!YAJL_IS_OBJECT(rs)) return fail(c->err, c->errsz, "%s: \"rope_scaling\" is not an object", c->path);
-    yajl_val t = get(rs, "rope_type");
-    if (!t) t = get(rs, "type");
-    const char *type = t && YAJL_IS_STRING(t) ? YAJL_GET_STRING(t) : NULL;
-    if (!type) return fail(c->err, c->errsz, "%s: \"rope_scaling\" has no \"rope_type\"", c->path);
-    if (strcmp(type, "default") == 0) return 0;
-    if (strcmp(type, "linear") == 0) {
-        g->rope_type = GT_ROPE_LINEAR;
-        if (cfg_num(c, rs, "factor", 1, 0, &g->rope_factor)) return -1;
-        if (g->rope_factor <= 0) return fail(c->err, c->errsz, "%s: rope_scaling \"factor\" must be > 0", c->path);
-        return 0;
-    }
-    if (strcmp(type, "llama3") == 0) {
-        g->rope_type = GT_ROPE_LLAMA3;
-        if (cfg_num(c, rs, "factor", 1, 0, &g->rope_factor) || cfg_num(c, rs, "low_freq_factor", 1, 0, &g->rope_low_freq) ||
-            cfg_num(c, rs, "high_freq_factor", 1, 0, &g->rope_high_freq) ||
-            cfg_int(c, rs, "original_max_position_embeddings", 1, 0, 1, 1 << 30, &g->rope_orig_max_pos))
-            return -1;
-        if (g->rope_factor <= 0 || g->rope_low_freq <= 0 || g->rope_high_freq <= g->rope_low_freq)
-            return fail(c->err, c->errsz,
-                        "%s: rope_scaling needs factor > 0 and high_freq_factor > low_freq_factor > 0", c->path);
-        return 0;
-    }
-    return fail(c->err, c->errsz, "%s: rope_scaling type \"%s\" is not supported (default, linear, llama3)", c->path,
-                type);
-}
-
-int gt_config_parse(gt_config *g, const char *json, const char *path, char *err, size_t errsz)
-{
-    memset(g, 0, sizeof *g);
-    char yerr[256] = "";
-    yajl_val root = yajl_tree_parse(json, yerr, sizeof yerr);
-    if (!root) {
-        char *nl = strchr(yerr, '\n');
-        if (nl) *nl = 0;
-        return fail(err, errsz, "%s: invalid JSON (%s)", path, yerr);
-    }
-    cfg_ctx c = { root, path, err, errsz };
-    int rc = -1;
-    if (!YAJL_IS_OBJECT(root)) { fail(err, errsz, "%s: not a JSON object", path); goto out; }
-
-    const char *mt = str_of(get(root, "model_type"), "llama");
-    if (strcmp(mt, "llama") != 0) {
-        fail(err, errsz, "%s: model_type \"%s\" is not supported (llama only)", path, mt);
-        goto out;
-    }
-    const char *act = str_of(get(root, "hidden_act"), "silu");
-    if (strcmp(act, "silu") != 0) {
-        fail(err, errsz, "%s: hidden_act \"%s\" is not supported (silu only)", path, act);
-        goto out;
-    }
-    int ab = 0, mb = 0;
-    if (cfg_bool(&c, "attention_bias", 0, &ab) || cfg_bool(&c, "mlp_bias", 0, &mb)) goto out;
-    if (ab || mb) { fail(err, errsz, "%s: %s is not supported", path, ab ? "attention_bias" : "mlp_bias"); goto out; }
-
-    if (cfg_int(&c, root, "hidden_size", 1, 0, 1, 1 << 16, &g->dim) ||
-        cfg_int(&c, root, "intermediate_size", 1, 0, 1, 1 << 18, &g->hidden_dim) ||
-        cfg_int(&c, root, "num_hidden_layers", 1, 0, 1, 1024, &g->n_layers) ||
-        cfg_int(&c, root, "num_attention_heads", 1, 0, 1, 1024, &g->n_heads) ||
-        cfg_int(&c, root, "vocab_size", 1, 0, 1, 1 << 22, &g->vocab_size) ||
-        cfg_int(&c, root, "num_key_value_heads", 0, g->n_heads, 1, 1024, &g->n_kv_heads) ||
-        cfg_int(&c, root, "max_position_embeddings", 0, 2048, 1, 1 << 24, &g->max_pos))
-        goto out;
-    yajl_val hd = get(root, "head_dim");
-    if (!hd || YAJL_IS_NULL(hd)) {
-        if (g->dim % g->n_heads) {
-            fail(err, errsz, "%s: hidden_size (%d) is not a multiple of num_attention_heads (%d)", path, g->dim,
-                 g->n_heads);
-            goto out;
-        }
-        g->head_dim = g->dim / g->n_heads;
-    } else if (cfg_int(&c, root, "head_dim", 1, 0, 2, 1 << 12, &g->head_dim)) {
-        goto out;
-    }
-    if (g->head_dim % 2) { fail(err, errsz, "%s: head_dim (%d) must be even for RoPE", path, g->head_dim); goto out; }
-    if (g->n_heads % g->n_kv_heads) {
-        fail(err, errsz, "%s: num_attention_heads (%d) is not a multiple of num_key_value_heads (%d)", path,
-             g->n_heads, g->n_kv_heads);
-        goto out;
-    }
-    double eps;
-    if (cfg_num(&c, root, "rms_norm_eps", 0, 1e-6, &eps) || cfg_num(&c, root, "rope_theta", 0, 10000.0, &g->rope_theta))
-        goto out;
-    if (!(eps > 0 && eps < 1)) { fail(err, errsz, "%s: \"rms_norm_eps\" must be in (0, 1)", path); goto out; }
-    if (!(g->rope_theta > 1)) { fail(err, errsz, "%s: \"rope_theta\" must be > 1", path); goto out; }
-    g->norm_eps = (float)eps;
-    if (cfg_bool(&c, "tie_word_embeddings", 0, &g->tie_embeddings) || cfg_rope_scaling(&c, g)) goto out;
-
-    g->bos_id = -1;
-    yajl_val b = get(root, "bos_token_id");
-    long long id;
-    if (b && as_int(b, &id) == 0 && id >= 0 && id < g->vocab_size) g->bos_id = (int)id;
-    yajl_val e = get(root, "eos_token_id");
-    if (e && YAJL_IS_ARRAY(e)) {
-        for (size_t i = 0; i < YAJL_GET_ARRAY(e)->len && g->n_eos < 8; i++)
-            if (as_int(YAJL_GET_ARRAY(e)->values[i], &id) == 0 && id >= 0 && id < g->vocab_size)
-                g->eos_ids[g->n_eos++] = (int)id;
-    } else if (e && as_int(e, &id) == 0 && id >= 0 && id < g->vocab_size) {
-        g->eos_ids[g->n_eos++] = (int)id;
-    }
-    rc = 0;
-out:
-    yajl_tree_free(root);
-    return rc;
-}
-
-const char *const gt_proj_names[GT_PROJ_N] = { "q_proj", "k_proj", "v_proj", "o_proj",
-                                               "gate_proj", "up_proj", "down_proj" };
-
-/* ---------------------------------------------------------------- weights */
-
-static char *read_file(const char *path, char *err, size_t errsz)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        fail(err, errsz, "%s: cannot open: %m", path);
-        return NULL;
-    }
-    size_t cap = 4096, n = 0, got;
-    char *buf = gt_xmalloc(cap);
-    while ((got = fread(buf + n, 1, cap - n - 1, fp)) > 0) {
-        n += got;
-        if (n + 1 == cap) buf = gt_xrealloc(buf, cap *= 2);
-        if (n > (16u << 20)) break;
-    }
-    int bad = ferror(fp);
-    fclose(fp);
-    if (bad || n > (16u << 20)) {
-        free(buf);
-        fail(err, errsz, "%s: %s", path, bad ? "read error" : "too large for a config file");
-        return NULL;
-    }
-    buf[n] = 0;
-    return buf;
-}
-
-/* Tensor NAME, checked to be [rows, cols] (cols 0: a vector of ROWS). */
-static const gt_tensor *need(gt_model *m, const char *name, int64_t rows, int64_t cols, char *err, size_t errsz)
-{
-    const gt_tensor *t = gt_st_find(&m->st, name);
-    if (!t) {
-        fail(err, errsz, "%s: missing tensor '%s'", m->st.source, name);
-        return NULL;
-    }
-    int64_t want[2] = { rows, cols };
-    int nd = cols ? 2 : 1;
-    if (t->ndim != nd || t->shape[0] != rows || (nd == 2 && t->shape[1] != cols)) {
-        char a[96], b[96];
-        fail(err, errsz, "%s: tensor '%s' has shape %s, expected %s", t->file, name,
-             gt_shape_str(t->shape, t->ndim, a, sizeof a), gt_shape_str(want, nd, b, sizeof b));
-        return NULL;
-    }
-    m->weight_bytes += t->nbytes;
-    return t;
-}
-
-static int need_mat(gt_model *m, gt_wmat *w, const char *name, int64_t rows, int64_t cols, char *err, size_t errsz)
-{
-    const gt_tensor *t = need(m, name, rows, cols, err, errsz);
-    if (!t) return -1;
-    w->p = t->data;
-    w->dt = t->dtype;
-    return 0;
-}
-
-static float *need_vec(gt_model *m, const char *name, int n, char *err, size_t errsz)
-{
-    const gt_tensor *t = need(m, name, n, 0, err, errsz);
-    if (!t) return NULL;
-    float *v = gt_xmalloc(sizeof(float) * (size_t)n);
-    gt_row_to_f32(v, t->data, t->dtype, 0, n);
-    return v;
-}
-
-static void rope_frequencies(gt_model *m)
-{
-    const gt_config *c = &m->c;
-    int half = c->head_dim / 2;
-    m->inv_freq = gt_xmalloc(sizeof(double) * (size_t)half);
-    for (int j = 0; j < half; j++) {
-        double f = 1.0 / pow(c->rope_theta, (double)(2 * j) / c->head_dim);
-        if (c->rope_type == GT_ROPE_LINEAR) {
-            f /= c->rope_factor;
-        } else if (c->rope_type == GT_ROPE_LLAMA3) {
-            /* as transformers' _compute_llama3_parameters */
-            double lo_wl = c->rope_orig_max_pos / c->rope_low_freq, hi_wl = c->rope_orig_max_pos / c->rope_high_freq;
-            double wl = 2 * M_PI / f;
-            if (wl > lo_wl) {
-                f /= c->rope_factor;
-            } else if (wl >= hi_wl) {
-                double s = (c->rope_orig_max_pos / wl - c->rope_low_freq) / (c->rope_high_freq - c->rope_low_freq);
-                f = (1 - s) * f / c->rope_factor + s * f;
-            }
-        }
-        m->inv_freq[j] = f;
-    }
-}
-
-/* A llama2.c checkpoint instead of a Hugging Face folder: DIR is a file, or a
- * folder with model.bin and no config.json. The path to load in BIN. */
-static int llama2c_path(const char *dir, char *bin, size_t n)
-{
-    struct stat sb;
-    if (stat(dir, &sb) != 0) return 0;
-    if (S_ISREG(sb.st_mode)) return snprintf(bin, n, "%s", dir) < (int)n;
-    if (!S_ISDIR(sb.st_mode)) return 0;
-    snprintf(bin, n, "%s/config.json", dir);
-    if (stat(bin, &sb) == 0) return 0;
-    return snprintf(bin, n, "%s/model.bin", dir) < (int)n && stat(bin, &sb) == 0 && S_ISREG(sb.st_mode);
-}
-
-int gt_model_load(gt_model *m, const char *dir, char *err, size_t errsz)
-{
-    memset(m, 0, sizeof *m);
-    char bin[4096];
-    if (llama2c_path(dir, bin, sizeof bin)) return gt_llama2c_load(m, bin, err, errsz);
-    size_t plen = strlen(dir) + 32;
-    char *cpath = gt_xmalloc(plen);
-    snprintf(cpath, plen, "%s/config.json", dir);
-    char *js = read_file(cpath, err, errsz);
-    int rc = js ? gt_config_parse(&m->c, js, cpath, err, errsz) : -1;
-    free(js);
-    free(cpath);
-    if (rc != 0) return -1;
-    if (gt_st_open(&m->st, dir, err, errsz) != 0) return -1;
-
-    const gt_config *c = &m->c;
-    int qd = c->n_heads * c->head_dim, kvd = c->n_kv_heads * c->head_dim;
-    m->layers = gt_xcalloc((size_t)c->n_layers, sizeof *m->layers);
-    if (need_mat(m, &m->embed, "model.embed_tokens.weight", c->vocab_size, c->dim, err, errsz)) goto fail;
-    for (int l = 0; l < c->n_layers; l++) {
-        gt_layer *L = &m->layers[l];
-        char nm[128];
-#define NAME(s) (snprintf(nm, sizeof nm, "model.layers.%d.%s", l, s), nm)
-        if (need_mat(m, &L->wq, NAME("self_attn.q_proj.weight"), qd, c->dim, err, errsz) ||
-            need_mat(m, &L->wk, NAME("self_attn.k_proj.weight"), kvd, c->dim, err, errsz) ||
-            need_mat(m, &L->wv, NAME("self_attn.v_proj.weight"), kvd, c->dim, err, errsz) ||
-            need_mat(m, &L->wo, NAME("self_attn.o_proj.weight"), c->dim, qd, err, errsz) ||
-            need_mat(m, &L->w_gate, NAME("mlp.gate_proj.weight"), c->hidden_dim, c->dim, err, errsz) ||
-            need_mat(m, &L->w_up, NAME("mlp.up_proj.weight"), c->hidden_dim, c->dim, err, errsz) ||
-            need_mat(m, &L->w_down, NAME("mlp.down_proj.weight"), c->dim, c->hidden_dim, err, errsz) ||
-            !(L->attn_norm = need_vec(m, NAME("input_layernorm.weight"), c->dim, err, errsz)) ||
-            !(L->ffn_norm = need_vec(m, NAME("post_attention_layernorm.weight"), c->dim, err, errsz)))
-            goto fail;
-#undef NAME
-    }
-    if (!(m->norm = need_vec(m, "model.norm.weight", c->dim, err, errsz))) goto fail;
-    if (c->tie_embeddings) {
-        m->lm_head = m->embed;
-    } else if (!gt_st_find(&m->st, "lm_head.weight")) {
-        fail(err, errsz, "%s: missing tensor 'lm_head.weight' (config.json has tie_word_embeddings false)",
-             m->st.source);
-        goto fail;
-    } else if (need_mat(m, &m->lm_head, "lm_head.weight", c->vocab_size, c->dim, err, errsz)) {
-        goto fail;
-    }
-    rope_frequencies(m);
-    return 0;
-fail:
-    gt_model_free(m);
-    return -1;
-}
-
-void gt_model_free(gt_model *m)
-{
-    if (m->layers)
-        for (int l = 0; l < m->c.n_layers; l++) {
-            free(m->layers[l].attn_norm);
-            free(m->layers[l].ffn_norm);
-        }
-    free(m->layers);
-    free(m->norm);
-    free(m->inv_freq);
-    gt_st_close(&m->st);
-    memset(m, 0, sizeof *m);
-}
 
 /* ---------------------------------------------------------------- run state */
 
@@ -415,7 +50,7 @@ gt_state *gt_state_new(const gt_model *m, int max_seq, int chunk, char *err, siz
     if (chunk <= 0) chunk = 64;
     if (chunk > max_seq) chunk = max_seq;
     gt_state *s = calloc(1, sizeof *s);
-    if (!s) { fail(err, errsz, "out of memory"); return NULL; }
+    if (!s) { gt_fail(err, errsz, "out of memory"); return NULL; }
     s->max_seq = max_seq;
     s->chunk = chunk;
     s->att_threads = max_threads();
@@ -438,7 +73,7 @@ gt_state *gt_state_new(const gt_model *m, int max_seq, int chunk, char *err, siz
     s->value_cache = malloc(s->kv_bytes / 2);
     if (!s->x || !s->xb || !s->xb2 || !s->q || !s->hb || !s->hb2 || !s->rope || !s->kb || !s->att || !s->key_cache ||
         !s->value_cache) {
-        fail(err, errsz, "out of memory for a run state of %d tokens (KV cache %zu MB)", max_seq, s->kv_bytes >> 20);
+        gt_fail(err, errsz, "out of memory for a run state of %d tokens (KV cache %zu MB)", max_seq, s->kv_bytes >> 20);
         gt_state_free(s);
         return NULL;
     }
@@ -478,35 +113,6 @@ static void embed(const gt_model *m, gt_state *s, const int32_t *tok, int n)
 static void rmsnorm_rows(float *out, const float *x, const float *w, int n, int dim, float eps)
 {
     for (int i = 0; i < n; i++) gt_rmsnorm(out + (size_t)i * dim, x + (size_t)i * dim, w, dim, eps);
-}
-
-/* cos and sin of every position of the chunk: rope[i] = cos[0..half) | sin[0..half) */
-static void rope_table(const gt_model *m, gt_state *s, int n, int pos)
-{
-    int half = m->c.head_dim / 2;
-    for (int i = 0; i < n; i++) {
-        float *r = s->rope + (size_t)i * m->c.head_dim;
-        for (int j = 0; j < half; j++) {
-            double a = (double)(pos + i) * m->inv_freq[j];
-            r[j] = (float)cos(a);
-            r[half + j] = (float)sin(a);
-        }
-    }
-}
-
-/* Rotate NH heads of one row in place (rotate_half: j pairs with j + half). */
-static void rope_row(float *v, int nh, int hd, const float *r)
-{
-    int half = hd / 2;
-    const float *cs = r, *sn = r + half;
-    for (int h = 0; h < nh; h++) {
-        float *a = v + (size_t)h * hd, *b = a + half;
-        for (int j = 0; j < half; j++) {
-            float x0 = a[j], x1 = b[j];
-            a[j] = x0 * cs[j] - x1 * sn[j];
-            b[j] = x1 * cs[j] + x0 * sn[j];
-        }
-    }
 }
 
 /* Keys of N rows ([n][kvd]) into layer L's transposed key cache at positions POS... */
@@ -575,9 +181,9 @@ static void qkv(const gt_model *m, gt_state *s, int l, int n, float *k, float *v
     const gt_layer *L = &m->layers[l];
     int dim = c->dim, qd = c->n_heads * c->head_dim, kvd = c->n_kv_heads * c->head_dim;
     rmsnorm_rows(s->xb, s->x, L->attn_norm, n, dim, c->norm_eps);
-    gt_matmul(s->q, qd, s->xb, L->wq.p, L->wq.dt, n, qd, dim);
-    gt_matmul(k, kvd, s->xb, L->wk.p, L->wk.dt, n, kvd, dim);
-    gt_matmul(v, kvd, s->xb, L->wv.p, L->wv.dt, n, kvd, dim);
+    gt_matmul(s->q, qd, s->xb, L->w[GT_PROJ_Q].p, L->w[GT_PROJ_Q].dt, n, qd, dim);
+    gt_matmul(k, kvd, s->xb, L->w[GT_PROJ_K].p, L->w[GT_PROJ_K].dt, n, kvd, dim);
+    gt_matmul(v, kvd, s->xb, L->w[GT_PROJ_V].p, L->w[GT_PROJ_V].dt, n, kvd, dim);
     if (m->delta) {
         m->delta(m->delta_ctx, l, GT_PROJ_Q, s->q, qd, s->xb, n);
         m->delta(m->delta_ctx, l, GT_PROJ_K, k, kvd, s->xb, n);
@@ -592,18 +198,18 @@ static void layer_rest(const gt_model *m, gt_state *s, int l, int n)
     const gt_config *c = &m->c;
     const gt_layer *L = &m->layers[l];
     int dim = c->dim, qd = c->n_heads * c->head_dim, hid = c->hidden_dim;
-    gt_matmul(s->xb, dim, s->xb2, L->wo.p, L->wo.dt, n, dim, qd);
+    gt_matmul(s->xb, dim, s->xb2, L->w[GT_PROJ_O].p, L->w[GT_PROJ_O].dt, n, dim, qd);
     if (m->delta) m->delta(m->delta_ctx, l, GT_PROJ_O, s->xb, dim, s->xb2, n);
     add_rows(s->x, s->xb, (size_t)n * dim);
     rmsnorm_rows(s->xb, s->x, L->ffn_norm, n, dim, c->norm_eps);
-    gt_matmul(s->hb, hid, s->xb, L->w_gate.p, L->w_gate.dt, n, hid, dim);
-    gt_matmul(s->hb2, hid, s->xb, L->w_up.p, L->w_up.dt, n, hid, dim);
+    gt_matmul(s->hb, hid, s->xb, L->w[GT_PROJ_GATE].p, L->w[GT_PROJ_GATE].dt, n, hid, dim);
+    gt_matmul(s->hb2, hid, s->xb, L->w[GT_PROJ_UP].p, L->w[GT_PROJ_UP].dt, n, hid, dim);
     if (m->delta) {
         m->delta(m->delta_ctx, l, GT_PROJ_GATE, s->hb, hid, s->xb, n);
         m->delta(m->delta_ctx, l, GT_PROJ_UP, s->hb2, hid, s->xb, n);
     }
     gt_swiglu(s->hb, s->hb2, n * hid);
-    gt_matmul(s->xb, dim, s->hb, L->w_down.p, L->w_down.dt, n, dim, hid);
+    gt_matmul(s->xb, dim, s->hb, L->w[GT_PROJ_DOWN].p, L->w[GT_PROJ_DOWN].dt, n, dim, hid);
     if (m->delta) m->delta(m->delta_ctx, l, GT_PROJ_DOWN, s->xb, dim, s->hb, n);
     add_rows(s->x, s->xb, (size_t)n * dim);
 }
@@ -614,15 +220,15 @@ static void forward_chunk(const gt_model *m, gt_state *s, const int32_t *tok, in
     const gt_config *c = &m->c;
     int dim = c->dim, hd = c->head_dim, qd = c->n_heads * hd, kvd = c->n_kv_heads * hd;
     embed(m, s, tok, n);
-    rope_table(m, s, n, pos);
+    gt_rope_table(s->rope, m->inv_freq, pos, n, m->c.head_dim);
     for (int l = 0; l < c->n_layers; l++) {
         float *vc = s->value_cache + ((size_t)l * s->max_seq + pos) * kvd;
         /* attention block */
         qkv(m, s, l, n, s->kb, vc);
         for (int i = 0; i < n; i++) {
             const float *r = s->rope + (size_t)i * hd;
-            rope_row(s->q + (size_t)i * qd, c->n_heads, hd, r);
-            rope_row(s->kb + (size_t)i * kvd, c->n_kv_heads, hd, r);
+            gt_rope_rotate(s->q + (size_t)i * qd, c->n_heads, hd, r, 1.0f);
+            gt_rope_rotate(s->kb + (size_t)i * kvd, c->n_kv_heads, hd, r, 1.0f);
         }
         store_keys(m, s, l, pos, s->kb, n);
         attention(m, s, l, n, pos);
@@ -638,13 +244,13 @@ int gt_model_forward(const gt_model *m, gt_state *s, const int32_t *tokens, int 
                      int want_all)
 {
     if (n < 0 || pos < 0 || pos > s->len)
-        return fail(s->err, sizeof s->err, "position %d is past the %d tokens in the cache", pos, s->len);
+        return gt_fail(s->err, sizeof s->err, "position %d is past the %d tokens in the cache", pos, s->len);
     if (n > s->max_seq - pos)
-        return fail(s->err, sizeof s->err, "%d tokens at position %d exceed the context of %d tokens", n, pos,
+        return gt_fail(s->err, sizeof s->err, "%d tokens at position %d exceed the context of %d tokens", n, pos,
                     s->max_seq);
     for (int i = 0; i < n; i++)
         if (tokens[i] < 0 || tokens[i] >= m->c.vocab_size)
-            return fail(s->err, sizeof s->err, "token id %d is outside the vocabulary (0..%d)", (int)tokens[i],
+            return gt_fail(s->err, sizeof s->err, "token id %d is outside the vocabulary (0..%d)", (int)tokens[i],
                         m->c.vocab_size - 1);
     s->len = pos;
     for (int done = 0; done < n; done += s->chunk) {
@@ -676,21 +282,21 @@ int gt_model_decode_multi(const gt_model *m, gt_state *const *st, const int32_t 
     }
     for (int i = 0; i < n; i++) {
         if (pos < 0 || pos > st[i]->len || pos >= st[i]->max_seq || st[i]->max_seq != s->max_seq)
-            return fail(s->err, sizeof s->err, "position %d does not fit cache %d", pos, i);
+            return gt_fail(s->err, sizeof s->err, "position %d does not fit cache %d", pos, i);
         if (tok[i] < 0 || tok[i] >= c->vocab_size)
-            return fail(s->err, sizeof s->err, "token id %d is outside the vocabulary (0..%d)", (int)tok[i],
+            return gt_fail(s->err, sizeof s->err, "token id %d is outside the vocabulary (0..%d)", (int)tok[i],
                         c->vocab_size - 1);
     }
     embed(m, s, tok, n);
-    rope_table(m, s, 1, pos);                      /* every row is at POS */
+    gt_rope_table(s->rope, m->inv_freq, pos, 1, hd);                      /* every row is at POS */
     float *kn = s->hb, *vn = s->hb2;               /* the rows' new keys and values, [n][kvd] */
     float scale = 1.0f / sqrtf((float)hd);
     for (int l = 0; l < c->n_layers; l++) {
         qkv(m, s, l, n, kn, vn);
         size_t at = ((size_t)l * ms + pos) * kvd;
         for (int i = 0; i < n; i++) {
-            rope_row(s->q + (size_t)i * qd, c->n_heads, hd, s->rope);
-            rope_row(kn + (size_t)i * kvd, c->n_kv_heads, hd, s->rope);
+            gt_rope_rotate(s->q + (size_t)i * qd, c->n_heads, hd, s->rope, 1.0f);
+            gt_rope_rotate(kn + (size_t)i * kvd, c->n_kv_heads, hd, s->rope, 1.0f);
             store_keys(m, st[i], l, pos, kn + (size_t)i * kvd, 1);
             memcpy(st[i]->value_cache + at, vn + (size_t)i * kvd, sizeof(float) * (size_t)kvd);
         }

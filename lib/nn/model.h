@@ -5,7 +5,10 @@
  *
  * Weights stay in the memory-mapped files: F32 used in place, F16/BF16 kept
  * 16-bit and widened inside the matmul kernel. A prompt is processed in one
- * batched pass (matrix-matrix products), then tokens one at a time. */
+ * batched pass (matrix-matrix products), then tokens one at a time.
+ *
+ * Loading (config, projections, weights) is in load.c, the forward pass and
+ * its run state in model.c. */
 #ifndef GT_MODEL_H
 #define GT_MODEL_H
 
@@ -42,15 +45,29 @@ typedef struct {
     gt_dtype dt;
 } gt_wmat;
 
+/* The seven projections of a layer, in PEFT's target-name order: their names
+ * (gt_projs), shapes (gt_proj_dims) and weights (gt_layer.w) in one place. */
+enum { GT_PROJ_Q, GT_PROJ_K, GT_PROJ_V, GT_PROJ_O, GT_PROJ_GATE, GT_PROJ_UP, GT_PROJ_DOWN, GT_PROJ_N };
 typedef struct {
-    gt_wmat wq, wk, wv, wo;          /* self_attn.{q,k,v,o}_proj */
-    gt_wmat w_gate, w_up, w_down;    /* mlp.{gate,up,down}_proj */
+    const char *name;       /* PEFT's target name: "q_proj", ..., "down_proj" */
+    const char *module;     /* "self_attn" (q, k, v, o) or "mlp" (gate, up, down) */
+} gt_proj_info;
+extern const gt_proj_info gt_projs[GT_PROJ_N];
+
+/* The shape [out][in] of projection P's weight under C. */
+void gt_proj_dims(const gt_config *c, int p, int *out, int *in);
+/* "PREFIX model.layers.LAYER.MODULE.NAME SUFFIX" (no spaces) into BUF, for
+ * example "model.layers.0.self_attn.q_proj.weight"; BUF returned. */
+const char *gt_proj_tensor(char *buf, size_t n, const char *prefix, int layer, int p, const char *suffix);
+/* The projection named at the start of S, "model.layers.L.MODULE.NAME"
+ * followed by '.' or the end: its index with *LAYER = L and *REST after NAME,
+ * or -1. */
+int gt_proj_parse(const char *s, int *layer, const char **rest);
+
+typedef struct {
+    gt_wmat w[GT_PROJ_N];            /* the projections (self_attn.{q,k,v,o}_proj, mlp.{gate,up,down}_proj) */
     float *attn_norm, *ffn_norm;     /* input_layernorm, post_attention_layernorm (F32 copies) */
 } gt_layer;
-
-/* The seven projections of a layer, for the delta hook below. */
-enum { GT_PROJ_Q, GT_PROJ_K, GT_PROJ_V, GT_PROJ_O, GT_PROJ_GATE, GT_PROJ_UP, GT_PROJ_DOWN, GT_PROJ_N };
-extern const char *const gt_proj_names[GT_PROJ_N];   /* "q_proj", ..., "down_proj" */
 
 /* A hook run right after projection PROJ of layer LAYER: OUT ([n][ldo], the
  * projection's output, before RoPE) += delta(X), X being the projection's

@@ -83,7 +83,6 @@ gt_quant *gt_quant_model(gt_model *m, char *err, size_t errsz)
     (void)err;
     (void)errsz;
     const gt_config *c = &m->c;
-    int qd = c->n_heads * c->head_dim, kvd = c->n_kv_heads * c->head_dim;
     gt_quant *qu = gt_xcalloc(1, sizeof *qu);
     qu->mats = gt_xcalloc((size_t)c->n_layers * GT_PROJ_N + 2, sizeof *qu->mats);
     int tied = m->lm_head.p == m->embed.p;
@@ -92,13 +91,11 @@ gt_quant *gt_quant_model(gt_model *m, char *err, size_t errsz)
     else quant_one(qu, m, &m->lm_head, c->vocab_size, c->dim);
     for (int l = 0; l < c->n_layers; l++) {
         gt_layer *L = &m->layers[l];
-        quant_one(qu, m, &L->wq, qd, c->dim);
-        quant_one(qu, m, &L->wk, kvd, c->dim);
-        quant_one(qu, m, &L->wv, kvd, c->dim);
-        quant_one(qu, m, &L->wo, c->dim, qd);
-        quant_one(qu, m, &L->w_gate, c->hidden_dim, c->dim);
-        quant_one(qu, m, &L->w_up, c->hidden_dim, c->dim);
-        quant_one(qu, m, &L->w_down, c->dim, c->hidden_dim);
+        for (int p = 0; p < GT_PROJ_N; p++) {
+            int out, in;
+            gt_proj_dims(c, p, &out, &in);
+            quant_one(qu, m, &L->w[p], out, in);
+        }
     }
     return qu;
 }

@@ -1,7 +1,12 @@
 /* safetensors.c - mmap .safetensors files, parse and check their JSON headers
- * (yajl_tree), resolve sharded models through the index's weight_map. */
+ * (yajl_tree), resolve sharded models through the index's weight_map; write
+ * them atomically. */
 #include "nn/safetensors.h"
+#include "core/buf.h"
 #include "core/util.h"
+#include "io/json.h"
+#include "io/output.h"
+#include "io/json.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,28 +20,6 @@
 #include <yajl/yajl_tree.h>
 
 #define MAX_HEADER (256u << 20)   /* far above any real model's header */
-
-static int fail(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errsz, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-const char *gt_dtype_name(gt_dtype d)
-{
-    switch (d) {
-    case GT_DT_F32: return "F32";
-    case GT_DT_F16: return "F16";
-    case GT_DT_BF16: return "BF16";
-    }
-    return "?";
-}
-
-size_t gt_dtype_size(gt_dtype d) { return d == GT_DT_F32 ? 4 : 2; }
 
 const char *gt_shape_str(const int64_t *shape, int ndim, char *buf, size_t n)
 {
@@ -72,47 +55,47 @@ static int parse_entry(gt_st *st, int *cap, const gt_st_file *f, size_t data_sta
 {
     const char *path = f->path;
     if (!YAJL_IS_OBJECT(val))
-        return fail(err, errsz, "%s: tensor '%s': header entry is not an object", path, name);
+        return gt_fail(err, errsz, "%s: tensor '%s': header entry is not an object", path, name);
     const char *kd[] = { "dtype", NULL }, *ks[] = { "shape", NULL }, *ko[] = { "data_offsets", NULL };
     yajl_val vd = yajl_tree_get(val, kd, yajl_t_string);
     yajl_val vs = yajl_tree_get(val, ks, yajl_t_array);
     yajl_val vo = yajl_tree_get(val, ko, yajl_t_array);
     if (!vd || !vs || !vo)
-        return fail(err, errsz, "%s: tensor '%s': header entry lacks %s", path, name,
+        return gt_fail(err, errsz, "%s: tensor '%s': header entry lacks %s", path, name,
                     !vd ? "a \"dtype\" string" : !vs ? "a \"shape\" array" : "a \"data_offsets\" array");
     gt_tensor t;
     memset(&t, 0, sizeof t);
     if (parse_dtype(YAJL_GET_STRING(vd), &t.dtype) != 0)
-        return fail(err, errsz, "%s: tensor '%s': unsupported dtype '%s' (F32, F16 and BF16 are supported)",
+        return gt_fail(err, errsz, "%s: tensor '%s': unsupported dtype '%s' (F32, F16 and BF16 are supported)",
                     path, name, YAJL_GET_STRING(vd));
     size_t nd = YAJL_GET_ARRAY(vs)->len;
     if (nd > GT_ST_MAXDIM)
-        return fail(err, errsz, "%s: tensor '%s': %zu dimensions (at most %d supported)", path, name, nd, GT_ST_MAXDIM);
+        return gt_fail(err, errsz, "%s: tensor '%s': %zu dimensions (at most %d supported)", path, name, nd, GT_ST_MAXDIM);
     t.ndim = (int)nd;
     t.numel = 1;
     for (size_t i = 0; i < nd; i++) {
         yajl_val d = YAJL_GET_ARRAY(vs)->values[i];
         if (!YAJL_IS_INTEGER(d) || YAJL_GET_INTEGER(d) < 0 || YAJL_GET_INTEGER(d) > ((int64_t)1 << 40))
-            return fail(err, errsz, "%s: tensor '%s': bad shape", path, name);
+            return gt_fail(err, errsz, "%s: tensor '%s': bad shape", path, name);
         t.shape[i] = YAJL_GET_INTEGER(d);
         if (t.numel > 0 && t.shape[i] > ((int64_t)1 << 50) / t.numel)
-            return fail(err, errsz, "%s: tensor '%s': shape too large", path, name);
+            return gt_fail(err, errsz, "%s: tensor '%s': shape too large", path, name);
         t.numel *= t.shape[i];
     }
     yajl_val *ov = YAJL_GET_ARRAY(vo)->values;
     if (YAJL_GET_ARRAY(vo)->len != 2 || !YAJL_IS_INTEGER(ov[0]) || !YAJL_IS_INTEGER(ov[1]) ||
         YAJL_GET_INTEGER(ov[0]) < 0 || YAJL_GET_INTEGER(ov[1]) < YAJL_GET_INTEGER(ov[0]))
-        return fail(err, errsz, "%s: tensor '%s': bad data_offsets", path, name);
+        return gt_fail(err, errsz, "%s: tensor '%s': bad data_offsets", path, name);
     uint64_t b = (uint64_t)YAJL_GET_INTEGER(ov[0]), e = (uint64_t)YAJL_GET_INTEGER(ov[1]);
     t.nbytes = (size_t)t.numel * gt_dtype_size(t.dtype);
     if (e - b != t.nbytes) {
         char sb[96];
-        return fail(err, errsz, "%s: tensor '%s': data_offsets span %llu bytes but %s %s needs %zu", path, name,
+        return gt_fail(err, errsz, "%s: tensor '%s': data_offsets span %llu bytes but %s %s needs %zu", path, name,
                     (unsigned long long)(e - b), gt_dtype_name(t.dtype), gt_shape_str(t.shape, t.ndim, sb, sizeof sb),
                     t.nbytes);
     }
     if (e > f->size - data_start)
-        return fail(err, errsz, "%s: truncated: tensor '%s' needs bytes %llu..%llu, file has %zu", path, name,
+        return gt_fail(err, errsz, "%s: truncated: tensor '%s' needs bytes %llu..%llu, file has %zu", path, name,
                     (unsigned long long)(data_start + b), (unsigned long long)(data_start + e), f->size);
     t.data = (const char *)f->map + data_start + b;
     t.name = gt_xstrdup(name);
@@ -132,20 +115,20 @@ static int parse_entry(gt_st *st, int *cap, const gt_st_file *f, size_t data_sta
 static int open_file(gt_st *st, int *cap, const char *path, char *err, size_t errsz)
 {
     int fd = open(path, O_RDONLY);
-    if (fd < 0) return fail(err, errsz, "%s: %s", path, strerror(errno));
+    if (fd < 0) return gt_fail(err, errsz, "%s: %s", path, strerror(errno));
     struct stat sb;
     if (fstat(fd, &sb) != 0) {
         int e = errno;
         close(fd);
-        return fail(err, errsz, "%s: %s", path, strerror(e));
+        return gt_fail(err, errsz, "%s: %s", path, strerror(e));
     }
     size_t size = (size_t)sb.st_size;
-    if (!S_ISREG(sb.st_mode)) { close(fd); return fail(err, errsz, "%s: not a regular file", path); }
-    if (size < 8) { close(fd); return fail(err, errsz, "%s: truncated: %zu bytes, too short for a safetensors header", path, size); }
+    if (!S_ISREG(sb.st_mode)) { close(fd); return gt_fail(err, errsz, "%s: not a regular file", path); }
+    if (size < 8) { close(fd); return gt_fail(err, errsz, "%s: truncated: %zu bytes, too short for a safetensors header", path, size); }
     void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
     int e = errno;
     close(fd);
-    if (map == MAP_FAILED) return fail(err, errsz, "%s: mmap: %s", path, strerror(e));
+    if (map == MAP_FAILED) return gt_fail(err, errsz, "%s: mmap: %s", path, strerror(e));
 
     st->files = gt_xrealloc(st->files, (size_t)(st->nfiles + 1) * sizeof *st->files);
     gt_st_file *f = &st->files[st->nfiles++];
@@ -157,24 +140,22 @@ static int open_file(gt_st *st, int *cap, const char *path, char *err, size_t er
     uint64_t hlen = 0;
     for (int i = 7; i >= 0; i--) hlen = hlen << 8 | p[i];
     if (hlen > size - 8)
-        return fail(err, errsz, "%s: truncated: header needs bytes 8..%llu, file has %zu", f->path,
+        return gt_fail(err, errsz, "%s: truncated: header needs bytes 8..%llu, file has %zu", f->path,
                     (unsigned long long)(8 + hlen), size);
     if (hlen > MAX_HEADER)
-        return fail(err, errsz, "%s: header of %llu bytes is too large", f->path, (unsigned long long)hlen);
+        return gt_fail(err, errsz, "%s: header of %llu bytes is too large", f->path, (unsigned long long)hlen);
     char *js = gt_xmalloc(hlen + 1);
     memcpy(js, p + 8, hlen);
     js[hlen] = 0;
-    char yerr[256] = "";
-    yajl_val root = yajl_tree_parse(js, yerr, sizeof yerr);
+    char yerr[256];
+    yajl_val root = gt_json_parse(js, yerr, sizeof yerr);
     free(js);
-    if (!root) {
-        char *nl = strchr(yerr, '\n');
-        if (nl) *nl = 0;
-        return fail(err, errsz, "%s: not a safetensors file: header is not valid JSON (%s)", f->path, yerr);
-    }
+    if (!root)
+        return gt_fail(err, errsz, "%s: not a safetensors file: header is not valid JSON (%.*s)", f->path,
+                       (int)strcspn(yerr, "\n"), yerr);
     if (!YAJL_IS_OBJECT(root)) {
         yajl_tree_free(root);
-        return fail(err, errsz, "%s: not a safetensors file: header is not a JSON object", f->path);
+        return gt_fail(err, errsz, "%s: not a safetensors file: header is not a JSON object", f->path);
     }
     int rc = 0;
     for (size_t i = 0; i < YAJL_GET_OBJECT(root)->len && rc == 0; i++) {
@@ -191,25 +172,6 @@ static int cmp_tensor(const void *a, const void *b)
     return strcmp(((const gt_tensor *)a)->name, ((const gt_tensor *)b)->name);
 }
 
-static char *read_small_file(const char *path, char *err, size_t errsz)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) { fail(err, errsz, "%s: %s", path, strerror(errno)); return NULL; }
-    size_t cap = 4096, n = 0;
-    char *buf = gt_xmalloc(cap);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n - 1, fp)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) buf = gt_xrealloc(buf, cap *= 2);
-        if (n > MAX_HEADER) break;
-    }
-    int bad = ferror(fp);
-    fclose(fp);
-    if (bad) { free(buf); fail(err, errsz, "%s: read error", path); return NULL; }
-    buf[n] = 0;
-    return buf;
-}
-
 static int ends_with(const char *s, const char *suf)
 {
     size_t a = strlen(s), b = strlen(suf);
@@ -219,19 +181,13 @@ static int ends_with(const char *s, const char *suf)
 /* PATH is an index.json: open every shard it names (relative to its folder). */
 static int open_index(gt_st *st, int *cap, const char *path, char *err, size_t errsz)
 {
-    char *js = read_small_file(path, err, errsz);
-    if (!js) return -1;
-    char yerr[256] = "";
-    yajl_val root = yajl_tree_parse(js, yerr, sizeof yerr);
-    free(js);
-    if (!root) {
-        char *nl = strchr(yerr, '\n');
-        if (nl) *nl = 0;
-        return fail(err, errsz, "%s: invalid JSON (%s)", path, yerr);
-    }
+    char why[256];
+    yajl_val root = gt_json_load(path, MAX_HEADER, why, sizeof why);
+    if (!root && errno == 0) return gt_fail(err, errsz, "%s: invalid JSON (%.*s)", path, (int)strcspn(why, "\n"), why);
+    if (!root) return gt_fail(err, errsz, "%s: %s", path, why);
     const char *kw[] = { "weight_map", NULL };
     yajl_val wm = yajl_tree_get(root, kw, yajl_t_object);
-    if (!wm) { yajl_tree_free(root); return fail(err, errsz, "%s: no \"weight_map\" object", path); }
+    if (!wm) { yajl_tree_free(root); return gt_fail(err, errsz, "%s: no \"weight_map\" object", path); }
     const char *slash = strrchr(path, '/');
     size_t dlen = slash ? (size_t)(slash - path + 1) : 0;
     int rc = 0;
@@ -240,7 +196,7 @@ static int open_index(gt_st *st, int *cap, const char *path, char *err, size_t e
         yajl_val v = YAJL_GET_OBJECT(wm)->values[i];
         const char *tn = YAJL_GET_OBJECT(wm)->keys[i];
         if (!YAJL_IS_STRING(v) || !*YAJL_GET_STRING(v) || YAJL_GET_STRING(v)[0] == '/') {
-            rc = fail(err, errsz, "%s: tensor '%s': weight_map value is not a relative file name", path, tn);
+            rc = gt_fail(err, errsz, "%s: tensor '%s': weight_map value is not a relative file name", path, tn);
             break;
         }
         const char *shard = YAJL_GET_STRING(v);
@@ -259,7 +215,7 @@ static int open_index(gt_st *st, int *cap, const char *path, char *err, size_t e
             const char *shard = YAJL_GET_STRING(YAJL_GET_OBJECT(wm)->values[i]);
             const gt_tensor *t = gt_st_find(st, tn);
             if (!t || !ends_with(t->file, shard) || (strlen(t->file) != dlen + strlen(shard)))
-                rc = fail(err, errsz, "%s: tensor '%s' is mapped to %s, which does not contain it", path, tn, shard);
+                rc = gt_fail(err, errsz, "%s: tensor '%s' is mapped to %s, which does not contain it", path, tn, shard);
         }
     }
     yajl_tree_free(root);
@@ -286,7 +242,7 @@ int gt_st_open(gt_st *st, const char *path, char *err, size_t errsz)
             src = idx;
             free(one);
         } else {
-            rc = fail(err, errsz, "%s: no model.safetensors or model.safetensors.index.json", path);
+            rc = gt_fail(err, errsz, "%s: no model.safetensors or model.safetensors.index.json", path);
             src = one;
             free(idx);
         }
@@ -298,7 +254,7 @@ int gt_st_open(gt_st *st, const char *path, char *err, size_t errsz)
         qsort(st->t, (size_t)st->nt, sizeof *st->t, cmp_tensor);
         for (int i = 1; i < st->nt && rc == 0; i++)
             if (strcmp(st->t[i - 1].name, st->t[i].name) == 0)
-                rc = fail(err, errsz, "%s: tensor '%s' also appears in %s", st->t[i].file, st->t[i].name,
+                rc = gt_fail(err, errsz, "%s: tensor '%s' also appears in %s", st->t[i].file, st->t[i].name,
                           st->t[i - 1].file);
     }
     if (rc != 0) {
@@ -336,4 +292,100 @@ void gt_st_close(gt_st *st)
     free(st->copies);
     free(st->source);
     memset(st, 0, sizeof *st);
+}
+
+/* ---- writing ---- */
+
+static size_t numel_of(const gt_stw_tensor *t)
+{
+    size_t n = 1;
+    for (int d = 0; d < t->ndim; d++) n *= (size_t)t->shape[d];
+    return n;
+}
+
+/* The header JSON is built in memory (its length comes first). */
+static void buf_fmt(gt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void buf_fmt(gt_buf *b, const char *fmt, ...)
+{
+    char tmp[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    gt_buf_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+static void buf_json(gt_buf *b, const char *s)
+{
+    gt_buf_putc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') { gt_buf_putc(b, '\\'); gt_buf_putc(b, (char)*p); }
+        else if (*p < 0x20) buf_fmt(b, "\\u%04x", *p);
+        else gt_buf_putc(b, (char)*p);
+    }
+    gt_buf_putc(b, '"');
+}
+
+int gt_st_write(const char *path, const gt_stw_tensor *t, int n, const char *const *keys,
+                const char *const *vals, int nmeta, int checksum, char *err, size_t errsz)
+{
+    gt_buf h = { 0 };
+    gt_buf_adds(&h, "{");
+    int first = 1;
+    if (nmeta > 0 || checksum) {
+        gt_buf_adds(&h, "\"__metadata__\":{");
+        for (int i = 0; i < nmeta; i++) {
+            if (i) gt_buf_adds(&h, ",");
+            buf_json(&h, keys[i]);
+            gt_buf_adds(&h, ":");
+            buf_json(&h, vals[i]);
+        }
+        if (checksum) {
+            uint64_t hs = 0x636b7074ull;
+            for (int i = 0; i < n; i++) hs = gt_hash64(t[i].data, numel_of(&t[i]) * sizeof(float), hs);
+            buf_fmt(&h, "%s\"gentitle.checksum\":\"%016llx\"", nmeta ? "," : "", (unsigned long long)hs);
+        }
+        gt_buf_adds(&h, "}");
+        first = 0;
+    }
+    size_t off = 0;
+    for (int i = 0; i < n; i++) {
+        if (t[i].dtype != GT_DT_F32 && checksum) {
+            gt_buf_free(&h);
+            return gt_fail(err, errsz, "%s: a checksummed file holds F32 only", path);
+        }
+        size_t bytes = numel_of(&t[i]) * gt_dtype_size(t[i].dtype);
+        if (!first) gt_buf_adds(&h, ",");
+        first = 0;
+        buf_json(&h, t[i].name);
+        buf_fmt(&h, ":{\"dtype\":\"%s\",\"shape\":[", gt_dtype_name(t[i].dtype));
+        for (int d = 0; d < t[i].ndim; d++) buf_fmt(&h, "%s%lld", d ? "," : "", (long long)t[i].shape[d]);
+        buf_fmt(&h, "],\"data_offsets\":[%zu,%zu]}", off, off + bytes);
+        off += bytes;
+    }
+    gt_buf_adds(&h, "}");
+    while (h.n % 8) gt_buf_adds(&h, " ");
+    gt_out o;
+    gt_atomic *a = gt_atomic_open(path, &o);
+    if (!a) {
+        gt_buf_free(&h);
+        return gt_fail(err, errsz, "%s: cannot create", path);
+    }
+    unsigned char len8[8];
+    for (int i = 0; i < 8; i++) len8[i] = (unsigned char)((uint64_t)h.n >> (8 * i));
+    gt_out_write(&o, len8, 8);
+    gt_out_write(&o, h.p, h.n);
+    gt_buf_free(&h);
+    for (int i = 0; i < n; i++) {
+        size_t ne = numel_of(&t[i]);
+        if (t[i].dtype == GT_DT_F32) { gt_out_write(&o, t[i].data, ne * sizeof(float)); continue; }
+        uint16_t buf[4096];
+        for (size_t j = 0; j < ne; j += 4096) {
+            size_t m = ne - j < 4096 ? ne - j : 4096;
+            for (size_t k = 0; k < m; k++)
+                buf[k] = t[i].dtype == GT_DT_BF16 ? gt_f32_to_bf16(t[i].data[j + k]) : gt_f32_to_f16(t[i].data[j + k]);
+            gt_out_write(&o, buf, m * 2);    /* little-endian, as safetensors */
+        }
+    }
+    if (gt_atomic_commit(a, &o) != 0) return gt_fail(err, errsz, "%s: cannot write", path);
+    return 0;
 }

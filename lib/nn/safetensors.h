@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { GT_DT_F32 = 0, GT_DT_F16 = 1, GT_DT_BF16 = 2 } gt_dtype;
+#include "nn/dtype.h"
 
 #define GT_ST_MAXDIM 4
 
@@ -52,9 +52,26 @@ void gt_st_close(gt_st *st);
 /* The tensor called NAME, or NULL. */
 const gt_tensor *gt_st_find(const gt_st *st, const char *name);
 
-const char *gt_dtype_name(gt_dtype d);
-size_t gt_dtype_size(gt_dtype d);
 /* Format a shape as "[2, 3]" into BUF. */
 const char *gt_shape_str(const int64_t *shape, int ndim, char *buf, size_t n);
+
+/* ---- writing ---- */
+
+/* A tensor to write: floats, stored as DTYPE. */
+typedef struct {
+    const char *name;
+    const float *data;
+    int ndim;               /* 1 or 2 (0: a scalar) */
+    int64_t shape[4];
+    gt_dtype dtype;         /* as stored: GT_DT_F32 (0), GT_DT_F16 or GT_DT_BF16, narrowed from
+                               DATA with round to nearest even (no checksum then) */
+} gt_stw_tensor;
+
+/* Write N tensors (in that order) and NMETA metadata pairs KEYS[i] ->
+ * VALS[i] to PATH through gt_atomic_open. When CHECKSUM, a metadata entry
+ * "gentitle.checksum" gets gt_hash64 of the data section (16 hex digits).
+ * 0 ok; -1 with the reason in ERR (the old PATH is left as it was). */
+int gt_st_write(const char *path, const gt_stw_tensor *t, int n, const char *const *keys,
+                const char *const *vals, int nmeta, int checksum, char *err, size_t errsz);
 
 #endif

@@ -52,12 +52,6 @@ void gt_adamw_update(gt_adamw *a, float *p, const float *g, size_t off, size_t n
     }
 }
 
-void gt_adamw_step(gt_adamw *a, float *p, const float *g, float lr, float wd)
-{
-    gt_adamw_begin(a);
-    gt_adamw_update(a, p, g, 0, a->n, lr, wd);
-}
-
 double gt_lr_factor(gt_sched s, long step, long warmup, long total)
 {
     if (s == GT_SCHED_CONSTANT) return step < warmup ? (double)step / (double)(warmup > 1 ? warmup : 1) : 1.0;

@@ -27,8 +27,6 @@ void gt_adamw_begin(gt_adamw *a);
  *   p *= 1 - lr wd;  m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
  *   p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps) */
 void gt_adamw_update(gt_adamw *a, float *p, const float *g, size_t off, size_t n, float lr, float wd);
-/* Both at once over all N parameters with one weight decay. */
-void gt_adamw_step(gt_adamw *a, float *p, const float *g, float lr, float wd);
 
 /* The learning-rate factor of optimizer step STEP (0-based, the number of
  * scheduler steps done before it) of TOTAL, after WARMUP warmup steps:

@@ -1,132 +1,12 @@
-/* checkpoint.c - safetensors writing and training checkpoints (checkpoint.h). */
+/* checkpoint.c - training checkpoints read back (checkpoint.h). */
 #include "train/checkpoint.h"
-#include "nn/kernels.h"
-#include "nn/safetensors.h"
-#include "io/output.h"
 #include "core/util.h"
+#include "io/file.h"
 
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_tree.h>
-
-static int fail(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errsz, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-static size_t numel_of(const gt_stw_tensor *t)
-{
-    size_t n = 1;
-    for (int d = 0; d < t->ndim; d++) n *= (size_t)t->shape[d];
-    return n;
-}
-
-/* The header JSON is built in memory (its length comes first). */
-typedef struct { char *p; size_t n, cap; } sbuf;
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        while (b->n + n + 1 > b->cap) b->cap = b->cap ? b->cap * 2 : 4096;
-        b->p = gt_xrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
-}
-static void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
-static void sb_fmt(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_fmt(sbuf *b, const char *fmt, ...)
-{
-    char tmp[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    sb_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-static void sb_json(sbuf *b, const char *s)
-{
-    sb_add(b, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') { char e[2] = { '\\', (char)*p }; sb_add(b, e, 2); }
-        else if (*p < 0x20) sb_fmt(b, "\\u%04x", *p);
-        else sb_add(b, (const char *)p, 1);
-    }
-    sb_add(b, "\"", 1);
-}
-
-int gt_st_write(const char *path, const gt_stw_tensor *t, int n, const char *const *keys,
-                const char *const *vals, int nmeta, int checksum, char *err, size_t errsz)
-{
-    sbuf h = { 0 };
-    sb_str(&h, "{");
-    int first = 1;
-    if (nmeta > 0 || checksum) {
-        sb_str(&h, "\"__metadata__\":{");
-        for (int i = 0; i < nmeta; i++) {
-            if (i) sb_str(&h, ",");
-            sb_json(&h, keys[i]);
-            sb_str(&h, ":");
-            sb_json(&h, vals[i]);
-        }
-        if (checksum) {
-            uint64_t hs = 0x636b7074ull;
-            for (int i = 0; i < n; i++) hs = gt_hash64(t[i].data, numel_of(&t[i]) * sizeof(float), hs);
-            sb_fmt(&h, "%s\"gentitle.checksum\":\"%016llx\"", nmeta ? "," : "", (unsigned long long)hs);
-        }
-        sb_str(&h, "}");
-        first = 0;
-    }
-    size_t off = 0;
-    for (int i = 0; i < n; i++) {
-        if (t[i].dtype && checksum) { free(h.p); return fail(err, errsz, "%s: a checksummed file holds F32 only", path); }
-        size_t bytes = numel_of(&t[i]) * (t[i].dtype ? 2 : sizeof(float));
-        if (!first) sb_str(&h, ",");
-        first = 0;
-        sb_json(&h, t[i].name);
-        sb_fmt(&h, ":{\"dtype\":\"%s\",\"shape\":[",
-               t[i].dtype == GT_DT_BF16 ? "BF16" : t[i].dtype == GT_DT_F16 ? "F16" : "F32");
-        for (int d = 0; d < t[i].ndim; d++) sb_fmt(&h, "%s%lld", d ? "," : "", (long long)t[i].shape[d]);
-        sb_fmt(&h, "],\"data_offsets\":[%zu,%zu]}", off, off + bytes);
-        off += bytes;
-    }
-    sb_str(&h, "}");
-    while (h.n % 8) sb_str(&h, " ");
-    gt_out o;
-    gt_atomic *a = gt_atomic_open(path, &o);
-    if (!a) {
-        free(h.p);
-        return fail(err, errsz, "%s: cannot create", path);
-    }
-    unsigned char len8[8];
-    for (int i = 0; i < 8; i++) len8[i] = (unsigned char)((uint64_t)h.n >> (8 * i));
-    gt_out_write(&o, len8, 8);
-    gt_out_write(&o, h.p, h.n);
-    free(h.p);
-    for (int i = 0; i < n; i++) {
-        size_t ne = numel_of(&t[i]);
-        if (!t[i].dtype) { gt_out_write(&o, t[i].data, ne * sizeof(float)); continue; }
-        uint16_t buf[4096];
-        for (size_t j = 0; j < ne; j += 4096) {
-            size_t m = ne - j < 4096 ? ne - j : 4096;
-            for (size_t k = 0; k < m; k++)
-                buf[k] = t[i].dtype == GT_DT_BF16 ? gt_f32_to_bf16(t[i].data[j + k]) : gt_f32_to_f16(t[i].data[j + k]);
-            gt_out_write(&o, buf, m * 2);    /* little-endian, as safetensors */
-        }
-    }
-    if (gt_atomic_commit(a, &o) != 0) return fail(err, errsz, "%s: cannot write", path);
-    return 0;
-}
-
-/* ---- reading ---- */
 
 void gt_ckpt_free(gt_ckpt *c)
 {
@@ -154,32 +34,23 @@ const gt_ck_tensor *gt_ckpt_tensor(const gt_ckpt *c, const char *name)
 int gt_ckpt_read(const char *path, gt_ckpt *c, char *err, size_t errsz)
 {
     memset(c, 0, sizeof *c);
-    FILE *f = fopen(path, "rb");
-    if (!f) return fail(err, errsz, "%s: cannot open: %s", path, strerror(errno));
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n + 65536 > cap) buf = gt_xrealloc(buf, cap = cap ? cap * 2 : 1 << 20);
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
-    }
-    int rerr = ferror(f);
-    fclose(f);
-    if (rerr) { free(buf); return fail(err, errsz, "%s: read error", path); }
+    size_t n;
+    char why[256];
+    char *buf = gt_read_file(path, 0, &n, why, sizeof why);
+    if (!buf) return gt_fail(err, errsz, "%s: %s", path, why);
     int rc = -1;
     yajl_val root = NULL;
     uint64_t hl = 0;
-    if (n < 8) { fail(err, errsz, "%s: truncated (not a gentitle checkpoint)", path); goto out; }
+    if (n < 8) { gt_fail(err, errsz, "%s: truncated (not a gentitle checkpoint)", path); goto out; }
     for (int i = 0; i < 8; i++) hl |= (uint64_t)(unsigned char)buf[i] << (8 * i);
-    if (hl < 2 || hl > n - 8 || hl > (1u << 26)) { fail(err, errsz, "%s: not a gentitle checkpoint (bad header length)", path); goto out; }
+    if (hl < 2 || hl > n - 8 || hl > (1u << 26)) { gt_fail(err, errsz, "%s: not a gentitle checkpoint (bad header length)", path); goto out; }
     char *hj = gt_xmalloc(hl + 1);
     memcpy(hj, buf + 8, hl);
     hj[hl] = 0;
     char perr[256];
     root = yajl_tree_parse(hj, perr, sizeof perr);
     free(hj);
-    if (!root || !YAJL_IS_OBJECT(root)) { fail(err, errsz, "%s: not a gentitle checkpoint (bad header)", path); goto out; }
+    if (!root || !YAJL_IS_OBJECT(root)) { gt_fail(err, errsz, "%s: not a gentitle checkpoint (bad header)", path); goto out; }
     const char *data = buf + 8 + hl;
     size_t dlen = n - 8 - hl;
     const char *sum = NULL;
@@ -189,13 +60,13 @@ int gt_ckpt_read(const char *path, gt_ckpt *c, char *err, size_t errsz)
         const char *k = root->u.object.keys[i];
         yajl_val v = root->u.object.values[i];
         if (strcmp(k, "__metadata__") == 0) {
-            if (!YAJL_IS_OBJECT(v)) { fail(err, errsz, "%s: bad __metadata__", path); goto out; }
+            if (!YAJL_IS_OBJECT(v)) { gt_fail(err, errsz, "%s: bad __metadata__", path); goto out; }
             size_t m = v->u.object.len;
             c->key = gt_xcalloc(m ? m : 1, sizeof(char *));
             c->val = gt_xcalloc(m ? m : 1, sizeof(char *));
             for (size_t j = 0; j < m; j++) {
                 yajl_val s = v->u.object.values[j];
-                if (!YAJL_IS_STRING(s)) { fail(err, errsz, "%s: bad __metadata__ value", path); goto out; }
+                if (!YAJL_IS_STRING(s)) { gt_fail(err, errsz, "%s: bad __metadata__ value", path); goto out; }
                 c->key[c->nmeta] = gt_xstrdup(v->u.object.keys[j]);
                 c->val[c->nmeta++] = gt_xstrdup(s->u.string);
                 if (strcmp(v->u.object.keys[j], "gentitle.checksum") == 0) sum = s->u.string;
@@ -206,17 +77,17 @@ int gt_ckpt_read(const char *path, gt_ckpt *c, char *err, size_t errsz)
         yajl_val dt = yajl_tree_get(v, pdt, yajl_t_string), sh = yajl_tree_get(v, psh, yajl_t_array),
                  of = yajl_tree_get(v, pof, yajl_t_array);
         if (!dt || !sh || !of || of->u.array.len != 2 || sh->u.array.len > 4) {
-            fail(err, errsz, "%s: tensor '%s': bad entry", path, k);
+            gt_fail(err, errsz, "%s: tensor '%s': bad entry", path, k);
             goto out;
         }
-        if (strcmp(dt->u.string, "F32") != 0) { fail(err, errsz, "%s: tensor '%s' is %s, not F32", path, k, dt->u.string); goto out; }
+        if (strcmp(dt->u.string, "F32") != 0) { gt_fail(err, errsz, "%s: tensor '%s' is %s, not F32", path, k, dt->u.string); goto out; }
         gt_ck_tensor *t = &c->t[c->nt];
         t->numel = 1;
         t->ndim = (int)sh->u.array.len;
         for (int d = 0; d < t->ndim; d++) {
             yajl_val x = sh->u.array.values[d];
             if (!YAJL_IS_INTEGER(x) || YAJL_GET_INTEGER(x) < 0 || YAJL_GET_INTEGER(x) > (1ll << 40)) {
-                fail(err, errsz, "%s: tensor '%s': bad shape", path, k);
+                gt_fail(err, errsz, "%s: tensor '%s': bad shape", path, k);
                 goto out;
             }
             t->shape[d] = YAJL_GET_INTEGER(x);
@@ -226,11 +97,11 @@ int gt_ckpt_read(const char *path, gt_ckpt *c, char *err, size_t errsz)
         if (!YAJL_IS_INTEGER(b0) || !YAJL_IS_INTEGER(b1) || YAJL_GET_INTEGER(b0) < 0 ||
             YAJL_GET_INTEGER(b1) < YAJL_GET_INTEGER(b0) ||
             (uint64_t)YAJL_GET_INTEGER(b1) - (uint64_t)YAJL_GET_INTEGER(b0) != t->numel * sizeof(float)) {
-            fail(err, errsz, "%s: tensor '%s': bad data offsets", path, k);
+            gt_fail(err, errsz, "%s: tensor '%s': bad data offsets", path, k);
             goto out;
         }
         if ((uint64_t)YAJL_GET_INTEGER(b1) > dlen) {
-            fail(err, errsz, "%s: truncated: tensor '%s' needs bytes %lld..%lld of %zu", path, k,
+            gt_fail(err, errsz, "%s: truncated: tensor '%s' needs bytes %lld..%lld of %zu", path, k,
                  (long long)YAJL_GET_INTEGER(b0), (long long)YAJL_GET_INTEGER(b1), dlen);
             goto out;
         }
@@ -239,7 +110,7 @@ int gt_ckpt_read(const char *path, gt_ckpt *c, char *err, size_t errsz)
         memcpy(t->data, data + YAJL_GET_INTEGER(b0), t->numel * sizeof(float));
         c->nt++;
     }
-    if (!sum) { fail(err, errsz, "%s: not a gentitle checkpoint (no checksum)", path); goto out; }
+    if (!sum) { gt_fail(err, errsz, "%s: not a gentitle checkpoint (no checksum)", path); goto out; }
     /* the checksum is over the tensors in file order (offset order) */
     {
         uint64_t hs = 0x636b7074ull;
@@ -252,7 +123,7 @@ int gt_ckpt_read(const char *path, gt_ckpt *c, char *err, size_t errsz)
         char want[24];
         snprintf(want, sizeof want, "%016llx", (unsigned long long)hs);
         if (strcmp(want, sum) != 0 || pos != dlen) {
-            fail(err, errsz, "%s: checksum mismatch (the checkpoint is corrupt)", path);
+            gt_fail(err, errsz, "%s: checksum mismatch (the checkpoint is corrupt)", path);
             goto out;
         }
     }

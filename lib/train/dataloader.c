@@ -3,20 +3,9 @@
 #include "tok/tokstream.h"
 #include "core/util.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int fail(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errsz, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 void gt_dataset_free(gt_dataset *d)
 {
@@ -32,11 +21,11 @@ int gt_dataset_load(gt_dataset *d, const char *path, int vocab, int maxlen, cons
     memset(d, 0, sizeof *d);
     char e2[256];
     gt_tsr *r = gt_tsr_open(path, e2, sizeof e2);
-    if (!r) return fail(err, errsz, "%s", e2);
+    if (!r) return gt_fail(err, errsz, "%s", e2);
     uint64_t sfp = gt_tsr_header(r)->fingerprint;
     if (fingerprint && sfp != *fingerprint) {
         gt_tsr_close(r);
-        return fail(err, errsz,
+        return gt_fail(err, errsz,
                     "%s: stream was made with another tokenizer (fingerprint %016llx, the model's tokenizer has "
                     "%016llx)", path, (unsigned long long)sfp, (unsigned long long)*fingerprint);
     }
@@ -51,13 +40,13 @@ int gt_dataset_load(gt_dataset *d, const char *path, int vocab, int maxlen, cons
         size_t i = d->n;
         if (n > (uint32_t)maxlen) {
             gt_tsr_close(r); free(buf); gt_dataset_free(d);
-            return fail(err, errsz, "%s: example %zu has %u tokens, more than %s", path, i + 1, n, limit_what);
+            return gt_fail(err, errsz, "%s: example %zu has %u tokens, more than %s", path, i + 1, n, limit_what);
         }
         for (uint32_t k = 0; k < n; k++)
             if (buf[k] < 0 || buf[k] >= vocab) {
                 int id = (int)buf[k];
                 gt_tsr_close(r); free(buf); gt_dataset_free(d);
-                return fail(err, errsz, "%s: example %zu: token id %d is outside the model's vocabulary (0..%d)",
+                return gt_fail(err, errsz, "%s: example %zu: token id %d is outside the model's vocabulary (0..%d)",
                             path, i + 1, id, vocab - 1);
             }
         if (i + 2 > ecap) d->off = gt_xrealloc(d->off, sizeof(size_t) * (ecap *= 2));
@@ -78,7 +67,7 @@ int gt_dataset_load(gt_dataset *d, const char *path, int vocab, int maxlen, cons
     }
     free(buf);
     if (rc < 0) {
-        fail(err, errsz, "%s: %s", path, gt_tsr_error(r));
+        gt_fail(err, errsz, "%s: %s", path, gt_tsr_error(r));
         gt_tsr_close(r);
         gt_dataset_free(d);
         return -1;
@@ -86,7 +75,7 @@ int gt_dataset_load(gt_dataset *d, const char *path, int vocab, int maxlen, cons
     gt_tsr_close(r);
     if (d->n == 0) {
         gt_dataset_free(d);
-        return fail(err, errsz, "%s: no examples", path);
+        return gt_fail(err, errsz, "%s: no examples", path);
     }
     d->hash = hs;
     return 0;

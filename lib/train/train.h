@@ -17,34 +17,17 @@
  * mask[t + 1] is set; loss = mean over the counted rows of the whole batch.
  * The LM head is computed only for counted rows, in chunks.
  *
- * The layer functions (forward and paired backward) are exported for the
- * finite-difference tests. Backward functions ADD into their gradient outputs
- * (dx, dw); pass NULL for a gradient that is not wanted. Row-major throughout;
- * a "row" is one token of the batch (n = b * T + t). */
+ * The layers (forward and paired backward) are in layers.h. Row-major
+ * throughout; a "row" is one token of the batch (n = b * T + t). */
 #ifndef GT_TRAIN_H
 #define GT_TRAIN_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include "nn/lora.h"
 #include "nn/model.h"
 #include "train/adamw.h"
-
-/* The seven linear layers of a block, in PEFT target-name order. */
-enum { GT_LIN_Q, GT_LIN_K, GT_LIN_V, GT_LIN_O, GT_LIN_GATE, GT_LIN_UP, GT_LIN_DOWN, GT_LIN_N };
-extern const char *const gt_lin_names[GT_LIN_N];   /* "q_proj", ..., "down_proj" */
-
-typedef struct {
-    int r;              /* rank (8) */
-    float alpha;        /* lora_alpha (16): scaling alpha / r */
-    float dropout;      /* lora_dropout (0.05), on the LoRA branch's input */
-    unsigned targets;   /* bit GT_LIN_x set: that layer gets an adapter (q_proj, v_proj) */
-} gt_lora_cfg;
-
-/* alpaca-lora's defaults: r 8, alpha 16, dropout 0.05, targets q_proj,v_proj. */
-void gt_lora_cfg_default(gt_lora_cfg *c);
-/* Parse a comma-separated target list ("q_proj,v_proj", short names "q,v" too)
- * into a bit set. 0 ok; -1 naming the bad entry in ERR. */
-int gt_lora_parse_targets(const char *s, unsigned *out, char *err, size_t errsz);
+#include "train/layers.h"
 
 /* One trained or frozen linear layer of the training model. */
 typedef struct {
@@ -57,7 +40,7 @@ typedef struct {
 } gt_tlin;
 
 typedef struct {
-    gt_tlin lin[GT_LIN_N];
+    gt_tlin lin[GT_PROJ_N];     /* the projections (nn/model.h) */
     float *attn_norm, *ffn_norm;        /* F32: master copies or the model's */
     float *g_attn_norm, *g_ffn_norm;    /* NULL when frozen */
 } gt_tlayer;
@@ -115,8 +98,6 @@ int gt_train_init(gt_train *t, const gt_model *m, const gt_train_opts *o, int ma
                   size_t errsz);
 void gt_train_free(gt_train *t);
 
-/* The named tensor called NAME, or NULL. */
-const gt_tparam *gt_train_find(const gt_train *t, const char *name);
 
 /* Forward pass over TOKENS [B][T] with label MASK [B][T] (mask[b][t] != 0:
  * token t is a label, predicted from row t - 1; mask[b][0] is ignored). When
@@ -134,58 +115,5 @@ void gt_train_zero_grad(gt_train *t);
 /* One AdamW step over every trained tensor (state of t->n_params floats, in
  * the same order): weight decay WD on matrices, none on RMSNorm weights. */
 void gt_train_adamw_step(gt_train *t, gt_adamw *a, float lr, float wd);
-
-/* ---------------------------------------------------------------- layers */
-
-/* out[n] = embed row tok[n];  dembed[tok[n]] += dout[n] */
-void gt_embedding_forward(float *out, const void *embed, gt_dtype et, const int32_t *tok, int N, int D);
-void gt_embedding_backward(float *dembed, const float *dout, const int32_t *tok, int N, int D);
-
-/* out = x * rstd * w,  rstd[n] = 1 / sqrt(mean(x[n]^2) + eps) (stored for the backward) */
-void gt_rmsnorm_forward(float *out, float *rstd, const float *x, const float *w, int N, int D, float eps);
-void gt_rmsnorm_backward(float *dx, float *dw, const float *dout, const float *x, const float *w,
-                         const float *rstd, int N, int D);
-
-/* cos | sin table for positions 0..T-1: rope[t][0..hd/2) cos, [hd/2..hd) sin */
-void gt_rope_table(float *rope, const double *inv_freq, int T, int hd);
-/* Rotate (rotate_half form) NH heads of each of the N = B*T rows of X in place;
- * row n has position n % T. The backward rotates DX back in place. */
-void gt_rope_forward(float *x, const float *rope, int N, int T, int nh, int hd);
-void gt_rope_backward(float *dx, const float *rope, int N, int T, int nh, int hd);
-
-/* Causal attention with GQA over B sequences of T tokens: q [B*T][H*hd],
- * k, v [B*T][KV*hd], out [B*T][H*hd]; ATT [B][H][T][T] gets the softmax
- * probabilities (for the backward). The backward adds into dq, dk, dv (the
- * gradients of the query heads sharing a kv head summed into it). */
-void gt_attention_forward(float *out, float *att, const float *q, const float *k, const float *v, int B, int T,
-                          int H, int KV, int hd);
-void gt_attention_backward(float *dq, float *dk, float *dv, const float *dout, const float *att, const float *q,
-                           const float *k, const float *v, int B, int T, int H, int KV, int hd);
-
-/* out = silu(g) * u over n values */
-void gt_swiglu_forward(float *out, const float *g, const float *u, size_t n);
-void gt_swiglu_backward(float *dg, float *du, const float *dout, const float *g, const float *u, size_t n);
-
-/* y [N][O] = x [N][I] W^T (W [O][I] of type WT); backward: dx += dy W,
- * dw += dy^T x (dw only for an F32 W, any of dx, dw may be NULL). */
-void gt_matmul_forward(float *y, const float *x, const void *w, gt_dtype wt, int N, int O, int I);
-void gt_matmul_backward(float *dx, float *dw, const float *dy, const float *x, const void *w, gt_dtype wt, int N,
-                        int O, int I);
-
-/* LM head and cross-entropy over the rows with target[n] >= 0: logits =
- * h W^T (W [V][D]); returns the sum over counted rows of -log softmax[target]
- * (in double). When DH or DW is not NULL, adds GSCALE * d(sum)/dh and /dW
- * (GSCALE = 1 / count for the mean). LOGITS is scratch [CHUNK][V]. */
-double gt_lmhead_ce(float *dh, float *dw, const float *h, const void *w, gt_dtype wt, const int32_t *target, int N,
-                    int D, int V, float gscale, float *logits, int chunk);
-
-/* LoRA branch: y += scale * (xd A^T) B^T, xd = x (dropout off) or the
- * dropped x, U [N][r] gets xd A^T (kept for the backward). TMP [N][O] scratch.
- * The backward: dA += (scale * dy B)^T xd, dB += scale * dy^T U,
- * dx += (scale * dy B) A masked like the dropout. */
-void gt_lora_forward(float *y, float *u, const float *xd, const float *A, const float *B, float scale, int N, int O,
-                     int I, int r, float *tmp);
-void gt_lora_backward(float *dxd, float *dA, float *dB, const float *dy, const float *xd, const float *u,
-                      const float *A, const float *B, float scale, int N, int O, int I, int r, float *du);
 
 #endif

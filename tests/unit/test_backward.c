@@ -107,9 +107,9 @@ static void run(const char *fixture, int full)
     gt_train_opts o = { .full = full, .seed = 1 };
     gt_lora_cfg_default(&o.lora);
     if (!full) {
-        const float *tg = tensor(&ex, "lora_targets", GT_LIN_N), *r = tensor(&ex, "lora_r", 1);
+        const float *tg = tensor(&ex, "lora_targets", GT_PROJ_N), *r = tensor(&ex, "lora_r", 1);
         o.lora.targets = 0;
-        for (int i = 0; i < GT_LIN_N; i++) if (tg && tg[i] != 0) o.lora.targets |= 1u << i;
+        for (int i = 0; i < GT_PROJ_N; i++) if (tg && tg[i] != 0) o.lora.targets |= 1u << i;
         o.lora.r = r ? (int)r[0] : 8;
         o.lora.alpha = b.hp[8] * (float)o.lora.r;
         o.lora.dropout = 0;

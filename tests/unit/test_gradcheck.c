@@ -122,7 +122,7 @@ static double rope_obj(void *c)
 static void test_rope(void)
 {
     double inv[PD / 2] = { 1.0, 0.3, 0.05 };
-    gt_rope_table(pRope, inv, PT, PD);
+    gt_rope_table(pRope, inv, 0, PT, PD);
     size_t n = PB * PT * PH * PD;
     pX = rnd(n, 1); pR = rnd(n, 1); pY = zeros(n);
     float *dX = malloc(sizeof(float) * n);

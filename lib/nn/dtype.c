@@ -1,0 +1,50 @@
+/* dtype.c - see dtype.h. */
+#include "nn/dtype.h"
+
+const char *gt_dtype_name(gt_dtype d)
+{
+    switch (d) {
+    case GT_DT_F32: return "F32";
+    case GT_DT_F16: return "F16";
+    case GT_DT_BF16: return "BF16";
+    case GT_DT_Q8: return "Q8";
+    }
+    return "?";
+}
+
+uint16_t gt_f32_to_bf16(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    if ((u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)(u >> 16 | 0x40);   /* quiet NaN */
+    u += 0x7fffu + (u >> 16 & 1);
+    return (uint16_t)(u >> 16);
+}
+
+uint16_t gt_f32_to_f16(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    uint16_t sign = (uint16_t)(u >> 16 & 0x8000);
+    uint32_t a = u & 0x7fffffffu;
+    if (a > 0x7f800000u) return (uint16_t)(sign | 0x7e00 | (a >> 13 & 0x3ff));     /* NaN stays NaN */
+    if (a >= 0x477ff000u) return (uint16_t)(sign | 0x7c00);   /* rounds to 65520 or more: infinity */
+    if (a < 0x38800000u) {                                    /* below 2^-14: subnormal or zero */
+        if (a < 0x33000000u) return sign;                     /* at most 2^-25: rounds to zero */
+        uint32_t man = (a & 0x7fffff) | 0x800000, e = a >> 23;
+        uint32_t shift = 126 - e;                             /* 14..24 */
+        uint32_t v = man >> shift, rem = man & ((1u << shift) - 1), half = 1u << (shift - 1);
+        if (rem > half || (rem == half && (v & 1))) v++;
+        return (uint16_t)(sign | v);
+    }
+    a += 0xfffu + (a >> 13 & 1) - 0x38000000u;                /* rebias 127 -> 15, round to nearest even */
+    return (uint16_t)(sign | a >> 13);
+}
+
+void gt_to_f32(float *dst, const void *src, gt_dtype dt, size_t n)
+{
+    const uint16_t *h = src;
+    if (dt == GT_DT_F32) memcpy(dst, src, n * sizeof(float));
+    else if (dt == GT_DT_BF16) for (size_t i = 0; i < n; i++) dst[i] = gt_bf16_to_f32(h[i]);
+    else for (size_t i = 0; i < n; i++) dst[i] = gt_f16_to_f32(h[i]);
+}
