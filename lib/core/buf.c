@@ -1,4 +1,6 @@
 /* buf.c - see buf.h. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,3 +25,22 @@ void gt_buf_nul(gt_buf *b)
 }
 
 void gt_buf_free(gt_buf *b) { free(b->p); b->p = NULL; b->n = b->cap = 0; }
+
+void gt_buf_printf(gt_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[256];
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n <= 0) return;
+    if ((size_t)n < sizeof tmp) {
+        gt_buf_add(b, tmp, (size_t)n);
+        return;
+    }
+    gt_buf_reserve(b, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->n += (size_t)n;
+}

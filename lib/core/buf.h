@@ -26,6 +26,8 @@ static inline void gt_buf_putc(gt_buf *b, char c)
 }
 /* Append the string S (without its NUL). */
 void gt_buf_adds(gt_buf *b, const char *s);
+/* Append printf-formatted text (any length). */
+void gt_buf_printf(gt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Keep a NUL after the N bytes (not counted in N): B->p is then a C string. */
 void gt_buf_nul(gt_buf *b);
 void gt_buf_free(gt_buf *b);

@@ -72,6 +72,17 @@ noreturn void gt_print_version(void)
     exit(0);
 }
 
+void gt_catch_signals(void (*fn)(int), int with_hup)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = fn;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    if (with_hup) sigaction(SIGHUP, &sa, NULL);
+}
+
 void *gt_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);

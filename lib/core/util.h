@@ -27,6 +27,10 @@ noreturn void gt_usage_error(const char *fmt, ...) __attribute__((format(printf,
 /* Print "prog (gentitle) VERSION" and exit 0. */
 noreturn void gt_print_version(void);
 
+/* Run FN on SIGINT and SIGTERM (and SIGHUP when WITH_HUP), through sigaction
+ * without SA_RESTART. */
+void gt_catch_signals(void (*fn)(int), int with_hup);
+
 void *gt_xmalloc(size_t n);
 void *gt_xcalloc(size_t n, size_t size);
 void *gt_xrealloc(void *p, size_t n);

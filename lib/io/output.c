@@ -7,6 +7,7 @@
 #include <libgen.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,26 @@ void gt_out_json_str(gt_out *o, const char *s, size_t n)
     o->len = (size_t)(d - o->buf);
 }
 
+void gt_out_printf(gt_out *o, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[512];
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n <= 0) return;
+    if ((size_t)n < sizeof tmp) {
+        gt_out_write(o, tmp, (size_t)n);
+        return;
+    }
+    char *big = gt_xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    gt_out_write(o, big, (size_t)n);
+    free(big);
+}
+
 /* ---- atomic files ---- */
 
 #define MAX_ATOMIC 16
@@ -179,13 +200,7 @@ static void set_handlers(void)
     if (!handlers_set) {
         handlers_set = 1;
         atexit(cleanup_all);
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_signal;
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
-        sigaction(SIGHUP, &sa, NULL);
+        gt_catch_signals(on_signal, 1);
     }
 }
 

@@ -25,6 +25,8 @@ static inline void gt_out_putc(gt_out *o, char c)
     o->buf[o->len++] = c;
 }
 void gt_out_str(gt_out *o, const char *s);
+/* printf-formatted text (any length). */
+void gt_out_printf(gt_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Write S (N bytes, UTF-8) as a JSON string literal with quotes. */
 void gt_out_json_str(gt_out *o, const char *s, size_t n);
 

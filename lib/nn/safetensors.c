@@ -304,22 +304,12 @@ static size_t numel_of(const gt_stw_tensor *t)
 }
 
 /* The header JSON is built in memory (its length comes first). */
-static void buf_fmt(gt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void buf_fmt(gt_buf *b, const char *fmt, ...)
-{
-    char tmp[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    gt_buf_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
 static void buf_json(gt_buf *b, const char *s)
 {
     gt_buf_putc(b, '"');
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '"' || *p == '\\') { gt_buf_putc(b, '\\'); gt_buf_putc(b, (char)*p); }
-        else if (*p < 0x20) buf_fmt(b, "\\u%04x", *p);
+        else if (*p < 0x20) gt_buf_printf(b, "\\u%04x", *p);
         else gt_buf_putc(b, (char)*p);
     }
     gt_buf_putc(b, '"');
@@ -342,7 +332,7 @@ int gt_st_write(const char *path, const gt_stw_tensor *t, int n, const char *con
         if (checksum) {
             uint64_t hs = 0x636b7074ull;
             for (int i = 0; i < n; i++) hs = gt_hash64(t[i].data, numel_of(&t[i]) * sizeof(float), hs);
-            buf_fmt(&h, "%s\"gentitle.checksum\":\"%016llx\"", nmeta ? "," : "", (unsigned long long)hs);
+            gt_buf_printf(&h, "%s\"gentitle.checksum\":\"%016llx\"", nmeta ? "," : "", (unsigned long long)hs);
         }
         gt_buf_adds(&h, "}");
         first = 0;
@@ -357,9 +347,9 @@ int gt_st_write(const char *path, const gt_stw_tensor *t, int n, const char *con
         if (!first) gt_buf_adds(&h, ",");
         first = 0;
         buf_json(&h, t[i].name);
-        buf_fmt(&h, ":{\"dtype\":\"%s\",\"shape\":[", gt_dtype_name(t[i].dtype));
-        for (int d = 0; d < t[i].ndim; d++) buf_fmt(&h, "%s%lld", d ? "," : "", (long long)t[i].shape[d]);
-        buf_fmt(&h, "],\"data_offsets\":[%zu,%zu]}", off, off + bytes);
+        gt_buf_printf(&h, ":{\"dtype\":\"%s\",\"shape\":[", gt_dtype_name(t[i].dtype));
+        for (int d = 0; d < t[i].ndim; d++) gt_buf_printf(&h, "%s%lld", d ? "," : "", (long long)t[i].shape[d]);
+        gt_buf_printf(&h, "],\"data_offsets\":[%zu,%zu]}", off, off + bytes);
         off += bytes;
     }
     gt_buf_adds(&h, "}");

@@ -258,12 +258,7 @@ static void render_fixed(srv_ctx *sc, const char *modeldir, const char *loradir)
  * threads start with them blocked, so only the loop's thread sees them. */
 static gt_server *start_server(const gt_serve_opts *so, srv_ctx *sc, char *err, size_t errsz)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    gt_catch_signals(on_stop_signal, 0);
     signal(SIGPIPE, SIG_IGN);
     sigset_t ss, old;
     sigemptyset(&ss);

@@ -36,12 +36,7 @@ static void on_stop(int sig)
 
 void gt_run_catch_signals(void)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    gt_catch_signals(on_stop, 0);
 }
 
 /* ---------------------------------------------------------------- setting up */
