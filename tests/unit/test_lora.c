@@ -8,6 +8,15 @@
  * prefilling then decoding with the KV cache; with --load-8bit weights the
  * adapter still applies (error of the 8-bit base only). */
 #include "t.h"
+#include "logits_fixture.h"
+
+/* DIR/expected.bin */
+static const char *expected_path(const char *dir)
+{
+    static char path[600];
+    snprintf(path, sizeof path, "%s/expected.bin", dir);
+    return path;
+}
 #include "nn/lora.h"
 #include "nn/model.h"
 #include "nn/quant.h"
@@ -21,59 +30,10 @@
 
 #define TOL 1e-4
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *p = malloc((size_t)len + 1);
-    if (fread(p, 1, (size_t)len, f) != (size_t)len) { fclose(f); free(p); return NULL; }
-    fclose(f);
-    p[len] = 0;
-    if (n) *n = (size_t)len;
-    return p;
-}
 
-static void spit(const char *path, const void *p, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(p, 1, n, f) != n) abort();
-    fclose(f);
-}
 
-typedef struct { int ntok, nprefill, vocab; int32_t *tok; float *logits; } expected;
 
-static int read_expected(const char *dir, expected *e)
-{
-    char path[600];
-    snprintf(path, sizeof path, "%s/expected.bin", dir);
-    size_t n;
-    char *p = slurp(path, &n);
-    if (!p) return -1;
-    int32_t h[4];
-    memcpy(h, p, 16);
-    if (h[0] != 0x4C4F4754 || n != 16 + 4 * (size_t)h[1] + 4 * (size_t)h[1] * h[3]) { free(p); return -1; }
-    e->ntok = h[1]; e->nprefill = h[2]; e->vocab = h[3];
-    e->tok = malloc(4 * (size_t)e->ntok);
-    e->logits = malloc(4 * (size_t)e->ntok * e->vocab);
-    memcpy(e->tok, p + 16, 4 * (size_t)e->ntok);
-    memcpy(e->logits, p + 16 + 4 * e->ntok, 4 * (size_t)e->ntok * e->vocab);
-    free(p);
-    return 0;
-}
 
-static double row_err(const float *got, const float *ref, int v)
-{
-    double d = 0, mx = 0;
-    for (int j = 0; j < v; j++) {
-        if (isnan(got[j])) return INFINITY;
-        d = fmax(d, fabs((double)got[j] - ref[j]));
-        mx = fmax(mx, fabs((double)ref[j]));
-    }
-    return d / mx;
-}
 
 /* Worst row error of prefill + decode against E. */
 static double run_err(const gt_model *m, const expected *e)
@@ -100,7 +60,7 @@ static void check_adapter(const char *name, const char *base, int nmods, double 
     snprintf(bdir, sizeof bdir, "tests/data/%s", base);
     snprintf(adir, sizeof adir, "tests/data/%s", name);
     expected e;
-    if (read_expected(adir, &e) != 0) { CHECK(0, name); return; }
+    if (read_expected(expected_path(adir), &e) != 0) { CHECK(0, name); return; }
     for (int merge = 0; merge <= 1; merge++) {
         gt_model m;
         if (gt_model_load(&m, bdir, err, sizeof err) != 0) { CHECK(0, err); continue; }

@@ -8,6 +8,15 @@
  * below 1e-4, for a batched prefill, for decoding token by token with the KV
  * cache, and for their mix. */
 #include "t.h"
+#include "logits_fixture.h"
+
+/* DIR/expected.bin */
+static const char *expected_path(const char *dir)
+{
+    static char path[600];
+    snprintf(path, sizeof path, "%s/expected.bin", dir);
+    return path;
+}
 #include "nn/kernels.h"
 #include "nn/model.h"
 #include "nn/safetensors.h"
@@ -23,60 +32,11 @@
 
 static const char *FIXTURES[] = { "model-gqa-f32", "model-tied-mqa-f32", "model-gqa-bf16", "model-llama3-f16-sharded" };
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *p = malloc((size_t)len + 1);
-    if (fread(p, 1, (size_t)len, f) != (size_t)len) { fclose(f); free(p); return NULL; }
-    fclose(f);
-    p[len] = 0;
-    if (n) *n = (size_t)len;
-    return p;
-}
 
-static void spit(const char *path, const void *p, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(p, 1, n, f) != n) abort();
-    fclose(f);
-}
 
-typedef struct { int ntok, nprefill, vocab; int32_t *tok; float *logits; } expected;
 
-static int read_expected(const char *dir, expected *e)
-{
-    char path[600];
-    snprintf(path, sizeof path, "%s/expected.bin", dir);
-    size_t n;
-    char *p = slurp(path, &n);
-    if (!p) return -1;
-    int32_t h[4];
-    memcpy(h, p, 16);
-    if (h[0] != 0x4C4F4754 || n != 16 + 4 * (size_t)h[1] + 4 * (size_t)h[1] * h[3]) { free(p); return -1; }
-    e->ntok = h[1]; e->nprefill = h[2]; e->vocab = h[3];
-    e->tok = malloc(4 * (size_t)e->ntok);
-    e->logits = malloc(4 * (size_t)e->ntok * e->vocab);
-    memcpy(e->tok, p + 16, 4 * (size_t)e->ntok);
-    memcpy(e->logits, p + 16 + 4 * e->ntok, 4 * (size_t)e->ntok * e->vocab);
-    free(p);
-    return 0;
-}
 
 /* Row error: max |got - ref| / max |ref|. */
-static double row_err(const float *got, const float *ref, int v)
-{
-    double d = 0, mx = 0;
-    for (int j = 0; j < v; j++) {
-        d = fmax(d, fabs((double)got[j] - ref[j]));
-        mx = fmax(mx, fabs((double)ref[j]));
-        if (isnan(got[j])) return INFINITY;
-    }
-    return d / mx;
-}
 
 static double worst_prefill, worst_decode;
 
@@ -90,7 +50,7 @@ static void check_fixture(const char *name)
     snprintf(cname, sizeof cname, "%s: loads", name);
     CHECK(ok, cname);
     if (!ok) { printf("  %s\n", err); return; }
-    ok = read_expected(dir, &e) == 0 && e.vocab == m.c.vocab_size;
+    ok = read_expected(expected_path(dir), &e) == 0 && e.vocab == m.c.vocab_size;
     snprintf(cname, sizeof cname, "%s: expected.bin readable", name);
     CHECK(ok, cname);
     if (!ok) { gt_model_free(&m); return; }
