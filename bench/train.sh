@@ -53,7 +53,10 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*
 
 # the sgemm yardstick
 blas=()
-if [ -e /usr/include/x86_64-linux-gnu/cblas.h ] || [ -e /usr/include/cblas.h ]; then
+# OpenBLAS itself, not just a cblas.h (Debian's reference libblas-dev, which
+# python3-torch pulls in, has the header but no libopenblas): link a probe.
+if printf '#include <cblas.h>\nint main(void){openblas_set_num_threads(1);return 0;}\n' \
+        | $CC -x c - -o /dev/null -lopenblas >/dev/null 2>&1; then
     blas=(-DHAVE_OPENBLAS -lopenblas)
 fi
 make -s BUILD="$BUILD" "$BUILD/libcore.a" >/dev/null
