@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* A weight type as the kernels see it (qmatmul.h: w = s * (u - o) + m per group). */
 typedef struct {
@@ -54,24 +55,33 @@ typedef struct {
     size_t (*scratch)(const qk_act *a, int panel);
 } qk_isa;
 
+/* The eight 6-bit scales (OUT[0..7]) and mins (OUT[8..15]) of a Q4_K/Q5_K
+ * block from its 12 scale bytes S (ggml_types.c's scale_min_k4, four lanes at
+ * a time). */
+static inline void qk_k4_scales(const unsigned char *s, uint8_t out[16])
+{
+    uint32_t u[4];
+    memcpy(u, s, 12);
+    u[3] = ((u[2] >> 4) & 0x0f0f0f0f) | (((u[1] >> 6) & 0x03030303) << 4);   /* mins 4-7 */
+    uint32_t m03 = u[1] & 0x3f3f3f3f;
+    u[1] = (u[2] & 0x0f0f0f0f) | (((u[0] >> 6) & 0x03030303) << 4);         /* scales 4-7 */
+    u[2] = m03;
+    u[0] &= 0x3f3f3f3f;                                                     /* scales 0-3 */
+    memcpy(out, u, 16);
+}
+
 /* The portable activation quantization (the reference the vector ones equal). */
 void qk_quant_c(qk_act *a, const float *x, int i0, int i1);
 
 #if defined(__x86_64__) || defined(__i386__)
 extern const qk_isa qk_avx2, qk_avx512_vnni, qk_avx512_bw;
 
-/* AVX2 (the CPU must have it): weight row ROW of A's type decoded into U (k
- * values: u, or for Q8_0 with A->off == 0 the signed bytes), SL and ML (k/4
- * floats: the scale and min of each 4-value lane's group; ML only for the
- * types with a min). */
-void qk_decode_row_avx2(const qk_act *a, const unsigned char *row, uint8_t *u, float *sl, float *ml);
+/* F16C (the CPU must have it): the group scales S[ng] and mins M[ng] (types
+ * with a min) of weight row ROW of A's type, then 16 zeros after each: the
+ * kernels read the groups of a step as 16 floats from its first. */
+void qk_scales_row(const qk_act *a, const unsigned char *row, float *s, float *m);
 /* AVX2 activation quantization (equal to qk_quant_c). */
 void qk_quant_avx2(qk_act *a, const float *x, int i0, int i1);
-/* Decode weight rows J0..J1 (at most PW) into a panel: PU [k/4][PW] lanes of
- * 4 bytes, PS and PM [ng][PW] group scales and mins; rows past J1 zero. TMP:
- * k + 2 k floats of room. */
-void qk_pack_panel(const qk_act *a, const unsigned char *w, size_t rowbytes, int j0, int j1, int pw, uint8_t *pu,
-                   float *ps, float *pm, void *tmp);
 #endif
 
 #endif

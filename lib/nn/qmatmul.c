@@ -146,11 +146,19 @@ static size_t scratch_c(const qk_act *a, int panel)
     return (size_t)a->k + 2 * sizeof(float) * (size_t)a->ng;
 }
 
-static void run_c(const qk_act *a, const unsigned char *w, size_t rowbytes, int j0, int j1, float *out, size_t ldo,
-                  void *scratch)
+/* sum of U * Q over a group of G (a constant: the compiler may vectorize it) */
+static inline int32_t dot_group(const uint8_t *restrict u, const int8_t *restrict q, const int G)
+{
+    int32_t s = 0;
+    for (int l = 0; l < G; l++) s += (int32_t)u[l] * q[l];
+    return s;
+}
+
+static inline void run_g(const qk_act *a, const unsigned char *w, size_t rowbytes, int j0, int j1, float *out,
+                         size_t ldo, void *scratch, const int G)
 {
     const qk_traits *t = a->t;
-    int k = a->k, ng = a->ng, g = t->g, gpb = t->bv / g;
+    int k = a->k, ng = a->ng, gpb = t->bv / G;
     float *s = scratch, *m = s + ng;
     uint8_t *u = (uint8_t *)(m + ng);
     for (int j = j0; j < j1; j++) {
@@ -163,8 +171,7 @@ static void run_c(const qk_act *a, const unsigned char *w, size_t rowbytes, int 
             const int32_t *bg = a->bg + (size_t)i * ng;
             float acc = 0;
             for (int gi = 0; gi < ng; gi++) {
-                int32_t sum = bg[gi];
-                for (int l = gi * g; l < gi * g + g; l++) sum += (int32_t)u[l] * q[l];
+                int32_t sum = bg[gi] + dot_group(u + (size_t)gi * G, q + (size_t)gi * G, G);
                 float v = s[gi] * (dg[gi] * (float)sum);
                 if (t->min) v += m[gi] * fg[gi];
                 acc += v;
@@ -172,6 +179,13 @@ static void run_c(const qk_act *a, const unsigned char *w, size_t rowbytes, int 
             out[(size_t)i * ldo + (size_t)j] = acc;
         }
     }
+}
+
+static void run_c(const qk_act *a, const unsigned char *w, size_t rowbytes, int j0, int j1, float *out, size_t ldo,
+                  void *scratch)
+{
+    if (a->t->g == 16) run_g(a, w, rowbytes, j0, j1, out, ldo, scratch, 16);
+    else run_g(a, w, rowbytes, j0, j1, out, ldo, scratch, 32);
 }
 
 static const qk_isa qk_c = {

@@ -1,11 +1,19 @@
-/* qmatmul_avx2.c - the AVX2 path of nn/qmatmul.h, and the pieces the
- * AVX-512 path shares: the weight decoders (a row of blocks to bytes u and
- * per-lane scales), the panel packing, the activation quantization.
+/* qmatmul_avx2.c - the AVX2 path of nn/qmatmul.h, and two pieces the
+ * AVX-512 path shares: the group scales of a weight row, and the activation
+ * quantization.
  *
  * Products are vpmaddubsw (u8 weights times s8 activations, pairs summed to
  * 16 bits) then vpmaddwd by ones (to 32 bits). The pairs cannot overflow for
  * u < 64 (2 * 63 * 127 < 32768); Q8_0's signed weights use the sign trick
- * (|w| times x with w's sign: at most 2 * 128 * 127). */
+ * (|w| times x with w's sign: at most 2 * 128 * 127).
+ *
+ * Decoding (few activation rows): each step decodes 32 weight values of a
+ * row from its blocks into a register (bytes u, natural order), its group
+ * scales from the row's scales decoded beforehand, and multiplies them with
+ * 32 activation bytes of each row of the tile. More rows: panels of 16 weight
+ * rows, 4 bytes of each in turn, so that one broadcast of 4 activation bytes
+ * meets 8 weight rows in a vector; the integer sums of a group then take
+ * their scale once. */
 #include "nn/qkern.h"
 #include "nn/ggml_types.h"
 
@@ -15,6 +23,8 @@
 
 #define T2 __attribute__((target("avx2,fma,f16c")))
 #define INL static inline __attribute__((always_inline))
+/* the register tiles' loops unrolled, so their arrays stay in registers */
+#define UNROLL _Pragma("GCC unroll 8")
 
 T2 INL float h16(const unsigned char *p)
 {
@@ -23,7 +33,56 @@ T2 INL float h16(const unsigned char *p)
     return _cvtsh_ss(v);
 }
 
-/* ---- decoders: one block to u bytes (natural order) and lane scales ---- */
+/* ---- the types' layouts (constant in each kernel) ---- */
+
+INL int has_min(const int T)
+{
+    return T == GT_GGML_Q4_1 || T == GT_GGML_Q5_1 || T == GT_GGML_Q4_K || T == GT_GGML_Q5_K;
+}
+
+/* legacy 4/5-bit types: block bytes, offset of the nibbles, of the 5th bits (-1: none) */
+INL void legacy(const int T, int *bb, int *qs, int *qh)
+{
+    *bb = T == GT_GGML_Q4_0 ? 18 : T == GT_GGML_Q4_1 ? 20 : T == GT_GGML_Q5_0 ? 22 : 24;
+    *qs = T == GT_GGML_Q4_0 ? 2 : T == GT_GGML_Q4_1 ? 4 : T == GT_GGML_Q5_0 ? 6 : 8;
+    *qh = T == GT_GGML_Q5_0 ? 2 : T == GT_GGML_Q5_1 ? 4 : -1;
+}
+
+/* ---- group scales (ggml_types.c's arithmetic) ---- */
+
+T2 void qk_scales_row(const qk_act *a, const unsigned char *row, float *s, float *m)
+{
+    const qk_traits *t = a->t;
+    int nb = a->k / t->bv, bb = t->bb;
+    for (int b = 0; b < nb; b++, row += bb) {
+        switch (t->type) {
+        case GT_GGML_Q4_K:
+        case GT_GGML_Q5_K: {
+            float d = h16(row), dmin = h16(row + 2);
+            uint8_t sm[16];
+            qk_k4_scales(row + 4, sm);
+            for (int j = 0; j < 8; j++) {
+                s[8 * b + j] = d * (float)sm[j];
+                m[8 * b + j] = -(dmin * (float)sm[8 + j]);
+            }
+            break;
+        }
+        case GT_GGML_Q6_K: {
+            float d = h16(row + 208);
+            for (int i = 0; i < 16; i++) s[16 * b + i] = d * (float)(int8_t)row[192 + i];
+            break;
+        }
+        default:
+            s[b] = h16(row);
+            if (t->min) m[b] = h16(row + 2);
+        }
+    }
+    memset(s + a->ng, 0, 16 * sizeof(float));
+    if (t->min) memset(m + a->ng, 0, 16 * sizeof(float));
+}
+
+/* ---- 32 weight values from value T of a row: the bytes u (natural order;
+ * Q8_0 signed) ---- */
 
 /* 0x10 in each byte I whose bit I of the 32 bits at P is set */
 T2 INL __m256i fifth_bits(const unsigned char *p)
@@ -36,134 +95,37 @@ T2 INL __m256i fifth_bits(const unsigned char *p)
     return _mm256_and_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi64x(-1)), _mm256_set1_epi8(0x10));
 }
 
-/* 16 bytes of nibbles to 32 values: low nibbles first */
-T2 INL __m256i nibbles(const unsigned char *q)
+T2 INL __m256i bytes32(const unsigned char *row, int t, const int T)
 {
-    __m128i b = _mm_loadu_si128((const __m128i *)q), m4 = _mm_set1_epi8(0x0f);
-    return _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(b, 4), m4), _mm_and_si128(b, m4));
-}
-
-T2 INL void lanes8(float *p, float v) { _mm256_storeu_ps(p, _mm256_set1_ps(v)); }
-
-T2 static void dec_legacy(const qk_act *a, const unsigned char *row, uint8_t *u, float *sl, float *ml)
-{
-    uint32_t type = a->t->type;
-    int nb = a->k / 32, bb = a->t->bb;
-    for (int b = 0; b < nb; b++, row += bb, u += 32, sl += 8) {
-        __m256i v;
-        switch (type) {
-        case GT_GGML_Q4_0: v = nibbles(row + 2); break;
-        case GT_GGML_Q4_1: v = nibbles(row + 4); break;
-        case GT_GGML_Q5_0: v = _mm256_or_si256(nibbles(row + 6), fifth_bits(row + 2)); break;
-        case GT_GGML_Q5_1: v = _mm256_or_si256(nibbles(row + 8), fifth_bits(row + 4)); break;
-        default:   /* Q8_0: q + 128, or signed */
-            v = _mm256_loadu_si256((const __m256i *)(row + 2));
-            if (a->off) v = _mm256_xor_si256(v, _mm256_set1_epi8((char)0x80));
+    const __m256i m4 = _mm256_set1_epi8(0x0f);
+    if (T == GT_GGML_Q8_0) return _mm256_loadu_si256((const __m256i *)(row + (size_t)(t / 32) * 34 + 2));
+    if (T == GT_GGML_Q4_K || T == GT_GGML_Q5_K || T == GT_GGML_Q6_K) {
+        int g = (t % 256) / 32;   /* the 32-value group in the block */
+        const unsigned char *b = row + (size_t)(t / 256) * (T == GT_GGML_Q4_K ? 144 : T == GT_GGML_Q5_K ? 176 : 210);
+        if (T == GT_GGML_Q6_K) {   /* as ggml_types.c's deq_q6_k */
+            int h = g / 4, nib = 4 * ((g / 2) & 1), col = 32 * (g & 1), hs = 2 * (g & 3);
+            __m256i lo = _mm256_loadu_si256((const __m256i *)(b + 64 * h + col));
+            __m256i hi = _mm256_loadu_si256((const __m256i *)(b + 128 + 32 * h));
+            lo = _mm256_and_si256(_mm256_srl_epi16(lo, _mm_cvtsi32_si128(nib)), m4);
+            hi = _mm256_and_si256(_mm256_srl_epi16(hi, _mm_cvtsi32_si128(hs)), _mm256_set1_epi8(3));
+            return _mm256_or_si256(lo, _mm256_slli_epi16(hi, 4));
         }
-        _mm256_storeu_si256((__m256i *)u, v);
-        lanes8(sl, h16(row));
-        if (a->t->min) lanes8(ml + 8 * b, h16(row + 2));
-    }
-}
-
-/* scales and mins of the eight groups of a Q4_K/Q5_K block, as ggml_types.c */
-T2 INL void k4_scales(const unsigned char *b, float *sl, float *ml)
-{
-    float d = h16(b), dmin = h16(b + 2);
-    const unsigned char *s = b + 4;
-    for (int j = 0; j < 8; j++) {
-        int sc, m;
-        if (j < 4) {
-            sc = s[j] & 63;
-            m = s[j + 4] & 63;
-        } else {
-            sc = (s[j + 4] & 0x0f) | (s[j - 4] >> 6) << 4;
-            m = (s[j + 4] >> 4) | (s[j] >> 6) << 4;
+        const unsigned char *qs = b + (T == GT_GGML_Q5_K ? 48 : 16) + 32 * (g / 2);
+        __m256i v = _mm256_and_si256(_mm256_srl_epi16(_mm256_loadu_si256((const __m256i *)qs),
+                                                      _mm_cvtsi32_si128(4 * (g & 1))), m4);
+        if (T == GT_GGML_Q5_K) {
+            __m256i qh = _mm256_srl_epi16(_mm256_loadu_si256((const __m256i *)(b + 16)), _mm_cvtsi32_si128(g));
+            v = _mm256_or_si256(v, _mm256_slli_epi16(_mm256_and_si256(qh, _mm256_set1_epi8(1)), 4));
         }
-        lanes8(sl + 8 * j, d * (float)sc);
-        lanes8(ml + 8 * j, -(dmin * (float)m));
+        return v;
     }
-}
-
-T2 static void dec_k45(const qk_act *a, const unsigned char *row, uint8_t *u, float *sl, float *ml)
-{
-    int five = a->t->type == GT_GGML_Q5_K, nb = a->k / 256, bb = a->t->bb;
-    const __m256i m4 = _mm256_set1_epi8(0x0f), one = _mm256_set1_epi8(1);
-    for (int b = 0; b < nb; b++, row += bb, u += 256, sl += 64, ml += 64) {
-        k4_scales(row, sl, ml);
-        const unsigned char *qs = row + (five ? 48 : 16);
-        __m256i qh = five ? _mm256_loadu_si256((const __m256i *)(row + 16)) : _mm256_setzero_si256();
-        for (int p = 0; p < 4; p++) {   /* groups 2p (low nibbles) and 2p+1 (high) */
-            __m256i q = _mm256_loadu_si256((const __m256i *)(qs + 32 * p));
-            __m256i lo = _mm256_and_si256(q, m4), hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);
-            if (five) {
-                __m256i h0 = _mm256_and_si256(_mm256_srli_epi16(qh, 2 * p), one);
-                __m256i h1 = _mm256_and_si256(_mm256_srli_epi16(qh, 2 * p + 1), one);
-                lo = _mm256_or_si256(lo, _mm256_slli_epi16(h0, 4));
-                hi = _mm256_or_si256(hi, _mm256_slli_epi16(h1, 4));
-            }
-            _mm256_storeu_si256((__m256i *)(u + 64 * p), lo);
-            _mm256_storeu_si256((__m256i *)(u + 64 * p + 32), hi);
-        }
-    }
-}
-
-T2 static void dec_q6k(const qk_act *a, const unsigned char *row, uint8_t *u, float *sl, float *ml)
-{
-    (void)ml;
-    int nb = a->k / 256;
-    const __m256i m4 = _mm256_set1_epi8(0x0f), m2 = _mm256_set1_epi8(0x03);
-    for (int b = 0; b < nb; b++, row += 210, u += 256, sl += 64) {
-        float d = h16(row + 208);
-        for (int i = 0; i < 16; i++) _mm_storeu_ps(sl + 4 * i, _mm_set1_ps(d * (float)(int8_t)row[192 + i]));
-        for (int h = 0; h < 2; h++) {   /* 128 values: ql[64h..], qh[32h..] */
-            __m256i l0 = _mm256_loadu_si256((const __m256i *)(row + 64 * h));
-            __m256i l1 = _mm256_loadu_si256((const __m256i *)(row + 64 * h + 32));
-            __m256i qh = _mm256_loadu_si256((const __m256i *)(row + 128 + 32 * h));
-            __m256i v[4];
-            v[0] = _mm256_and_si256(l0, m4);
-            v[1] = _mm256_and_si256(l1, m4);
-            v[2] = _mm256_and_si256(_mm256_srli_epi16(l0, 4), m4);
-            v[3] = _mm256_and_si256(_mm256_srli_epi16(l1, 4), m4);
-            for (int g = 0; g < 4; g++) {
-                __m256i hb = _mm256_and_si256(_mm256_srli_epi16(qh, 2 * g), m2);
-                v[g] = _mm256_or_si256(v[g], _mm256_slli_epi16(hb, 4));
-                _mm256_storeu_si256((__m256i *)(u + 128 * h + 32 * g), v[g]);
-            }
-        }
-    }
-}
-
-void qk_decode_row_avx2(const qk_act *a, const unsigned char *row, uint8_t *u, float *sl, float *ml)
-{
-    switch (a->t->type) {
-    case GT_GGML_Q4_K:
-    case GT_GGML_Q5_K: dec_k45(a, row, u, sl, ml); return;
-    case GT_GGML_Q6_K: dec_q6k(a, row, u, sl, ml); return;
-    default: dec_legacy(a, row, u, sl, ml);
-    }
-}
-
-void qk_pack_panel(const qk_act *a, const unsigned char *w, size_t rowbytes, int j0, int j1, int pw, uint8_t *pu,
-                   float *ps, float *pm, void *tmp)
-{
-    int k = a->k, ng = a->ng, lpg = a->t->g / 4, min = a->t->min;
-    uint8_t *u = tmp;
-    float *sl = (float *)(u + k), *ml = sl + k / 4;
-    for (int r = 0; r < pw; r++) {
-        if (j0 + r < j1) {
-            qk_decode_row_avx2(a, w + (size_t)(j0 + r) * rowbytes, u, sl, ml);
-        } else {
-            memset(u, 0, (size_t)k);
-            memset(sl, 0, sizeof(float) * (size_t)(k / 4) * 2);
-        }
-        uint32_t *dst = (uint32_t *)pu + r;
-        for (int l = 0; l < k / 4; l++) memcpy(dst + (size_t)l * pw, u + 4 * l, 4);
-        for (int g = 0; g < ng; g++) {
-            ps[(size_t)g * pw + r] = sl[g * lpg];
-            if (min) pm[(size_t)g * pw + r] = ml[g * lpg];
-        }
-    }
+    int bb, qs, qh;
+    legacy(T, &bb, &qs, &qh);
+    const unsigned char *b = row + (size_t)(t / 32) * bb;
+    __m128i q = _mm_loadu_si128((const __m128i *)(b + qs)), m4x = _mm_set1_epi8(0x0f);
+    __m256i v = _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(q, 4), m4x), _mm_and_si128(q, m4x));
+    if (qh >= 0) v = _mm256_or_si256(v, fifth_bits(b + qh));
+    return v;
 }
 
 /* ---- activation quantization (qk_quant_c's numbers) ---- */
@@ -220,8 +182,8 @@ T2 void qk_quant_avx2(qk_act *a, const float *x, int i0, int i1)
                     size_t li = (size_t)i * (k / 4) + (size_t)((l + g * h) / 4);
                     float f = a->fg[gi] / (float)lpg;
                     for (int c = 0; c < lpg; c++) {
-                        a->dl[li + c] = d;
                         const int8_t *ql = q + l + g * h + 4 * c;
+                        a->dl[li + c] = d;
                         a->bl[li + c] = -a->off * (ql[0] + ql[1] + ql[2] + ql[3]);
                         a->fl[li + c] = f;
                     }
@@ -233,11 +195,11 @@ T2 void qk_quant_avx2(qk_act *a, const float *x, int i0, int i1)
 
 /* ---- products ---- */
 
-/* sum of 4 products u * x per 32-bit lane (SGN: w signed, the sign trick) */
-T2 INL __m256i dot4(__m256i w, __m256i x, int sgn)
+/* sums of 4 products w * x per 32-bit lane (SGN: w signed, the sign trick) */
+T2 INL __m256i dot4(__m256i w, __m256i x, const int SGN)
 {
     const __m256i ones = _mm256_set1_epi16(1);
-    if (sgn) return _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w)), ones);
+    if (SGN) return _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w)), ones);
     return _mm256_madd_epi16(_mm256_maddubs_epi16(w, x), ones);
 }
 
@@ -249,113 +211,197 @@ T2 INL float hsum8(__m256 v)
     return _mm_cvtss_f32(s);
 }
 
-/* Row kernel tile: activation rows I0.. (RX) times decoded weight rows (RW)
- * at U (K bytes apart), SL, ML (k/4 floats apart). 32 values per step. */
-T2 INL void rows_tile(const qk_act *a, const uint8_t *u, const float *sl, const float *ml, int i0, int j0,
-                      float *out, size_t ldo, const int RX, const int RW, const int MIN, const int SGN)
+INL int is_k(const int T) { return T == GT_GGML_Q4_K || T == GT_GGML_Q5_K || T == GT_GGML_Q6_K; }
+
+/* The scales and mins of the chunk of a row from value C: a block of 256 for
+ * the K types, of 32 for the others (ggml_types.c's arithmetic):
+ *   Q4_K, Q5_K: S d * sc[j], M -(dmin * m[j]) for the eight groups;
+ *   Q6_K: S and M d * sc[i] for the groups 0-7 and 8-15 of 16 values;
+ *   legacy: d (and m) in every lane. */
+T2 INL void chunk_scales(const unsigned char *row, int c, const int T, __m256 *s, __m256 *m)
 {
+    if (T == GT_GGML_Q4_K || T == GT_GGML_Q5_K) {
+        const unsigned char *b = row + (size_t)(c / 256) * (T == GT_GGML_Q4_K ? 144 : 176);
+        uint8_t sm[16];
+        qk_k4_scales(b + 4, sm);
+        __m128i v = _mm_loadu_si128((const __m128i *)sm);
+        *s = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(v)), _mm256_set1_ps(h16(b)));
+        *m = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_srli_si128(v, 8))), _mm256_set1_ps(-h16(b + 2)));
+    } else if (T == GT_GGML_Q6_K) {
+        const unsigned char *b = row + (size_t)(c / 256) * 210;
+        __m128i v = _mm_loadu_si128((const __m128i *)(b + 192));
+        __m256 d = _mm256_set1_ps(h16(b + 208));
+        *s = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(v)), d);
+        *m = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(v, 8))), d);
+    } else {
+        int bb = T == GT_GGML_Q8_0 ? 34 : T == GT_GGML_Q4_0 ? 18 : T == GT_GGML_Q4_1 ? 20 : T == GT_GGML_Q5_0 ? 22 : 24;
+        const unsigned char *b = row + (size_t)(c / 32) * bb;
+        *s = _mm256_set1_ps(h16(b));
+        if (has_min(T)) *m = _mm256_set1_ps(h16(b + 2));
+    }
+}
+
+/* the scales (MN: mins) of the 8 lanes of step G (32 values) of a chunk */
+T2 INL __m256 step_lanes(__m256 s, __m256 m, int g, const int T, const int MN)
+{
+    if (T == GT_GGML_Q6_K) {   /* groups 2g and 2g+1 of 16 values: S for 0-7, M for 8-15 */
+        __m256i idx = _mm256_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1);
+        return _mm256_permutevar8x32_ps(g < 4 ? s : m, _mm256_add_epi32(idx, _mm256_set1_epi32((2 * g) % 8)));
+    }
+    if (is_k(T)) return _mm256_permutevar8x32_ps(MN ? m : s, _mm256_set1_epi32(g));
+    return MN ? m : s;
+}
+
+/* one step of 32 values from T of a tile: activation rows I0.. (RX) times
+ * weight rows W0.. (RW, ROWBYTES apart); G: the step in the chunk whose
+ * scales are S, M */
+T2 INL void rows_step(const qk_act *a, const unsigned char *w0, size_t rowbytes, const __m256 *s, const __m256 *m,
+                      int i0, int t, int g, __m256 (*acc)[4], const int RX, const int RW, const int T)
+{
+    const int MIN = has_min(T), SGN = T == GT_GGML_Q8_0;
     int k = a->k, kl = k / 4;
-    __m256 acc[4][4];
-    for (int r = 0; r < RX; r++)
-        for (int b = 0; b < RW; b++) acc[r][b] = _mm256_setzero_ps();
-    for (int t = 0; t < k; t += 32) {
-        __m256i wv[4];
-        __m256 sv[4];
+    __m256i wv[4];
+    __m256 sv[4], mv[4];
+    UNROLL
+    for (int b = 0; b < RW; b++) {
+        wv[b] = bytes32(w0 + (size_t)b * rowbytes, t, T);
+        sv[b] = step_lanes(s[b], m[b], g, T, 0);
+        if (MIN) mv[b] = step_lanes(s[b], m[b], g, T, 1);
+    }
+    UNROLL
+    for (int r = 0; r < RX; r++) {
+        size_t ir = (size_t)(i0 + r);
+        __m256i xv = _mm256_load_si256((const __m256i *)(a->q + ir * k + t));
+        __m256 dv = _mm256_load_ps(a->dl + ir * kl + t / 4);
+        UNROLL
         for (int b = 0; b < RW; b++) {
-            wv[b] = _mm256_load_si256((const __m256i *)(u + (size_t)b * k + t));
-            sv[b] = _mm256_load_ps(sl + (size_t)b * kl + t / 4);
-        }
-        for (int r = 0; r < RX; r++) {
-            size_t ir = (size_t)(i0 + r);
-            __m256i xv = _mm256_load_si256((const __m256i *)(a->q + ir * k + t));
-            __m256i bv = _mm256_load_si256((const __m256i *)(a->bl + ir * kl + t / 4));
-            __m256 dv = _mm256_load_ps(a->dl + ir * kl + t / 4);
-            for (int b = 0; b < RW; b++) {
-                __m256i p = _mm256_add_epi32(dot4(wv[b], xv, SGN), bv);
-                acc[r][b] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_mul_ps(sv[b], dv), acc[r][b]);
-                if (MIN) {
-                    __m256 fv = _mm256_load_ps(a->fl + ir * kl + t / 4);
-                    acc[r][b] = _mm256_fmadd_ps(_mm256_load_ps(ml + (size_t)b * kl + t / 4), fv, acc[r][b]);
-                }
-            }
+            __m256i p = dot4(wv[b], xv, SGN);
+            if (a->off) p = _mm256_add_epi32(p, _mm256_load_si256((const __m256i *)(a->bl + ir * kl + t / 4)));
+            acc[r][b] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_mul_ps(sv[b], dv), acc[r][b]);
+            if (MIN) acc[r][b] = _mm256_fmadd_ps(mv[b], _mm256_load_ps(a->fl + ir * kl + t / 4), acc[r][b]);
         }
     }
+}
+
+T2 INL void rows_tile(const qk_act *a, const unsigned char *w0, size_t rowbytes, int i0, int j0, float *out,
+                      size_t ldo, const int RX, const int RW, const int T)
+{
+    int k = a->k;
+    __m256 acc[4][4], s[4], m[4];
+    UNROLL
     for (int r = 0; r < RX; r++)
+        UNROLL
+        for (int b = 0; b < RW; b++) acc[r][b] = _mm256_setzero_ps();
+    if (is_k(T)) {
+        for (int c = 0; c < k; c += 256) {
+            UNROLL
+            for (int b = 0; b < RW; b++) chunk_scales(w0 + (size_t)b * rowbytes, c, T, &s[b], &m[b]);
+            UNROLL
+            for (int g = 0; g < 8; g++) rows_step(a, w0, rowbytes, s, m, i0, c + 32 * g, g, acc, RX, RW, T);
+        }
+    } else {
+        for (int c = 0; c < k; c += 32) {
+            UNROLL
+            for (int b = 0; b < RW; b++) chunk_scales(w0 + (size_t)b * rowbytes, c, T, &s[b], &m[b]);
+            rows_step(a, w0, rowbytes, s, m, i0, c, 0, acc, RX, RW, T);
+        }
+    }
+    UNROLL
+    for (int r = 0; r < RX; r++)
+        UNROLL
         for (int b = 0; b < RW; b++) out[(size_t)(i0 + r) * ldo + (size_t)(j0 + b)] = hsum8(acc[r][b]);
 }
 
 #define RW_MAX 4
 
-T2 INL void rows_all(const qk_act *a, const uint8_t *u, const float *sl, const float *ml, int j0, int nw, float *out,
-                     size_t ldo, const int MIN, const int SGN)
+/* the activation rows against weight rows J0..J1 (at most RW_MAX) */
+T2 INL void rows_type(const qk_act *a, const unsigned char *w, size_t rowbytes, int j0, int j1, float *out,
+                      size_t ldo, void *scratch, const int T)
 {
-    int k = a->k, kl = k / 4;
+    (void)scratch;
+    int nw = j1 - j0;
+    /* the next rows toward the cache while these multiply */
+    const char *next = (const char *)w + (size_t)j1 * rowbytes;
+    for (size_t o = 0; o < (size_t)nw * rowbytes; o += 64) __builtin_prefetch(next + o, 0, 3);
     for (int b0 = 0; b0 < nw; b0 += 2) {
-        int two = b0 + 2 <= nw;
-        const uint8_t *ub = u + (size_t)b0 * k;
-        const float *sb = sl + (size_t)b0 * kl, *mb = ml + (size_t)b0 * kl;
-        int i = 0;
+        const unsigned char *wb = w + (size_t)(j0 + b0) * rowbytes;
+        int two = b0 + 2 <= nw, i = 0;
         for (; i + 3 <= a->n; i += 3) {
-            if (two) rows_tile(a, ub, sb, mb, i, j0 + b0, out, ldo, 3, 2, MIN, SGN);
-            else rows_tile(a, ub, sb, mb, i, j0 + b0, out, ldo, 3, 1, MIN, SGN);
+            if (two) rows_tile(a, wb, rowbytes, i, j0 + b0, out, ldo, 3, 2, T);
+            else rows_tile(a, wb, rowbytes, i, j0 + b0, out, ldo, 3, 1, T);
         }
         for (; i < a->n; i++) {
-            if (two) rows_tile(a, ub, sb, mb, i, j0 + b0, out, ldo, 1, 2, MIN, SGN);
-            else rows_tile(a, ub, sb, mb, i, j0 + b0, out, ldo, 1, 1, MIN, SGN);
+            if (two) rows_tile(a, wb, rowbytes, i, j0 + b0, out, ldo, 1, 2, T);
+            else rows_tile(a, wb, rowbytes, i, j0 + b0, out, ldo, 1, 1, T);
         }
     }
 }
 
-static size_t scratch_avx2(const qk_act *a, int panel);
+/* ---- panels: PW2 weight rows, lane l of row r (bytes 4l..4l+3) at
+ * pu[(l * PW2 + r) * 4], group scales and mins at ps/pm[g * PW2 + r] ---- */
 
-/* the activation rows against weight rows J0..J1 (at most RW_MAX), decoded first */
-T2 static void rows_avx2(const qk_act *a, const unsigned char *w, size_t rowbytes, int j0, int j1, float *out,
-                         size_t ldo, void *scratch)
+#define PW2 16
+
+T2 INL void pack_type(const qk_act *a, const unsigned char *w, size_t rowbytes, int j0, int j1, uint8_t *pu,
+                      float *ps, float *pm, float *sc, const int T)
 {
-    int k = a->k, kl = k / 4, nw = j1 - j0;
-    uint8_t *u = scratch;
-    float *sl = (float *)(u + (size_t)RW_MAX * k), *ml = sl + (size_t)RW_MAX * kl;
-    /* the next rows toward the cache while these decode and multiply */
-    const char *next = (const char *)w + (size_t)j1 * rowbytes;
-    for (size_t o = 0; o < (size_t)nw * rowbytes; o += 64) __builtin_prefetch(next + o, 0, 0);
-    for (int b = 0; b < nw; b++)
-        qk_decode_row_avx2(a, w + (size_t)(j0 + b) * rowbytes, u + (size_t)b * k, sl + (size_t)b * kl,
-                           ml + (size_t)b * kl);
-    int sgn = a->t->type == GT_GGML_Q8_0;
-    if (a->t->min) rows_all(a, u, sl, ml, j0, nw, out, ldo, 1, 0);
-    else if (sgn) rows_all(a, u, sl, ml, j0, nw, out, ldo, 0, 1);
-    else rows_all(a, u, sl, ml, j0, nw, out, ldo, 0, 0);
+    int k = a->k, ng = a->ng;
+    float *mn = sc + ng + 16;
+    for (int r = 0; r < PW2; r++) {
+        int live = j0 + r < j1;
+        const unsigned char *row = w + (size_t)(j0 + r) * rowbytes;
+        if (live) qk_scales_row(a, row, sc, mn);
+        for (int g = 0; g < ng; g++) {
+            ps[(size_t)g * PW2 + r] = live ? sc[g] : 0.0f;
+            if (has_min(T)) pm[(size_t)g * PW2 + r] = live ? mn[g] : 0.0f;
+        }
+        uint32_t *dst = (uint32_t *)pu + r;
+        for (int t = 0; t < k; t += 32) {
+            uint32_t l8[8];
+            _mm256_storeu_si256((__m256i *)l8, live ? bytes32(row, t, T) : _mm256_setzero_si256());
+            UNROLL
+            for (int l = 0; l < 8; l++) dst[(size_t)(t / 4 + l) * PW2] = l8[l];
+        }
+    }
 }
 
-/* Panel kernel tile: RX activation rows from I0 times the panel's PW = 8 NV
- * weight rows; per group, the integer sums then one scale (and min) step. */
-#define PW2 16
+/* RX activation rows from I0 times the panel; per group, the integer sums
+ * then one scale (and min) step */
 T2 INL void panel_tile(const qk_act *a, const uint8_t *pu, const float *ps, const float *pm, int i0, int j0, int nj,
                        float *out, size_t ldo, const int RX, const int MIN, const int SGN)
 {
     const int NV = PW2 / 8;
     int k = a->k, ng = a->ng, spg = a->t->g / 4;
     __m256 acc[4][PW2 / 8];
+    UNROLL
     for (int r = 0; r < RX; r++)
+        UNROLL
         for (int v = 0; v < NV; v++) acc[r][v] = _mm256_setzero_ps();
     for (int g = 0; g < ng; g++) {
         __m256i ai[4][PW2 / 8];
+        UNROLL
         for (int r = 0; r < RX; r++)
+            UNROLL
             for (int v = 0; v < NV; v++) ai[r][v] = _mm256_set1_epi32(a->bg[(size_t)(i0 + r) * ng + g]);
         for (int st = 0; st < spg; st++) {
             int l = g * spg + st;
             __m256i wv[PW2 / 8];
+            UNROLL
             for (int v = 0; v < NV; v++) wv[v] = _mm256_load_si256((const __m256i *)(pu + ((size_t)l * PW2 + 8 * v) * 4));
+            UNROLL
             for (int r = 0; r < RX; r++) {
                 int32_t x4;
                 memcpy(&x4, a->q + (size_t)(i0 + r) * k + 4 * l, 4);
                 __m256i xb = _mm256_set1_epi32(x4);
+                UNROLL
                 for (int v = 0; v < NV; v++) ai[r][v] = _mm256_add_epi32(ai[r][v], dot4(wv[v], xb, SGN));
             }
         }
+        UNROLL
         for (int r = 0; r < RX; r++) {
             size_t gi = (size_t)(i0 + r) * ng + g;
             __m256 dx = _mm256_set1_ps(a->dg[gi]);
+            UNROLL
             for (int v = 0; v < NV; v++) {
                 __m256 s = _mm256_mul_ps(_mm256_load_ps(ps + (size_t)g * PW2 + 8 * v), dx);
                 acc[r][v] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(ai[r][v]), s, acc[r][v]);
@@ -364,8 +410,10 @@ T2 INL void panel_tile(const qk_act *a, const uint8_t *pu, const float *ps, cons
             }
         }
     }
+    UNROLL
     for (int r = 0; r < RX; r++) {
         float *o = out + (size_t)(i0 + r) * ldo + j0;
+        UNROLL
         for (int v = 0; v < NV; v++) {
             if (nj >= 8 * (v + 1)) {
                 _mm256_storeu_ps(o + 8 * v, acc[r][v]);
@@ -377,9 +425,14 @@ T2 INL void panel_tile(const qk_act *a, const uint8_t *pu, const float *ps, cons
     }
 }
 
-T2 INL void panel_all(const qk_act *a, const uint8_t *pu, const float *ps, const float *pm, int j0, int nj,
-                      float *out, size_t ldo, const int MIN, const int SGN)
+T2 INL void panel_type(const qk_act *a, const unsigned char *w, size_t rowbytes, int j0, int j1, float *out,
+                       size_t ldo, void *scratch, const int T)
 {
+    const int MIN = has_min(T), SGN = T == GT_GGML_Q8_0;
+    int k = a->k, ng = a->ng, nj = j1 - j0;
+    uint8_t *pu = scratch;
+    float *ps = (float *)(pu + (size_t)PW2 * k), *pm = ps + (size_t)ng * PW2;
+    pack_type(a, w, rowbytes, j0, j1, pu, ps, pm, pm + (size_t)ng * PW2, T);
     int i = 0;
     for (; i + 3 <= a->n; i += 3) panel_tile(a, pu, ps, pm, i, j0, nj, out, ldo, 3, MIN, SGN);
     switch (a->n - i) {
@@ -388,24 +441,37 @@ T2 INL void panel_all(const qk_act *a, const uint8_t *pu, const float *ps, const
     }
 }
 
+/* ---- one function per type for the table ---- */
+
+#define BY_TYPE(FN, ...)                                                        \
+    switch (a->t->type) {                                                       \
+    case GT_GGML_Q8_0: FN(__VA_ARGS__, GT_GGML_Q8_0); break;                    \
+    case GT_GGML_Q4_0: FN(__VA_ARGS__, GT_GGML_Q4_0); break;                    \
+    case GT_GGML_Q4_1: FN(__VA_ARGS__, GT_GGML_Q4_1); break;                    \
+    case GT_GGML_Q5_0: FN(__VA_ARGS__, GT_GGML_Q5_0); break;                    \
+    case GT_GGML_Q5_1: FN(__VA_ARGS__, GT_GGML_Q5_1); break;                    \
+    case GT_GGML_Q4_K: FN(__VA_ARGS__, GT_GGML_Q4_K); break;                    \
+    case GT_GGML_Q5_K: FN(__VA_ARGS__, GT_GGML_Q5_K); break;                    \
+    case GT_GGML_Q6_K: FN(__VA_ARGS__, GT_GGML_Q6_K); break;                    \
+    }
+
+T2 static void rows_avx2(const qk_act *a, const unsigned char *w, size_t rowbytes, int j0, int j1, float *out,
+                         size_t ldo, void *scratch)
+{
+    BY_TYPE(rows_type, a, w, rowbytes, j0, j1, out, ldo, scratch)
+}
+
 T2 static void panel_avx2(const qk_act *a, const unsigned char *w, size_t rowbytes, int j0, int j1, float *out,
                           size_t ldo, void *scratch)
 {
-    int k = a->k, ng = a->ng;
-    uint8_t *pu = scratch;
-    float *ps = (float *)(pu + (size_t)PW2 * k), *pm = ps + (size_t)ng * PW2;
-    qk_pack_panel(a, w, rowbytes, j0, j1, PW2, pu, ps, pm, pm + (size_t)ng * PW2);
-    int sgn = a->t->type == GT_GGML_Q8_0;
-    if (a->t->min) panel_all(a, pu, ps, pm, j0, j1 - j0, out, ldo, 1, 0);
-    else if (sgn) panel_all(a, pu, ps, pm, j0, j1 - j0, out, ldo, 0, 1);
-    else panel_all(a, pu, ps, pm, j0, j1 - j0, out, ldo, 0, 0);
+    BY_TYPE(panel_type, a, w, rowbytes, j0, j1, out, ldo, scratch)
 }
 
 static size_t scratch_avx2(const qk_act *a, int panel)
 {
-    size_t k = (size_t)a->k;
-    if (panel) return PW2 * k + 2 * sizeof(float) * (size_t)a->ng * PW2 + 3 * k;
-    return RW_MAX * k + 2 * sizeof(float) * RW_MAX * (k / 4);
+    size_t k = (size_t)a->k, ss = (size_t)a->ng + 16;
+    if (panel) return PW2 * k + 2 * sizeof(float) * (size_t)a->ng * PW2 + 2 * sizeof(float) * ss;
+    return 0;
 }
 
 const qk_isa qk_avx2 = {
