@@ -118,17 +118,19 @@ INL int is_k(const int T) { return T == GT_GGML_Q4_K || T == GT_GGML_Q5_K || T =
 /* The scales (and mins) of the chunk of a row from value C: a block of 256
  * for the K types, two blocks of 32 (MASKED: one) for the others, as
  * ggml_types.c computes them:
- *   Q4_K, Q5_K: lanes 0-7 d * sc[j], lanes 8-15 -(dmin * m[j]);
+ *   Q4_K, Q5_K: lanes 0-7 -(dmin * m[j]), lanes 8-15 d * sc[j];
  *   Q6_K: lanes 0-15 d * sc[i];
- *   Q4_1, Q5_1: d0, m0, d1, m1;  Q4_0, Q5_0, Q8_0: d0, d1. */
+ *   legacy: lanes 0-7 the first 8 bytes of block 0 as F16 (d, then m for
+ *   Q4_1 and Q5_1, then bits), lanes 4-7 those of block 1. */
 T5 INL __m512 chunk_scales(const unsigned char *row, int c, const int T, const int masked)
 {
     if (T == GT_GGML_Q4_K || T == GT_GGML_Q5_K) {
         const unsigned char *b = row + (size_t)(c / 256) * (T == GT_GGML_Q4_K ? 144 : 176);
         uint8_t sm[16];
         qk_k4_scales(b + 4, sm);
-        __m512 f = _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)sm)));
-        __m512 dd = _mm512_insertf32x8(_mm512_set1_ps(h16(b)), _mm256_set1_ps(-h16(b + 2)), 1);
+        __m128i v = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)sm), _MM_SHUFFLE(1, 0, 3, 2));
+        __m512 f = _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(v));   /* mins, then scales */
+        __m512 dd = _mm512_insertf32x8(_mm512_set1_ps(-h16(b + 2)), _mm256_set1_ps(h16(b)), 1);
         return _mm512_mul_ps(f, dd);
     }
     if (T == GT_GGML_Q6_K) {
@@ -138,19 +140,9 @@ T5 INL __m512 chunk_scales(const unsigned char *row, int c, const int T, const i
     }
     const int bb = T == GT_GGML_Q8_0 ? 34 : T == GT_GGML_Q4_0 ? 18 : T == GT_GGML_Q4_1 ? 20 : T == GT_GGML_Q5_0 ? 22 : 24;
     const unsigned char *b = row + (size_t)(c / 32) * bb;
-    __m128i h;
-    if (has_min(T)) {   /* d and m side by side */
-        uint32_t x0, x1 = 0;
-        memcpy(&x0, b, 4);
-        if (!masked) memcpy(&x1, b + bb, 4);
-        h = _mm_set_epi32(0, 0, (int)x1, (int)x0);
-    } else {
-        uint16_t x0, x1 = 0;
-        memcpy(&x0, b, 2);
-        if (!masked) memcpy(&x1, b + bb, 2);
-        h = _mm_cvtsi32_si128((int)((uint32_t)x0 | (uint32_t)x1 << 16));
-    }
-    return _mm512_castps128_ps512(_mm_cvtph_ps(h));
+    __m128i h = _mm_loadl_epi64((const __m128i *)b);   /* two loads, one conversion */
+    if (!masked) h = _mm_castpd_si128(_mm_loadh_pd(_mm_castsi128_pd(h), (const double *)(const void *)(b + bb)));
+    return _mm512_castps256_ps512(_mm256_cvtph_ps(h));
 }
 
 /* the scales (MN: the mins) of the 16 lanes of step P of a chunk from its CS */
@@ -160,14 +152,12 @@ T5 INL __m512 step_lanes(__m512 cs, int p, const int T, const int MN)
     if (T == GT_GGML_Q6_K) {   /* 4 groups of 16 values */
         idx = _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
         idx = _mm512_add_epi32(idx, _mm512_set1_epi32(4 * p));
-    } else if (is_k(T)) {   /* groups 2p and 2p+1; the mins from lane 8 */
-        idx = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
-        idx = _mm512_add_epi32(idx, _mm512_set1_epi32(2 * p + 8 * MN));
-    } else if (has_min(T)) {   /* d0 m0 d1 m1 */
-        idx = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2);
+    } else if (is_k(T)) {   /* groups 2p and 2p+1, the scales from lane 8 */
+        idx = _mm512_setr_epi32(8, 8, 8, 8, 8, 8, 8, 8, 9, 9, 9, 9, 9, 9, 9, 9);
+        idx = _mm512_add_epi32(idx, _mm512_set1_epi32(2 * p));
+    } else {   /* d0 (m0: MN) of block 0, d1 (m1) of block 1 */
+        idx = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4, 4, 4, 4, 4);
         idx = _mm512_add_epi32(idx, _mm512_set1_epi32(MN));
-    } else {
-        idx = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
     }
     return _mm512_permutexvar_ps(idx, cs);
 }
@@ -194,7 +184,7 @@ T5 INL void rows_step(const qk_act *a, const unsigned char *w0, size_t rowbytes,
     for (int b = 0; b < RW; b++) {
         wv[b] = bytes64(w0 + (size_t)b * rowbytes, t, T, masked, VNNI);
         sv[b] = step_lanes(cs[b], p, T, 0);
-        if (MIN) mv[b] = step_lanes(cs[b], p, T, 1);
+        if (MIN && !is_k(T)) mv[b] = step_lanes(cs[b], p, T, 1);
     }
     UNROLL
     for (int r = 0; r < RX; r++) {
@@ -207,7 +197,7 @@ T5 INL void rows_step(const qk_act *a, const unsigned char *w0, size_t rowbytes,
         for (int b = 0; b < RW; b++) {
             __m512i pr = dot4(bv, wv[b], xv, VNNI, SGN);
             acc[r][b] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(pr), _mm512_mul_ps(sv[b], dv), acc[r][b]);
-            if (MIN) acc[r][b] = _mm512_fmadd_ps(mv[b], LDF(a->fl + ir * kl + t / 4), acc[r][b]);
+            if (MIN && !is_k(T)) acc[r][b] = _mm512_fmadd_ps(mv[b], LDF(a->fl + ir * kl + t / 4), acc[r][b]);
         }
     }
 #undef LDB
@@ -228,6 +218,15 @@ T5 INL void rows_chunk(const qk_act *a, const unsigned char *w0, size_t rowbytes
     }
     UNROLL
     for (int p = 0; p < 4; p++) rows_step(a, w0, rowbytes, cs, i0, c + 64 * p, p, acc, 0, RX, RW, T, VNNI);
+    if (!has_min(T)) return;
+    /* the block's mins times its eight group sums, once (lanes 8-15 meet zeros) */
+    UNROLL
+    for (int r = 0; r < RX; r++) {
+        __m512 fs = _mm512_castps256_ps512(_mm256_loadu_ps(a->fg + (size_t)(i0 + r) * a->ng + c / 32));
+        fs = _mm512_insertf32x8(fs, _mm256_setzero_ps(), 1);
+        UNROLL
+        for (int b = 0; b < RW; b++) acc[r][b] = _mm512_fmadd_ps(cs[b], fs, acc[r][b]);
+    }
 }
 
 T5 INL void rows_tile(const qk_act *a, const unsigned char *w0, size_t rowbytes, int i0, int j0, float *out,
