@@ -36,7 +36,7 @@
  * (vpmaddubsw, vpmaddwd) and portable C, picked at run time as gt_matmul
  * picks (gt_kernels_best, $GT_KERNELS). OpenMP splits the weight rows over
  * the threads (one thread when called inside a parallel region, as
- * gt_matmul). Decoding (n below 16) streams each weight row once, with
+ * gt_matmul). Decoding (n below 8) streams each weight row once, with
  * prefetch, through every activation row; larger n decode the weight rows
  * into panels of interleaved rows that the activation rows sweep in register
  * tiles (each weight byte loaded from L1 serves several rows, each activation

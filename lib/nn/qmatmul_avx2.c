@@ -475,7 +475,7 @@ static size_t scratch_avx2(const qk_act *a, int panel)
 }
 
 const qk_isa qk_avx2 = {
-    .name = "avx2", .signed_q8 = 1, .lanes = 1, .panel_min = 16, .rows_chunk = RW_MAX, .pw = PW2,
+    .name = "avx2", .signed_q8 = 1, .lanes = 1, .panel_min = 8, .rows_chunk = RW_MAX, .pw = PW2,
     .quant = qk_quant_avx2, .rows = rows_avx2, .panel = panel_avx2, .scratch = scratch_avx2,
 };
 #endif

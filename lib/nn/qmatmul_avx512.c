@@ -416,12 +416,12 @@ static size_t scratch_avx512(const qk_act *a, int panel)
 }
 
 const qk_isa qk_avx512_vnni = {
-    .name = "avx512-vnni", .signed_q8 = 0, .lanes = 1, .panel_min = 16, .rows_chunk = RW_MAX, .pw = PW5,
+    .name = "avx512-vnni", .signed_q8 = 0, .lanes = 1, .panel_min = 8, .rows_chunk = RW_MAX, .pw = PW5,
     .quant = qk_quant_avx2, .rows = rows_vnni, .panel = panel_vnni, .scratch = scratch_avx512,
 };
 
 const qk_isa qk_avx512_bw = {
-    .name = "avx512-bw", .signed_q8 = 1, .lanes = 1, .panel_min = 16, .rows_chunk = RW_MAX, .pw = PW5,
+    .name = "avx512-bw", .signed_q8 = 1, .lanes = 1, .panel_min = 8, .rows_chunk = RW_MAX, .pw = PW5,
     .quant = qk_quant_avx2, .rows = rows_bw, .panel = panel_bw, .scratch = scratch_avx512,
 };
 #endif

@@ -220,7 +220,7 @@ static void run_paths(const ref *r, tally *ty)
 
 static void test_random(void)
 {
-    static const int ns[] = { 1, 2, 3, 7, 16, 17, 64 }, ds[] = { 1, 5, 33, 70 };
+    static const int ns[] = { 1, 2, 3, 7, 8, 17, 64 }, ds[] = { 1, 5, 33, 70 };
     static const int kl[] = { 32, 96, 288, 544 }, kk[] = { 256, 512, 768 };
     for (size_t ti = 0; ti < NTYPES; ti++) {
         uint32_t type = TYPES[ti];
