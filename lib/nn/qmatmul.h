@@ -36,11 +36,14 @@
  * (vpmaddubsw, vpmaddwd) and portable C, picked at run time as gt_matmul
  * picks (gt_kernels_best, $GT_KERNELS). OpenMP splits the weight rows over
  * the threads (one thread when called inside a parallel region, as
- * gt_matmul). Decoding (n below 8) streams each weight row once, with
- * prefetch, through every activation row; larger n decode the weight rows
- * into panels of interleaved rows that the activation rows sweep in register
- * tiles (each weight byte loaded from L1 serves several rows, each activation
- * byte several weight rows). */
+ * gt_matmul). Decoding (n below 8: one token, beams) reads each weight row
+ * from memory once, prefetched, and decodes it in registers for up to 4
+ * activation rows at a time; from 8 rows on (prefill) weight rows are
+ * decoded once per call into panels of 32 (AVX2: 16) interleaved rows that
+ * the activation rows sweep in register tiles, each weight byte loaded
+ * serving 6 (AVX2: 3) activation rows and each broadcast activation word
+ * 16 (8) weight rows. Scratch memory is allocated per call (n k bytes and
+ * a panel per thread). */
 #ifndef GT_QMATMUL_H
 #define GT_QMATMUL_H
 

@@ -252,6 +252,17 @@ T2 INL __m256 step_lanes(__m256 s, __m256 m, int g, const int T, const int MN)
     return MN ? m : s;
 }
 
+/* The weights stream from memory once per token: each step asks for the
+ * bytes PF_AHEAD past the ones it reads into L2 (as the AVX-512 kernels). */
+#define PF_AHEAD 4096
+T2 INL void prefetch_ahead(const unsigned char *row, int t, const int T)
+{
+    const int bv = is_k(T) ? 256 : 32;
+    const int bb = T == GT_GGML_Q8_0 ? 34 : T == GT_GGML_Q4_0 ? 18 : T == GT_GGML_Q4_1 ? 20 : T == GT_GGML_Q5_0 ? 22
+                 : T == GT_GGML_Q5_1 ? 24 : T == GT_GGML_Q4_K ? 144 : T == GT_GGML_Q5_K ? 176 : 210;
+    __builtin_prefetch(row + (size_t)(t / bv) * bb + PF_AHEAD, 0, 1);
+}
+
 /* one step of 32 values from T of a tile: activation rows I0.. (RX) times
  * weight rows W0.. (RW, ROWBYTES apart); G: the step in the chunk whose
  * scales are S, M */
@@ -264,6 +275,7 @@ T2 INL void rows_step(const qk_act *a, const unsigned char *w0, size_t rowbytes,
     __m256 sv[4], mv[4];
     UNROLL
     for (int b = 0; b < RW; b++) {
+        prefetch_ahead(w0 + (size_t)b * rowbytes, t, T);
         wv[b] = bytes32(w0 + (size_t)b * rowbytes, t, T);
         sv[b] = step_lanes(s[b], m[b], g, T, 0);
         if (MIN) mv[b] = step_lanes(s[b], m[b], g, T, 1);
@@ -320,9 +332,6 @@ T2 INL void rows_type(const qk_act *a, const unsigned char *w, size_t rowbytes, 
 {
     (void)scratch;
     int nw = j1 - j0;
-    /* the next rows toward the cache while these multiply */
-    const char *next = (const char *)w + (size_t)j1 * rowbytes;
-    for (size_t o = 0; o < (size_t)nw * rowbytes; o += 64) __builtin_prefetch(next + o, 0, 3);
     for (int b0 = 0; b0 < nw; b0 += 2) {
         const unsigned char *wb = w + (size_t)(j0 + b0) * rowbytes;
         int two = b0 + 2 <= nw, i = 0;

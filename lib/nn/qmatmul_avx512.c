@@ -164,6 +164,19 @@ T5 INL __m512 step_lanes(__m512 cs, int p, const int T, const int MN)
 
 /* ---- decoding tiles ---- */
 
+/* The weights stream from memory once per token: each step asks for the
+ * bytes PF_AHEAD past the ones it reads into L2, a steady trickle that
+ * keeps the memory busy (prefetching the next rows in one burst, or not at
+ * all, left it idle part of the time). */
+#define PF_AHEAD 4096
+T5 INL void prefetch_ahead(const unsigned char *row, int t, const int T)
+{
+    const int bv = is_k(T) ? 256 : 32;
+    const int bb = T == GT_GGML_Q8_0 ? 34 : T == GT_GGML_Q4_0 ? 18 : T == GT_GGML_Q4_1 ? 20 : T == GT_GGML_Q5_0 ? 22
+                 : T == GT_GGML_Q5_1 ? 24 : T == GT_GGML_Q4_K ? 144 : T == GT_GGML_Q5_K ? 176 : 210;
+    __builtin_prefetch(row + (size_t)(t / bv) * bb + PF_AHEAD, 0, 1);
+}
+
 /* one step of 64 values from T (MASKED: the last 32) of a tile: activation
  * rows I0.. (RX) times weight rows W0.. (RW, ROWBYTES apart), P: the step in
  * the chunk whose scales are CS */
@@ -182,6 +195,7 @@ T5 INL void rows_step(const qk_act *a, const unsigned char *w0, size_t rowbytes,
     __m512 sv[4], mv[4];
     UNROLL
     for (int b = 0; b < RW; b++) {
+        prefetch_ahead(w0 + (size_t)b * rowbytes, t, T);
         wv[b] = bytes64(w0 + (size_t)b * rowbytes, t, T, masked, VNNI);
         sv[b] = step_lanes(cs[b], p, T, 0);
         if (MIN && !is_k(T)) mv[b] = step_lanes(cs[b], p, T, 1);
@@ -256,9 +270,6 @@ T5 INL void rows_type(const qk_act *a, const unsigned char *w, size_t rowbytes, 
 {
     (void)scratch;
     int nw = j1 - j0;
-    /* the next rows toward the cache while these multiply */
-    const char *next = (const char *)w + (size_t)j1 * rowbytes;
-    for (size_t o = 0; o < (size_t)nw * rowbytes; o += 64) __builtin_prefetch(next + o, 0, 3);
     const unsigned char *wj = w + (size_t)j0 * rowbytes;
     if (a->n == 1 && nw == 4) {
         rows_tile(a, wj, rowbytes, 0, j0, out, ldo, 1, 4, T, VNNI);
