@@ -108,6 +108,16 @@ static int read_vocab(const gt_gguf *g, vocab_buf *b, char *err, size_t errsz)
     return 0;
 }
 
+/* The key a vocabulary error WHY is about, for the message. */
+static const char *key_of(const char *why)
+{
+    if (strncmp(why, "merge ", 6) == 0) return "tokenizer.ggml.merges";
+    if (strncmp(why, "duplicate token", 15) == 0 || strcmp(why, "no tokens") == 0) return "tokenizer.ggml.tokens";
+    if (strncmp(why, "add_bos", 7) == 0) return "tokenizer.ggml.add_bos_token";
+    if (strncmp(why, "add_eos", 7) == 0) return "tokenizer.ggml.add_eos_token";
+    return "tokenizer";
+}
+
 gt_tok *gt_gguf_tok(const gt_gguf *g, char *err, size_t errsz)
 {
     vocab_buf b = { 0 };
@@ -115,7 +125,7 @@ gt_tok *gt_gguf_tok(const gt_gguf *g, char *err, size_t errsz)
     if (read_vocab(g, &b, err, errsz) == 0) {
         char why[512];
         t = gt_tok_from_vocab(&b.v, why, sizeof why);
-        if (!t) snprintf(err, errsz, "%s: tokenizer: %s", g->path, why);
+        if (!t) snprintf(err, errsz, "%s: %s: %s", g->path, key_of(why), why);
     }
     vocab_free(&b);
     return t;
