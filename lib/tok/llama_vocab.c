@@ -29,22 +29,34 @@
 #define RE_GPT4O RE_WORD_AFTER RE_UP "*" RE_LO "+" RE_CONTRACT "?|" RE_WORD_AFTER RE_UP "+" RE_LO "*" RE_CONTRACT \
     "?|\\p{N}{1,3}" RE_TAIL_SLASH
 
+/* The names of each pre-tokenizer, ", "-separated. */
+#define N_DEFAULT "default"
+#define N_LLAMA3 "llama3, llama-v3, llama-bpe, falcon3, falcon-h1, pixtral, midm-2.0, lfm2"
+#define N_DBRX "dbrx, smaug-bpe"
+#define N_GLM4 "glm4, chatglm-bpe"
+#define N_SMOLLM "smollm, starcoder, refact, command-r, codeshell, exaone, minerva-7b"
+#define N_GPT2 "gpt-2, phi-2, gigachat, a.x-4.0, mellum, exaone4, mpt, olmo, jais, trillion, granite-docling"
+#define N_QWEN2 "qwen2, deepseek-r1-qwen, megrez, stablelm2, hunyuan"
+#define N_TEKKEN "tekken"
+#define N_GPT4O "gpt-4o, llama4"
+#define N_FALCON "falcon"
+
 typedef struct {
-    const char *names;          /* space-separated */
+    const char *names;
     gt_vocab_pre pre;
 } pre_entry;
 
 static const pre_entry pres[] = {
-    { "default", { { "[\\p{P}\\$\\+<=>\\^~\\|]+", RE_GPT2, "\\p{N}+", "[0-9][0-9][0-9]" }, 4, 0, 0, 0 } },
-    { "llama3 llama-v3 llama-bpe falcon3 falcon-h1 pixtral midm-2.0 lfm2", { { RE_LLAMA3 }, 1, 1, 1, 0 } },
-    { "dbrx smaug-bpe", { { RE_LLAMA3 }, 1, 0, 0, 0 } },
-    { "glm4 chatglm-bpe", { { RE_LLAMA3 }, 1, 0, 0, 1 } },
-    { "smollm starcoder refact command-r codeshell exaone minerva-7b", { { "\\p{N}", RE_GPT2 }, 2, 0, 0, 0 } },
-    { "gpt-2 phi-2 gigachat a.x-4.0 mellum exaone4 mpt olmo jais trillion granite-docling", { { RE_GPT2 }, 1, 0, 0, 0 } },
-    { "qwen2 deepseek-r1-qwen megrez stablelm2 hunyuan", { { RE_QWEN2 }, 1, 0, 0, 0 } },
-    { "tekken", { { RE_TEKKEN }, 1, 1, 1, 0 } },
-    { "gpt-4o llama4", { { RE_GPT4O }, 1, 0, 0, 0 } },
-    { "falcon", { { "[\\p{P}\\$\\+<=>\\^~\\|`]+", RE_GPT2, "[0-9][0-9][0-9]" }, 3, 0, 0, 0 } },
+    { N_DEFAULT, { { "[\\p{P}\\$\\+<=>\\^~\\|]+", RE_GPT2, "\\p{N}+", "[0-9][0-9][0-9]" }, 4, 0, 0, 0 } },
+    { N_LLAMA3, { { RE_LLAMA3 }, 1, 1, 1, 0 } },
+    { N_DBRX, { { RE_LLAMA3 }, 1, 0, 0, 0 } },
+    { N_GLM4, { { RE_LLAMA3 }, 1, 0, 0, 1 } },
+    { N_SMOLLM, { { "\\p{N}", RE_GPT2 }, 2, 0, 0, 0 } },
+    { N_GPT2, { { RE_GPT2 }, 1, 0, 0, 0 } },
+    { N_QWEN2, { { RE_QWEN2 }, 1, 0, 0, 0 } },
+    { N_TEKKEN, { { RE_TEKKEN }, 1, 1, 1, 0 } },
+    { N_GPT4O, { { RE_GPT4O }, 1, 0, 0, 0 } },
+    { N_FALCON, { { "[\\p{P}\\$\\+<=>\\^~\\|`]+", RE_GPT2, "[0-9][0-9][0-9]" }, 3, 0, 0, 0 } },
 };
 
 const gt_vocab_pre *gt_vocab_pre_find(const char *name)
@@ -53,10 +65,10 @@ const gt_vocab_pre *gt_vocab_pre_find(const char *name)
     if (n == 0) return NULL;
     for (size_t i = 0; i < sizeof pres / sizeof *pres; i++) {
         for (const char *p = pres[i].names; *p;) {
-            size_t l = strcspn(p, " ");
+            size_t l = strcspn(p, ",");
             if (l == n && memcmp(p, name, n) == 0) return &pres[i].pre;
             p += l;
-            while (*p == ' ') p++;
+            while (*p == ',' || *p == ' ') p++;
         }
     }
     return NULL;
@@ -64,16 +76,8 @@ const gt_vocab_pre *gt_vocab_pre_find(const char *name)
 
 const char *gt_vocab_pre_names(void)
 {
-    static char buf[512];
-    if (buf[0]) return buf;
-    size_t o = 0;
-    for (size_t i = 0; i < sizeof pres / sizeof *pres; i++)
-        for (const char *p = pres[i].names; *p && o + 3 < sizeof buf; p++) {
-            if (o && (*p == ' ' || p == pres[i].names)) { buf[o++] = ','; buf[o++] = ' '; }
-            if (*p != ' ') buf[o++] = *p;
-        }
-    buf[o] = 0;
-    return buf;
+    return N_DEFAULT ", " N_LLAMA3 ", " N_DBRX ", " N_GLM4 ", " N_SMOLLM ", " N_GPT2 ", " N_QWEN2 ", " N_TEKKEN ", " N_GPT4O
+           ", " N_FALCON;
 }
 
 /* ---------- token texts and types ---------- */

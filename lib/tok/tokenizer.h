@@ -34,7 +34,9 @@ const char *gt_tok_of_model(const char *dir, char *buf, size_t n);
  * their ids, and each fragment between them is tokenized by the SentencePiece
  * engine (kind "llama"; a space before each fragment with add_space_prefix)
  * or the byte-level BPE engine ("gpt2"). V's arrays are copied. NULL with a
- * reason in ERR. */
+ * reason in ERR. One difference: an invalid UTF-8 byte is U+FFFD here as
+ * everywhere (llama.cpp's BPE does the same; its SentencePiece kind would
+ * give the byte's own byte token). */
 gt_tok *gt_tok_from_vocab(const gt_vocab *v, char *err, size_t errsz);
 void gt_tok_free(gt_tok *t);
 
