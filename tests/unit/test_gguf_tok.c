@@ -25,6 +25,7 @@
 #include <string.h>
 
 #define DIR "tests/data/gguf/"
+#define TD "tests/data/"
 
 static char err[1024];
 
@@ -398,6 +399,96 @@ static void test_spm(void)
     CHECK(!t && strcmp(err, "duplicate token in vocabulary: \"ab\" has ids 263 and 264") == 0, "spm: a duplicate token");
 }
 
+/* ---- the tokenizers library on the same vocabularies ---- */
+
+/* A test tokenizer.json's vocabulary and merges as a llama.cpp vocabulary
+ * with pre-tokenizer PRE: on the lines of hf-fixture.txt, llama.cpp's rules
+ * must give the ids the tokenizers library gave for the file (the first lines
+ * of IDS; tests/reference/make_hf_tokenizers.py), its added tokens being
+ * control tokens. */
+static void check_hf_vocab(const char *json, const char *pre, const char *ids_path)
+{
+    char what[256], jerr[256];
+    yajl_val root = gt_json_load(json, 0, jerr, sizeof jerr);
+    yajl_val model = gt_json_get(root, "model"), vocab = gt_json_get(model, "vocab"), merges = gt_json_get(model, "merges");
+    yajl_val added = gt_json_get(root, "added_tokens");
+    snprintf(what, sizeof what, "%s: loads", json);
+    CHECK(root && vocab && merges && added, what);
+    if (!root || !vocab || !merges || !added) { yajl_tree_free(root); return; }
+    size_t n = 0;
+    for (size_t i = 0; i < vocab->u.object.len; i++) n = (size_t)YAJL_GET_INTEGER(vocab->u.object.values[i]) + 1 > n ? (size_t)YAJL_GET_INTEGER(vocab->u.object.values[i]) + 1 : n;
+    for (size_t i = 0; i < added->u.array.len; i++) {
+        size_t id = (size_t)YAJL_GET_INTEGER(gt_json_get(added->u.array.values[i], "id"));
+        if (id + 1 > n) n = id + 1;
+    }
+    gt_vstr *tok = calloc(n, sizeof *tok), *mg = calloc(merges->u.array.len + 1, sizeof *mg);
+    int32_t *ty = calloc(n, sizeof *ty);
+    for (size_t i = 0; i < vocab->u.object.len; i++) {
+        size_t id = (size_t)YAJL_GET_INTEGER(vocab->u.object.values[i]);
+        tok[id] = (gt_vstr){ vocab->u.object.keys[i], strlen(vocab->u.object.keys[i]) };
+        ty[id] = GT_TT_NORMAL;
+    }
+    for (size_t i = 0; i < added->u.array.len; i++) {
+        const char *c = gt_json_str(added->u.array.values[i], "content");
+        size_t id = (size_t)YAJL_GET_INTEGER(gt_json_get(added->u.array.values[i], "id"));
+        tok[id] = (gt_vstr){ c, strlen(c) };
+        ty[id] = GT_TT_CONTROL;
+    }
+    char **own = calloc(merges->u.array.len + 1, sizeof *own);
+    for (size_t i = 0; i < merges->u.array.len; i++) {
+        yajl_val m = merges->u.array.values[i];
+        if (YAJL_IS_STRING(m)) { const char *ms = m->u.string; mg[i] = (gt_vstr){ ms, strlen(ms) }; continue; }
+        const char *x = YAJL_GET_STRING(m->u.array.values[0]), *y = YAJL_GET_STRING(m->u.array.values[1]);
+        own[i] = malloc(strlen(x) + strlen(y) + 2);
+        sprintf(own[i], "%s %s", x, y);
+        mg[i] = (gt_vstr){ own[i], strlen(own[i]) };
+    }
+    gt_vocab v = { .kind = GT_VOCAB_BPE, .n = n, .tokens = tok, .types = ty, .nmerges = merges->u.array.len,
+                   .merges = mg, .pre = pre, .bos = GT_VOCAB_UNSET, .eos = GT_VOCAB_UNSET, .unk = GT_VOCAB_UNSET,
+                   .pad = GT_VOCAB_UNSET, .add_bos = GT_VOCAB_UNSET, .add_eos = GT_VOCAB_UNSET,
+                   .add_space_prefix = GT_VOCAB_UNSET };
+    gt_tok *t = gt_tok_from_vocab(&v, err, sizeof err);
+    snprintf(what, sizeof what, "%s as a llama.cpp vocabulary (pre %s)", json, pre);
+    CHECK(t != NULL, what);
+    if (t) {
+        FILE *f = fopen(TD "hf-fixture.txt", "r"), *g = fopen(ids_path, "r");
+        char *line = NULL, *want = NULL;
+        size_t cap = 0, wcap = 0, k = 0, bad = 0;
+        ssize_t len;
+        gt_tokctx *c = gt_tokctx_new(t);
+        gt_ids ids = { 0 };
+        while (f && g && (len = getline(&line, &cap, f)) > 0 && getline(&want, &wcap, g) > 0) {
+            if (line[len - 1] == '\n') line[--len] = 0;
+            ids.n = 0;
+            gt_tok_encode(c, line, (size_t)len, &ids, NULL, 0);
+            char got[65536];
+            size_t o = 0;
+            got[0] = 0;
+            for (size_t q = 0; q < ids.n && o + 16 < sizeof got; q++) o += (size_t)snprintf(got + o, sizeof got - o, "%s%d", q ? " " : "", ids.v[q]);
+            want[strcspn(want, "\n")] = 0;
+            if (strcmp(got, want) != 0 && bad++ < 5) printf("  %s line %zu: %.60s\n    want %.200s\n    got  %.200s\n", json, k + 1, line, want, got);
+            k++;
+        }
+        snprintf(what, sizeof what, "%s: llama.cpp's rules (pre %s) give the tokenizers library's ids on %zu lines", json, pre, k);
+        CHECK(k == 558 && bad == 0, what);
+        gt_ids_free(&ids);
+        gt_tokctx_free(c);
+        free(line); free(want);
+        if (f) fclose(f);
+        if (g) fclose(g);
+    }
+    gt_tok_free(t);
+    for (size_t i = 0; i < merges->u.array.len; i++) free(own[i]);
+    free(own); free(tok); free(mg); free(ty);
+    yajl_tree_free(root);
+}
+
+static void test_hf_vocabs(void)
+{
+    check_hf_vocab(TD "hf-llama3.tokenizer.json", "llama-bpe", TD "hf-llama3.ids");
+    check_hf_vocab(TD "hf-gpt2.tokenizer.json", "gpt-2", TD "hf-gpt2.ids");
+}
+
 /* ---- GGUF files in memory ---- */
 
 static void put32(gt_buf *b, uint32_t v)
@@ -521,6 +612,7 @@ int main(void)
     test_rules();
     test_spm();
     test_gguf_files();
+    test_hf_vocabs();
     test_fixtures();
     T_END();
 }
