@@ -3,6 +3,7 @@
 #include "io/file.h"
 #include "io/input.h"
 #include "io/output.h"
+#include "nn/gguf_tok.h"
 #include "tok/tokenizer.h"
 #include "tok/tokstream.h"
 #include "core/util.h"
@@ -16,17 +17,17 @@
 static void usage(void)
 {
     printf(
-"Usage: tok-decode (-t FILE | -m DIR) [OPTIONS] [FILE...]\n"
-"       tok-decode (-t FILE | -m DIR) --index IDX [--records A-B]... [OPTIONS] STREAM\n"
+"Usage: tok-decode (-t FILE | -m DIR|FILE.gguf) [OPTIONS] [FILE...]\n"
+"       tok-decode (-t FILE | -m DIR|FILE.gguf) --index IDX [--records A-B]... [OPTIONS] STREAM\n"
 "       tok-decode --make-index IDX STREAM\n"
 "Decode gentitle token streams (see gentitle-tokens(5)) made by tok-encode, or with\n"
 "--ids lines of space-separated ids, back to text with the tokenizer that made them.\n"
 "\n"
 "Options:\n"
-"  -t, --tokenizer FILE  SentencePiece tokenizer.model or Hugging Face\n"
-"                        tokenizer.json (BPE) to use\n"
+"  -t, --tokenizer FILE  SentencePiece tokenizer.model, Hugging Face\n"
+"                        tokenizer.json (BPE) or GGUF model file to use\n"
 "  -m, --model DIR       use DIR/tokenizer.model, or DIR/tokenizer.json if there\n"
-"                        is no tokenizer.model\n"
+"                        is no tokenizer.model; a .gguf file: its tokenizer\n"
 "      --ids             input is ids as text, one sequence per line (like\n"
 "                        spm_decode --input_format=id); plain or zstd\n"
 "  -f, --format FMT      text: the decoded text of each record, then a newline\n"
@@ -171,8 +172,8 @@ int main(int argc, char **argv)
     if (!tokpath && !modeldir) gt_usage_error("no tokenizer: give --tokenizer FILE or --model DIR");
     if (tokpath && modeldir) gt_usage_error("--tokenizer and --model both given");
     char path[4096], err[512];
-    if (modeldir) tokpath = gt_tok_of_model(modeldir, path, sizeof path);
-    gt_tok *tok = gt_tok_load(tokpath, err, sizeof err);
+    if (modeldir) tokpath = gt_model_tok_path(modeldir, path, sizeof path);
+    gt_tok *tok = gt_tok_load_file(tokpath, err, sizeof err);
     if (!tok) gt_die(gt_file_status(tokpath), "%s: %s", tokpath, err);
     uint32_t vocab = (uint32_t)gt_tok_vocab_size(tok);
     gt_out out;

@@ -5,6 +5,7 @@
 #include "io/file.h"
 #include "io/input.h"
 #include "io/output.h"
+#include "nn/gguf_tok.h"
 #include "tok/encode.h"
 #include "tok/template.h"
 #include "tok/tokenizer.h"
@@ -18,17 +19,18 @@
 static void usage(void)
 {
     printf(
-"Usage: tok-encode (-t FILE | -m DIR) [OPTIONS] [FILE...]\n"
+"Usage: tok-encode (-t FILE | -m DIR|FILE.gguf) [OPTIONS] [FILE...]\n"
 "Tokenize instruction/input/output pairs (NDJSON, see gentitle-record(5)) or plain\n"
-"text with a LLaMA SentencePiece or Hugging Face BPE tokenizer and write a binary\n"
-"token stream (see gentitle-tokens(5)) or ids as text. Input from FILEs or\n"
-"standard input, plain or zstd-compressed.\n"
+"text with a LLaMA SentencePiece, Hugging Face BPE or GGUF model's tokenizer and\n"
+"write a binary token stream (see gentitle-tokens(5)) or ids as text. Input from\n"
+"FILEs or standard input, plain or zstd-compressed.\n"
 "\n"
 "Options:\n"
-"  -t, --tokenizer FILE  SentencePiece tokenizer.model or Hugging Face\n"
-"                        tokenizer.json (BPE) to use\n"
+"  -t, --tokenizer FILE  SentencePiece tokenizer.model, Hugging Face\n"
+"                        tokenizer.json (BPE) or GGUF model file to use\n"
 "  -m, --model DIR       use DIR/tokenizer.model, or DIR/tokenizer.json if there\n"
-"                        is no tokenizer.model\n"
+"                        is no tokenizer.model; a .gguf file: the tokenizer in\n"
+"                        its metadata (control tokens in the text are matched)\n"
 "      --text            input is plain text, one document per line (default: pairs\n"
 "                        {\"instruction\",\"input\",\"output\"} rendered by the template)\n"
 "  -f, --format FMT      stream: binary token stream (default); ids: the ids of each\n"
@@ -47,7 +49,8 @@ static void usage(void)
 "      --train-on-inputs  the loss counts the prompt's tokens too (response start 0,\n"
 "                        alpaca-lora's train_on_inputs): for pretraining on pairs\n"
 "      --bos, --no-bos   add (or not) BOS at the start of each example\n"
-"      --eos, --no-eos   add (or not) EOS at the end (default: both for streams)\n"
+"      --eos, --no-eos   add (or not) EOS at the end (default: both for streams;\n"
+"                        a GGUF tokenizer: BOS as its add_bos_token says)\n"
 "      --stats           print example count and length percentiles on standard error\n"
 "  -j, --jobs N          encode with N threads (default 1)\n"
 "      --strict          stop at the first malformed line (exit 65)\n"
@@ -127,13 +130,13 @@ int main(int argc, char **argv)
     if (idxpath && !outpath) gt_usage_error("--index needs -o STREAM (the index holds byte offsets into that file)");
     if (idxpath && ids_fmt) gt_usage_error("--index goes with streams, not --format ids");
     if (idxpath && strcmp(idxpath, outpath) == 0) gt_usage_error("--index and -o name the same file");
-    if (bos < 0) bos = !ids_fmt;
     if (eos < 0) eos = !ids_fmt;
 
     char path[4096], err[512];
-    if (modeldir) tokpath = gt_tok_of_model(modeldir, path, sizeof path);
-    gt_tok *tok = gt_tok_load(tokpath, err, sizeof err);
+    if (modeldir) tokpath = gt_model_tok_path(modeldir, path, sizeof path);
+    gt_tok *tok = gt_tok_load_file(tokpath, err, sizeof err);
     if (!tok) gt_die(gt_file_status(tokpath), "%s: %s", tokpath, err);
+    if (bos < 0) bos = !ids_fmt && gt_tok_add_bos(tok) != 0;   /* a GGUF file's own rule, else on */
     if ((bos && gt_tok_bos(tok) < 0) || (eos && gt_tok_eos(tok) < 0))
         gt_die(EX_DATAERR, "%s: the tokenizer has no %s id (use --no-%s)", tokpath, bos && gt_tok_bos(tok) < 0 ? "BOS" : "EOS",
                bos && gt_tok_bos(tok) < 0 ? "bos" : "eos");

@@ -500,6 +500,103 @@ static void find_bos_eos(gt_hf *h, yajl_val pp)
 
 static void normalize_str(const gt_hf *h, const char *s, size_t n, char **out, size_t *outn);
 
+/* The id arrays for NT ids and the string tables for about N entries. */
+static void alloc_ids(gt_hf *h, int nt, size_t n)
+{
+    h->ntok = nt;
+    h->tok = gt_xcalloc((size_t)nt, sizeof *h->tok);
+    h->toklen = gt_xcalloc((size_t)nt, sizeof *h->toklen);
+    h->special = gt_xcalloc((size_t)nt, 1);
+    h->mtok = gt_xcalloc((size_t)nt, sizeof *h->mtok);
+    h->mtoklen = gt_xcalloc((size_t)nt, sizeof *h->mtoklen);
+    h->mstr = gt_xcalloc((size_t)nt, sizeof *h->mstr);
+    h->mslen = gt_xcalloc((size_t)nt, sizeof *h->mslen);
+    ht_init(&h->vocab, n, h->mtok, h->mtoklen);
+    ht_init(&h->ms, n, h->mstr, h->mslen);
+}
+
+/* The model-space string of every vocabulary entry (byte-level: its bytes),
+ * the byte and <0xNN> ids, and whether words may be cut before a U+2581. */
+static void model_space(gt_hf *h)
+{
+    int nt = h->ntok;
+    for (int id = 0; id < nt; id++) {
+        if (!h->mtok[id]) continue;
+        if (!h->bytelevel) {
+            h->mstr[id] = h->mtok[id];
+            h->mslen[id] = h->mtoklen[id];
+        } else {
+            const unsigned char *s = (const unsigned char *)h->mtok[id];
+            size_t sl = h->mtoklen[id], k = 0;
+            char *o = gt_xmalloc(sl + 1);
+            int ok = 1;
+            for (size_t i = 0; i < sl;) {
+                int l = gt_utf8_len(s + i, sl - i);
+                if (!l) { ok = 0; break; }
+                uint32_t cp = gt_utf8_decode(s + i, &l);
+                if (cp >= 324 || cp_byte[cp] < 0) { ok = 0; break; }
+                o[k++] = (char)cp_byte[cp];
+                i += (size_t)l;
+            }
+            if (!ok) { free(o); continue; }
+            h->mstr[id] = o;
+            h->mslen[id] = (uint32_t)k;
+        }
+        ht_add(&h->ms, id);
+    }
+    for (int b = 0; b < 256; b++) {
+        char nm[8];
+        snprintf(nm, sizeof nm, "<0x%02X>", b);
+        h->bf_id[b] = ht_find(&h->vocab, nm, 6);
+        char c1 = (char)b;
+        h->byte_id[b] = h->bytelevel ? ht_find(&h->ms, &c1, 1) : -1;
+    }
+    /* SentencePiece-style vocabularies (LLaMA's): when "▁" is a token and no
+     * token holds "▁" after another character, no merge can cross the point
+     * before a "▁" that follows another character, so words are cut there and
+     * the pieces encoded (and cached) alone: same ids, much faster. */
+    h->split_ok = !h->bytelevel && ht_find(&h->vocab, "\xe2\x96\x81", 3) >= 0;
+    for (int id = 0; id < nt && h->split_ok; id++) {
+        const char *q = h->mtok[id];
+        for (uint32_t k = 3; q && k + 3 <= h->mtoklen[id]; k++)
+            if (memcmp(q + k, "\xe2\x96\x81", 3) == 0 && memcmp(q + k - 3, "\xe2\x96\x81", 3) != 0) {
+                h->split_ok = 0;
+                break;
+            }
+    }
+}
+
+static void alloc_merges(gt_hf *h, size_t nm)
+{
+    size_t cap = 16;
+    while (cap < nm * 2 + 2) cap <<= 1;
+    h->mg = gt_xmalloc(cap * sizeof *h->mg);
+    for (size_t i = 0; i < cap; i++) h->mg[i].id = -1;
+    h->mgmask = cap - 1;
+}
+
+/* Merge I of A (AL bytes) and B (BL bytes): both and their concatenation
+ * must be tokens. FIRST_WINS: a pair given again keeps its first rank
+ * (llama.cpp), else the later one replaces it (tokenizers). *CAT is scratch. */
+static int add_merge(gt_hf *h, size_t i, const char *a, size_t al, const char *b, size_t bl, int first_wins,
+                     char **cat, size_t *catcap, char *err, size_t errsz)
+{
+    int32_t ia = ht_find(&h->vocab, a, al), ib = ht_find(&h->vocab, b, bl);
+    if (al + bl + 1 > *catcap) { *catcap = (al + bl + 1) * 2; *cat = gt_xrealloc(*cat, *catcap); }
+    memcpy(*cat, a, al);
+    memcpy(*cat + al, b, bl);
+    int32_t inew = ht_find(&h->vocab, *cat, al + bl);
+    if (ia < 0 || ib < 0 || inew < 0) {
+        const char *miss = ia < 0 ? a : ib < 0 ? b : *cat;
+        int ml = (int)(ia < 0 ? al : ib < 0 ? bl : al + bl);
+        char shown[48];
+        snprintf(shown, sizeof shown, "%.*s", ml < 40 ? ml : 40, miss);
+        return gt_fail(err, errsz, "merge %zu: token \"%s\" is not in the vocabulary", i, shown);
+    }
+    if (!first_wins || !mg_find(h, ia, ib)) mg_put(h, ia, ib, (uint32_t)i, inew);
+    return 0;
+}
+
 gt_hf *gt_hf_load_mem(const void *data, size_t n, char *err, size_t errsz)
 {
     init_bytemap();
@@ -557,16 +654,7 @@ gt_hf *gt_hf_load_mem(const void *data, size_t n, char *err, size_t errsz)
     }
     if (maxid < 0) FAIL("empty vocabulary");
     int nt = (int)maxid + 1;
-    h->ntok = nt;
-    h->tok = gt_xcalloc((size_t)nt, sizeof *h->tok);
-    h->toklen = gt_xcalloc((size_t)nt, sizeof *h->toklen);
-    h->special = gt_xcalloc((size_t)nt, 1);
-    h->mtok = gt_xcalloc((size_t)nt, sizeof *h->mtok);
-    h->mtoklen = gt_xcalloc((size_t)nt, sizeof *h->mtoklen);
-    h->mstr = gt_xcalloc((size_t)nt, sizeof *h->mstr);
-    h->mslen = gt_xcalloc((size_t)nt, sizeof *h->mslen);
-    ht_init(&h->vocab, vocab->u.object.len, h->mtok, h->mtoklen);
-    ht_init(&h->ms, vocab->u.object.len, h->mstr, h->mslen);
+    alloc_ids(h, nt, vocab->u.object.len);
     for (size_t i = 0; i < vocab->u.object.len; i++) {
         const char *k = vocab->u.object.keys[i];
         int id = (int)YAJL_GET_INTEGER(vocab->u.object.values[i]);
@@ -579,50 +667,7 @@ gt_hf *gt_hf_load_mem(const void *data, size_t n, char *err, size_t errsz)
     if (load_normalizer(h, gt_json_get(root, "normalizer"), err, errsz)) FAILED();
     if (load_pretok(h, gt_json_get(root, "pre_tokenizer"), err, errsz)) FAILED();
     if (load_decoder(h, gt_json_get(root, "decoder"), err, errsz)) FAILED();
-    for (int id = 0; id < nt; id++) {
-        if (!h->mtok[id]) continue;
-        if (!h->bytelevel) {
-            h->mstr[id] = h->mtok[id];
-            h->mslen[id] = h->mtoklen[id];
-        } else {
-            const unsigned char *s = (const unsigned char *)h->mtok[id];
-            size_t sl = h->mtoklen[id], k = 0;
-            char *o = gt_xmalloc(sl + 1);
-            int ok = 1;
-            for (size_t i = 0; i < sl;) {
-                int l = gt_utf8_len(s + i, sl - i);
-                if (!l) { ok = 0; break; }
-                uint32_t cp = gt_utf8_decode(s + i, &l);
-                if (cp >= 324 || cp_byte[cp] < 0) { ok = 0; break; }
-                o[k++] = (char)cp_byte[cp];
-                i += (size_t)l;
-            }
-            if (!ok) { free(o); continue; }
-            h->mstr[id] = o;
-            h->mslen[id] = (uint32_t)k;
-        }
-        ht_add(&h->ms, id);
-    }
-    for (int b = 0; b < 256; b++) {
-        char nm[8];
-        snprintf(nm, sizeof nm, "<0x%02X>", b);
-        h->bf_id[b] = ht_find(&h->vocab, nm, 6);
-        char c1 = (char)b;
-        h->byte_id[b] = h->bytelevel ? ht_find(&h->ms, &c1, 1) : -1;
-    }
-    /* SentencePiece-style vocabularies (LLaMA's): when "▁" is a token and no
-     * token holds "▁" after another character, no merge can cross the point
-     * before a "▁" that follows another character, so words are cut there and
-     * the pieces encoded (and cached) alone: same ids, much faster. */
-    h->split_ok = !h->bytelevel && ht_find(&h->vocab, "\xe2\x96\x81", 3) >= 0;
-    for (int id = 0; id < nt && h->split_ok; id++) {
-        const char *q = h->mtok[id];
-        for (uint32_t k = 3; q && k + 3 <= h->mtoklen[id]; k++)
-            if (memcmp(q + k, "\xe2\x96\x81", 3) == 0 && memcmp(q + k - 3, "\xe2\x96\x81", 3) != 0) {
-                h->split_ok = 0;
-                break;
-            }
-    }
+    model_space(h);
     const char *unk = gt_json_str(model, "unk_token");
     if (unk) {
         h->unk = ht_find(&h->vocab, unk, strlen(unk));
@@ -631,11 +676,7 @@ gt_hf *gt_hf_load_mem(const void *data, size_t n, char *err, size_t errsz)
 
     /* merges */
     size_t nm = merges->u.array.len;
-    size_t cap = 16;
-    while (cap < nm * 2 + 2) cap <<= 1;
-    h->mg = gt_xmalloc(cap * sizeof *h->mg);
-    for (size_t i = 0; i < cap; i++) h->mg[i].id = -1;
-    h->mgmask = cap - 1;
+    alloc_merges(h, nm);
     char *cat = NULL;
     size_t catcap = 0;
     for (size_t i = 0; i < nm; i++) {
@@ -657,20 +698,7 @@ gt_hf *gt_hf_load_mem(const void *data, size_t n, char *err, size_t errsz)
             free(cat);
             FAIL("merge %zu is neither \"a b\" nor [\"a\", \"b\"]", i);
         }
-        int32_t ia = ht_find(&h->vocab, a, al), ib = ht_find(&h->vocab, b, bl);
-        if (al + bl + 1 > catcap) { catcap = (al + bl + 1) * 2; cat = gt_xrealloc(cat, catcap); }
-        memcpy(cat, a, al);
-        memcpy(cat + al, b, bl);
-        int32_t inew = ht_find(&h->vocab, cat, al + bl);
-        if (ia < 0 || ib < 0 || inew < 0) {
-            const char *miss = ia < 0 ? a : ib < 0 ? b : cat;
-            int ml = (int)(ia < 0 ? al : ib < 0 ? bl : al + bl);
-            char shown[48];
-            snprintf(shown, sizeof shown, "%.*s", ml < 40 ? ml : 40, miss);
-            free(cat);
-            FAIL("merge %zu: token \"%s\" is not in the vocabulary", i, shown);
-        }
-        mg_put(h, ia, ib, (uint32_t)i, inew);
+        if (add_merge(h, i, a, al, b, bl, 0, &cat, &catcap, err, errsz)) { free(cat); FAILED(); }
     }
     free(cat);
 
@@ -717,6 +745,77 @@ fail:
     return NULL;
 #undef FAIL
 #undef FAILED
+}
+
+/* Append a pre-tokenizer step. */
+static void push_pop(gt_hf *h, pop op)
+{
+    h->pops = gt_xrealloc(h->pops, (size_t)(h->npops + 1) * sizeof *h->pops);
+    h->pops[h->npops++] = op;
+}
+
+gt_hf *gt_hf_new_vocab(const gt_vocab *v, const gt_vocab_rules *r, char *err, size_t errsz)
+{
+    init_bytemap();
+    gt_hf *h = gt_xcalloc(1, sizeof *h);
+    h->bos = r->bos;
+    h->eos = r->eos;
+    h->unk = -1;                /* a byte without a token is dropped, as in llama.cpp */
+    int nt = (int)v->n;
+    alloc_ids(h, nt, v->n);
+    char buf[32], *cat = NULL;
+    size_t catcap = 0;
+    for (int id = 0; id < nt; id++) {
+        gt_vstr t = gt_vocab_text(v, (size_t)id, buf);
+        int32_t dup = ht_find(&h->vocab, t.p, t.n);
+        if (dup >= 0) {
+            snprintf(err, errsz, "duplicate token in vocabulary: \"%.40s\" has ids %d and %d", h->mtok[dup], dup, id);
+            goto fail;
+        }
+        h->mtok[id] = dupn(t.p, t.n);
+        h->mtoklen[id] = (uint32_t)t.n;
+        ht_add(&h->vocab, id);
+        int ty = gt_vocab_type(v, (size_t)id);
+        h->special[id] = ty == GT_TT_CONTROL || ty == GT_TT_UNKNOWN;    /* not decoded */
+    }
+    /* the pre-tokenizer: each expression cuts the pieces (matches isolated), then bytes */
+    for (int i = 0; i < r->pre->nre; i++) {
+        pop op = { .kind = P_SPLIT, .behavior = B_ISOLATED };
+        op.re = compile(r->pre->re[i], strlen(r->pre->re[i]), 0, err, errsz, "pre-tokenizer");
+        if (!op.re) goto fail;
+        push_pop(h, op);
+    }
+    push_pop(h, (pop){ .kind = P_BYTELEVEL });
+    h->bytelevel = 1;
+    h->dops = gt_xcalloc(1, sizeof *h->dops);
+    h->dops[h->ndops++] = (dop){ .kind = D_BYTELEVEL };
+    h->has_decoder = 1;
+    h->ignore_merges = r->pre->ignore_merges;
+    model_space(h);
+    alloc_merges(h, v->nmerges);
+    for (size_t i = 0; i < v->nmerges; i++) {
+        gt_vstr m = v->merges[i];
+        const char *sp = m.n > 1 ? memchr(m.p + 1, ' ', m.n - 1) : NULL;
+        if (!sp) {
+            snprintf(err, errsz, "merge %zu \"%.*s\" is not two tokens separated by a space", i,
+                     (int)(m.n < 40 ? m.n : 40), m.p);
+            goto fail;
+        }
+        size_t al = (size_t)(sp - m.p);
+        if (add_merge(h, i, m.p, al, sp + 1, m.n - al - 1, 1, &cat, &catcap, err, errsz)) goto fail;
+    }
+    free(cat);
+    cat = NULL;
+    h->add = gt_xcalloc(1, sizeof *h->add);
+    for (int id = 0; id < nt; id++) { h->tok[id] = h->mtok[id]; h->toklen[id] = h->mtoklen[id]; }
+    build_matcher(h, &h->raw, 0);
+    build_matcher(h, &h->norm, 1);
+    h->fp = r->fp;
+    return h;
+fail:
+    free(cat);
+    gt_hf_free(h);
+    return NULL;
 }
 
 void gt_hf_free(gt_hf *h)

@@ -26,12 +26,22 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "tok/ids.h"
+#include "tok/llama_vocab.h"
 
 typedef struct gt_hf gt_hf;
 typedef struct gt_hfctx gt_hfctx;
 
 /* Parse a tokenizer.json held in P (N bytes). NULL with a reason in ERR. */
 gt_hf *gt_hf_load_mem(const void *p, size_t n, char *err, size_t errsz);
+/* A llama.cpp vocabulary of kind GT_VOCAB_BPE under rules R
+ * (gt_vocab_rules_of), encoding as llama.cpp's BPE tokenizer does each text
+ * fragment: the pre-tokenizer's expressions (R->pre), GPT-2's byte-level
+ * mapping, merges by rank (a pair given twice keeps its first rank), with
+ * R->pre->ignore_merges a piece that is a token taken whole; no added tokens
+ * (tokenizer.c cuts the special ones out first); decoding skips control and
+ * unknown tokens. NULL with a reason in ERR (a duplicate token, a merge that
+ * is not "A B" with A, B and AB tokens). */
+gt_hf *gt_hf_new_vocab(const gt_vocab *v, const gt_vocab_rules *r, char *err, size_t errsz);
 void gt_hf_free(gt_hf *h);
 
 int gt_hf_vocab_size(const gt_hf *h);   /* highest id + 1 */

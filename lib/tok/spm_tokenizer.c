@@ -45,6 +45,9 @@ struct gt_spm {
     int split_ok;
     int32_t *user;          /* user-defined ids, longest first */
     int nuser;
+    int llama;              /* a llama.cpp vocabulary (gt_spm_new_vocab): every token can be merged
+                               to and is taken as it is, a character without a token becomes byte
+                               tokens; no unknown ids, no resegmenting of unused pieces */
     uint64_t fp;
 };
 
@@ -147,6 +150,15 @@ static int cmp_len_desc(const void *a, const void *b, void *arg)
     return la < lb ? 1 : la > lb ? -1 : 0;
 }
 
+/* Does a merge never cross the point before a U+2581 that follows another
+ * character, because no mergeable piece holds one there? */
+static int split_safe(const gt_spm_piece *pc)
+{
+    for (uint32_t k = 3; k + 3 <= pc->len; k++)
+        if (memcmp(pc->piece + k, SPACE_SYM, 3) == 0 && memcmp(pc->piece + k - 3, SPACE_SYM, 3) != 0) return 0;
+    return 1;
+}
+
 gt_spm *gt_spm_load_mem(const void *data, size_t n, char *err, size_t errsz)
 {
     const unsigned char *p = data;
@@ -205,13 +217,7 @@ gt_spm *gt_spm_load_mem(const void *data, size_t n, char *err, size_t errsz)
             tk->byte_id[b] = id;
             tk->plen[id] = 1;
         }
-        if (normal && tk->split_ok) {
-            for (uint32_t k = 3; k + 3 <= pc->len; k++)
-                if (memcmp(pc->piece + k, SPACE_SYM, 3) == 0 && memcmp(pc->piece + k - 3, SPACE_SYM, 3) != 0) {
-                    tk->split_ok = 0;
-                    break;
-                }
-        }
+        if (normal && tk->split_ok && !split_safe(pc)) tk->split_ok = 0;
     }
     if (tk->unk < 0) FAIL("the model has no unknown piece");
     if (m->byte_fallback && nbytes != 256) FAIL("byte_fallback model with %d of the 256 byte pieces", nbytes);
@@ -235,6 +241,65 @@ gt_spm *gt_spm_load_mem(const void *data, size_t n, char *err, size_t errsz)
     for (int k = 0; k < 12; k++)
         for (int j = 0; j < 4; j++) sb[k * 4 + j] = (unsigned char)((uint32_t)st[k] >> (8 * j));
     tk->fp = gt_hash64(sb, sizeof sb, h);
+    return tk;
+}
+
+gt_spm *gt_spm_new_vocab(const gt_vocab *v, const gt_vocab_rules *r, char *err, size_t errsz)
+{
+    gt_spm *tk = gt_xcalloc(1, sizeof *tk);
+    gt_spm_model *m = &tk->m;
+    size_t n = v->n, bytes = 0;
+    char buf[32];
+    for (size_t i = 0; i < n; i++) bytes += gt_vocab_text(v, i, buf).n + 1;
+    m->pieces = gt_xcalloc(n, sizeof *m->pieces);
+    m->strs = gt_xmalloc(bytes);
+    m->npieces = (int)n;
+    m->model_type = GT_SPM_BPE;
+    m->byte_fallback = 1;
+    m->unk_id = r->unk; m->bos_id = r->bos; m->eos_id = r->eos; m->pad_id = r->pad;
+    snprintf(m->norm_name, sizeof m->norm_name, "identity");
+    m->add_dummy_prefix = r->add_space_prefix;
+    m->remove_extra_ws = 0;
+    m->escape_ws = 1;
+    tk->llama = 1;
+    tk->unk = r->unk;
+    tk->split_ok = 1;
+    pt_init(&tk->pieces, n);
+    pt_init(&tk->reserved, 0);
+    tk->score = gt_xmalloc(n * sizeof *tk->score);
+    tk->type = gt_xmalloc(n);
+    tk->plen = gt_xmalloc(n * sizeof *tk->plen);
+    tk->user = gt_xmalloc(sizeof *tk->user);
+    size_t so = 0;
+    for (size_t i = 0; i < n; i++) {
+        gt_vstr s = gt_vocab_text(v, i, buf);
+        gt_spm_piece *pc = &m->pieces[i];
+        memcpy(m->strs + so, s.p, s.n);
+        m->strs[so + s.n] = 0;
+        pc->piece = m->strs + so;
+        pc->len = (uint32_t)s.n;
+        pc->score = v->scores ? v->scores[i] : 0.0f;
+        pc->type = gt_vocab_type(v, i);
+        so += s.n + 1;
+        tk->score[i] = pc->score;
+        tk->type[i] = (uint8_t)pc->type;
+        tk->plen[i] = pc->type == GT_SPM_BYTE ? 1 : pc->len;
+        if (pt_add(tk, &tk->pieces, (int32_t)i) != 0) {
+            snprintf(err, errsz, "duplicate token in vocabulary: \"%.40s\" has ids %d and %zu", pc->piece,
+                     pt_find(tk, &tk->pieces, pc->piece, pc->len), i);
+            gt_spm_free(tk);
+            return NULL;
+        }
+        if (tk->split_ok && !split_safe(pc)) tk->split_ok = 0;
+    }
+    /* a character without a token: its bytes' <0xNN> tokens, else one-byte tokens */
+    for (int b = 0; b < 256; b++) {
+        char nm[8], one = (char)b;
+        snprintf(nm, sizeof nm, "<0x%02X>", b);
+        tk->byte_id[b] = pt_find(tk, &tk->pieces, nm, 6);
+        if (tk->byte_id[b] < 0) tk->byte_id[b] = pt_find(tk, &tk->pieces, &one, 1);
+    }
+    tk->fp = r->fp;
     return tk;
 }
 
@@ -440,7 +505,7 @@ static void maybe_add(gt_spmctx *c, const char *s, int l, int r)
     if (id < 0) return;
     agenda_item it = { c->t->score[id], l, r, size, id };
     ag_push(c, it);
-    if (c->t->type[id] == GT_SPM_UNUSED) {
+    if (c->t->type[id] == GT_SPM_UNUSED && !c->t->llama) {
         if (c->rvn == c->rvcap) {
             c->rvcap = c->rvcap ? c->rvcap * 2 : 64;
             c->rv = gt_xrealloc(c->rv, c->rvcap * sizeof *c->rv);
@@ -454,6 +519,12 @@ static void maybe_add(gt_spmctx *c, const char *s, int l, int r)
 static void emit_piece(gt_spmctx *c, const char *s, uint32_t start, uint32_t len, int32_t id, int depth)
 {
     const gt_spm *t = c->t;
+    if (t->llama) {             /* the token, else byte tokens (none: the byte is dropped) */
+        if (id >= 0) { tmp_push(c, id); return; }
+        for (uint32_t k = 0; k < len; k++)
+            if (t->byte_id[(unsigned char)s[start + k]] >= 0) tmp_push(c, t->byte_id[(unsigned char)s[start + k]]);
+        return;
+    }
     if (id >= 0 && t->type[id] == GT_SPM_UNUSED && depth < 64) {
         for (size_t k = c->rvn; k-- > 0;) {
             const revm *r = &c->rv[k];
@@ -530,7 +601,8 @@ static void bpe(gt_spmctx *c, const char *s, size_t n)
     for (int k = 0; k != -1; k = c->sy[k].next) {
         const sym *y = &c->sy[k];
         int32_t id = y->id;
-        if (id < 0 || t->overlap) id = piece_to_id(t, s + y->start, y->len);
+        if (t->llama) { if (id < 0) id = pt_find(t, &t->pieces, s + y->start, y->len); }
+        else if (id < 0 || t->overlap) id = piece_to_id(t, s + y->start, y->len);
         emit_piece(c, s, y->start, y->len, id, 0);
     }
 }
@@ -616,7 +688,7 @@ static size_t flush_tmp(gt_spmctx *c, gt_ids *out, size_t *nmark, int nmarks)
     for (size_t k = 0; k < c->tmpn; k++) {
         int32_t id = c->tmp[k];
         uint32_t len;
-        int is_unk = t->type[id] == GT_SPM_UNKNOWN;
+        int is_unk = t->type[id] == GT_SPM_UNKNOWN && !t->llama;
         if (is_unk) len = (uint32_t)c->tmp[++k];
         else len = t->plen[id];
         while (mk < nmarks && nmark[mk] <= pos) nmark[mk++] = out->n - first;
@@ -653,7 +725,7 @@ size_t gt_spm_token_offset(gt_spmctx *c, const char *text, size_t n, size_t k)
     int prev_unk = 0;
     for (size_t q = 0; q < c->tmpn; q++) {
         int32_t id = c->tmp[q];
-        int is_unk = t->type[id] == GT_SPM_UNKNOWN;
+        int is_unk = t->type[id] == GT_SPM_UNKNOWN && !t->llama;
         uint32_t len = is_unk ? (uint32_t)c->tmp[++q] : t->plen[id];
         if (!(is_unk && prev_unk)) {
             if (idx == k) return pos < nn ? c->n2o[pos] : n;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "tok/ids.h"
+#include "tok/llama_vocab.h"
 #include "tok/spm_model.h"
 
 typedef struct gt_spm gt_spm;
@@ -17,6 +18,13 @@ typedef struct gt_spmctx gt_spmctx;
 
 /* Parse a tokenizer.model held in P (N bytes). NULL with a reason in ERR. */
 gt_spm *gt_spm_load_mem(const void *p, size_t n, char *err, size_t errsz);
+/* A llama.cpp vocabulary of kind GT_VOCAB_SPM under rules R
+ * (gt_vocab_rules_of), encoding as llama.cpp's SPM tokenizer does each text
+ * fragment: ' ' escaped as U+2581 and nothing else normalised, a space first
+ * when R->add_space_prefix, merges by score into any token, a character
+ * without a token as byte tokens. NULL with a reason in ERR (a duplicate
+ * token). */
+gt_spm *gt_spm_new_vocab(const gt_vocab *v, const gt_vocab_rules *r, char *err, size_t errsz);
 void gt_spm_free(gt_spm *t);
 
 int gt_spm_vocab_size(const gt_spm *t);

@@ -1,6 +1,8 @@
 /* tokenizer.c - one interface over the two tokenizer kinds (see tokenizer.h):
  * reads the file, tells a tokenizer.json from a tokenizer.model, and passes
- * each call to spm_tokenizer.c or hf_tokenizer.c. */
+ * each call to spm_tokenizer.c or hf_tokenizer.c. A tokenizer made from a
+ * llama.cpp vocabulary (llama_vocab.h) first cuts the text at its special
+ * tokens and passes each fragment between them to its engine. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,17 +12,24 @@
 #include "core/util.h"
 #include "io/file.h"
 #include "tok/hf_tokenizer.h"
+#include "tok/llama_vocab.h"
 #include "tok/spm_tokenizer.h"
 #include "tok/tokenizer.h"
 
-struct gt_tok {             /* exactly one of the two */
+struct gt_tok {             /* exactly one of the two engines */
     gt_spm *spm;
     gt_hf *hf;
+    int vocab;              /* made by gt_tok_from_vocab: */
+    gt_vocab_rules r;       /* its ids and flags */
+    gt_special *sp;         /* its special tokens (NULL: none) */
 };
 
 struct gt_tokctx {
+    const gt_tok *t;
     gt_spmctx *spm;
     gt_hfctx *hf;
+    gt_frags fr;            /* the text's fragments (a vocabulary's tokenizer) */
+    gt_ids tmp;
 };
 
 gt_tok *gt_tok_load_mem(const void *data, size_t n, char *err, size_t errsz)
@@ -68,18 +77,41 @@ const char *gt_tok_of_model(const char *dir, char *buf, size_t n)
     return buf;
 }
 
+gt_tok *gt_tok_from_vocab(const gt_vocab *v, char *err, size_t errsz)
+{
+    gt_tok t = { .vocab = 1 };
+    if (gt_vocab_rules_of(v, &t.r, err, errsz)) return NULL;
+    if (v->kind == GT_VOCAB_SPM) t.spm = gt_spm_new_vocab(v, &t.r, err, errsz);
+    else t.hf = gt_hf_new_vocab(v, &t.r, err, errsz);
+    if (!t.spm && !t.hf) return NULL;
+    t.sp = gt_special_new(v);
+    gt_tok *tk = gt_xmalloc(sizeof *tk);
+    *tk = t;
+    return tk;
+}
+
 void gt_tok_free(gt_tok *t)
 {
     if (!t) return;
     gt_spm_free(t->spm);
     gt_hf_free(t->hf);
+    gt_special_free(t->sp);
     free(t);
 }
 
 int gt_tok_vocab_size(const gt_tok *t) { return t->hf ? gt_hf_vocab_size(t->hf) : gt_spm_vocab_size(t->spm); }
 int gt_tok_bos(const gt_tok *t) { return t->hf ? gt_hf_bos(t->hf) : gt_spm_bos(t->spm); }
 int gt_tok_eos(const gt_tok *t) { return t->hf ? gt_hf_eos(t->hf) : gt_spm_eos(t->spm); }
-int gt_tok_unk(const gt_tok *t) { return t->hf ? gt_hf_unk(t->hf) : gt_spm_unk(t->spm); }
+int gt_tok_unk(const gt_tok *t) { return t->vocab ? t->r.unk : t->hf ? gt_hf_unk(t->hf) : gt_spm_unk(t->spm); }
+int gt_tok_pad(const gt_tok *t)
+{
+    if (t->vocab) return t->r.pad;
+    if (!t->spm) return -1;
+    int id = gt_spm_model_of(t->spm)->pad_id;
+    return id >= 0 && id < gt_spm_vocab_size(t->spm) ? id : -1;
+}
+int gt_tok_add_bos(const gt_tok *t) { return t->vocab ? t->r.add_bos : -1; }
+int gt_tok_add_eos(const gt_tok *t) { return t->vocab ? t->r.add_eos : -1; }
 uint64_t gt_tok_fingerprint(const gt_tok *t) { return t->hf ? gt_hf_fingerprint(t->hf) : gt_spm_fingerprint(t->spm); }
 
 const gt_spm_model *gt_tok_model(const gt_tok *t)
@@ -91,6 +123,7 @@ const gt_spm_model *gt_tok_model(const gt_tok *t)
 gt_tokctx *gt_tokctx_new_sized(const gt_tok *t, int small)
 {
     gt_tokctx *c = gt_xcalloc(1, sizeof *c);
+    c->t = t;
     if (t->hf) c->hf = gt_hfctx_new(t->hf);
     else c->spm = gt_spmctx_new(t->spm, small);
     return c;
@@ -103,17 +136,65 @@ void gt_tokctx_free(gt_tokctx *c)
     if (!c) return;
     gt_spmctx_free(c->spm);
     gt_hfctx_free(c->hf);
+    gt_frags_free(&c->fr);
+    gt_ids_free(&c->tmp);
     free(c);
 }
 
-size_t gt_tok_encode(gt_tokctx *c, const char *text, size_t n, gt_ids *out, size_t *marks, int nmarks)
+/* The engine on one text (fragment). */
+static size_t engine_encode(gt_tokctx *c, const char *text, size_t n, gt_ids *out, size_t *marks, int nmarks)
 {
     return c->hf ? gt_hf_encode(c->hf, text, n, out, marks, nmarks) : gt_spm_encode(c->spm, text, n, out, marks, nmarks);
 }
 
-size_t gt_tok_token_offset(gt_tokctx *c, const char *text, size_t n, size_t k)
+static size_t engine_offset(gt_tokctx *c, const char *text, size_t n, size_t k)
 {
     return c->hf ? gt_hf_token_offset(c->hf, text, n, k) : gt_spm_token_offset(c->spm, text, n, k);
+}
+
+/* A vocabulary's tokenizer: each fragment between special tokens through the
+ * engine, each special token as its id; a mark goes to the first token that
+ * starts at or after it, in whichever fragment that is. */
+size_t gt_tok_encode(gt_tokctx *c, const char *text, size_t n, gt_ids *out, size_t *marks, int nmarks)
+{
+    if (!c->t->vocab) return engine_encode(c, text, n, out, marks, nmarks);
+    size_t nf = gt_special_split(c->t->sp, text, n, &c->fr), first = out->n;
+    int mk = 0;
+    for (size_t i = 0; i < nf; i++) {
+        const gt_frag *f = &c->fr.v[i];
+        size_t end = (size_t)f->off + f->len;
+        if (f->id >= 0) {
+            while (mk < nmarks && marks[mk] <= f->off) marks[mk++] = out->n - first;
+            gt_ids_push(out, f->id);
+            continue;
+        }
+        int m0 = mk;
+        while (mk < nmarks && marks[mk] < end) { marks[mk] = marks[mk] > f->off ? marks[mk] - f->off : 0; mk++; }
+        size_t base = out->n - first;
+        engine_encode(c, text + f->off, f->len, out, marks + m0, mk - m0);
+        for (int k = m0; k < mk; k++) marks[k] += base;
+    }
+    while (mk < nmarks) marks[mk++] = out->n - first;
+    return out->n - first;
+}
+
+size_t gt_tok_token_offset(gt_tokctx *c, const char *text, size_t n, size_t k)
+{
+    if (!c->t->vocab) return engine_offset(c, text, n, k);
+    size_t nf = gt_special_split(c->t->sp, text, n, &c->fr), at = 0;
+    for (size_t i = 0; i < nf; i++) {
+        gt_frag f = c->fr.v[i];
+        if (f.id >= 0) {
+            if (at == k) return f.off;
+            at++;
+            continue;
+        }
+        c->tmp.n = 0;
+        size_t m = engine_encode(c, text + f.off, f.len, &c->tmp, NULL, 0);
+        if (k < at + m) return f.off + engine_offset(c, text + f.off, f.len, k - at);
+        at += m;
+    }
+    return n;
 }
 
 size_t gt_tok_decode(const gt_tok *t, const int32_t *ids, size_t n, char **buf, size_t *len, size_t *cap,

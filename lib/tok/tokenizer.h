@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "tok/ids.h"
+#include "tok/llama_vocab.h"
 #include "tok/spm_model.h"
 
 typedef struct gt_tok gt_tok;
@@ -26,15 +27,32 @@ gt_tok *gt_tok_load_mem(const void *p, size_t n, char *err, size_t errsz);
 /* The tokenizer file of the model in DIR, written into BUF (N bytes):
  * DIR/tokenizer.model, or DIR/tokenizer.json when only that one exists. */
 const char *gt_tok_of_model(const char *dir, char *buf, size_t n);
+/* A tokenizer from a llama.cpp vocabulary (llama_vocab.h; a GGUF file's
+ * tokenizer.ggml.* keys, see nn/gguf_tok.h), encoding as llama.cpp's
+ * llama_tokenize(text, add_special = false, parse_special = true): the text is
+ * cut at its special tokens (control, user-defined, unknown), which become
+ * their ids, and each fragment between them is tokenized by the SentencePiece
+ * engine (kind "llama"; a space before each fragment with add_space_prefix)
+ * or the byte-level BPE engine ("gpt2"). V's arrays are copied. NULL with a
+ * reason in ERR. One difference: an invalid UTF-8 byte is U+FFFD here as
+ * everywhere (llama.cpp's BPE does the same; its SentencePiece kind would
+ * give the byte's own byte token). */
+gt_tok *gt_tok_from_vocab(const gt_vocab *v, char *err, size_t errsz);
 void gt_tok_free(gt_tok *t);
 
 int gt_tok_vocab_size(const gt_tok *t);
 int gt_tok_bos(const gt_tok *t);          /* -1 when the model has none */
 int gt_tok_eos(const gt_tok *t);
 int gt_tok_unk(const gt_tok *t);
+int gt_tok_pad(const gt_tok *t);          /* -1 when the model has none (tokenizer.json: -1) */
+/* Does the model's own rule put BOS (EOS) around a text: 1 or 0 for a
+ * vocabulary's tokenizer (add_bos_token, add_eos_token), -1 for a tokenizer
+ * file (no rule: the tool decides). gt_tok_encode never adds them. */
+int gt_tok_add_bos(const gt_tok *t);
+int gt_tok_add_eos(const gt_tok *t);
 /* 64-bit fingerprint over every piece, score and type, and the normaliser and
- * special-id settings (tokenizer.json: over the whole file): two tokenizers
- * with equal fingerprints encode alike. */
+ * special-id settings (tokenizer.json: over the whole file; a vocabulary:
+ * gt_vocab_rules_of's): two tokenizers with equal fingerprints encode alike. */
 uint64_t gt_tok_fingerprint(const gt_tok *t);
 const gt_spm_model *gt_tok_model(const gt_tok *t);  /* all zero for a tokenizer.json */
 
