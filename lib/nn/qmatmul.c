@@ -1,0 +1,289 @@
+/* qmatmul.c - matrix products from GGUF blocks (qmatmul.h): the types'
+ * traits, the path choice, the driver (activations quantized once, weight
+ * rows split over the threads), and the portable path. The vector paths are
+ * in qmatmul_avx2.c and qmatmul_avx512.c, behind the table in qkern.h. */
+#include "nn/qmatmul.h"
+#include "nn/qkern.h"
+#include "nn/ggml_types.h"
+#include "core/util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the types ---- */
+
+static const qk_traits TRAITS[] = {
+    { GT_GGML_Q8_0, 32, 34, 32, 32, 128, 0 },
+    { GT_GGML_Q4_0, 32, 18, 32, 32, 8, 0 },
+    { GT_GGML_Q4_1, 32, 20, 32, 32, 0, 1 },
+    { GT_GGML_Q5_0, 32, 22, 32, 32, 16, 0 },
+    { GT_GGML_Q5_1, 32, 24, 32, 32, 0, 1 },
+    { GT_GGML_Q4_K, 256, 144, 256, 32, 0, 1 },
+    { GT_GGML_Q5_K, 256, 176, 256, 32, 0, 1 },
+    { GT_GGML_Q6_K, 256, 210, 256, 16, 32, 0 },
+};
+
+static const qk_traits *traits(uint32_t type)
+{
+    for (size_t i = 0; i < sizeof TRAITS / sizeof TRAITS[0]; i++)
+        if (TRAITS[i].type == type) return &TRAITS[i];
+    return NULL;
+}
+
+int gt_qmatmul_supported(uint32_t ggml_type) { return traits(ggml_type) != NULL; }
+
+/* ---- the portable path: one weight row decoded to (u, s, m) per group,
+ * then its integer dot product with every activation row ---- */
+
+static float f16(const unsigned char *p) { return gt_f16_to_f32((uint16_t)(p[0] | p[1] << 8)); }
+
+static uint32_t u32le(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* 32 values of 4-bit Q (16 bytes: low nibbles values 0-15) plus the 5th bits QH (NULL: none) */
+static void nibbles32(const unsigned char *q, const unsigned char *qh, uint8_t *u)
+{
+    uint32_t h = qh ? u32le(qh) : 0;
+    for (int l = 0; l < 16; l++) {
+        u[l] = (uint8_t)((q[l] & 0x0f) | ((h >> l) & 1) << 4);
+        u[l + 16] = (uint8_t)((q[l] >> 4) | ((h >> (l + 16)) & 1) << 4);
+    }
+}
+
+/* The 6-bit scale and min of sub-block J of a Q4_K/Q5_K block (ggml_types.c's order). */
+static void scale_min_k4(const unsigned char *s, int j, int *sc, int *m)
+{
+    if (j < 4) {
+        *sc = s[j] & 63;
+        *m = s[j + 4] & 63;
+    } else {
+        *sc = (s[j + 4] & 0x0f) | (s[j - 4] >> 6) << 4;
+        *m = (s[j + 4] >> 4) | (s[j] >> 6) << 4;
+    }
+}
+
+/* One block B of TYPE into U (bv values), S and M (one per group). */
+static void decode_block(uint32_t type, const unsigned char *b, uint8_t *u, float *s, float *m)
+{
+    switch (type) {
+    case GT_GGML_Q8_0:
+        s[0] = f16(b);
+        for (int l = 0; l < 32; l++) u[l] = (uint8_t)(b[2 + l] ^ 0x80);   /* q + 128 */
+        return;
+    case GT_GGML_Q4_0: s[0] = f16(b); nibbles32(b + 2, NULL, u); return;
+    case GT_GGML_Q4_1: s[0] = f16(b); m[0] = f16(b + 2); nibbles32(b + 4, NULL, u); return;
+    case GT_GGML_Q5_0: s[0] = f16(b); nibbles32(b + 6, b + 2, u); return;
+    case GT_GGML_Q5_1: s[0] = f16(b); m[0] = f16(b + 2); nibbles32(b + 8, b + 4, u); return;
+    case GT_GGML_Q4_K:
+    case GT_GGML_Q5_K: {
+        int five = type == GT_GGML_Q5_K;
+        float d = f16(b), dmin = f16(b + 2);
+        const unsigned char *qh = b + 16, *qs = b + (five ? 48 : 16);
+        for (int j = 0; j < 8; j++) {
+            int sc, mn;
+            scale_min_k4(b + 4, j, &sc, &mn);
+            s[j] = d * (float)sc;
+            m[j] = -(dmin * (float)mn);
+            const unsigned char *q = qs + 32 * (j / 2);
+            int shift = 4 * (j & 1);
+            for (int l = 0; l < 32; l++)
+                u[32 * j + l] = (uint8_t)(((q[l] >> shift) & 0x0f) | (five ? ((qh[l] >> j) & 1) << 4 : 0));
+        }
+        return;
+    }
+    case GT_GGML_Q6_K: {
+        const unsigned char *ql = b, *qh = b + 128, *sc = b + 192;
+        float d = f16(b + 208);
+        for (int i = 0; i < 16; i++) s[i] = d * (float)(int8_t)sc[i];
+        for (int g = 0; g < 8; g++) {   /* as ggml_types.c's deq_q6_k */
+            int h = g / 4, nib = 4 * ((g / 2) & 1), col = 32 * (g & 1), hs = 2 * (g & 3);
+            const unsigned char *lo = ql + 64 * h + col, *hi = qh + 32 * h;
+            for (int l = 0; l < 32; l++) u[32 * g + l] = (uint8_t)(((lo[l] >> nib) & 0x0f) | ((hi[l] >> hs) & 3) << 4);
+        }
+        return;
+    }
+    }
+}
+
+void qk_quant_c(qk_act *a, const float *x, int i0, int i1)
+{
+    const qk_traits *t = a->t;
+    int k = a->k, ng = a->ng, g = t->g, lpg = g / 4;
+    for (int i = i0; i < i1; i++) {
+        const float *xr = x + (size_t)i * k;
+        int8_t *q = a->q + (size_t)i * k;
+        for (int b0 = 0; b0 < k; b0 += t->qb) {
+            float amax = 0;
+            for (int l = 0; l < t->qb; l++) amax = fmaxf(amax, fabsf(xr[b0 + l]));
+            float d = amax / 127.0f, id = amax > 0 ? 127.0f / amax : 0.0f;
+            for (int l = 0; l < t->qb; l++) q[b0 + l] = (int8_t)rintf(xr[b0 + l] * id);
+            for (int g0 = b0; g0 < b0 + t->qb; g0 += g) {
+                int32_t sum = 0;
+                for (int l = 0; l < g; l++) sum += q[g0 + l];
+                size_t gi = (size_t)i * ng + (size_t)(g0 / g);
+                a->dg[gi] = d;
+                a->bg[gi] = -a->off * sum;
+                a->fg[gi] = d * (float)sum;
+                if (!a->dl) continue;
+                size_t li = (size_t)i * (k / 4) + (size_t)(g0 / 4);
+                for (int l = 0; l < lpg; l++) {
+                    a->dl[li + l] = d;
+                    const int8_t *ql = q + g0 + 4 * l;
+                    a->bl[li + l] = -a->off * (ql[0] + ql[1] + ql[2] + ql[3]);
+                    a->fl[li + l] = a->fg[gi] / (float)lpg;
+                }
+            }
+        }
+    }
+}
+
+static size_t scratch_c(const qk_act *a, int panel)
+{
+    (void)panel;
+    return (size_t)a->k + 2 * sizeof(float) * (size_t)a->ng;
+}
+
+/* sum of U * Q over a group of G (a constant: the compiler may vectorize it) */
+static inline int32_t dot_group(const uint8_t *restrict u, const int8_t *restrict q, const int G)
+{
+    int32_t s = 0;
+    for (int l = 0; l < G; l++) s += (int32_t)u[l] * q[l];
+    return s;
+}
+
+static inline void run_g(const qk_act *a, const unsigned char *w, size_t rowbytes, int j0, int j1, float *out,
+                         size_t ldo, void *scratch, const int G)
+{
+    const qk_traits *t = a->t;
+    int k = a->k, ng = a->ng, gpb = t->bv / G;
+    float *s = scratch, *m = s + ng;
+    uint8_t *u = (uint8_t *)(m + ng);
+    for (int j = j0; j < j1; j++) {
+        const unsigned char *row = w + (size_t)j * rowbytes;
+        for (int b = 0; b < k / t->bv; b++)
+            decode_block(t->type, row + (size_t)b * t->bb, u + (size_t)b * t->bv, s + b * gpb, m + b * gpb);
+        for (int i = 0; i < a->n; i++) {
+            const int8_t *q = a->q + (size_t)i * k;
+            const float *dg = a->dg + (size_t)i * ng, *fg = a->fg + (size_t)i * ng;
+            const int32_t *bg = a->bg + (size_t)i * ng;
+            float acc = 0;
+            for (int gi = 0; gi < ng; gi++) {
+                int32_t sum = bg[gi] + dot_group(u + (size_t)gi * G, q + (size_t)gi * G, G);
+                float v = s[gi] * (dg[gi] * (float)sum);
+                if (t->min) v += m[gi] * fg[gi];
+                acc += v;
+            }
+            out[(size_t)i * ldo + (size_t)j] = acc;
+        }
+    }
+}
+
+static void run_c(const qk_act *a, const unsigned char *w, size_t rowbytes, int j0, int j1, float *out, size_t ldo,
+                  void *scratch)
+{
+    if (a->t->g == 16) run_g(a, w, rowbytes, j0, j1, out, ldo, scratch, 16);
+    else run_g(a, w, rowbytes, j0, j1, out, ldo, scratch, 32);
+}
+
+static const qk_isa qk_c = {
+    .name = "portable", .signed_q8 = 0, .lanes = 0, .panel_min = 1, .rows_chunk = 4, .pw = 4,
+    .quant = qk_quant_c, .rows = run_c, .panel = run_c, .scratch = scratch_c,
+};
+
+/* ---- path choice ---- */
+
+int gt_qmatmul_path_supported(gt_kpath path)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    if (path == GT_QK_AVX512_BW) return gt_kernels_supported(GT_K_AVX512);
+#endif
+    return path == GT_K_PORTABLE || path == GT_K_AVX2 || path == GT_K_AVX512 ? gt_kernels_supported(path) : 0;
+}
+
+static const qk_isa *isa_for(gt_kpath path)
+{
+    if (path == GT_K_AUTO || !gt_qmatmul_path_supported(path)) path = gt_kernels_best();
+#if defined(__x86_64__) || defined(__i386__)
+    if (path == GT_QK_AVX512_BW) return &qk_avx512_bw;
+    if (path == GT_K_AVX512) {
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx512vnni") ? &qk_avx512_vnni : &qk_avx512_bw;
+    }
+    if (path == GT_K_AVX2) return &qk_avx2;
+#endif
+    return &qk_c;
+}
+
+const char *gt_qmatmul_path_name(gt_kpath path) { return isa_for(path)->name; }
+
+/* ---- the driver ---- */
+
+#define ALIGN 64
+static size_t up64(size_t n) { return (n + ALIGN - 1) & ~(size_t)(ALIGN - 1); }
+
+/* The activations' arrays, carved 64-byte aligned from one allocation (*BASE, to free). */
+static void act_alloc(qk_act *a, const qk_isa *isa, int panel, void **base)
+{
+    size_t n = (size_t)a->n, groups = n * (size_t)a->ng, lanes = n * (size_t)(a->k / 4);
+    int want_lanes = isa->lanes && !panel;
+    size_t sz = up64(n * (size_t)a->k) + 3 * up64(groups * 4) + (want_lanes ? 3 * up64(lanes * 4) : 0) + ALIGN;
+    char *p = gt_xmalloc(sz);
+    *base = p;
+    p = (char *)(((uintptr_t)p + ALIGN - 1) & ~(uintptr_t)(ALIGN - 1));
+    a->q = (int8_t *)p; p += up64(n * (size_t)a->k);
+    a->dg = (float *)p; p += up64(groups * 4);
+    a->bg = (int32_t *)p; p += up64(groups * 4);
+    a->fg = (float *)p; p += up64(groups * 4);
+    a->dl = NULL; a->bl = NULL; a->fl = NULL;
+    if (want_lanes) {
+        a->dl = (float *)p; p += up64(lanes * 4);
+        a->bl = (int32_t *)p; p += up64(lanes * 4);
+        a->fl = (float *)p;
+    }
+}
+
+void gt_qmatmul_path(gt_kpath path, float *out, size_t ldo, const float *x, const void *w, uint32_t ggml_type,
+                     int n, int d, int k)
+{
+    const qk_traits *t = traits(ggml_type);
+    if (n <= 0 || d <= 0) return;
+    if (!t || k <= 0 || k % t->bv) {   /* a caller's bug: make it visible */
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++) out[(size_t)i * ldo + (size_t)j] = NAN;
+        return;
+    }
+    const qk_isa *isa = isa_for(path);
+    int panel = n >= isa->panel_min;
+    qk_act a = { .t = t, .n = n, .k = k, .ng = k / t->g };
+    a.off = ggml_type == GT_GGML_Q8_0 && isa->signed_q8 ? 0 : t->off;
+    void *abase;
+    act_alloc(&a, isa, panel, &abase);
+    long long work = (long long)n * d * k;
+#pragma omp parallel for schedule(static) if (work > 200000 && n > 8)
+    for (int i = 0; i < n; i++) isa->quant(&a, x, i, i + 1);
+
+    size_t rowbytes = (size_t)(k / t->bv) * (size_t)t->bb;
+    int chunk = panel ? isa->pw : isa->rows_chunk, nchunks = (d + chunk - 1) / chunk;
+    qk_run_fn run = panel ? isa->panel : isa->rows;
+    size_t ssz = isa->scratch(&a, panel) + ALIGN;
+#pragma omp parallel if (work > 200000 && nchunks > 1)
+    {
+        char *sbase = gt_xmalloc(ssz);
+        void *scratch = (void *)(((uintptr_t)sbase + ALIGN - 1) & ~(uintptr_t)(ALIGN - 1));
+#pragma omp for schedule(static)
+        for (int c = 0; c < nchunks; c++) {
+            int j0 = c * chunk, j1 = j0 + chunk < d ? j0 + chunk : d;
+            run(&a, w, rowbytes, j0, j1, out, ldo, scratch);
+        }
+        free(sbase);
+    }
+    free(abase);
+}
+
+void gt_qmatmul(float *out, size_t ldo, const float *x, const void *w, uint32_t ggml_type, int n, int d, int k)
+{
+    gt_qmatmul_path(GT_K_AUTO, out, ldo, x, w, ggml_type, n, d, k);
+}
