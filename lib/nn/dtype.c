@@ -8,8 +8,28 @@ const char *gt_dtype_name(gt_dtype d)
     case GT_DT_F16: return "F16";
     case GT_DT_BF16: return "BF16";
     case GT_DT_Q8: return "Q8";
+    case GT_DT_Q4_0: return "Q4_0";
+    case GT_DT_Q4_1: return "Q4_1";
+    case GT_DT_Q5_0: return "Q5_0";
+    case GT_DT_Q5_1: return "Q5_1";
+    case GT_DT_Q8_0: return "Q8_0";
+    case GT_DT_Q4_K: return "Q4_K";
+    case GT_DT_Q5_K: return "Q5_K";
+    case GT_DT_Q6_K: return "Q6_K";
     }
     return "?";
+}
+
+int gt_dtype_from_ggml(uint32_t type, gt_dtype *out)
+{
+    /* ggml's ids: F32 0, F16 1, BF16 30; the block types map by offset */
+    static const gt_dtype blocks[] = { GT_DT_Q4_0, GT_DT_Q4_1, GT_DT_Q5_0, GT_DT_Q5_1,
+                                       GT_DT_Q8_0, GT_DT_Q4_K, GT_DT_Q5_K, GT_DT_Q6_K };
+    if (type == 0 || type == 1) { *out = (gt_dtype)type; return 0; }
+    if (type == 30) { *out = GT_DT_BF16; return 0; }
+    for (size_t i = 0; i < sizeof blocks / sizeof *blocks; i++)
+        if (gt_dtype_ggml(blocks[i]) == type) { *out = blocks[i]; return 0; }
+    return -1;
 }
 
 uint16_t gt_f32_to_bf16(float f)

@@ -6,7 +6,7 @@
  * own: no fused multiply-add. GCC keeps them separate under -std=c11
  * (-ffp-contract=off); clang is told below. */
 #include "nn/ggml_types.h"
-#include "nn/kernels.h"
+#include "nn/dtype.h"
 
 #include <stdint.h>
 #include <string.h>

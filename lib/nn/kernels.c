@@ -9,6 +9,8 @@
  * L1/L2 while X streams from L2. Decoding one token (n = 1) is a 1 x TW tile
  * per step: bound by memory bandwidth, reading each weight once. */
 #include "nn/kernels.h"
+#include "nn/ggml_types.h"
+#include "nn/qmatmul.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -35,6 +37,13 @@ void gt_row_to_f32(float *out, const void *w, gt_dtype t, size_t r, int cols)
         const int8_t *q = m->q + r * (size_t)m->cols;
         const float *sc = m->s + r * (size_t)m->nblk;
         for (int i = 0; i < cols; i++) out[i] = (float)q[i] * sc[i / GT_Q8_BLOCK];
+        return;
+    }
+    if (gt_dtype_is_block(t)) {
+        size_t rb = 0;
+        gt_ggml_row_bytes(gt_dtype_ggml(t), cols, &rb);
+        if (gt_ggml_dequantize_row(gt_dtype_ggml(t), (const char *)w + r * rb, out, cols) != 0)
+            for (int i = 0; i < cols; i++) out[i] = NAN;   /* not a whole number of blocks: as gt_qmatmul */
         return;
     }
     gt_to_f32(out, (const char *)w + r * (size_t)cols * gt_dtype_size(t), t, (size_t)cols);
@@ -587,6 +596,10 @@ void gt_matmul_path(gt_kpath path, float *out, size_t ldo, const float *x, const
 {
     if (path == GT_K_AUTO || !gt_kernels_supported(path)) path = gt_kernels_best();
     if (n <= 0 || d <= 0) return;
+    if (gt_dtype_is_block(wt)) {    /* GGUF blocks: the integer kernels of qmatmul.c */
+        gt_qmatmul_path(path, out, ldo, x, w, gt_dtype_ggml(wt), n, d, k);
+        return;
+    }
     /* prefetch the rows in matrix-matrix products; in decoding, 16-bit and 8-bit
      * rows only (F32 decoding already runs at the memory's bandwidth, where
      * prefetches only cost: -4%; BF16 +15%, 8-bit +20%) */

@@ -11,19 +11,7 @@
 #include <stdint.h>
 #include "nn/dtype.h"
 
-typedef enum {
-    GT_K_AUTO = -1,     /* the best the CPU supports (or $GT_KERNELS) */
-    GT_K_PORTABLE = 0,
-    GT_K_AVX2 = 1,      /* AVX2 + FMA + F16C */
-    GT_K_AVX512 = 2     /* AVX-512 F/BW/VL */
-} gt_kpath;
-
-/* The path GT_K_AUTO uses: the best supported, or the one named by the
- * environment variable GT_KERNELS ("portable", "avx2", "avx512") when the CPU
- * has it. */
-gt_kpath gt_kernels_best(void);
-int gt_kernels_supported(gt_kpath p);
-const char *gt_kernels_name(gt_kpath p);
+#include "nn/kpath.h"
 
 /* out[i][j] = sum_t x[i][t] * W[j][t]  for i < n, j < d, t < k:
  * X is n x k floats (row stride k), W is d x k of type WT (row-major, like a

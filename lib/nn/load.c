@@ -5,6 +5,7 @@
 #include "nn/model.h"
 #include "nn/kernels.h"
 #include "nn/llama2c.h"
+#include "nn/load_gguf.h"
 #include "core/util.h"
 #include "io/file.h"
 #include "io/json.h"
@@ -295,6 +296,7 @@ static int llama2c_path(const char *dir, char *bin, size_t n)
 int gt_model_load(gt_model *m, const char *dir, char *err, size_t errsz)
 {
     memset(m, 0, sizeof *m);
+    if (gt_is_gguf(dir)) return gt_gguf_model_load(m, dir, err, errsz);
     char bin[4096];
     if (llama2c_path(dir, bin, sizeof bin)) return gt_llama2c_load(m, bin, err, errsz);
     size_t plen = strlen(dir) + 32;
@@ -343,6 +345,25 @@ fail:
     return -1;
 }
 
+int gt_model_check_unblocked(const gt_model *m, const char *what, char *err, size_t errsz)
+{
+    static const char *const gguf_names[GT_PROJ_N] = { "attn_q", "attn_k", "attn_v", "attn_output",
+                                                       "ffn_gate", "ffn_up", "ffn_down" };
+    char nm[128];
+    const gt_wmat *w = NULL;
+    if (gt_dtype_is_block(m->embed.dt)) w = &m->embed, snprintf(nm, sizeof nm, "token_embd.weight");
+    else if (gt_dtype_is_block(m->lm_head.dt)) w = &m->lm_head, snprintf(nm, sizeof nm, "output.weight");
+    for (int l = 0; !w && l < m->c.n_layers; l++)
+        for (int p = 0; !w && p < GT_PROJ_N; p++)
+            if (gt_dtype_is_block(m->layers[l].w[p].dt)) {
+                w = &m->layers[l].w[p];
+                snprintf(nm, sizeof nm, "blk.%d.%s.weight", l, gguf_names[p]);
+            }
+    if (!w) return 0;
+    return gt_fail(err, errsz, "%s: tensor '%s' is %s (GGUF blocks): %s needs F32, F16 or BF16 weights", m->st.source,
+                   nm, gt_dtype_name(w->dt), what);
+}
+
 void gt_model_free(gt_model *m)
 {
     if (m->layers)
@@ -354,5 +375,7 @@ void gt_model_free(gt_model *m)
     free(m->norm);
     free(m->inv_freq);
     gt_st_close(&m->st);
+    if (m->gguf) gt_gguf_close(m->gguf);
+    free(m->gguf);
     memset(m, 0, sizeof *m);
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "nn/safetensors.h"
+#include "nn/gguf.h"
 
 typedef struct {
     int dim;                /* hidden_size */
@@ -83,17 +84,26 @@ typedef struct {
     gt_layer *layers;
     double *inv_freq;       /* RoPE frequencies, head_dim / 2 */
     size_t weight_bytes;    /* bytes of every weight used */
+    gt_gguf *gguf;          /* a GGUF model's file (its mapping holds the weights), else NULL */
     gt_delta_fn delta;      /* NULL, or a hook called after each projection */
     void *delta_ctx;
 } gt_model;
 
-/* Load the model in directory DIR. DIR may also be a llama2.c checkpoint
- * (a .bin file, or a folder holding model.bin and no config.json; see
+/* Load the model in directory DIR. DIR may also be a llama.cpp GGUF file
+ * (told by its magic; see load_gguf.h) or a llama2.c checkpoint (another
+ * .bin file, or a folder holding model.bin and no config.json; see
  * llama2c.h). 0 ok; -1 with a message naming the file
  * (and tensor) in ERR, for example "DIR/config.json: missing \"hidden_size\"",
  * "DIR/model.safetensors: tensor 'model.norm.weight' has shape [4], expected [48]". */
 int gt_model_load(gt_model *m, const char *dir, char *err, size_t errsz);
 void gt_model_free(gt_model *m);
+
+/* 0 when no weight of M (embedding, LM head, projections) is of a GGUF
+ * block type; else -1 with "FILE: tensor 'blk.0.attn_q.weight' is Q4_1
+ * (GGUF blocks): WHAT needs F32, F16 or BF16 weights" in ERR. For the steps
+ * that rewrite or differentiate the weights (--load-8bit, full training,
+ * merging), which have no block-type form. */
+int gt_model_check_unblocked(const gt_model *m, const char *what, char *err, size_t errsz);
 
 /* query rows per attention block: scores of at most GT_ATT_ROWS rows at a time */
 #define GT_ATT_ROWS 16

@@ -5,6 +5,7 @@
 #include "nn/qmatmul.h"
 #include "nn/qkern.h"
 #include "nn/ggml_types.h"
+#include "nn/dtype.h"
 #include "core/util.h"
 
 #include <math.h>

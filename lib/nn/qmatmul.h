@@ -49,7 +49,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "nn/kernels.h"
+#include "nn/kpath.h"
 
 /* The AVX-512 path without VNNI (vpmaddubsw + vpmaddwd), which GT_K_AVX512
  * runs on a CPU without avx512_vnni: named here so that tests and benchmarks

@@ -80,8 +80,7 @@ static void quant_one(gt_quant *qu, const gt_model *m, gt_wmat *w, int rows, int
 
 gt_quant *gt_quant_model(gt_model *m, char *err, size_t errsz)
 {
-    (void)err;
-    (void)errsz;
+    if (gt_model_check_unblocked(m, "--load-8bit", err, errsz)) return NULL;   /* blocks are not requantized */
     const gt_config *c = &m->c;
     gt_quant *qu = gt_xcalloc(1, sizeof *qu);
     qu->mats = gt_xcalloc((size_t)c->n_layers * GT_PROJ_N + 2, sizeof *qu->mats);

@@ -22,7 +22,8 @@ typedef struct gt_quant gt_quant;
 
 /* Replace every weight matrix of M by an 8-bit copy; the result owns the
  * copies (free it before or after gt_model_free, not while M is in use).
- * NULL with a reason in ERR (out of memory). */
+ * NULL with a reason in ERR (a GGUF model, whose weights are already in
+ * blocks: gt_model_check_unblocked). */
 gt_quant *gt_quant_model(gt_model *m, char *err, size_t errsz);
 size_t gt_quant_bytes(const gt_quant *q);     /* bytes of the 8-bit weights and scales */
 void gt_quant_free(gt_quant *q);

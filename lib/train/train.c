@@ -80,6 +80,8 @@ int gt_train_init(gt_train *t, const gt_model *m, const gt_train_opts *o, int ma
     t->full = o->full;
     t->lora = o->lora;
     if (maxB < 1 || maxT < 1) return gt_fail(err, errsz, "batch of %d x %d tokens", maxB, maxT);
+    /* the backward pass multiplies by W^T, which the block kernels do not */
+    if (gt_model_check_unblocked(m, t->full ? "lora-train --full" : "lora-train", err, errsz)) return -1;
     if (!t->full) {
         if (o->lora.r < 1 || o->lora.r > 4096) return gt_fail(err, errsz, "LoRA rank %d is outside 1..4096", o->lora.r);
         if (!(o->lora.dropout >= 0 && o->lora.dropout < 1))

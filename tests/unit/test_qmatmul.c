@@ -13,6 +13,7 @@
  * ../shared (or $GT_SHARED) is there, real tensors of the SmolLM2 file. */
 #include "t.h"
 #include "nn/qmatmul.h"
+#include "nn/kernels.h"
 #include "nn/ggml_types.h"
 #include "nn/gguf.h"
 #include "core/rand.h"
