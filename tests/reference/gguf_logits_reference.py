@@ -8,19 +8,19 @@ on the shared SmolLM2 GGUF, the reference of issue #12's number tests.
 
 Four ChatML prompts around real abstracts (kaggle-first200.ndjson, whitespace
 collapsed, cut at a word so that the abstract alone is at most the number of
-llama.cpp tokens PROMPTS gives; the record is the first from the one PROMPTS
-names whose abstract is that long and whose greedy path find_prompt sees no near
-tie). For each, llama.cpp (one thread,
-F32 KV cache, no flash attention, logits of the last position only) evaluates
+llama.cpp tokens PROMPTS gives). For each length the record is the first, from
+the one PROMPTS names, whose abstract is that long and whose greedy path
+find_prompt sees no near tie in. For each prompt, llama.cpp (one thread, F32
+KV cache, no flash attention, logits of the last position only) evaluates
 the prompt in one batch and then 32 greedy tokens one at a time (argmax of the
 raw logits: temperature 0, no repetition penalty, EOS not treated specially).
 The same numbers are computed exactly (float64, numpy) from the tensors as
 gguf.quants.dequantize gives them, by ExactLlama below, so that a test can
-tell llama.cpp's own rounding (8-bit activations in its quantized products)
-from its own error. Two cross-checks go with each prompt: llama.cpp on an F32
-copy of the file (every tensor dequantized by gguf) against the exact numbers,
-which shows ExactLlama computes what llama.cpp's graph does, and llama.cpp's
-default F16 KV cache against the F32 one. One JSON object a line;
+tell llama.cpp's rounding (8-bit activations in its quantized products)
+from the C side's own error. Two cross-checks go with each prompt: llama.cpp
+on an F32 copy of the file (every tensor dequantized by gguf) against the
+exact numbers, which shows ExactLlama computes what llama.cpp's graph does,
+and llama.cpp's default F16 KV cache against the F32 one. One JSON object a line;
 tests/reference/README.md has the fields.
 
 The helpers (ExactLlama, llama.cpp's last logits, the greedy loop, number

@@ -15,10 +15,10 @@ stay F32) into OUTDIR/tiny-TYPE.gguf:
   embedding 256 (head 64):  q4_k q5_k q6_k   (k-quant rows are 256 long)
 Then OUTDIR/tiny-types-logits.jsonl: for each file and each of two prompts
 (token ids fed directly, lengths PROMPT_LENGTHS, the ids found by find_prompt
-for each embedding so that no greedy step is near a tie), llama.cpp's full last-position logits (one thread, F32 KV
-cache), 16 greedy tokens with their margins, and the same numbers computed
-exactly (float64) from gguf.quants.dequantize's tensors. Fields in
-tests/reference/README.md.
+for each embedding so that no greedy step is near a tie), llama.cpp's full
+last-position logits (one thread, F32 KV cache), 16 greedy tokens with their
+margins, and the same numbers computed exactly (float64) from
+gguf.quants.dequantize's tensors. Fields in tests/reference/README.md.
 """
 import json
 import os
