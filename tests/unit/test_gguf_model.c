@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define DIR "tests/data/gguf/"
 
@@ -183,6 +184,161 @@ static void test_tiny_f32_twin(void)
     gt_model_free(&m);
 }
 
+/* ---- llama.cpp's logits (tests/reference/gguf_types_reference.py and
+ * gguf_logits_reference.py; fixtures in tests/data/gguf) ---- */
+
+static int floats_of(yajl_val v, float *out, int n)
+{
+    if (!v || !YAJL_IS_ARRAY(v) || (int)YAJL_GET_ARRAY(v)->len != n) return -1;
+    for (int i = 0; i < n; i++) out[i] = (float)YAJL_GET_DOUBLE(YAJL_GET_ARRAY(v)->values[i]);
+    return 0;
+}
+
+static int ints_of(yajl_val v, int32_t *out, int max)
+{
+    if (!v || !YAJL_IS_ARRAY(v) || (int)YAJL_GET_ARRAY(v)->len > max) return -1;
+    int n = (int)YAJL_GET_ARRAY(v)->len;
+    for (int i = 0; i < n; i++) {
+        long long x;
+        if (gt_json_as_int(YAJL_GET_ARRAY(v)->values[i], &x)) return -1;
+        out[i] = (int32_t)x;
+    }
+    return n;
+}
+
+/* Each line of FILE (JSON records) to FN; the number of records. */
+static int each_record(const char *file, void (*fn)(yajl_val rec, void *ctx), void *ctx)
+{
+    char *text = gt_read_file(file, 64u << 20, NULL, err, sizeof err);
+    if (!text) { printf("%s\n", err); return 0; }
+    int n = 0;
+    for (char *line = text, *nl; *line; line = nl + 1) {
+        nl = strchr(line, '\n');
+        if (nl) *nl = 0;
+        if (*line) {
+            yajl_val rec = gt_json_parse(line, err, sizeof err);
+            if (rec) { fn(rec, ctx); n++; yajl_tree_free(rec); }
+        }
+        if (!nl) break;
+    }
+    free(text);
+    return n;
+}
+
+/* tiny-TYPE.gguf: our logits against llama.cpp's and the exact float64
+ * ones, and 16 greedy tokens against llama.cpp's (its margins are wide). */
+static void one_type(yajl_val rec, void *ctx)
+{
+    (void)ctx;
+    const char *file = gt_json_str(rec, "file"), *type = gt_json_str(rec, "type");
+    char path[256], name[160];
+    snprintf(path, sizeof path, DIR "%s", file ? file : "?");
+    gt_model m;
+    if (gt_model_load(&m, path, err, sizeof err)) {
+        printf("%s\n", err);
+        CHECK(0, "types: a tiny llama loads");
+        return;
+    }
+    int V = m.c.vocab_size, np;
+    int32_t prompt[256], greedy_ref[16], greedy[16];
+    float *ref = gt_xmalloc(sizeof(float) * (size_t)V), *exact = gt_xmalloc(sizeof(float) * (size_t)V),
+          *ours = gt_xmalloc(sizeof(float) * (size_t)V);
+    yajl_val em = gt_json_get(rec, "exact_maxdiff");
+    int ok = (np = ints_of(gt_json_get(rec, "prompt"), prompt, 256)) > 0 &&
+             ints_of(gt_json_get(rec, "greedy"), greedy_ref, 16) == 16 && floats_of(gt_json_get(rec, "logits"), ref, V) == 0 &&
+             floats_of(gt_json_get(rec, "exact"), exact, V) == 0 && em && YAJL_IS_NUMBER(em);
+    snprintf(name, sizeof name, "types: %s: fixture read, forward runs", type ? type : "?");
+    CHECK(ok && run(&m, prompt, np, ours, greedy, 16) == 0, name);
+    if (ok) {
+        double llama_exact = YAJL_GET_DOUBLE(em), d_ref = max_diff(ours, ref, V), d_exact = max_diff(ours, exact, V);
+        double tol = 2 * llama_exact + 0.01 * max_abs(exact, V);
+        printf("types: %-5s max |ours - llama.cpp| %.4f, |ours - exact| %.4f, |llama.cpp - exact| %.4f (max |logit| %.1f)\n",
+               type, d_ref, d_exact, llama_exact, max_abs(exact, V));
+        snprintf(name, sizeof name, "types: %s: within 2x llama.cpp's distance to the exact logits (+1%%)", type);
+        CHECK(d_exact <= tol, name);
+        snprintf(name, sizeof name, "types: %s: argmax and 16 greedy tokens as llama.cpp's", type);
+        CHECK(argmax(ours, V) == argmax(ref, V) && memcmp(greedy, greedy_ref, sizeof greedy) == 0, name);
+    }
+    free(ref); free(exact); free(ours);
+    gt_model_free(&m);
+}
+
+static void test_types(void)
+{
+    int n = each_record(DIR "tiny-types-logits.jsonl", one_type, NULL);
+    CHECK(n == 20, "types: 20 records (10 types x 2 prompts)");
+}
+
+/* The shared SmolLM2 Q4_1 file against smollm2-logits.jsonl: argmax equal,
+ * llama.cpp's top 10 inside our top 64 and 56 of the 64 shared, max |ours -
+ * llama.cpp| over its top 64 and every 64th logit within 2x its distance to
+ * the exact float64 logits (exact_maxdiff, 0.54-0.88: its own 8-bit
+ * activations; ours are rounded the same way but not identically), and 32
+ * greedy tokens identical (the prompts were chosen with no greedy step
+ * within 0.5 of a tie). */
+static void one_shared(yajl_val rec, void *ctx)
+{
+    gt_model *m = ctx;
+    int V = m->c.vocab_size, np;
+    int32_t *ids = gt_xmalloc(sizeof(int32_t) * 4096), top_ids[64], greedy_ref[32], greedy[32];
+    float top[64], strided[768], *ours = gt_xmalloc(sizeof(float) * (size_t)V);
+    yajl_val em = gt_json_get(rec, "exact_maxdiff");
+    int ok = (np = ints_of(gt_json_get(rec, "ids"), ids, 4096)) > 0 && ints_of(gt_json_get(rec, "top_ids"), top_ids, 64) == 64 &&
+             floats_of(gt_json_get(rec, "top"), top, 64) == 0 && floats_of(gt_json_get(rec, "strided"), strided, 768) == 0 &&
+             ints_of(gt_json_get(rec, "greedy"), greedy_ref, 32) == 32 && em && YAJL_IS_NUMBER(em) && V == 49152;
+    CHECK(ok && run(m, ids, np, ours, greedy, 32) == 0, "shared: fixture read, forward runs");
+    if (ok) {
+        double d = 0;
+        for (int i = 0; i < 64; i++) d = fmax(d, fabs((double)ours[top_ids[i]] - top[i]));
+        for (int i = 0; i < 768; i++) d = fmax(d, fabs((double)ours[i * 64] - strided[i]));
+        /* our top 64 */
+        int32_t mine[64];
+        float *tmp = gt_xmalloc(sizeof(float) * (size_t)V);
+        memcpy(tmp, ours, sizeof(float) * (size_t)V);
+        for (int k = 0; k < 64; k++) { mine[k] = argmax(tmp, V); tmp[mine[k]] = -INFINITY; }
+        free(tmp);
+        int shared = 0, top10 = 1;
+        for (int i = 0; i < 64; i++) {
+            int in = 0;
+            for (int k = 0; k < 64; k++) in |= mine[k] == top_ids[i];
+            shared += in;
+            if (i < 10 && !in) top10 = 0;
+        }
+        double tol = 2 * YAJL_GET_DOUBLE(em);
+        printf("shared: %d prompt tokens: max |ours - llama.cpp| %.4f (llama.cpp - exact %.4f), top-64 overlap %d\n", np, d,
+               YAJL_GET_DOUBLE(em), shared);
+        CHECK(mine[0] == top_ids[0], "shared: argmax as llama.cpp's");
+        CHECK(top10 && shared >= 56, "shared: llama.cpp's top 10 in our top 64, 56 of 64 in common");
+        CHECK(d <= tol, "shared: logits within 2x llama.cpp's distance to the exact ones");
+        CHECK(memcmp(greedy, greedy_ref, sizeof greedy) == 0, "shared: 32 greedy tokens as llama.cpp's");
+    }
+    free(ids);
+    free(ours);
+}
+
+static void test_shared(void)
+{
+    const char *sh = getenv("GT_SHARED");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/models/smollm2-135m-instruct/SmolLM2-135M-Instruct.Q4_1.gguf", sh ? sh : "../shared");
+    gt_model m;
+    if (access(path, R_OK) != 0) {
+        printf("skip: %s absent: the shared-file checks did not run\n", path);
+        return;
+    }
+    if (gt_model_load(&m, path, err, sizeof err)) {
+        printf("%s\n", err);
+        CHECK(0, "shared: loads");
+        return;
+    }
+    CHECK(m.c.n_layers == 30 && m.c.dim == 576 && m.c.vocab_size == 49152 && m.embed.dt == GT_DT_Q8_0 &&
+          m.layers[0].w[GT_PROJ_GATE].dt == GT_DT_Q4_1 && m.lm_head.p == m.embed.p && m.c.eos_ids[0] == 2,
+          "shared: SmolLM2's config, Q8_0 tied embedding, Q4_1 projections");
+    int n = each_record(DIR "smollm2-logits.jsonl", one_shared, &m);
+    CHECK(n == 4, "shared: 4 records");
+    gt_model_free(&m);
+}
+
 static void test_dtype_names(void)
 {
     gt_dtype d;
@@ -204,5 +360,7 @@ int main(void)
 {
     test_dtype_names();
     test_tiny_f32_twin();
+    test_types();
+    test_shared();
     T_END();
 }
