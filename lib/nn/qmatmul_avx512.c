@@ -47,6 +47,18 @@ T5 INL __m512i dot4(__m512i acc, __m512i w, __m512i x, const int VNNI, const int
     return _mm512_add_epi32(acc, _mm512_madd_epi16(_mm512_maddubs_epi16(w, x), _mm512_set1_epi16(1)));
 }
 
+/* The same from a zero sum: the register zeroed inside the asm (an idiom
+ * the renamer does without an execution port), not copied from a zero. */
+T5 INL __m512i dot4z(__m512i w, __m512i x, const int VNNI, const int SGN)
+{
+    if (VNNI) {
+        __m512i acc;
+        __asm__("vpxord %0, %0, %0\n\tvpdpbusd %2, %1, %0" : "=&v"(acc) : "v"(w), "v"(x));
+        return acc;
+    }
+    return dot4(_mm512_setzero_si512(), w, x, 0, SGN);
+}
+
 /* ---- 64 weight values from value T of a row: the bytes u (natural order;
  * Q8_0 signed without VNNI). MASKED: only 32 values left (legacy types);
  * the other bytes are then zero or meet zero activations. ---- */
@@ -181,7 +193,7 @@ T5 INL void prefetch_ahead(const unsigned char *row, int t, const int T)
  * rows I0.. (RX) times weight rows W0.. (RW, ROWBYTES apart), P: the step in
  * the chunk whose scales are CS */
 T5 INL void rows_step(const qk_act *a, const unsigned char *w0, size_t rowbytes, const __m512 *cs, int i0, int t,
-                      int p, __m512 (*acc)[4], const int masked, const int RX, const int RW, const int T,
+                      int p, __m512 (*acc)[8], const int masked, const int RX, const int RW, const int T,
                       const int VNNI)
 {
     const int MIN = has_min(T), SGN = !VNNI && T == GT_GGML_Q8_0;
@@ -204,14 +216,15 @@ T5 INL void rows_step(const qk_act *a, const unsigned char *w0, size_t rowbytes,
     for (int r = 0; r < RX; r++) {
         size_t ir = (size_t)(i0 + r);
         __m512i xv = LDB(a->q + ir * k + t);
-        /* the offset's lanes (none for the types with a min: zero, free) */
+        /* the offset's lanes (none for the types with a min) */
         __m512i bv = a->off ? LDI(a->bl + ir * kl + t / 4) : _mm512_setzero_si512();
         __m512 dv = LDF(a->dl + ir * kl + t / 4);
         UNROLL
         for (int b = 0; b < RW; b++) {
-            __m512i pr = dot4(bv, wv[b], xv, VNNI, SGN);
+            __m512i pr = a->off ? dot4(bv, wv[b], xv, VNNI, SGN) : dot4z(wv[b], xv, VNNI, SGN);
             acc[r][b] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(pr), _mm512_mul_ps(sv[b], dv), acc[r][b]);
-            if (MIN && !is_k(T)) acc[r][b] = _mm512_fmadd_ps(mv[b], LDF(a->fl + ir * kl + t / 4), acc[r][b]);
+            /* the mins in accumulators of their own: two chains, no register copies */
+            if (MIN && !is_k(T)) acc[r][4 + b] = _mm512_fmadd_ps(mv[b], LDF(a->fl + ir * kl + t / 4), acc[r][4 + b]);
         }
     }
 #undef LDB
@@ -220,7 +233,7 @@ T5 INL void rows_step(const qk_act *a, const unsigned char *w0, size_t rowbytes,
 }
 
 /* one chunk from C (MASKED: the last 32 values) */
-T5 INL void rows_chunk(const qk_act *a, const unsigned char *w0, size_t rowbytes, int i0, int c, __m512 (*acc)[4],
+T5 INL void rows_chunk(const qk_act *a, const unsigned char *w0, size_t rowbytes, int i0, int c, __m512 (*acc)[8],
                        const int masked, const int RX, const int RW, const int T, const int VNNI)
 {
     __m512 cs[4];
@@ -248,17 +261,18 @@ T5 INL void rows_tile(const qk_act *a, const unsigned char *w0, size_t rowbytes,
 {
     const int CH = is_k(T) ? 256 : 64;
     int k = a->k, c = 0;
-    __m512 acc[4][4];
+    __m512 acc[4][8];   /* [r][b]: the products; [r][4 + b]: the legacy types' mins */
     UNROLL
     for (int r = 0; r < RX; r++)
         UNROLL
-        for (int b = 0; b < RW; b++) acc[r][b] = _mm512_setzero_ps();
+        for (int b = 0; b < RW; b++) acc[r][b] = acc[r][4 + b] = _mm512_setzero_ps();
     for (; c + CH <= k; c += CH) rows_chunk(a, w0, rowbytes, i0, c, acc, 0, RX, RW, T, VNNI);
     if (c < k) rows_chunk(a, w0, rowbytes, i0, c, acc, 1, RX, RW, T, VNNI);
     UNROLL
     for (int r = 0; r < RX; r++)
         UNROLL
-        for (int b = 0; b < RW; b++) out[(size_t)(i0 + r) * ldo + (size_t)(j0 + b)] = _mm512_reduce_add_ps(acc[r][b]);
+        for (int b = 0; b < RW; b++)
+            out[(size_t)(i0 + r) * ldo + (size_t)(j0 + b)] = _mm512_reduce_add_ps(_mm512_add_ps(acc[r][b], acc[r][4 + b]));
 }
 
 #define RW_MAX 4
