@@ -41,7 +41,11 @@ gt_tok *gt_tok_load_mem(const void *data, size_t n, char *err, size_t errsz)
     gt_tok t = { 0 };
     if (i < n && p[i] == '{') t.hf = gt_hf_load_mem(p, n, err, errsz);
     else if (p[0] == 0x0a) t.spm = gt_spm_load_mem(p, n, err, errsz);  /* ModelProto field 1 (pieces) */
-    else {
+    else if (n >= 4 && memcmp(p, "GGUF", 4) == 0) {
+        /* read by nn/gguf_tok.h (gt_tok_load_file), which tools call */
+        snprintf(err, errsz, "a GGUF model file: its tokenizer is read with gt_tok_load_file (nn/gguf_tok.h)");
+        return NULL;
+    } else {
         snprintf(err, errsz, "unknown tokenizer file kind (not a SentencePiece tokenizer.model)");
         return NULL;
     }
