@@ -11,6 +11,7 @@
 #include "io/input.h"
 #include "io/output.h"
 #include "io/record.h"
+#include "nn/gguf_tok.h"
 #include "nn/lora.h"
 #include "nn/model.h"
 #include "nn/quant.h"
@@ -257,6 +258,10 @@ static void load(const opts *o, loaded *L)
         snprintf(path, sizeof path, "%s/config.json", o->modeldir);
         die_file(path, err);
     }
+    if (gt_is_gguf(o->modeldir)) {      /* a GGUF file carries its tokenizer */
+        if (!(L->tok = gt_model_tok(o->modeldir, err, sizeof err))) gt_die(EX_DATAERR, "%s", err);
+        goto tok_done;
+    }
     /* tokenizer.model first, else tokenizer.json */
     snprintf(path, sizeof path, "%s/tokenizer.model", o->modeldir);
     if (!exists(path)) {
@@ -266,6 +271,7 @@ static void load(const opts *o, loaded *L)
     char tokpath[4096];
     snprintf(tokpath, sizeof tokpath, "%s", path);
     if (!(L->tok = gt_tok_load(tokpath, err, sizeof err))) gt_die(EX_DATAERR, "%s: %s", tokpath, err);
+tok_done:
     if (o->loradir) {
         if (!(L->lora = gt_lora_load(&L->model, o->loradir, o->merge, err, sizeof err))) {
             snprintf(path, sizeof path, "%s/adapter_config.json", o->loradir);

@@ -981,3 +981,15 @@ int gt_gguf_rope_unpermute(int32_t *perm, int rows, int n_head)
             for (int i = 0; i < half; i++) perm[h * hd + j * half + i] = h * hd + 2 * i + j;
     return 0;
 }
+
+int gt_is_gguf(const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    char magic[4];
+    int ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "GGUF", 4) == 0;
+    fclose(f);
+    return ok;
+}

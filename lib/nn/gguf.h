@@ -87,6 +87,8 @@ int gt_gguf_open(gt_gguf *g, const char *path, char *err, size_t errsz);
  * NAME stands for the file in messages. */
 int gt_gguf_open_mem(gt_gguf *g, const void *buf, size_t size, const char *name, char *err, size_t errsz);
 void gt_gguf_close(gt_gguf *g);
+/* Is PATH a regular file that starts with the GGUF magic? */
+int gt_is_gguf(const char *path);
 
 /* ---- metadata ---- */
 

@@ -131,18 +131,6 @@ gt_tok *gt_gguf_tok(const gt_gguf *g, char *err, size_t errsz)
     return t;
 }
 
-int gt_is_gguf(const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return 0;
-    char m[4];
-    int yes = fread(m, 1, 4, fp) == 4 && memcmp(m, "GGUF", 4) == 0;
-    fclose(fp);
-    return yes;
-}
-
 /* ERR without the "PATH: " the GGUF reader puts first. */
 static void strip_path(char *err, const char *path)
 {

@@ -21,8 +21,6 @@
  * "FILE: no tokenizer (tokenizer.ggml.model is missing)", ...). */
 gt_tok *gt_gguf_tok(const gt_gguf *g, char *err, size_t errsz);
 
-/* Does PATH name a GGUF file (a regular file starting with "GGUF")? */
-int gt_is_gguf(const char *path);
 
 /* A tokenizer file: a GGUF file (its metadata), else a tokenizer.model or
  * tokenizer.json (gt_tok_load). NULL with the reason in ERR, without the

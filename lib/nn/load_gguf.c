@@ -11,18 +11,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-int gt_is_gguf(const char *path)
-{
-    struct stat sb;
-    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) return 0;
-    char magic[4];
-    int ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "GGUF", 4) == 0;
-    fclose(f);
-    return ok;
-}
-
 /* The hyperparameters as a gt_config. */
 static int config_of(gt_config *c, const gt_gguf *g, const gt_gguf_llama *hp, char *err, size_t errsz)
 {

@@ -4,10 +4,9 @@
 #define GT_LOAD_GGUF_H
 
 #include <stddef.h>
+#include "nn/gguf.h"
 #include "nn/model.h"
 
-/* 1 when PATH is a regular file starting with the magic "GGUF". */
-int gt_is_gguf(const char *path);
 
 /* Load the GGUF file PATH into M (zeroed here): the config from the llama.*
  * keys (bos/eos from tokenizer.ggml.*), the weights used in place from the
