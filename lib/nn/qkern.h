@@ -76,7 +76,7 @@ void qk_quant_c(qk_act *a, const float *x, int i0, int i1);
 #if defined(__x86_64__) || defined(__i386__)
 extern const qk_isa qk_avx2, qk_avx512_vnni, qk_avx512_bw;
 
-/* F16C (the CPU must have it): the group scales S[ng] and mins M[ng] (types
+/* AVX2 (the CPU must have it): the group scales S[ng] and mins M[ng] (types
  * with a min) of weight row ROW of A's type, then 16 zeros after each: the
  * kernels read the groups of a step as 16 floats from its first. */
 void qk_scales_row(const qk_act *a, const unsigned char *row, float *s, float *m);
