@@ -58,10 +58,16 @@ static void fill(uint32_t type, unsigned char *w, size_t bytes)
             }
 }
 
-static uint32_t type_id(const char *name)
+/* NAME: a ggml type's name; with a "p" after it (Q4_1p), the weights as
+ * the panels that gt_qpack repacks them into at load (*PACKED = 1). */
+static uint32_t type_id(const char *name, int *packed)
 {
+    size_t len = strlen(name);
+    *packed = len > 1 && name[len - 1] == 'p';
     for (uint32_t t = 0; t < 64; t++)
-        if (gt_ggml_type_name(t) && strcmp(gt_ggml_type_name(t), name) == 0) return t;
+        if (gt_ggml_type_name(t) && strlen(gt_ggml_type_name(t)) == len - (size_t)*packed &&
+            strncmp(gt_ggml_type_name(t), name, len - (size_t)*packed) == 0)
+            return t;
     gt_die(EX_USAGE, "unknown type '%s'", name);
 }
 
@@ -73,19 +79,20 @@ static double cpu_now(void)
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-static void product(uint32_t type, float *out, const float *x, const void *w, int n, int d, int k)
+static void product(uint32_t type, int packed, float *out, const float *x, const void *w, int n, int d, int k)
 {
-    if (type == GT_GGML_F32) gt_matmul(out, (size_t)d, x, w, GT_DT_F32, n, d, k);
+    if (packed) gt_qpack_matmul(GT_K_AUTO, out, (size_t)d, x, w, type, n, d, k);
+    else if (type == GT_GGML_F32) gt_matmul(out, (size_t)d, x, w, GT_DT_F32, n, d, k);
     else gt_qmatmul(out, (size_t)d, x, w, type, n, d, k);
 }
 
-static void bench(uint32_t type, int d, int k, int n)
+static void bench(uint32_t type, int packed, int d, int k, int n)
 {
     size_t rb;
     int bv = gt_ggml_block_values(type);
     k = (k + bv - 1) / bv * bv;
     if (gt_ggml_row_bytes(type, k, &rb) != 0) gt_die(EX_USAGE, "%s: k=%d is not whole blocks", gt_ggml_type_name(type), k);
-    size_t mb = rb * (size_t)d;
+    size_t mb = packed ? gt_qpack_bytes(type, d, k) : rb * (size_t)d;
     int copies = 1;
     if (n == 1) {
         copies = (int)((256u << 20) / mb) + 1;
@@ -93,14 +100,21 @@ static void bench(uint32_t type, int d, int k, int n)
         if (getenv("QMB_CACHED")) copies = 1;
     }
     unsigned char *w = gt_xmalloc(mb * (size_t)copies);
-    fill(type, w, mb);
+    if (packed) {
+        unsigned char *blocks = gt_xmalloc(rb * (size_t)d);
+        fill(type, blocks, rb * (size_t)d);
+        gt_qpack(w, blocks, type, d, k, 0, (d + GT_QPACK_ROWS - 1) / GT_QPACK_ROWS);
+        free(blocks);
+    } else {
+        fill(type, w, mb);
+    }
     for (int c = 1; c < copies; c++) memcpy(w + mb * (size_t)c, w, mb);
     float *x = gt_xmalloc(sizeof(float) * (size_t)n * k), *out = gt_xmalloc(sizeof(float) * (size_t)n * d);
     for (size_t i = 0; i < (size_t)n * k; i++) x[i] = (float)(gt_unit53(gt_splitmix64(&seed)) * 2 - 1);
-    product(type, out, x, w, n, d, k);   /* warm up: pages, threads */
+    product(type, packed, out, x, w, n, d, k);   /* warm up: pages, threads */
     /* calls per timed run: about 0.15 s of work or one pass over the copies */
     double t0 = gt_now();
-    product(type, out, x, w, n, d, k);
+    product(type, packed, out, x, w, n, d, k);
     double one = gt_now() - t0;
     long calls = (long)(0.15 / (one > 1e-7 ? one : 1e-7)) + 1;
     if (n == 1 && calls < copies) calls = copies;
@@ -108,13 +122,13 @@ static void bench(uint32_t type, int d, int k, int n)
     for (int rep = 0; rep < 3; rep++) {
         t0 = gt_now();
         double c0 = cpu_now();
-        for (long c = 0; c < calls; c++) product(type, out, x, w + mb * (size_t)(c % copies), n, d, k);
+        for (long c = 0; c < calls; c++) product(type, packed, out, x, w + mb * (size_t)(c % copies), n, d, k);
         double t = (gt_now() - t0) / (double)calls, tc = (cpu_now() - c0) / (double)calls;
         if (t < best) best = t;
         if (tc < bcpu) bcpu = tc;
     }
     const char *path = type == GT_GGML_F32 ? gt_kernels_name(gt_kernels_best()) : gt_qmatmul_path_name(GT_K_AUTO);
-    printf("%s %dx%d n=%d gb_s=%.2f gflop_s=%.2f ms=%.4f cpu_ms=%.4f path=%s\n", gt_ggml_type_name(type), d, k, n,
+    printf("%s%s %dx%d n=%d gb_s=%.2f gflop_s=%.2f ms=%.4f cpu_ms=%.4f path=%s\n", gt_ggml_type_name(type), packed ? "p" : "", d, k, n,
            (double)mb / best / 1e9, 2.0 * n * d * k / best / 1e9, best * 1e3, bcpu * 1e3, path);
     fflush(stdout);
     free(w);
@@ -130,14 +144,15 @@ int main(int argc, char **argv)
     const char *ns = argc > 3 ? argv[3] : "1,256";
     char *tl = gt_xstrdup(types), *save = NULL;
     for (char *ty = strtok_r(tl, ",", &save); ty; ty = strtok_r(NULL, ",", &save)) {
-        uint32_t type = type_id(ty);
+        int packed;
+        uint32_t type = type_id(ty, &packed);
         char *sl = gt_xstrdup(shapes), *s2 = NULL;
         for (char *sh = strtok_r(sl, ",", &s2); sh; sh = strtok_r(NULL, ",", &s2)) {
             int d, k;
             if (sscanf(sh, "%dx%d", &d, &k) != 2 || d < 1 || k < 1) gt_die(EX_USAGE, "bad shape '%s'", sh);
             char *nl = gt_xstrdup(ns), *s3 = NULL;
             for (char *nn = strtok_r(nl, ",", &s3); nn; nn = strtok_r(NULL, ",", &s3))
-                bench(type, d, k, (int)gt_parse_ll("N", nn, 1, 1 << 16));
+                bench(type, packed, d, k, (int)gt_parse_ll("N", nn, 1, 1 << 16));
             free(nl);
         }
         free(sl);

@@ -3,6 +3,7 @@
 
 const char *gt_dtype_name(gt_dtype d)
 {
+    if (gt_dtype_is_packed(d)) d = (gt_dtype)(GT_DT_GGML + gt_dtype_ggml(d));   /* the same type, repacked */
     switch (d) {
     case GT_DT_F32: return "F32";
     case GT_DT_F16: return "F16";

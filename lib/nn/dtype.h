@@ -13,8 +13,12 @@
  * GT_DT_GGML + their ggml type id: a weight of such a type is its rows of
  * blocks one after the other, as in the file; gt_matmul runs them through
  * gt_qmatmul and gt_row_to_f32 through gt_ggml_dequantize_row. (GGUF's F32,
- * F16 and BF16 tensors are GT_DT_F32, GT_DT_F16 and GT_DT_BF16.) */
+ * F16 and BF16 tensors are GT_DT_F32, GT_DT_F16 and GT_DT_BF16.) The same
+ * types repacked at load into the panels of nn/qpack.h are GT_DT_QPACK +
+ * their ggml type id (gt_dtype_packed): block types too, gt_matmul runs them
+ * through gt_qpack_matmul and gt_row_to_f32 through gt_qpack_row_to_f32. */
 #define GT_DT_GGML 32
+#define GT_DT_QPACK 96
 typedef enum {
     GT_DT_F32 = 0, GT_DT_F16 = 1, GT_DT_BF16 = 2, GT_DT_Q8 = 16,
     GT_DT_Q4_0 = GT_DT_GGML + 2, GT_DT_Q4_1 = GT_DT_GGML + 3, GT_DT_Q5_0 = GT_DT_GGML + 6,
@@ -27,7 +31,10 @@ typedef enum {
 const char *gt_dtype_name(gt_dtype d);
 /* 1 when D is a GGUF block type; its ggml type id. */
 static inline int gt_dtype_is_block(gt_dtype d) { return d >= GT_DT_GGML; }
-static inline uint32_t gt_dtype_ggml(gt_dtype d) { return (uint32_t)d - GT_DT_GGML; }
+static inline int gt_dtype_is_packed(gt_dtype d) { return d >= GT_DT_QPACK; }
+static inline uint32_t gt_dtype_ggml(gt_dtype d) { return (uint32_t)d - (d >= GT_DT_QPACK ? GT_DT_QPACK : GT_DT_GGML); }
+/* The packed twin of block type D. */
+static inline gt_dtype gt_dtype_packed(gt_dtype d) { return (gt_dtype)(GT_DT_QPACK + gt_dtype_ggml(d)); }
 /* The gt_dtype of ggml type TYPE into *OUT: 0, or -1 for a type that has none
  * (one gt_qmatmul cannot multiply by). */
 int gt_dtype_from_ggml(uint32_t type, gt_dtype *out);

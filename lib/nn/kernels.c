@@ -39,6 +39,10 @@ void gt_row_to_f32(float *out, const void *w, gt_dtype t, size_t r, int cols)
         for (int i = 0; i < cols; i++) out[i] = (float)q[i] * sc[i / GT_Q8_BLOCK];
         return;
     }
+    if (gt_dtype_is_packed(t)) {
+        gt_qpack_row_to_f32(out, w, gt_dtype_ggml(t), cols, r);
+        return;
+    }
     if (gt_dtype_is_block(t)) {
         size_t rb = 0;
         gt_ggml_row_bytes(gt_dtype_ggml(t), cols, &rb);
@@ -596,6 +600,10 @@ void gt_matmul_path(gt_kpath path, float *out, size_t ldo, const float *x, const
 {
     if (path == GT_K_AUTO || !gt_kernels_supported(path)) path = gt_kernels_best();
     if (n <= 0 || d <= 0) return;
+    if (gt_dtype_is_packed(wt)) {   /* GGUF blocks repacked at load: qmatmul.h's panels */
+        gt_qpack_matmul(path, out, ldo, x, w, gt_dtype_ggml(wt), n, d, k);
+        return;
+    }
     if (gt_dtype_is_block(wt)) {    /* GGUF blocks: the integer kernels of qmatmul.c */
         gt_qmatmul_path(path, out, ldo, x, w, gt_dtype_ggml(wt), n, d, k);
         return;

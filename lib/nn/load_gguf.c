@@ -2,6 +2,7 @@
 #include "nn/load_gguf.h"
 #include "nn/gguf.h"
 #include "nn/ggml_types.h"
+#include "nn/qmatmul.h"
 #include "core/util.h"
 
 #include <math.h>
@@ -9,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The hyperparameters as a gt_config. */
 static int config_of(gt_config *c, const gt_gguf *g, const gt_gguf_llama *hp, char *err, size_t errsz)
@@ -58,6 +61,36 @@ static void *own_alloc(gt_model *m, size_t n)
 
 static void *own_copy(gt_model *m, const void *src, size_t n) { return memcpy(own_alloc(m, n), src, n); }
 
+/* The whole pages of the mapping between A and B handed back: a mapped
+ * file's pages count as resident once read. */
+static void release_pages(const void *a, const void *b)
+{
+    uintptr_t ps = (uintptr_t)sysconf(_SC_PAGESIZE), lo = ((uintptr_t)a + ps - 1) & ~(ps - 1), hi = (uintptr_t)b & ~(ps - 1);
+    if (hi > lo) madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
+/* A weight of a block type as qmatmul.h's panels, on a CPU whose kernels
+ * want them (gt_qpack_wanted): packed 64 panels at a time from SRC (ROWS
+ * rows of COLS values), the file's pages of each slice released as it is
+ * done (MAPPED), so that memory holds the panels and not the file as well. */
+static int pack_weight(gt_model *m, gt_wmat *w, const unsigned char *src, int rows, int cols, int mapped)
+{
+    uint32_t type = gt_dtype_ggml(w->dt);
+    size_t bytes = gt_qpack_bytes(type, rows, cols), rb = 0;
+    if (!bytes || gt_ggml_row_bytes(type, cols, &rb) != 0) return -1;   /* left as blocks */
+    unsigned char *dst = own_alloc(m, bytes);
+    int np = (rows + GT_QPACK_ROWS - 1) / GT_QPACK_ROWS;
+    size_t pb = bytes / (size_t)np;
+    for (int p = 0; p < np; p += 64) {
+        int p1 = p + 64 < np ? p + 64 : np, r1 = GT_QPACK_ROWS * p1 < rows ? GT_QPACK_ROWS * p1 : rows;
+        gt_qpack(dst + (size_t)p * pb, src, type, rows, cols, p, p1);
+        if (mapped) release_pages(src, src + (size_t)r1 * rb);
+    }
+    w->p = dst;
+    w->dt = gt_dtype_packed(w->dt);
+    return 0;
+}
+
 /* Tensor NAME as a weight: its type mapped to a gt_dtype, the data in place
  * (16/32-bit data copied when the file left it misaligned for its type). */
 static int weight(gt_model *m, gt_wmat *w, const char *name, char *err, size_t errsz)
@@ -77,6 +110,17 @@ static int weight(gt_model *m, gt_wmat *w, const char *name, char *err, size_t e
     return 0;
 }
 
+/* Tensor NAME as a weight, its blocks repacked when the CPU wants panels. */
+static int weight_packed(gt_model *m, gt_wmat *w, const char *name, char *err, size_t errsz)
+{
+    if (weight(m, w, name, err, errsz)) return -1;
+    if (gt_dtype_is_block(w->dt) && m->qpack) {
+        const gt_gguf_tensor *t = gt_gguf_tensor_find(m->gguf, name);
+        (void)pack_weight(m, w, w->p, (int)t->nrows, (int)t->ne[0], m->gguf->mapped);
+    }
+    return 0;
+}
+
 /* attn_q / attn_k of a layer: rows gathered back from the converter's
  * rotary order (by N_HEAD heads) into a private copy. */
 static int weight_unpermuted(gt_model *m, gt_wmat *w, const char *name, int n_head, char *err, size_t errsz)
@@ -90,10 +134,20 @@ static int weight_unpermuted(gt_model *m, gt_wmat *w, const char *name, int n_he
         return gt_fail(err, errsz, "%s: tensor '%s': %d rows are not %d heads of an even size", m->gguf->path, name,
                        rows, n_head);
     }
-    void *dst = own_alloc(m, t->nbytes);
+    int pack = gt_dtype_is_block(w->dt) && m->qpack;
+    void *dst = pack ? gt_xmalloc(t->nbytes) : own_alloc(m, t->nbytes);
     gt_ggml_gather_rows(dst, w->p, gt_gguf_row_bytes(t), perm, rows);
     free(perm);
+    if (m->gguf->mapped) release_pages(t->data, (const unsigned char *)t->data + t->nbytes);
     w->p = dst;
+    if (pack) {   /* from the gathered rows, freed once packed (else the model's) */
+        if (pack_weight(m, w, dst, rows, (int)t->ne[0], 0) == 0) {
+            free(dst);
+        } else {
+            m->st.copies = gt_xrealloc(m->st.copies, (size_t)(m->st.ncopies + 1) * sizeof *m->st.copies);
+            m->st.copies[m->st.ncopies++] = dst;
+        }
+    }
     return 0;
 }
 
@@ -145,7 +199,7 @@ static int layer_weights(gt_model *m, int l, char *err, size_t errsz)
         snprintf(nm, sizeof nm, "blk.%d.%s.weight", l, names[p]);
         int rc = p == GT_PROJ_Q ? weight_unpermuted(m, &L->w[p], nm, m->c.n_heads, err, errsz)
                : p == GT_PROJ_K ? weight_unpermuted(m, &L->w[p], nm, m->c.n_kv_heads, err, errsz)
-                                : weight(m, &L->w[p], nm, err, errsz);
+                                : weight_packed(m, &L->w[p], nm, err, errsz);
         if (rc) return -1;
     }
     snprintf(nm, sizeof nm, "blk.%d.attn_norm.weight", l);
@@ -170,12 +224,13 @@ int gt_gguf_model_load(gt_model *m, const char *path, char *err, size_t errsz)
         config_of(&m->c, m->gguf, &hp, err, errsz))
         goto fail;
     m->layers = gt_xcalloc((size_t)m->c.n_layers, sizeof *m->layers);
-    if (weight(m, &m->embed, "token_embd.weight", err, errsz)) goto fail;
+    m->qpack = gt_qpack_wanted();
+    if (weight_packed(m, &m->embed, "token_embd.weight", err, errsz)) goto fail;
     for (int l = 0; l < m->c.n_layers; l++)
         if (layer_weights(m, l, err, errsz)) goto fail;
     if (!(m->norm = norm_vec(m, "output_norm.weight", err, errsz))) goto fail;
     if (hp.has_output) {
-        if (weight(m, &m->lm_head, "output.weight", err, errsz)) goto fail;
+        if (weight_packed(m, &m->lm_head, "output.weight", err, errsz)) goto fail;
     } else {
         m->lm_head = m->embed;
     }

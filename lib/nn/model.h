@@ -85,6 +85,7 @@ typedef struct {
     double *inv_freq;       /* RoPE frequencies, head_dim / 2 */
     size_t weight_bytes;    /* bytes of every weight used */
     gt_gguf *gguf;          /* a GGUF model's file (its mapping holds the weights), else NULL */
+    int qpack;              /* its block weights were repacked into qmatmul.h's panels */
     gt_delta_fn delta;      /* NULL, or a hook called after each projection */
     void *delta_ctx;
 } gt_model;

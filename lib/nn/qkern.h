@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "nn/ggml_types.h"
+
 /* A weight type as the kernels see it (qmatmul.h: w = s * (u - o) + m per group). */
 typedef struct {
     uint32_t type;
@@ -41,6 +43,10 @@ typedef struct {
 typedef void (*qk_run_fn)(const qk_act *a, const unsigned char *w, size_t rowbytes, int j0, int j1, float *out,
                           size_t ldo, void *scratch);
 
+/* Panels (qmatmul.h) P0..P1-1 of PK times every activation row into OUT
+ * (columns 16 p.., row stride LDO; rows past D not written). */
+typedef void (*qk_pack_fn)(const qk_act *a, const unsigned char *pk, int p0, int p1, int d, float *out, size_t ldo);
+
 /* One path's kernels. */
 typedef struct {
     const char *name;
@@ -53,7 +59,28 @@ typedef struct {
     void (*quant)(qk_act *a, const float *x, int i0, int i1);
     qk_run_fn rows, panel;
     size_t (*scratch)(const qk_act *a, int panel);
+    qk_pack_fn packed;  /* NULL: the portable one (unpacks in C) */
 } qk_isa;
+
+/* ---- the panels' geometry (qmatmul.h), for type T ---- */
+static inline int qk_p_isk(uint32_t T) { return T == GT_GGML_Q4_K || T == GT_GGML_Q5_K || T == GT_GGML_Q6_K; }
+static inline int qk_p_min(uint32_t T)
+{
+    return T == GT_GGML_Q4_1 || T == GT_GGML_Q5_1 || T == GT_GGML_Q4_K || T == GT_GGML_Q5_K;
+}
+static inline int qk_p_bv(uint32_t T) { return qk_p_isk(T) ? 256 : 32; }             /* values per unit */
+static inline int qk_p_g(uint32_t T) { return T == GT_GGML_Q6_K ? 16 : 32; }         /* values per group */
+static inline int qk_p_nv(uint32_t T) { return T == GT_GGML_Q8_0 ? qk_p_g(T) / 4 : qk_p_g(T) / 8; }   /* vectors per group */
+static inline int qk_p_mb(uint32_t T)   /* mask bytes per vector */
+{
+    return T == GT_GGML_Q5_0 || T == GT_GGML_Q5_1 || T == GT_GGML_Q5_K ? 16 : T == GT_GGML_Q6_K ? 32 : 0;
+}
+static inline int qk_p_hdr(uint32_t T)   /* header bytes of a unit */
+{
+    return T == GT_GGML_Q4_K || T == GT_GGML_Q5_K ? 64 + 256 : T == GT_GGML_Q6_K ? 32 + 256 : 32 * (1 + qk_p_min(T));
+}
+static inline int qk_p_gbytes(uint32_t T) { return qk_p_nv(T) * (64 + qk_p_mb(T)); }
+static inline int qk_p_ubytes(uint32_t T) { return qk_p_hdr(T) + qk_p_bv(T) / qk_p_g(T) * qk_p_gbytes(T); }
 
 /* The eight 6-bit scales (OUT[0..7]) and mins (OUT[8..15]) of a Q4_K/Q5_K
  * block from its 12 scale bytes S (ggml_types.c's scale_min_k4, four lanes at

@@ -9,6 +9,9 @@
 #include "core/util.h"
 
 #include <math.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -287,4 +290,222 @@ void gt_qmatmul_path(gt_kpath path, float *out, size_t ldo, const float *x, cons
 void gt_qmatmul(float *out, size_t ldo, const float *x, const void *w, uint32_t ggml_type, int n, int d, int k)
 {
     gt_qmatmul_path(GT_K_AUTO, out, ldo, x, w, ggml_type, n, d, k);
+}
+
+/* ---- panels (qmatmul.h): packing, unpacking, the driver ---- */
+
+int gt_qpack_wanted(void)
+{
+    const char *e = getenv("GT_QPACK");
+    if (e && strcmp(e, "0") == 0) return 0;
+    return gt_kernels_best() == GT_K_AVX512;
+}
+
+size_t gt_qpack_bytes(uint32_t type, int d, int k)
+{
+    const qk_traits *t = traits(type);
+    if (!t || d <= 0 || k <= 0 || k % t->bv) return 0;
+    size_t panels = (size_t)(d + GT_QPACK_ROWS - 1) / GT_QPACK_ROWS;
+    return panels * (size_t)(k / t->bv) * (size_t)qk_p_ubytes(type);
+}
+
+
+/* Panel P of the D rows SRC into DST. */
+static void pack_panel(unsigned char *dst, const unsigned char *src, const qk_traits *t, int d, int k, int p)
+{
+    const uint32_t T = t->type;
+    const int G = qk_p_g(T), nv = qk_p_nv(T), mb = qk_p_mb(T), hdr = qk_p_hdr(T), units = k / t->bv;
+    const size_t ub = (size_t)qk_p_ubytes(T), gb = (size_t)qk_p_gbytes(T), rowbytes = (size_t)units * (size_t)t->bb;
+    uint8_t u[256];
+    float s[16], m[16];
+    memset(dst, 0, ub * (size_t)units);
+    for (int r = 0; r < GT_QPACK_ROWS && GT_QPACK_ROWS * p + r < d; r++) {
+        const unsigned char *row = src + (size_t)(GT_QPACK_ROWS * p + r) * rowbytes;
+        for (int b = 0; b < units; b++) {
+            const unsigned char *blk = row + (size_t)b * (size_t)t->bb;
+            unsigned char *un = dst + (size_t)b * ub;
+            decode_block(T, blk, u, s, m);
+            if (T == GT_GGML_Q4_K || T == GT_GGML_Q5_K) {
+                uint8_t sm[16];
+                memcpy(un + 2 * r, blk, 2);
+                memcpy(un + 32 + 2 * r, blk + 2, 2);
+                qk_k4_scales(blk + 4, sm);
+                for (int j = 0; j < 8; j++) {
+                    un[64 + 16 * j + r] = sm[j];
+                    un[64 + 128 + 16 * j + r] = sm[8 + j];
+                }
+            } else if (T == GT_GGML_Q6_K) {
+                memcpy(un + 2 * r, blk + 208, 2);
+                for (int i = 0; i < 16; i++) un[32 + 16 * i + r] = blk[192 + i];
+            } else {
+                memcpy(un + 2 * r, blk, 2);
+                if (t->min) memcpy(un + 32 + 2 * r, blk + 2, 2);
+            }
+            unsigned char *gp = un + hdr;
+            for (int g = 0; g < t->bv / G; g++, gp += gb) {
+                const uint8_t *ug = u + g * G;
+                for (int v = 0; v < nv; v++) {   /* 4 values of row r at a time, one 32-bit word */
+                    uint32_t lo, hi, word;
+                    if (T == GT_GGML_Q8_0) {
+                        memcpy(gp + 64 * v + 4 * r, ug + 4 * v, 4);
+                        continue;
+                    }
+                    memcpy(&lo, ug + 8 * v, 4);
+                    memcpy(&hi, ug + 8 * v + 4, 4);
+                    word = (lo & 0x0f0f0f0fu) | (hi & 0x0f0f0f0fu) << 4;
+                    memcpy(gp + 64 * v + 4 * r, &word, 4);
+                    for (int pl = 0; pl < mb / 16; pl++) {   /* bit 4 + pl of the 4 bytes: 4 mask bits */
+                        unsigned char *mk = gp + 64 * nv + mb * v + 16 * pl;
+                        uint32_t bl = ((lo >> (4 + pl)) & 0x01010101u) * 0x01020408u >> 24 & 15;
+                        uint32_t bh = ((hi >> (4 + pl)) & 0x01010101u) * 0x01020408u >> 24 & 15;
+                        mk[r / 2] |= (unsigned char)(bl << 4 * (r & 1));
+                        mk[8 + r / 2] |= (unsigned char)(bh << 4 * (r & 1));
+                    }
+                }
+            }
+        }
+    }
+}
+
+void gt_qpack(void *dst, const void *src, uint32_t type, int d, int k, int p0, int p1)
+{
+    const qk_traits *t = traits(type);
+    if (!t || k <= 0 || k % t->bv) return;
+    size_t pb = (size_t)(k / t->bv) * (size_t)qk_p_ubytes(type);
+#pragma omp parallel for schedule(static) if (p1 - p0 > 1 && (size_t)(p1 - p0) * pb > (1u << 18))
+    for (int p = p0; p < p1; p++) pack_panel((unsigned char *)dst + (size_t)(p - p0) * pb, src, t, d, k, p);
+}
+
+/* Row R of panels PK: its values U[k], group scales S and mins M (0 for
+ * the types without), as ggml_types.c computes them. */
+static void unpack_row(const unsigned char *pk, const qk_traits *t, int k, size_t r, uint8_t *u, float *s, float *m)
+{
+    const uint32_t T = t->type;
+    const int G = qk_p_g(T), nv = qk_p_nv(T), mb = qk_p_mb(T), hdr = qk_p_hdr(T), units = k / t->bv, gpu = t->bv / G;
+    const size_t ub = (size_t)qk_p_ubytes(T), gb = (size_t)qk_p_gbytes(T);
+    const unsigned char *pn = pk + r / GT_QPACK_ROWS * (size_t)units * ub;
+    int rr = (int)(r % GT_QPACK_ROWS);
+    for (int b = 0; b < units; b++) {
+        const unsigned char *un = pn + (size_t)b * ub;
+        float *sb = s + b * gpu, *mbp = m + b * gpu;
+        if (T == GT_GGML_Q4_K || T == GT_GGML_Q5_K) {
+            float d = f16(un + 2 * rr), dmin = f16(un + 32 + 2 * rr);
+            for (int j = 0; j < 8; j++) {
+                sb[j] = d * (float)un[64 + 16 * j + rr];
+                mbp[j] = -(dmin * (float)un[64 + 128 + 16 * j + rr]);
+            }
+        } else if (T == GT_GGML_Q6_K) {
+            float d = f16(un + 2 * rr);
+            for (int i = 0; i < 16; i++) {
+                sb[i] = d * (float)(int8_t)un[32 + 16 * i + rr];
+                mbp[i] = 0;
+            }
+        } else {
+            sb[0] = f16(un + 2 * rr);
+            mbp[0] = t->min ? f16(un + 32 + 2 * rr) : 0;
+        }
+        const unsigned char *gp = un + hdr;
+        for (int g = 0; g < gpu; g++, gp += gb) {
+            uint8_t *ug = u + (size_t)b * t->bv + g * G;
+            for (int v = 0; v < nv; v++)
+                for (int j = 0; j < 4; j++) {
+                    uint8_t c = gp[64 * v + 4 * rr + j];
+                    if (T == GT_GGML_Q8_0) {
+                        ug[4 * v + j] = c;
+                        continue;
+                    }
+                    uint8_t lo = c & 15, hi = c >> 4;
+                    int bit = 4 * rr + j;
+                    for (int pl = 0; pl < mb / 16; pl++) {
+                        const unsigned char *mk = gp + 64 * nv + mb * v + 16 * pl;
+                        lo |= (uint8_t)((mk[bit / 8] >> (bit % 8) & 1) << (4 + pl));
+                        hi |= (uint8_t)((mk[8 + bit / 8] >> (bit % 8) & 1) << (4 + pl));
+                    }
+                    ug[8 * v + j] = lo;
+                    ug[8 * v + 4 + j] = hi;
+                }
+        }
+    }
+}
+
+void gt_qpack_row_to_f32(float *out, const void *pk, uint32_t type, int k, size_t r)
+{
+    const qk_traits *t = traits(type);
+    if (!t || k <= 0 || k % t->bv) {
+        for (int i = 0; i < k; i++) out[i] = NAN;
+        return;
+    }
+    int ng = k / t->g;
+    uint8_t *u = gt_xmalloc((size_t)k);
+    float *s = gt_xmalloc(2 * sizeof(float) * (size_t)ng), *m = s + ng;
+    unpack_row(pk, t, k, r, u, s, m);
+    for (int i = 0; i < k; i++) {   /* ggml_types.c's expressions, type by type */
+        int g = i / t->g;
+        float p = s[g] * (float)((int)u[i] - t->off);
+        out[i] = t->min ? p + m[g] : p;
+    }
+    free(s);
+    free(u);
+}
+
+/* The portable kernel on panels: each row unpacked, then run_g's sums. */
+static void packed_c(const qk_act *a, const unsigned char *pk, int p0, int p1, int d, float *out, size_t ldo)
+{
+    const qk_traits *t = a->t;
+    int k = a->k, ng = a->ng, G = t->g;
+    uint8_t *u = gt_xmalloc((size_t)k);
+    float *s = gt_xmalloc(2 * sizeof(float) * (size_t)ng), *m = s + ng;
+    for (int j = GT_QPACK_ROWS * p0; j < GT_QPACK_ROWS * p1 && j < d; j++) {
+        unpack_row(pk, t, k, (size_t)j, u, s, m);
+        for (int i = 0; i < a->n; i++) {
+            const int8_t *q = a->q + (size_t)i * k;
+            const float *dg = a->dg + (size_t)i * ng, *fg = a->fg + (size_t)i * ng;
+            const int32_t *bg = a->bg + (size_t)i * ng;
+            float acc = 0;
+            for (int gi = 0; gi < ng; gi++) {
+                int32_t sum = bg[gi] + (G == 16 ? dot_group(u + (size_t)gi * 16, q + (size_t)gi * 16, 16)
+                                                : dot_group(u + (size_t)gi * 32, q + (size_t)gi * 32, 32));
+                float v = s[gi] * (dg[gi] * (float)sum);
+                if (t->min) v += m[gi] * fg[gi];
+                acc += v;
+            }
+            out[(size_t)i * ldo + (size_t)j] = acc;
+        }
+    }
+    free(s);
+    free(u);
+}
+
+void gt_qpack_matmul(gt_kpath path, float *out, size_t ldo, const float *x, const void *pk, uint32_t type,
+                     int n, int d, int k)
+{
+    const qk_traits *t = traits(type);
+    if (n <= 0 || d <= 0) return;
+    if (!t || k <= 0 || k % t->bv) {
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++) out[(size_t)i * ldo + (size_t)j] = NAN;
+        return;
+    }
+    const qk_isa *isa = isa_for(path);
+    qk_pack_fn run = isa->packed ? isa->packed : packed_c;
+    qk_act a = { .t = t, .n = n, .k = k, .ng = k / t->g };
+    a.off = type == GT_GGML_Q8_0 && isa->packed && isa->signed_q8 ? 0 : t->off;
+    void *abase;
+    act_alloc(&a, isa, 1, &abase);
+    long long work = (long long)n * d * k;
+#pragma omp parallel for schedule(static) if (work > 200000 && n > 8)
+    for (int i = 0; i < n; i++) isa->quant(&a, x, i, i + 1);
+    const unsigned char *p = pk;
+    int np = (d + GT_QPACK_ROWS - 1) / GT_QPACK_ROWS;
+#pragma omp parallel if (work > 200000 && np > 1)
+    {
+#ifdef _OPENMP
+        int nt = omp_get_num_threads(), me = omp_get_thread_num();
+#else
+        int nt = 1, me = 0;
+#endif
+        int p0 = (int)((long long)np * me / nt), p1 = (int)((long long)np * (me + 1) / nt);
+        if (p1 > p0) run(&a, p, p0, p1, d, out, ldo);
+    }
+    free(abase);
 }

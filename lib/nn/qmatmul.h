@@ -75,4 +75,49 @@ void gt_qmatmul(float *out, size_t ldo, const float *x, const void *w, uint32_t 
 void gt_qmatmul_path(gt_kpath path, float *out, size_t ldo, const float *x, const void *w, uint32_t ggml_type,
                      int n, int d, int k);
 
+/* ---- panels: weights repacked once, at load, for the AVX-512 kernels ----
+ *
+ * Decoding from the file's blocks spends most of its time taking the blocks
+ * apart (nibbles in two halves, F16 scales widened to lanes): 5-9 GB/s of
+ * weights per core, below the memory's bandwidth. Repacked, the same bits sit
+ * where the vector instructions want them: GT_QPACK_ROWS (16) weight rows
+ * interleaved 4 bytes at a time, so that one 64-byte load is 16 rows x 4 (or
+ * 8) values, one broadcast of 4 activation bytes meets all 16 rows, and a
+ * group's integer sum takes its scale once, as a vector of the 16 rows'.
+ * Same bits, same bytes (within 3%): no precision is lost or added.
+ *
+ * Layout: panel p holds rows 16p..16p+15 (rows past D are zeros), its units
+ * of BV values (32, the K types 256) one after the other, each unit:
+ *   header: legacy types d[16] (F16 bits, row r at r), Q4_1/Q5_1 then m[16];
+ *     Q4_K/Q5_K d[16], dmin[16], sc[8][16], mn[8][16] (the 6-bit scales and
+ *     mins of the 8 groups, one byte each); Q6_K d[16], sc[16][16] (int8);
+ *   then each group of G values (32; Q6_K 16): its value vectors, 64 bytes
+ *   each, lane r (bytes 4r..4r+3) row r: Q8_0 G/4 vectors, byte j of vector
+ *   v value 4v + j as q + 128; the others G/8 vectors, byte j of vector v
+ *   value 8v + j in its low nibble and value 8v + 4 + j in its high one
+ *   (bits 0-3 of u); then for 5- and 6-bit types, per vector, 64-bit masks
+ *   (bit 4r + j for byte j of lane r): bit 4 of the low values, of the high
+ *   values (Q6_K: then bit 5 of each).
+ * u, s, m as nn/qmatmul.h's w = s * (u - o) + m, s and m computed as
+ * nn/ggml_types.c does (K types: d * sc, -(dmin * mn); Q6_K d * sc), so
+ * gt_qpack_row_to_f32 equals gt_ggml_dequantize_row bit for bit and the
+ * products keep qmatmul.h's error bound. */
+#define GT_QPACK_ROWS 16
+
+/* 1 when weights are worth repacking on this CPU: its best path is AVX-512
+ * and $GT_QPACK is not "0" (the other paths run panels too, unpacking them
+ * in plain C: correct, not fast). */
+int gt_qpack_wanted(void);
+/* Bytes of D rows of K values of TYPE as panels (0: TYPE unsupported or K
+ * not a whole number of its blocks). */
+size_t gt_qpack_bytes(uint32_t type, int d, int k);
+/* Panels P0..P1-1 of the D rows SRC (the file's blocks, rows one after the
+ * other) into DST (gt_qpack_bytes of them, panel P0 at DST). */
+void gt_qpack(void *dst, const void *src, uint32_t type, int d, int k, int p0, int p1);
+/* Row R of panels PK (rows of K values) as floats. */
+void gt_qpack_row_to_f32(float *out, const void *pk, uint32_t type, int k, size_t r);
+/* gt_qmatmul with W as panels (PK); same error bound. */
+void gt_qpack_matmul(gt_kpath path, float *out, size_t ldo, const float *x, const void *pk, uint32_t type,
+                     int n, int d, int k);
+
 #endif

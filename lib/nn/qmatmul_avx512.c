@@ -12,6 +12,7 @@
  * weight rows in a vector; the integer sums of a group then take their scale
  * once. */
 #include "nn/qkern.h"
+#include "nn/qmatmul.h"
 #include "nn/ggml_types.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -412,6 +413,141 @@ T5 INL void panel_type(const qk_act *a, const unsigned char *w, size_t rowbytes,
     }
 }
 
+/* ---- panels repacked at load (qmatmul.h): 16 weight rows x 4 bytes per
+ * vector, the activation bytes broadcast; per group, the integer sums of RX
+ * activation rows, then the 16 rows' scales (and mins) once ---- */
+
+T5 INL __m512 ph16(const unsigned char *p) { return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)p)); }
+
+T5 INL __mmask64 mask64(const unsigned char *p)
+{
+    uint64_t m;
+    memcpy(&m, p, 8);
+    return (__mmask64)m;
+}
+
+T5 INL __m512i bcast4(const int8_t *p)
+{
+    int32_t v;
+    memcpy(&v, p, 4);
+    return _mm512_set1_epi32(v);
+}
+
+#ifndef PK_AHEAD
+#define PK_AHEAD 2048
+#endif
+#ifndef PK_LOC
+#define PK_LOC 1
+#endif
+/* RX activation rows from I0 times NP panels from PN (PB bytes apart: rows
+ * J0.., D rows in all); RX * NP at most 4. Decoding runs 4 panels at once:
+ * four streams from memory, as many independent sums. */
+T5 INL void pk_tile(const qk_act *a, const unsigned char *pn, size_t pb, int i0, int j0, int d, float *out,
+                    size_t ldo, const int RX, const int NP, const int T, const int VNNI)
+{
+    const int K = is_k(T), MIN = has_min(T), Q8 = T == GT_GGML_Q8_0, SGN = !VNNI && Q8;
+    const int bv = qk_p_bv(T), G = qk_p_g(T), nv = qk_p_nv(T), mb = qk_p_mb(T), hdr = qk_p_hdr(T);
+    const int gb = qk_p_gbytes(T), ub = qk_p_ubytes(T);
+    const int k = a->k, ng = a->ng;
+    const __m512i m4 = _mm512_set1_epi8(0x0f), b4 = _mm512_set1_epi8(0x10), b5 = _mm512_set1_epi8(0x20);
+    __m512 facc[4][4];
+    UNROLL
+    for (int q = 0; q < NP; q++)
+        UNROLL
+        for (int r = 0; r < RX; r++) facc[q][r] = _mm512_setzero_ps();
+    size_t uo = 0;
+    for (int c = 0; c < k; c += bv, uo += (size_t)ub) {
+        UNROLL
+        for (int q = 0; q < NP; q++) {
+            const unsigned char *un = pn + (size_t)q * pb + uo;
+            if (RX == 1)   /* decoding: the weights stream from memory; ask ahead for them */
+                for (int o = 0; o < ub; o += 64) __builtin_prefetch(un + PK_AHEAD + o, 0, PK_LOC);
+            __m512 dv = ph16(un), mv = MIN ? ph16(un + 32) : _mm512_setzero_ps();
+            const unsigned char *sc = un + (T == GT_GGML_Q6_K ? 32 : 64), *gp = un + hdr;
+            UNROLL
+            for (int g = 0; g < bv / G; g++, gp += gb) {
+                const int gi = c / G + g;
+                __m512 sv = dv, mn = mv;
+                if (T == GT_GGML_Q6_K) {
+                    sv = _mm512_mul_ps(dv, _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(sc + 16 * g)))));
+                } else if (K) {
+                    sv = _mm512_mul_ps(dv, _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(sc + 16 * g)))));
+                    mn = _mm512_mul_ps(mv, _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(sc + 128 + 16 * g)))));
+                }
+                __m512i acc[4][2];
+                UNROLL
+                for (int r = 0; r < RX; r++) {
+                    acc[r][0] = a->off ? _mm512_set1_epi32(a->bg[(size_t)(i0 + r) * ng + gi]) : _mm512_setzero_si512();
+                    acc[r][1] = _mm512_setzero_si512();
+                }
+                const int8_t *xq = a->q + (size_t)i0 * k + c + g * G;
+                UNROLL
+                for (int v = 0; v < nv; v++) {
+                    __m512i w = _mm512_loadu_si512((const void *)(gp + 64 * v));
+                    if (Q8) {
+                        if (SGN) w = _mm512_xor_si512(w, _mm512_set1_epi8((char)0x80));
+                        UNROLL
+                        for (int r = 0; r < RX; r++)
+                            acc[r][v & 1] = dot4(acc[r][v & 1], w, bcast4(xq + (size_t)r * k + 4 * v), VNNI, SGN);
+                        continue;
+                    }
+                    __m512i lo = _mm512_and_si512(w, m4), hi = _mm512_and_si512(_mm512_srli_epi16(w, 4), m4);
+                    if (mb) {
+                        const unsigned char *mk = gp + 64 * nv + mb * v;
+                        lo = _mm512_mask_add_epi8(lo, mask64(mk), lo, b4);
+                        hi = _mm512_mask_add_epi8(hi, mask64(mk + 8), hi, b4);
+                        if (mb == 32) {
+                            lo = _mm512_mask_add_epi8(lo, mask64(mk + 16), lo, b5);
+                            hi = _mm512_mask_add_epi8(hi, mask64(mk + 24), hi, b5);
+                        }
+                    }
+                    UNROLL
+                    for (int r = 0; r < RX; r++) {
+                        acc[r][0] = dot4(acc[r][0], lo, bcast4(xq + (size_t)r * k + 8 * v), VNNI, 0);
+                        acc[r][1] = dot4(acc[r][1], hi, bcast4(xq + (size_t)r * k + 8 * v + 4), VNNI, 0);
+                    }
+                }
+                UNROLL
+                for (int r = 0; r < RX; r++) {
+                    size_t gx = (size_t)(i0 + r) * ng + (size_t)gi;
+                    __m512 sum = _mm512_cvtepi32_ps(_mm512_add_epi32(acc[r][0], acc[r][1]));
+                    facc[q][r] = _mm512_fmadd_ps(sum, _mm512_mul_ps(sv, _mm512_set1_ps(a->dg[gx])), facc[q][r]);
+                    if (MIN && K) facc[q][r] = _mm512_fnmadd_ps(mn, _mm512_set1_ps(a->fg[gx]), facc[q][r]);
+                    else if (MIN) facc[q][r] = _mm512_fmadd_ps(mn, _mm512_set1_ps(a->fg[gx]), facc[q][r]);
+                }
+            }
+        }
+    }
+    UNROLL
+    for (int q = 0; q < NP; q++) {
+        int jq = j0 + GT_QPACK_ROWS * q, nj = d - jq;
+        __mmask16 keep = nj >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << nj) - 1);
+        UNROLL
+        for (int r = 0; r < RX; r++) _mm512_mask_storeu_ps(out + (size_t)(i0 + r) * ldo + jq, keep, facc[q][r]);
+    }
+}
+
+T5 INL void pk_type(const qk_act *a, const unsigned char *pk, int p0, int p1, int d, float *out, size_t ldo,
+                    const int T, const int VNNI)
+{
+    size_t pb = (size_t)(a->k / qk_p_bv(T)) * (size_t)qk_p_ubytes(T);
+    int p = p0;
+    if (a->n == 1 && is_k(T) && has_min(T))   /* (4 panels' scales and mins would not fit the registers) */
+        for (; p + 2 <= p1; p += 2) pk_tile(a, pk + (size_t)p * pb, pb, 0, GT_QPACK_ROWS * p, d, out, ldo, 1, 2, T, VNNI);
+    else if (a->n == 1)
+        for (; p + 4 <= p1; p += 4) pk_tile(a, pk + (size_t)p * pb, pb, 0, GT_QPACK_ROWS * p, d, out, ldo, 1, 4, T, VNNI);
+    for (; p < p1; p++) {
+        const unsigned char *pn = pk + (size_t)p * pb;
+        int j0 = GT_QPACK_ROWS * p, i = 0;
+        for (; i + 4 <= a->n; i += 4) pk_tile(a, pn, pb, i, j0, d, out, ldo, 4, 1, T, VNNI);
+        switch (a->n - i) {
+        case 3: pk_tile(a, pn, pb, i, j0, d, out, ldo, 3, 1, T, VNNI); break;
+        case 2: pk_tile(a, pn, pb, i, j0, d, out, ldo, 2, 1, T, VNNI); break;
+        case 1: pk_tile(a, pn, pb, i, j0, d, out, ldo, 1, 1, T, VNNI); break;
+        }
+    }
+}
+
 /* ---- one function per type and instruction set for the table ---- */
 
 #define BY_TYPE(FN, VNNI, ...)                                                  \
@@ -432,6 +568,14 @@ T5 static void rows_vnni(RUN_ARGS) { BY_TYPE(rows_type, 1, a, w, rowbytes, j0, j
 T5 static void rows_bw(RUN_ARGS) { BY_TYPE(rows_type, 0, a, w, rowbytes, j0, j1, out, ldo, scratch) }
 T5 static void panel_vnni(RUN_ARGS) { BY_TYPE(panel_type, 1, a, w, rowbytes, j0, j1, out, ldo, scratch) }
 T5 static void panel_bw(RUN_ARGS) { BY_TYPE(panel_type, 0, a, w, rowbytes, j0, j1, out, ldo, scratch) }
+T5 static void packed_vnni(const qk_act *a, const unsigned char *pk, int p0, int p1, int d, float *out, size_t ldo)
+{
+    BY_TYPE(pk_type, 1, a, pk, p0, p1, d, out, ldo)
+}
+T5 static void packed_bw(const qk_act *a, const unsigned char *pk, int p0, int p1, int d, float *out, size_t ldo)
+{
+    BY_TYPE(pk_type, 0, a, pk, p0, p1, d, out, ldo)
+}
 
 static size_t scratch_avx512(const qk_act *a, int panel)
 {
@@ -443,10 +587,12 @@ static size_t scratch_avx512(const qk_act *a, int panel)
 const qk_isa qk_avx512_vnni = {
     .name = "avx512-vnni", .signed_q8 = 0, .lanes = 1, .panel_min = 8, .rows_chunk = RW_MAX, .pw = PW5,
     .quant = qk_quant_avx2, .rows = rows_vnni, .panel = panel_vnni, .scratch = scratch_avx512,
+    .packed = packed_vnni,
 };
 
 const qk_isa qk_avx512_bw = {
     .name = "avx512-bw", .signed_q8 = 1, .lanes = 1, .panel_min = 8, .rows_chunk = RW_MAX, .pw = PW5,
     .quant = qk_quant_avx2, .rows = rows_bw, .panel = panel_bw, .scratch = scratch_avx512,
+    .packed = packed_bw,
 };
 #endif

@@ -19,6 +19,7 @@
 #include "t.h"
 #include "nn/model.h"
 #include "nn/gguf.h"
+#include "nn/qmatmul.h"
 #include "nn/ggml_types.h"
 #include "nn/kernels.h"
 #include "nn/quant.h"
@@ -153,10 +154,17 @@ static void test_tiny_f32_twin(void)
           m.c.vocab_size == 48 && m.c.tie_embeddings && m.c.bos_id == 1 && m.c.n_eos == 1 && m.c.eos_ids[0] == 2 &&
           m.c.rope_theta == 500000.0 && m.c.max_pos == 256,
           "tiny llama: config from the llama.* keys and tokenizer.ggml.bos/eos_token_id");
-    CHECK(m.embed.dt == GT_DT_Q8_0 && m.lm_head.p == m.embed.p, "tiny llama: Q8_0 embedding kept in blocks, tied head");
+    /* on a CPU whose kernels want panels (qmatmul.h) the blocks are repacked, else used in place */
+    gt_dtype q8 = m.qpack ? gt_dtype_packed(GT_DT_Q8_0) : GT_DT_Q8_0;
+    CHECK(m.qpack == gt_qpack_wanted() && m.embed.dt == q8 && m.lm_head.p == m.embed.p,
+          m.qpack ? "tiny llama: Q8_0 embedding repacked into panels, tied head"
+                  : "tiny llama: Q8_0 embedding kept in blocks, tied head");
+    const void *vdata = tensor(m.gguf, "blk.0.attn_v.weight")->data;
     CHECK(gt_dtype_is_block(m.layers[0].w[GT_PROJ_Q].dt) && m.layers[0].w[GT_PROJ_Q].p != tensor(m.gguf, "blk.0.attn_q.weight")->data &&
-          m.layers[0].w[GT_PROJ_V].p == tensor(m.gguf, "blk.0.attn_v.weight")->data,
-          "tiny llama: attn_q a private un-permuted copy, attn_v used in place");
+          (m.qpack ? gt_dtype_is_packed(m.layers[0].w[GT_PROJ_V].dt) && m.layers[0].w[GT_PROJ_V].p != vdata
+                   : m.layers[0].w[GT_PROJ_V].p == vdata),
+          m.qpack ? "tiny llama: attn_q un-permuted, both repacked into panels"
+                  : "tiny llama: attn_q a private un-permuted copy, attn_v used in place");
     twin tw;
     twin_make(&tw, &m);
     int32_t prompt[] = { 1, 5, 17, 33, 9, 40, 22, 3, 11 };
@@ -331,8 +339,8 @@ static void test_shared(void)
         CHECK(0, "shared: loads");
         return;
     }
-    CHECK(m.c.n_layers == 30 && m.c.dim == 576 && m.c.vocab_size == 49152 && m.embed.dt == GT_DT_Q8_0 &&
-          m.layers[0].w[GT_PROJ_GATE].dt == GT_DT_Q4_1 && m.lm_head.p == m.embed.p && m.c.eos_ids[0] == 2,
+    CHECK(m.c.n_layers == 30 && m.c.dim == 576 && m.c.vocab_size == 49152 && gt_dtype_ggml(m.embed.dt) == GT_GGML_Q8_0 &&
+          gt_dtype_ggml(m.layers[0].w[GT_PROJ_GATE].dt) == GT_GGML_Q4_1 && m.lm_head.p == m.embed.p && m.c.eos_ids[0] == 2,
           "shared: SmolLM2's config, Q8_0 tied embedding, Q4_1 projections");
     int n = each_record(DIR "smollm2-logits.jsonl", one_shared, &m);
     CHECK(n == 4, "shared: 4 records");

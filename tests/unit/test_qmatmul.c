@@ -203,18 +203,43 @@ static void check_out(const ref *r, gt_kpath path, const float *out, const float
 static const gt_kpath PATHS[] = { GT_K_PORTABLE, GT_K_AVX2, GT_K_AVX512, GT_QK_AVX512_BW };
 #define NPATHS (sizeof PATHS / sizeof PATHS[0])
 
-/* Every path on R, each checked and compared with the portable one. */
-static void run_paths(const ref *r, tally *ty)
+/* Every path on R, from the blocks (TY[p]) and from panels (TY[NPATHS + p]:
+ * the weights repacked by gt_qpack), each checked and compared with the
+ * portable one; the panels' rows dequantized equal the blocks' bit for bit
+ * (*ROWFAILS counts the rows that do not). */
+static void run_paths(const ref *r, tally *ty, int *rowfails)
 {
     size_t ldo = (size_t)r->d + 3, sz = (size_t)r->n * ldo;
     float *c = malloc(sizeof(float) * sz), *out = malloc(sizeof(float) * sz);
+    size_t pbytes = gt_qpack_bytes(r->type, r->d, r->k);
+    int np = (r->d + GT_QPACK_ROWS - 1) / GT_QPACK_ROWS;
+    unsigned char *pk = malloc(pbytes);
+    gt_qpack(pk, r->w, r->type, r->d, r->k, 0, np / 2);   /* in two calls, as the loader may */
+    size_t half = gt_qpack_bytes(r->type, (np / 2) * GT_QPACK_ROWS, r->k);
+    gt_qpack(pk + (np / 2 ? half : 0), r->w, r->type, r->d, r->k, np / 2, np);
     for (size_t p = 0; p < NPATHS; p++) {
         if (!gt_qmatmul_path_supported(PATHS[p])) continue;
         float *o = p == 0 ? c : out;
         for (size_t i = 0; i < sz; i++) o[i] = -777.0f;
         gt_qmatmul_path(PATHS[p], o, ldo, r->x, r->w, r->type, r->n, r->d, r->k);
         check_out(r, PATHS[p], o, p == 0 ? NULL : c, &ty[p]);
+        for (size_t i = 0; i < sz; i++) out[i] = -777.0f;
+        gt_qpack_matmul(PATHS[p], out, ldo, r->x, pk, r->type, r->n, r->d, r->k);
+        check_out(r, PATHS[p], out, c, &ty[NPATHS + p]);
     }
+    size_t rb = 0;
+    gt_ggml_row_bytes(r->type, r->k, &rb);
+    float *a = malloc(sizeof(float) * (size_t)r->k), *b = malloc(sizeof(float) * (size_t)r->k);
+    for (int j = 0; j < r->d; j++) {
+        gt_ggml_dequantize_row(r->type, r->w + (size_t)j * rb, a, r->k);
+        gt_qpack_row_to_f32(b, pk, r->type, r->k, (size_t)j);
+        if (memcmp(a, b, sizeof(float) * (size_t)r->k) != 0 && (*rowfails)++ < 3)
+            printf("  %s d=%d k=%d: row %d from panels differs from the blocks'\n", gt_ggml_type_name(r->type), r->d,
+                   r->k, j);
+    }
+    free(a);
+    free(b);
+    free(pk);
     free(c);
     free(out);
 }
@@ -225,7 +250,8 @@ static void test_random(void)
     static const int kl[] = { 32, 96, 288, 544 }, kk[] = { 256, 512, 768 };
     for (size_t ti = 0; ti < NTYPES; ti++) {
         uint32_t type = TYPES[ti];
-        tally ty[NPATHS] = { { 0 } };
+        tally ty[2 * NPATHS] = { { 0 } };
+        int rowfails = 0;
         const int *ks = is_k(type) ? kk : kl;
         int nk = is_k(type) ? 3 : 4;
         for (size_t a = 0; a < sizeof ns / sizeof *ns; a++)
@@ -233,7 +259,7 @@ static void test_random(void)
                 for (int c = 0; c < nk; c++) {
                     ref r;
                     ref_init(&r, type, ns[a], ds[b], ks[c], NULL);
-                    run_paths(&r, ty);
+                    run_paths(&r, ty, &rowfails);
                     ref_free(&r);
                 }
         /* large enough to run threaded: panels, and decoding */
@@ -241,21 +267,28 @@ static void test_random(void)
         for (size_t s = 0; s < sizeof big / sizeof *big; s++) {
             ref r;
             ref_init(&r, type, big[s][0], big[s][1], big[s][2], NULL);
-            run_paths(&r, ty);
+            run_paths(&r, ty, &rowfails);
             ref_free(&r);
         }
-        for (size_t p = 0; p < NPATHS; p++) {
+        for (size_t q = 0; q < 2 * NPATHS; q++) {
+            size_t p = q % NPATHS;
+            const char *how = q < NPATHS ? "blocks" : "panels";
             char name[160];
             if (!gt_qmatmul_path_supported(PATHS[p])) {
                 printf("  (%s: path not supported by this CPU, skipped)\n", gt_kernels_name(PATHS[p]));
                 continue;
             }
-            printf("  %s %-12s worst error: %.3f of F (quantized-x product), %.4f of Q + F (exact)\n",
-                   gt_ggml_type_name(type), gt_qmatmul_path_name(PATHS[p]), ty[p].worst_f, ty[p].worst_q);
-            snprintf(name, sizeof name, "qmatmul %s %s: within F of the quantized-x product, Q + F of the exact one%s",
-                     gt_ggml_type_name(type), gt_qmatmul_path_name(PATHS[p]), p ? ", F of portable" : "");
-            CHECK(ty[p].fails == 0, name);
+            printf("  %s %-12s %s worst error: %.3f of F (quantized-x product), %.4f of Q + F (exact)\n",
+                   gt_ggml_type_name(type), gt_qmatmul_path_name(PATHS[p]), how, ty[q].worst_f, ty[q].worst_q);
+            snprintf(name, sizeof name, "qmatmul %s %s from %s: within F of the quantized-x product, Q + F of the "
+                     "exact one%s", gt_ggml_type_name(type), gt_qmatmul_path_name(PATHS[p]), how,
+                     q ? ", F of portable" : "");
+            CHECK(ty[q].fails == 0, name);
         }
+        char name[160];
+        snprintf(name, sizeof name, "qpack %s: every row of the panels dequantizes as the blocks' bit for bit",
+                 gt_ggml_type_name(type));
+        CHECK(rowfails == 0, name);
     }
 }
 
@@ -280,15 +313,15 @@ static void test_shared(void)
             continue;
         }
         int k = (int)te->ne[0], d = te->ne[1] > 200 ? 200 : (int)te->ne[1];
-        tally ty[NPATHS] = { { 0 } };
+        tally ty[2 * NPATHS] = { { 0 } };
+        int fails = 0;
         for (int n = 1; n <= 20; n += 19) {
             ref r;
             ref_init(&r, te->type, n, d, k, te->data);
-            run_paths(&r, ty);
+            run_paths(&r, ty, &fails);
             ref_free(&r);
         }
-        int fails = 0;
-        for (size_t p = 0; p < NPATHS; p++) fails += ty[p].fails;
+        for (size_t p = 0; p < 2 * NPATHS; p++) fails += ty[p].fails;
         char name[160];
         snprintf(name, sizeof name, "qmatmul on the shared file's %s (%s, k=%d): every path within its bounds",
                  names[t], gt_ggml_type_name(te->type), k);
