@@ -13,15 +13,17 @@
 #     GFLOP/s in the same run. Target: >= 50% of it (the integer path should beat it).
 # Each figure is the best of 3 timed runs of about 0.15 s; "cpu" is the same
 # from the process's CPU time, which other processes on a shared machine do
-# not inflate (at 1 thread; at 2 it counts both threads).
+# not inflate (at 1 thread; at 2 it counts both threads). A type with a "p"
+# after it (Q4_1p) is the same weights repacked into qmatmul.h's panels, as
+# the GGUF loader stores them on an AVX-512 CPU (gt_qpack_matmul).
 #
 #   bench/qmatmul.sh [--types T1,T2,...] [--shapes DxK,...] [--threads "1 2"]
 #
 # Environment: BUILD (build directory, default build; libcore.a built with make
-# when missing), CC. About 3 minutes (2-core machine).
+# when missing), CC. About 6 minutes (2-core machine).
 set -euo pipefail
 
-TYPES=Q8_0,Q4_0,Q4_1,Q5_0,Q5_1,Q4_K,Q5_K,Q6_K
+TYPES=Q8_0,Q8_0p,Q4_0,Q4_0p,Q4_1,Q4_1p,Q5_0,Q5_0p,Q5_1,Q5_1p,Q4_K,Q4_Kp,Q5_K,Q5_Kp,Q6_K,Q6_Kp
 SHAPES=576x576,192x576,1536x576,576x1536,49152x576
 THREADS="1 2"
 while [ $# -gt 0 ]; do
