@@ -294,7 +294,7 @@ tok_done:
     L->cl = gt_cleaner_new(&co);
     L->titler = (gt_titler){ .tpl = &L->tpl, .max_in = o->max_in >= 0 ? o->max_in : L->tpl.max_input_tokens,
                              .tc = gt_tokctx_new_sized(L->tok, 1), .gen = L->gen,
-                             .bos = gt_tok_bos(L->tok) >= 0 ? gt_tok_bos(L->tok) : L->model.c.bos_id };
+                             .bos = gt_titler_bos(L->tok, L->model.c.bos_id) };
 }
 
 static void unload(loaded *L)
