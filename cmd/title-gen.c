@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #ifdef _OPENMP
 #include <omp.h>
@@ -255,7 +256,9 @@ static void load(const opts *o, loaded *L)
     char err[1024], path[4096];
     memset(L, 0, sizeof *L);
     if (gt_model_load(&L->model, o->modeldir, err, sizeof err) != 0) {
-        snprintf(path, sizeof path, "%s/config.json", o->modeldir);
+        struct stat sb;     /* a model file (GGUF, llama2.c) that is there but unusable: 65 */
+        if (stat(o->modeldir, &sb) == 0 && !S_ISDIR(sb.st_mode)) snprintf(path, sizeof path, "%s", o->modeldir);
+        else snprintf(path, sizeof path, "%s/config.json", o->modeldir);
         die_file(path, err);
     }
     if (gt_is_gguf(o->modeldir)) {      /* a GGUF file carries its tokenizer */
