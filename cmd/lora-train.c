@@ -6,6 +6,7 @@
 #include "train/init.h"
 #include "train/merge.h"
 #include "train/run.h"
+#include "nn/gguf.h"
 #include "nn/lora.h"
 #include "nn/model.h"
 #include "nn/quant.h"
@@ -236,6 +237,10 @@ int main(int argc, char **argv)
     if (o.lora_dir && !o.merge_out) gt_usage_error("--lora ADAPTER needs --merge-out DIR");
     if (ro->dtype >= 0 && !ro->full && !o.merge_out)
         gt_usage_error("--dtype applies to written models (--full, --init or --merge-out), not adapters");
+    if (ro->model && gt_is_gguf(ro->model) && (ro->full || o.merge_out))
+        gt_usage_error("%s: %s writes a Hugging Face model folder, from a Hugging Face base: a GGUF file has no "
+                       "config.json or tokenizer files for it (train a LoRA adapter on it)", ro->model,
+                       ro->full ? "--full" : "--merge-out");
     if (o.lora_dir) return merge_only(&o);
     if (o.merge_out && !ro->full && ro->lora.targets == 0) gt_usage_error("--merge-out: no --lora-target");
     if (!ro->train) gt_usage_error("--train STREAM is required");

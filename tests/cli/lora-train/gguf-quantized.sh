@@ -1,0 +1,7 @@
+# lora-train on a GGUF base with quantized weights (tiny-q4_k.gguf: every
+# matrix Q4_K): the backward pass has no block form, so a clear error naming
+# the tensor and its type, exit 65 (the stream itself is fine)
+T=$TESTDATA/gguf
+printf '{"instruction":"t","input":"An abstract.","output":"A title"}\n' |
+    tok-encode -m "$T/tiny-q4_k.gguf" --template "$TESTDATA/lt-short.template.json" -o $TMP/s.tok
+lora-train -m "$T/tiny-q4_k.gguf" -t $TMP/s.tok -o $TMP/out --max-steps 1
