@@ -259,7 +259,7 @@ int main(int argc, char **argv)
     gt_quant *q8 = NULL;
     if (ro->load_8bit) {
         q8 = gt_quant_model(&m, err, sizeof err);
-        if (!q8) gt_die(EX_SOFTWARE, "--load-8bit: %s", err);
+        if (!q8) gt_die(EX_DATAERR, "%s", err);      /* GGUF blocks: the file and tensor named */
     }
     if (ro->group_window < 0) ro->group_window = 64 * ro->micro;
     gt_run r;

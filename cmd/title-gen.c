@@ -283,7 +283,7 @@ tok_done:
         if (gt_lora_note(L->lora)[0]) gt_warn("%s", gt_lora_note(L->lora));
     }
     if (o->q8) {
-        if (!(L->quant = gt_quant_model(&L->model, err, sizeof err))) gt_die(EX_DATAERR, "%s: %s", o->modeldir, err);
+        if (!(L->quant = gt_quant_model(&L->model, err, sizeof err))) gt_die(EX_DATAERR, "%s", err);
         if (L->lora) gt_lora_release_merged(L->lora);
     }
     char tplbuf[4200];
