@@ -24,16 +24,17 @@
 static void usage(void)
 {
     printf(
-"Usage: lora-train --model DIR --train STREAM [--val STREAM] --out DIR [OPTIONS]\n"
+"Usage: lora-train --model DIR|FILE.gguf --train STREAM [--val STREAM] --out DIR [OPTIONS]\n"
 "       lora-train --full --init CONFIG --train STREAM --out DIR [OPTIONS]\n"
 "       lora-train --model DIR --lora ADAPTER --merge-out DIR\n"
-"Fine-tune the LLaMA model in DIR (Hugging Face layout) on a token stream made by\n"
+"Fine-tune the LLaMA model in DIR (Hugging Face layout; or LoRA on a GGUF file of\n"
+"F32, F16 or BF16 weights) on a token stream made by\n"
 "tok-encode (see gentitle-tokens(5)); the loss counts response tokens only. Writes\n"
 "a LoRA adapter in the PEFT layout (adapter_config.json, adapter_model.safetensors),\n"
 "or with --full a whole model (config.json, model.safetensors), to the --out DIR.\n"
 "\n"
 "Options (defaults are alpaca-lora's):\n"
-"  -m, --model DIR           base model (config.json + model.safetensors)\n"
+"  -m, --model DIR           base model (config.json + model.safetensors, or a .gguf)\n"
 "  -t, --train STREAM        training examples (token stream)\n"
 "  -v, --val STREAM          validation examples: val loss at --eval-steps and at the end\n"
 "      --val-set-size N      without --val: hold out N training examples, chosen by\n"
