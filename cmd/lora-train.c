@@ -6,6 +6,7 @@
 #include "train/init.h"
 #include "train/merge.h"
 #include "train/run.h"
+#include "nn/gguf.h"
 #include "nn/lora.h"
 #include "nn/model.h"
 #include "nn/quant.h"
@@ -23,16 +24,17 @@
 static void usage(void)
 {
     printf(
-"Usage: lora-train --model DIR --train STREAM [--val STREAM] --out DIR [OPTIONS]\n"
+"Usage: lora-train --model DIR|FILE.gguf --train STREAM [--val STREAM] --out DIR [OPTIONS]\n"
 "       lora-train --full --init CONFIG --train STREAM --out DIR [OPTIONS]\n"
 "       lora-train --model DIR --lora ADAPTER --merge-out DIR\n"
-"Fine-tune the LLaMA model in DIR (Hugging Face layout) on a token stream made by\n"
+"Fine-tune the LLaMA model in DIR (Hugging Face layout; or LoRA on a GGUF file of\n"
+"F32, F16 or BF16 weights) on a token stream made by\n"
 "tok-encode (see gentitle-tokens(5)); the loss counts response tokens only. Writes\n"
 "a LoRA adapter in the PEFT layout (adapter_config.json, adapter_model.safetensors),\n"
 "or with --full a whole model (config.json, model.safetensors), to the --out DIR.\n"
 "\n"
 "Options (defaults are alpaca-lora's):\n"
-"  -m, --model DIR           base model (config.json + model.safetensors)\n"
+"  -m, --model DIR           base model (config.json + model.safetensors, or a .gguf)\n"
 "  -t, --train STREAM        training examples (token stream)\n"
 "  -v, --val STREAM          validation examples: val loss at --eval-steps and at the end\n"
 "      --val-set-size N      without --val: hold out N training examples, chosen by\n"
@@ -236,6 +238,10 @@ int main(int argc, char **argv)
     if (o.lora_dir && !o.merge_out) gt_usage_error("--lora ADAPTER needs --merge-out DIR");
     if (ro->dtype >= 0 && !ro->full && !o.merge_out)
         gt_usage_error("--dtype applies to written models (--full, --init or --merge-out), not adapters");
+    if (ro->model && gt_is_gguf(ro->model) && (ro->full || o.merge_out))
+        gt_usage_error("%s: %s writes a Hugging Face model folder, from a Hugging Face base: a GGUF file has no "
+                       "config.json or tokenizer files for it (train a LoRA adapter on it)", ro->model,
+                       ro->full ? "--full" : "--merge-out");
     if (o.lora_dir) return merge_only(&o);
     if (o.merge_out && !ro->full && ro->lora.targets == 0) gt_usage_error("--merge-out: no --lora-target");
     if (!ro->train) gt_usage_error("--train STREAM is required");
@@ -254,7 +260,7 @@ int main(int argc, char **argv)
     gt_quant *q8 = NULL;
     if (ro->load_8bit) {
         q8 = gt_quant_model(&m, err, sizeof err);
-        if (!q8) gt_die(EX_SOFTWARE, "--load-8bit: %s", err);
+        if (!q8) gt_die(EX_DATAERR, "%s", err);      /* GGUF blocks: the file and tensor named */
     }
     if (ro->group_window < 0) ro->group_window = 64 * ro->micro;
     gt_run r;

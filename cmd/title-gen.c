@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #ifdef _OPENMP
 #include <omp.h>
@@ -37,20 +38,23 @@
 static void usage(void)
 {
     printf(
-"Usage: title-gen --model DIR [OPTIONS] [FILE...]\n"
-"       title-gen --model DIR [OPTIONS] --serve [HOST:PORT]\n"
+"Usage: title-gen --model DIR|FILE.gguf [OPTIONS] [FILE...]\n"
+"       title-gen --model DIR|FILE.gguf [OPTIONS] --serve [HOST:PORT]\n"
 "Write paper titles for abstracts with a LLaMA-architecture model in the Hugging\n"
-"Face layout (config.json, *.safetensors, tokenizer.model or tokenizer.json),\n"
+"Face layout (config.json, *.safetensors, tokenizer.model or tokenizer.json) or a\n"
+"llama.cpp GGUF file (its quantized weights as they are, its tokenizer from its\n"
+"metadata; for a chat model give --template data/templates/chatml.json),\n"
 "optionally with a PEFT LoRA adapter. Input: NDJSON records with \"abstract\" (or\n"
 "\"input\", as pairs from pair-build), or plain text with --text; output: each\n"
 "record plus \"titles\": [{\"title\": ..., \"score\": ...}, ...], best first.\n"
 "\n"
 "Options:\n"
-"  -m, --model DIR          the base model\n"
+"  -m, --model DIR|FILE     the base model: a folder, or a .gguf file\n"
 "      --lora DIR           apply the PEFT LoRA adapter in DIR (adapter_config.json,\n"
 "                           adapter_model.safetensors), kept apart from the weights\n"
 "      --lora-merge         merge the adapter into F32 copies of the weights it\n"
-"                           changes (faster decoding, more memory)\n"
+"                           changes (faster decoding, more memory; GGUF blocks keep\n"
+"                           it apart)\n"
 "      --load-8bit          quantise the weights to 8 bits at load (blocks of 32\n"
 "                           with F32 scales)\n"
 "      --instruction TEXT   the instruction of the prompt (default: ChatGenTitle's;\n"
@@ -255,7 +259,9 @@ static void load(const opts *o, loaded *L)
     char err[1024], path[4096];
     memset(L, 0, sizeof *L);
     if (gt_model_load(&L->model, o->modeldir, err, sizeof err) != 0) {
-        snprintf(path, sizeof path, "%s/config.json", o->modeldir);
+        struct stat sb;     /* a model file (GGUF, llama2.c) that is there but unusable: 65 */
+        if (stat(o->modeldir, &sb) == 0 && !S_ISDIR(sb.st_mode)) snprintf(path, sizeof path, "%s", o->modeldir);
+        else snprintf(path, sizeof path, "%s/config.json", o->modeldir);
         die_file(path, err);
     }
     if (gt_is_gguf(o->modeldir)) {      /* a GGUF file carries its tokenizer */
@@ -280,7 +286,7 @@ tok_done:
         if (gt_lora_note(L->lora)[0]) gt_warn("%s", gt_lora_note(L->lora));
     }
     if (o->q8) {
-        if (!(L->quant = gt_quant_model(&L->model, err, sizeof err))) gt_die(EX_DATAERR, "%s: %s", o->modeldir, err);
+        if (!(L->quant = gt_quant_model(&L->model, err, sizeof err))) gt_die(EX_DATAERR, "%s", err);
         if (L->lora) gt_lora_release_merged(L->lora);
     }
     char tplbuf[4200];
@@ -294,7 +300,7 @@ tok_done:
     L->cl = gt_cleaner_new(&co);
     L->titler = (gt_titler){ .tpl = &L->tpl, .max_in = o->max_in >= 0 ? o->max_in : L->tpl.max_input_tokens,
                              .tc = gt_tokctx_new_sized(L->tok, 1), .gen = L->gen,
-                             .bos = gt_tok_bos(L->tok) >= 0 ? gt_tok_bos(L->tok) : L->model.c.bos_id };
+                             .bos = gt_titler_bos(L->tok, L->model.c.bos_id) };
 }
 
 static void unload(loaded *L)

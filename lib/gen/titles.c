@@ -6,6 +6,12 @@
 #include "core/util.h"
 #include "gen/titles.h"
 
+int gt_titler_bos(const gt_tok *tok, int model_bos)
+{
+    if (gt_tok_add_bos(tok) == 0) return -1;
+    return gt_tok_bos(tok) >= 0 ? gt_tok_bos(tok) : model_bos;
+}
+
 void gt_titler_free(gt_titler *t)
 {
     gt_buf_free(&t->prompt);

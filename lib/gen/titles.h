@@ -27,6 +27,13 @@ typedef struct {
     gt_ids ids;             /* scratch: its tokens */
 } gt_titler;
 
+/* The token a titler puts before each prompt (its .bos), -1 for none: as
+ * the tokenizer's own rule says (gt_tok_add_bos: a GGUF file's
+ * add_bos_token; false, as SmolLM2's, gives none), and for a tokenizer
+ * without one (tokenizer.model, tokenizer.json) always, as training streams
+ * start: the tokenizer's BOS id, else MODEL_BOS (config.json's bos_token_id,
+ * -1 when absent). */
+int gt_titler_bos(const gt_tok *tok, int model_bos);
 /* Free the scratch (not what the titler points to). */
 void gt_titler_free(gt_titler *t);
 /* Generate titles for the abstract ABS (NABS bytes, cleaned) under the

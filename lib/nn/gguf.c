@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -986,6 +987,8 @@ int gt_is_gguf(const char *path)
 {
     struct stat sb;
     if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
+    size_t n = strlen(path);
+    if (n >= 5 && strcasecmp(path + n - 5, ".gguf") == 0) return 1;
     FILE *f = fopen(path, "rb");
     if (!f) return 0;
     char magic[4];

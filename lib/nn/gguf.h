@@ -87,7 +87,10 @@ int gt_gguf_open(gt_gguf *g, const char *path, char *err, size_t errsz);
  * NAME stands for the file in messages. */
 int gt_gguf_open_mem(gt_gguf *g, const void *buf, size_t size, const char *name, char *err, size_t errsz);
 void gt_gguf_close(gt_gguf *g);
-/* Is PATH a regular file that starts with the GGUF magic? */
+/* Is PATH a regular file that starts with the GGUF magic, or one named
+ * *.gguf (any case)? The latter so that a broken or mistaken .gguf file is
+ * read as one and gets the reader's message ("not a GGUF file (it starts
+ * with ...)", exit 65), not another model or tokenizer kind's. */
 int gt_is_gguf(const char *path);
 
 /* ---- metadata ---- */

@@ -26,7 +26,7 @@ struct gt_lora {
     int nmerged;
     float *tmp;             /* [n][r] scratch of the delta hook */
     size_t tmpcap;
-    char note[256];
+    char note[640];
 };
 
 static int is_proj(const char *s)
@@ -290,13 +290,23 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
     gt_st_close(&st);
     st_open = 0;
 
+    int apart = !merge;         /* some projections keep the adapter apart */
     if (merge) {
         l->merged = gt_xcalloc((size_t)l->nmods, sizeof *l->merged);
+        int nblock = 0;
+        char types[64] = "";
         for (int layer = 0; layer < c->n_layers; layer++)
             for (int p = 0; p < GT_PROJ_N; p++) {
                 lmod *md = &l->mods[(size_t)layer * GT_PROJ_N + p];
                 if (!md->A) continue;
                 gt_wmat *w = &m->layers[layer].w[p];
+                if (gt_dtype_is_block(w->dt)) {     /* nothing merges into GGUF blocks: y += B (A x) instead */
+                    const char *tn = gt_dtype_name(w->dt);
+                    if (!strstr(types, tn) && strlen(types) + strlen(tn) + 3 < sizeof types)
+                        snprintf(types + strlen(types), sizeof types - strlen(types), "%s%s", *types ? ", " : "", tn);
+                    nblock++;
+                    continue;
+                }
                 int in = md->in;
                 float *W = gt_xmalloc(sizeof(float) * (size_t)md->out * in);
 #pragma omp parallel for schedule(static)
@@ -309,7 +319,14 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
                 free(md->B);
                 md->A = md->B = NULL;
             }
-    } else {
+        if (nblock) {
+            apart = 1;
+            size_t k = strlen(l->note);
+            snprintf(l->note + k, sizeof l->note - k, "%s%s: %d of the %d projections it adapts are GGUF blocks (%s): "
+                     "the adapter is applied apart from them, not merged", k ? "; " : "", dir, nblock, l->nmods, types);
+        }
+    }
+    if (apart) {
         m->delta = delta;
         m->delta_ctx = l;
     }

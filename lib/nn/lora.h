@@ -14,6 +14,13 @@
  *   (model.h's delta hook): r (in + out) extra multiply-adds per token;
  * - merged: W' computed once into F32 copies of the matrices the adapter
  *   touches (4 bytes per weight of those matrices), then no cost per token.
+ *   A projection in GGUF blocks (Q8_0, Q4_K, ...: a GGUF base's quantized
+ *   weights, multiplied by gt_qmatmul) cannot take W' and keeps its blocks:
+ *   the adapter stays apart for it (the delta hook), and gt_lora_note says
+ *   so; the base's 16/32-bit projections merge.
+ * Kept apart, a quantized base's product is its own (8-bit activations,
+ * nn/qmatmul.h) and the delta is F32: y = W x + scale * B (A x), as PEFT's
+ * LoraLayer computes it on top of any base layer.
  *
  * fan_in_fan_out is ignored with a note, as PEFT does for nn.Linear layers
  * (LLaMA has no Conv1D). DoRA, rank_pattern/alpha_pattern, bias other than
@@ -53,7 +60,8 @@ typedef struct gt_lora gt_lora;
  * weights; else through M's delta hook). NULL with a reason naming the file
  * (and tensor) in ERR. */
 gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t errsz);
-/* A remark for the user ("" when none), e.g. fan_in_fan_out ignored. */
+/* A remark for the user ("" when none), e.g. fan_in_fan_out ignored, or
+ * GGUF blocks kept unmerged. */
 const char *gt_lora_note(const gt_lora *l);
 double gt_lora_scale(const gt_lora *l);
 int gt_lora_modules(const gt_lora *l);        /* projections adapted */

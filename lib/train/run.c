@@ -2,6 +2,8 @@
 #include "train/run.h"
 #include "train/checkpoint.h"
 #include "train/export.h"
+#include "nn/gguf.h"
+#include "nn/gguf_tok.h"
 #include "nn/safetensors.h"
 #include "tok/tokenizer.h"
 #include "core/rand.h"
@@ -66,9 +68,18 @@ static void load_stream(gt_dataset *d, const char *path, const gt_model *m, int 
     if (gt_dataset_load(d, path, m->c.vocab_size, limit, what, fp, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
 }
 
-/* The fingerprint of the model folder's tokenizer into *FP: 1, or 0 when it has none. */
+/* The fingerprint of the model's tokenizer (a GGUF file's metadata, or the
+ * folder's tokenizer file) into *FP: 1, or 0 when it has none. */
 static int model_tokenizer(const char *model, uint64_t *fp)
 {
+    if (gt_is_gguf(model)) {
+        char err[600];
+        gt_tok *tk = gt_model_tok(model, err, sizeof err);
+        if (!tk) gt_die(EX_DATAERR, "%s", err);
+        *fp = gt_tok_fingerprint(tk);
+        gt_tok_free(tk);
+        return 1;
+    }
     const char *names[] = { "tokenizer.model", "tokenizer.json" };
     for (int i = 0; i < 2; i++) {
         char p[4200], err[600];
