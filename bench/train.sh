@@ -51,6 +51,16 @@ load() { sed 's/.*load average: //' < <(uptime); }
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'); load average at start: $(load)"
 [ -x "$BUILD/bin/lora-train" ] && [ -x "$BUILD/bin/tok-encode" ] || make BUILD="$BUILD" "$BUILD/bin/lora-train" "$BUILD/bin/tok-encode" >/dev/null
 
+# Debian's python3-torch does its float32 products through libblas.so.3, which
+# is the unoptimized reference BLAS unless an optimized one is installed
+# (libopenblas0-pthread): PyTorch then runs 10-20x slower than it can.
+libblas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)
+case $libblas in
+    */blas/libblas.so.3*) echo "train.sh: WARNING: libblas.so.3 is the reference BLAS ($libblas): PyTorch will be" \
+        "far slower than it can be; apt-get install libopenblas0-pthread" >&2 ;;
+esac
+echo "libblas.so.3 (Debian's PyTorch's BLAS): ${libblas:-not found}"
+
 # the sgemm yardstick
 blas=()
 # OpenBLAS itself, not just a cblas.h (Debian's reference libblas-dev, which
