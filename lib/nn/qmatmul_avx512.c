@@ -463,9 +463,11 @@ T5 INL void pk_tile(const qk_act *a, const unsigned char *pn, size_t pb, int i0,
             if (RX == 1)   /* decoding: the weights stream from memory; ask ahead for them */
                 for (int o = 0; o < ub; o += 64) __builtin_prefetch(un + PK_AHEAD + o, 0, PK_LOC);
             __m512 dv = ph16(un), mv = MIN ? ph16(un + 32) : _mm512_setzero_ps();
-            const unsigned char *sc = un + (T == GT_GGML_Q6_K ? 32 : 64), *gp = un + hdr;
+            const unsigned char *sc = un + (T == GT_GGML_Q6_K ? 32 : 64);
+            const int NG = T == GT_GGML_Q6_K ? 16 : T == GT_GGML_Q4_K || T == GT_GGML_Q5_K ? 8 : 1;   /* bv / G */
             UNROLL
-            for (int g = 0; g < bv / G; g++, gp += gb) {
+            for (int g = 0; g < NG; g++) {
+                const unsigned char *gp = un + hdr + (size_t)g * (size_t)gb;
                 const int gi = c / G + g;
                 __m512 sv = dv, mn = mv;
                 if (T == GT_GGML_Q6_K) {
