@@ -348,7 +348,7 @@ static int load_gguf(gt_lora *l, const char *path, char *err, size_t errsz)
     int rc = -1;
     float alpha;
     int r;
-    if (gguf_expect(&g, "general.type", "adapter", ": a model, not a LoRA adapter?", err, errsz) ||
+    if (gguf_expect(&g, "general.type", "adapter", " (a model file?)", err, errsz) ||
         gguf_expect(&g, "adapter.type", "lora", " (only LoRA adapters are supported)", err, errsz))
         goto out;
     const gt_gguf_val *arch = gt_gguf_find(&g, "general.architecture");

@@ -40,7 +40,11 @@ thread, F32 KV cache, no flash attention, the prompt in one batch), base
 (max |logits - base|, checked > 10), llama_exact (max over the base's two
 tiny-types-logits.jsonl prompts of llama.cpp's distance to the exact logits:
 the C test's tolerance is built from it). Floats as float32, 9 significant
-digits. Everything is seeded: a rerun writes the same bytes.
+digits. And small broken adapters for tiny-q8_0.gguf, one fault each, for
+the error messages: gguf-lora-bad-type.gguf (adapter.type
+"control_vector"), -alpha (no adapter.lora.alpha), -nob (a lora_a without
+its lora_b), -name (a tensor blk.0.attn_qkv.weight.lora_a), -dtype (lora_a
+in IQ4_NL). Everything is seeded: a rerun writes the same bytes.
 """
 import json
 import os
@@ -114,6 +118,38 @@ def write_adapter(base, path, types, seed):
         assert [int(v) for v in t.shape] == want, (t.name, t.shape, want)
 
 
+def write_bad(out):
+    """Small broken adapters for tiny-q8_0.gguf (blk.0.attn_v: n_in 128, n_out 32),
+    each wrong in one way, for the C test's error messages."""
+    rng = np.random.default_rng(5400)
+    a = rng.standard_normal((R, 128)).astype(np.float32)
+    b = rng.standard_normal((32, R)).astype(np.float32)
+    v = "blk.0.attn_v.weight"
+    cases = {
+        "type": dict(atype="control_vector"),
+        "alpha": dict(alpha=None),
+        "nob": dict(tensors=[(v + ".lora_a", a)]),
+        "name": dict(tensors=[(v + ".lora_a", a), (v + ".lora_b", b), ("blk.0.attn_qkv.weight.lora_a", a)]),
+        "dtype": dict(tensors=[(v + ".lora_a", a), (v + ".lora_b", b)], iq4nl=True),
+    }
+    for case, kw in cases.items():
+        w = gguf.GGUFWriter(os.path.join(out, "gguf-lora-bad-%s.gguf" % case), "llama")
+        w.add_string("general.type", "adapter")
+        w.add_string("adapter.type", kw.get("atype", "lora"))
+        if kw.get("alpha", ALPHA) is not None:
+            w.add_float32("adapter.lora.alpha", ALPHA)
+        for name, x in kw.get("tensors", [(v + ".lora_a", a), (v + ".lora_b", b)]):
+            if kw.get("iq4nl") and name.endswith(".lora_a"):     # IQ4_NL: 18 bytes per 32 values, all zero
+                raw = np.zeros((x.shape[0], x.shape[1] // 32 * 18), dtype=np.uint8)
+                w.add_tensor(name, raw, raw_shape=raw.shape, raw_dtype=gguf.GGMLQuantizationType.IQ4_NL)
+            else:
+                w.add_tensor(name, x)
+        w.write_header_to_file()
+        w.write_kv_data_to_file()
+        w.write_tensors_to_file()
+        w.close()
+
+
 def open_llama(path, lora=None):
     kw = dict(lora_path=lora, lora_scale=1.0) if lora else {}
     return Llama(model_path=path, n_ctx=128, n_batch=512, n_threads=1, n_threads_batch=1, type_k=0, type_v=0,
@@ -134,6 +170,7 @@ def main():
         for line in f:
             rec = json.loads(line)
             exact[rec["file"]] = max(exact.get(rec["file"], 0.0), rec["exact_maxdiff"])
+    write_bad(out)
     lines = []
     for idx, (fname, tname, aname, types) in enumerate(FILES):
         base = os.path.join(ROOT, "tests/data/gguf", fname)

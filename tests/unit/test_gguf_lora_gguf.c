@@ -194,6 +194,16 @@ static void test_errors(void)
             "gguf lora: a model given as the adapter: refused, general.type named");
     refused(DIR "tiny-q4_k.gguf", DIR "gguf-lora-q8_0.gguf", "blk.0.attn_q.weight.lora_a' has shape [128, 4], expected [256, 4]",
             "gguf lora: the Q8_0 file's adapter (embedding 128) on the Q4_K file (256): refused, tensor and shapes named");
+    refused(DIR "tiny-q8_0.gguf", DIR "gguf-lora-bad-type.gguf", "adapter.type is \"control_vector\", not \"lora\"",
+            "gguf lora: adapter.type not lora: refused");
+    refused(DIR "tiny-q8_0.gguf", DIR "gguf-lora-bad-alpha.gguf", "adapter.lora.alpha is missing",
+            "gguf lora: no adapter.lora.alpha: refused");
+    refused(DIR "tiny-q8_0.gguf", DIR "gguf-lora-bad-nob.gguf", "tensor 'blk.0.attn_v.weight.lora_b' is missing",
+            "gguf lora: a lora_a without its lora_b: refused, the missing tensor named");
+    refused(DIR "tiny-q8_0.gguf", DIR "gguf-lora-bad-name.gguf", "tensor 'blk.0.attn_qkv.weight.lora_a' is not a LoRA weight",
+            "gguf lora: an unknown tensor name: refused, named");
+    refused(DIR "tiny-q8_0.gguf", DIR "gguf-lora-bad-dtype.gguf", "'blk.0.attn_v.weight.lora_a': type IQ4_NL is not supported",
+            "gguf lora: an unsupported tensor type: refused, tensor and type named");
     refused(DIR "tiny-q8_0.gguf", DIR "no-such-adapter.gguf", "no-such-adapter.gguf",
             "gguf lora: a missing .gguf adapter: refused, file named");
 }
