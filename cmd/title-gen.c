@@ -50,8 +50,9 @@ static void usage(void)
 "\n"
 "Options:\n"
 "  -m, --model DIR|FILE     the base model: a folder, or a .gguf file\n"
-"      --lora DIR           apply the PEFT LoRA adapter in DIR (adapter_config.json,\n"
-"                           adapter_model.safetensors), kept apart from the weights\n"
+"      --lora DIR|FILE      apply the PEFT LoRA adapter in DIR (adapter_config.json,\n"
+"                           adapter_model.safetensors) or a llama.cpp GGUF LoRA\n"
+"                           adapter FILE, kept apart from the weights\n"
 "      --lora-merge         merge the adapter into F32 copies of the weights it\n"
 "                           changes (faster decoding, more memory; GGUF blocks keep\n"
 "                           it apart)\n"
@@ -280,7 +281,8 @@ static void load(const opts *o, loaded *L)
 tok_done:
     if (o->loradir) {
         if (!(L->lora = gt_lora_load(&L->model, o->loradir, o->merge, err, sizeof err))) {
-            snprintf(path, sizeof path, "%s/adapter_config.json", o->loradir);
+            if (gt_is_gguf(o->loradir)) snprintf(path, sizeof path, "%s", o->loradir);
+            else snprintf(path, sizeof path, "%s/adapter_config.json", o->loradir);
             die_file(path, err);
         }
         if (gt_lora_note(L->lora)[0]) gt_warn("%s", gt_lora_note(L->lora));

@@ -2,6 +2,7 @@
 #include "nn/lora.h"
 #include "nn/kernels.h"
 #include "nn/safetensors.h"
+#include "nn/gguf.h"
 #include "core/util.h"
 #include "io/json.h"
 
@@ -207,20 +208,20 @@ static void delta(void *ctx, int layer, int proj, float *out, size_t ldo, const 
     }
 }
 
-gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t errsz)
+/* The PEFT folder DIR's tensors into L->mods (B times the scale); SRC gets
+ * the weights file's path (for messages). */
+static int load_peft(gt_lora *l, const char *dir, char **src, char *err, size_t errsz)
 {
-    const gt_config *c = &m->c;
-    gt_lora *l = gt_xcalloc(1, sizeof *l);
-    l->m = m;
-    l->merge = merge;
+    const gt_config *c = &l->m->c;
     size_t plen = strlen(dir) + 40;
     char *cpath = gt_xmalloc(plen), *wpath = gt_xmalloc(plen);
     snprintf(cpath, plen, "%s/adapter_config.json", dir);
     snprintf(wpath, plen, "%s/adapter_model.safetensors", dir);
-    int allowed[GT_PROJ_N] = { 0 };
+    *src = wpath;
+    int allowed[GT_PROJ_N] = { 0 }, rc = -1;
     gt_st st;
     int st_open = 0;
-    if (parse_config(l, cpath, allowed, err, errsz) != 0) goto fail;
+    if (parse_config(l, cpath, allowed, err, errsz) != 0) goto out;
     FILE *f = fopen(wpath, "rb");
     if (!f) {
         snprintf(cpath, plen, "%s/adapter_model.bin", dir);
@@ -232,29 +233,28 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
         } else {
             gt_fail(err, errsz, "%s: cannot open: %m", wpath);
         }
-        goto fail;
+        goto out;
     }
     fclose(f);
-    if (gt_st_open(&st, wpath, err, errsz) != 0) goto fail;
+    if (gt_st_open(&st, wpath, err, errsz) != 0) goto out;
     st_open = 1;
-    l->mods = gt_xcalloc((size_t)c->n_layers * GT_PROJ_N, sizeof *l->mods);
     for (int i = 0; i < st.nt; i++) {
         const gt_tensor *t = &st.t[i];
         int layer, p, which;
         if (parse_key(t->name, &layer, &p, &which) != 0) {
             gt_fail(err, errsz, "%s: tensor '%s' is not a LoRA weight of a LLaMA projection "
                  "(base_model.model.model.layers.N.{self_attn,mlp}.PROJ.lora_{A,B}.weight)", wpath, t->name);
-            goto fail;
+            goto out;
         }
         if (layer >= c->n_layers) {
             gt_fail(err, errsz, "%s: tensor '%s' is for layer %d, the model has %d layers (an adapter for another model?)",
                  wpath, t->name, layer, c->n_layers);
-            goto fail;
+            goto out;
         }
         if (!allowed[p]) {
             gt_fail(err, errsz, "%s: tensor '%s': %s is not in target_modules of adapter_config.json", wpath, t->name,
                     gt_projs[p].name);
-            goto fail;
+            goto out;
         }
         int in, out;
         gt_proj_dims(c, p, &out, &in);
@@ -263,12 +263,13 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
             char a[96], b[96];
             gt_fail(err, errsz, "%s: tensor '%s' has shape %s, expected %s (r %d; an adapter for another model?)", wpath,
                  t->name, gt_shape_str(t->shape, t->ndim, a, sizeof a), gt_shape_str(want, 2, b, sizeof b), l->r);
-            goto fail;
+            goto out;
         }
         lmod *md = &l->mods[(size_t)layer * GT_PROJ_N + p];
         md->in = in;
         md->out = out;
         float **dst = which ? &md->B : &md->A;
+        free(*dst);
         *dst = gt_xmalloc(sizeof(float) * (size_t)t->numel);
         for (int64_t row = 0; row < t->shape[0]; row++)
             gt_row_to_f32(*dst + row * t->shape[1], t->data, t->dtype, (size_t)row, (int)t->shape[1]);
@@ -282,13 +283,167 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
                 char nm[128];
                 gt_proj_tensor(nm, sizeof nm, "base_model.model.", layer, p, md->A ? ".lora_B.weight" : ".lora_A.weight");
                 gt_fail(err, errsz, "%s: tensor '%s' is missing", wpath, nm);
-                goto fail;
+                goto out;
             }
-            if (md->A) l->nmods++;
         }
-    if (l->nmods == 0) { gt_fail(err, errsz, "%s: no LoRA tensors", wpath); goto fail; }
-    gt_st_close(&st);
-    st_open = 0;
+    rc = 0;
+out:
+    if (st_open) gt_st_close(&st);
+    free(cpath);
+    return rc;
+}
+
+/* llama.cpp's names of the projections (blk.N.NAME.weight), in gt_projs' order. */
+static const char *const gguf_names[GT_PROJ_N] = { "attn_q", "attn_k", "attn_v", "attn_output",
+                                                   "ffn_gate", "ffn_up", "ffn_down" };
+
+/* "blk.N.NAME.weight.lora_{a,b}": 0 with layer, projection and which (0 a,
+ * 1 b); -1 when not of that form. */
+static int parse_gguf_name(const char *s, int *layer, int *proj, int *which)
+{
+    if (strncmp(s, "blk.", 4) != 0 || s[4] < '0' || s[4] > '9') return -1;
+    char *e;
+    errno = 0;
+    long n = strtol(s + 4, &e, 10);
+    if (errno || n > 1000000 || *e != '.') return -1;
+    e++;
+    for (int p = 0; p < GT_PROJ_N; p++) {
+        size_t k = strlen(gguf_names[p]);
+        if (strncmp(e, gguf_names[p], k) != 0) continue;
+        const char *rest = e + k;
+        if (strcmp(rest, ".weight.lora_a") == 0) *which = 0;
+        else if (strcmp(rest, ".weight.lora_b") == 0) *which = 1;
+        else continue;
+        *layer = (int)n;
+        *proj = p;
+        return 0;
+    }
+    return -1;
+}
+
+/* A string key of G that must be present and equal WANT. */
+static int gguf_expect(const gt_gguf *g, const char *key, const char *want, const char *why, char *err, size_t errsz)
+{
+    char *v = NULL;
+    int r = gt_gguf_get_strdup(g, key, &v, err, errsz);
+    if (r < 0) return -1;
+    if (r == 1) return gt_fail(err, errsz, "%s: %s is missing: not a GGUF LoRA adapter%s", g->path, key, why);
+    int ok = strcmp(v, want) == 0;
+    if (!ok) gt_fail(err, errsz, "%s: %s is \"%s\", not \"%s\"%s", g->path, key, v, want, why);
+    free(v);
+    return ok ? 0 : -1;
+}
+
+/* The GGUF adapter PATH (llama.cpp's convert_lora_to_gguf.py: general.type
+ * "adapter", adapter.type "lora", adapter.lora.alpha; tensors
+ * blk.N.NAME.weight.lora_a, ne [n_in, r], and .lora_b, ne [r, n_out]) into
+ * L->mods, B times the scale and the rows of attn_q / attn_k's B put back in
+ * the Hugging Face order, as the base's (the converter permutes them as it
+ * permutes the base's). */
+static int load_gguf(gt_lora *l, const char *path, char *err, size_t errsz)
+{
+    const gt_config *c = &l->m->c;
+    gt_gguf g;
+    if (gt_gguf_open(&g, path, err, errsz) != 0) return -1;
+    int rc = -1;
+    float alpha;
+    int r;
+    if (gguf_expect(&g, "general.type", "adapter", " (a model file?)", err, errsz) ||
+        gguf_expect(&g, "adapter.type", "lora", " (only LoRA adapters are supported)", err, errsz))
+        goto out;
+    const gt_gguf_val *arch = gt_gguf_find(&g, "general.architecture");
+    if (arch && gguf_expect(&g, "general.architecture", "llama", " (an adapter for another architecture)", err, errsz))
+        goto out;
+    if ((r = gt_gguf_get_f32(&g, "adapter.lora.alpha", &alpha, err, errsz)) < 0) goto out;
+    if (r == 1) { gt_fail(err, errsz, "%s: adapter.lora.alpha is missing", g.path); goto out; }
+    if (!isfinite(alpha)) { gt_fail(err, errsz, "%s: adapter.lora.alpha is not a finite number", g.path); goto out; }
+    l->alpha = alpha;
+    l->r = 0;
+    for (size_t i = 0; i < g.nt; i++) {
+        const gt_gguf_tensor *t = &g.t[i];
+        int layer, p, which;
+        if (parse_gguf_name(t->name, &layer, &p, &which) != 0) {
+            gt_fail(err, errsz, "%s: tensor '%s' is not a LoRA weight of a llama projection "
+                    "(blk.N.{attn_q,attn_k,attn_v,attn_output,ffn_gate,ffn_up,ffn_down}.weight.lora_{a,b})",
+                    g.path, t->name);
+            goto out;
+        }
+        if (layer >= c->n_layers) {
+            gt_fail(err, errsz, "%s: tensor '%s' is for layer %d, the model has %d layers (an adapter for another model?)",
+                    g.path, t->name, layer, c->n_layers);
+            goto out;
+        }
+        if (gt_gguf_check_type(&g, t, err, errsz) != 0) goto out;
+        if (l->r == 0 && t->ndim == 2) l->r = (int)(which ? t->ne[0] : t->ne[1]);
+        int in, out;
+        gt_proj_dims(c, p, &out, &in);
+        int64_t want[2] = { which ? l->r : in, which ? out : l->r };
+        if (t->ndim != 2 || t->ne[0] != want[0] || t->ne[1] != want[1] || l->r < 1) {
+            char a[96], b[96];
+            gt_fail(err, errsz, "%s: tensor '%s' has shape %s, expected %s (ggml order; r %d; an adapter for another "
+                    "model?)", g.path, t->name, gt_shape_str(t->ne, t->ndim, a, sizeof a),
+                    gt_shape_str(want, 2, b, sizeof b), l->r);
+            goto out;
+        }
+        lmod *md = &l->mods[(size_t)layer * GT_PROJ_N + p];
+        float **dst = which ? &md->B : &md->A;
+        if (*dst) { gt_fail(err, errsz, "%s: tensor '%s' appears twice", g.path, t->name); goto out; }
+        md->in = in;
+        md->out = out;
+        float *v = gt_xmalloc(sizeof(float) * (size_t)t->nelem);
+        if (gt_gguf_dequantize(&g, t, 0, t->nrows, v, err, errsz) != 0) { free(v); goto out; }
+        if (which && (p == GT_PROJ_Q || p == GT_PROJ_K)) {
+            int32_t *perm = gt_xmalloc(sizeof(int32_t) * (size_t)out);
+            if (gt_gguf_rope_unpermute(perm, out, p == GT_PROJ_Q ? c->n_heads : c->n_kv_heads) != 0) {
+                free(perm);
+                free(v);
+                gt_fail(err, errsz, "%s: tensor '%s': %d rows are not heads of an even size", g.path, t->name, out);
+                goto out;
+            }
+            float *u = gt_xmalloc(sizeof(float) * (size_t)t->nelem);
+            for (int row = 0; row < out; row++)
+                memcpy(u + (size_t)row * l->r, v + (size_t)perm[row] * l->r, sizeof(float) * (size_t)l->r);
+            free(perm);
+            free(v);
+            v = u;
+        }
+        *dst = v;
+    }
+    /* llama.cpp: scale = alpha / r (r = lora_b's ne[0]); alpha 0 means no scaling */
+    l->scale = l->r > 0 && alpha != 0 ? alpha / l->r : 1.0;
+    for (int layer = 0; layer < c->n_layers; layer++)
+        for (int p = 0; p < GT_PROJ_N; p++) {
+            lmod *md = &l->mods[(size_t)layer * GT_PROJ_N + p];
+            if (!md->A != !md->B) {
+                gt_fail(err, errsz, "%s: tensor 'blk.%d.%s.weight.%s' is missing (its %s is there)", g.path, layer,
+                        gguf_names[p], md->A ? "lora_b" : "lora_a", md->A ? "lora_a" : "lora_b");
+                goto out;
+            }
+            if (md->B)
+                for (size_t k = 0; k < (size_t)md->out * (size_t)l->r; k++) md->B[k] *= (float)l->scale;
+        }
+    rc = 0;
+out:
+    gt_gguf_close(&g);
+    return rc;
+}
+
+gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t errsz)
+{
+    const gt_config *c = &m->c;
+    gt_lora *l = gt_xcalloc(1, sizeof *l);
+    l->m = m;
+    l->merge = merge;
+    l->mods = gt_xcalloc((size_t)c->n_layers * GT_PROJ_N, sizeof *l->mods);
+    char *src = NULL;
+    if (gt_is_gguf(dir)) {
+        src = gt_xstrdup(dir);
+        if (load_gguf(l, dir, err, errsz) != 0) goto fail;
+    } else if (load_peft(l, dir, &src, err, errsz) != 0) {
+        goto fail;
+    }
+    for (size_t i = 0; i < (size_t)c->n_layers * GT_PROJ_N; i++) l->nmods += l->mods[i].A != NULL;
+    if (l->nmods == 0) { gt_fail(err, errsz, "%s: no LoRA tensors", src); goto fail; }
 
     int apart = !merge;         /* some projections keep the adapter apart */
     if (merge) {
@@ -330,13 +485,10 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
         m->delta = delta;
         m->delta_ctx = l;
     }
-    free(cpath);
-    free(wpath);
+    free(src);
     return l;
 fail:
-    if (st_open) gt_st_close(&st);
-    free(cpath);
-    free(wpath);
+    free(src);
     gt_lora_free(l);
     return NULL;
 }

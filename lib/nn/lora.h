@@ -8,6 +8,19 @@
  *     W' = W + scale * B A,   scale = lora_alpha / r   (use_rslora: / sqrt(r))
  * as PEFT's LoraLayer computes it (dropout is off at inference).
  *
+ * Or a GGUF LoRA adapter as llama.cpp writes and reads it
+ * (convert_lora_to_gguf.py, llama-adapter.cpp), a file told by gt_is_gguf:
+ * general.type "adapter", adapter.type "lora", adapter.lora.alpha (F32),
+ * general.architecture "llama" when present; tensors named after the base's,
+ *     blk.N.{attn_q,attn_k,attn_v,attn_output,ffn_gate,ffn_up,ffn_down}.weight.lora_a  ne [in, r]
+ *     blk.N.....weight.lora_b                                                     ne [r, out]
+ * (ggml order: the same [r][in] and [out][r] matrices as PEFT's) in any type
+ * the GGUF reader dequantizes (F32, F16, BF16, Q8_0, ...); scale = alpha / r
+ * as llama.cpp (alpha 0: 1). llama.cpp's converter permutes lora_b's rows
+ * of attn_q / attn_k as it permutes the base's: they are put back in the
+ * Hugging Face order, as load_gguf.c does the base's. The same A, B and
+ * scale then serve both formats.
+ *
  * Two ways to apply it:
  * - kept apart (the default): the base weights stay as they are (memory-mapped,
  *   16-bit or 8-bit) and each projection's output gets scale * B (A x) added
@@ -56,7 +69,7 @@ void gt_lora_merge(float *w, int out, int in, const float *A, const float *B, in
 
 typedef struct gt_lora gt_lora;
 
-/* Load the adapter in DIR for M and apply it (MERGE: into F32 copies of the
+/* Load the adapter in DIR (a PEFT folder, or a GGUF adapter file) for M and apply it (MERGE: into F32 copies of the
  * weights; else through M's delta hook). NULL with a reason naming the file
  * (and tensor) in ERR. */
 gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t errsz);
