@@ -3,6 +3,7 @@
 #include "nn/kernels.h"
 #include "nn/safetensors.h"
 #include "nn/gguf.h"
+#include "nn/gguf_write.h"
 #include "core/util.h"
 #include "io/json.h"
 
@@ -520,4 +521,78 @@ void gt_lora_free(gt_lora *l)
     free(l->merged);
     free(l->tmp);
     free(l);
+}
+
+/* ---------------------------------------------------------------- GGUF adapters written */
+
+int gt_lora_write_gguf(const char *path, const gt_config *c, double alpha, int rslora, const gt_stw_tensor *t, int n,
+                       char *err, size_t errsz)
+{
+    int r = 0, rc = -1;
+    char *seen = gt_xcalloc((size_t)c->n_layers * GT_PROJ_N, 1);
+    float **owned = gt_xcalloc((size_t)(n > 0 ? n : 1), sizeof *owned);
+    gt_ggufw *w = gt_ggufw_new();
+    /* r: lora_A's rows */
+    for (int i = 0; i < n && !r; i++) {
+        int layer, p, which;
+        if (parse_key(t[i].name, &layer, &p, &which) == 0 && !which && t[i].ndim == 2) r = (int)t[i].shape[0];
+    }
+    if (r < 1) { gt_fail(err, errsz, "%s: no LoRA tensors to write", path); goto out; }
+    /* llama.cpp's scale is alpha / r; PEFT's use_rslora scale is alpha / sqrt(r): the same scale when the file's
+     * alpha is alpha * sqrt(r) */
+    float falpha = (float)(rslora ? alpha * sqrt((double)r) : alpha);
+    gt_ggufw_str(w, "general.architecture", "llama");
+    gt_ggufw_str(w, "general.type", "adapter");
+    gt_ggufw_str(w, "adapter.type", "lora");
+    gt_ggufw_f32(w, "adapter.lora.alpha", falpha);
+    gt_ggufw_u32(w, "general.alignment", 32);
+    for (int i = 0; i < n; i++) {
+        int layer, p, which;
+        if (parse_key(t[i].name, &layer, &p, &which) != 0 || layer >= c->n_layers) {
+            gt_fail(err, errsz, "%s: tensor '%s' is not a LoRA weight of a projection of the model", path, t[i].name);
+            goto out;
+        }
+        int in, out;
+        gt_proj_dims(c, p, &out, &in);
+        int64_t want[2] = { which ? out : r, which ? r : in };
+        if (t[i].ndim != 2 || t[i].shape[0] != want[0] || t[i].shape[1] != want[1] || t[i].dtype != GT_DT_F32) {
+            gt_fail(err, errsz, "%s: tensor '%s' is not an F32 [%lld, %lld] matrix", path, t[i].name,
+                    (long long)want[0], (long long)want[1]);
+            goto out;
+        }
+        seen[(size_t)layer * GT_PROJ_N + p] |= (char)(1 << which);
+        const float *data = t[i].data;
+        if (which && (p == GT_PROJ_Q || p == GT_PROJ_K)) {
+            /* lora_b's rows in llama.cpp's rotary order, as its converter permutes the base's (and load_gguf
+             * undoes): row I (Hugging Face order) goes to row PERM[I] */
+            int32_t *perm = gt_xmalloc(sizeof(int32_t) * (size_t)out);
+            if (gt_gguf_rope_unpermute(perm, out, p == GT_PROJ_Q ? c->n_heads : c->n_kv_heads) != 0) {
+                free(perm);
+                gt_fail(err, errsz, "%s: tensor '%s': %d rows are not heads of an even size", path, t[i].name, out);
+                goto out;
+            }
+            float *u = owned[i] = gt_xmalloc(sizeof(float) * (size_t)out * (size_t)r);
+            for (int row = 0; row < out; row++)
+                memcpy(u + (size_t)perm[row] * r, data + (size_t)row * r, sizeof(float) * (size_t)r);
+            free(perm);
+            data = u;
+        }
+        char name[128];
+        snprintf(name, sizeof name, "blk.%d.%s.weight.lora_%c", layer, gguf_names[p], which ? 'b' : 'a');
+        int64_t ne[2] = { t[i].shape[1], t[i].shape[0] };
+        gt_ggufw_tensor_f32(w, name, 2, ne, data);
+    }
+    for (int k = 0; k < c->n_layers * GT_PROJ_N; k++)
+        if (seen[k] == 1 || seen[k] == 2) {
+            gt_fail(err, errsz, "%s: layer %d %s has lora_%c without lora_%c", path, k / GT_PROJ_N,
+                    gt_projs[k % GT_PROJ_N].name, seen[k] == 1 ? 'A' : 'B', seen[k] == 1 ? 'B' : 'A');
+            goto out;
+        }
+    rc = gt_ggufw_write(w, path, err, errsz);
+out:
+    for (int i = 0; i < n; i++) free(owned[i]);
+    free(owned);
+    free(seen);
+    gt_ggufw_free(w);
+    return rc;
 }

@@ -45,6 +45,7 @@
 
 #include <stddef.h>
 #include "nn/model.h"
+#include "nn/safetensors.h"
 
 /* ---- LoRA settings (training, lora-train) ---- */
 
@@ -83,5 +84,22 @@ int gt_lora_modules(const gt_lora *l);        /* projections adapted */
 void gt_lora_release_merged(gt_lora *l);
 /* Free the adapter and unhook it from the model. */
 void gt_lora_free(gt_lora *l);
+
+/* ---- adapters written as GGUF ---- */
+
+/* The PEFT tensors T[0..N) (PEFT's names, F32, lora_A [r][in], lora_B
+ * [out][r], for a model of config C; LoRA alpha ALPHA, PEFT's use_rslora when
+ * RSLORA) as a GGUF LoRA adapter at PATH, the form load_gguf above and
+ * llama.cpp read (nn/gguf_write.h, atomic): general.architecture "llama",
+ * general.type "adapter", adapter.type "lora", adapter.lora.alpha (F32),
+ * general.alignment 32; tensors blk.N.NAME.weight.lora_a (ne [in, r]) and
+ * .lora_b (ne [r, out]) in T's order, F32, the rows of attn_q / attn_k's
+ * lora_b permuted into llama.cpp's rotary order (by n_heads / n_kv_heads: the
+ * inverse of gt_gguf_rope_unpermute). llama.cpp scales by alpha / r: with
+ * RSLORA (scale alpha / sqrt(r)) the file's alpha is ALPHA * sqrt(r). 0, or
+ * -1 with "PATH: ..." in ERR (an unknown tensor, a shape that does not fit C,
+ * a lora_A without its lora_B, heads of an odd size). */
+int gt_lora_write_gguf(const char *path, const gt_config *c, double alpha, int rslora, const gt_stw_tensor *t, int n,
+                       char *err, size_t errsz);
 
 #endif
