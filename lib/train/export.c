@@ -125,12 +125,17 @@ void gt_export(const gt_train *t, const char *dir, const char *base, const char 
     const char *mk[] = { "format" }, *mv[] = { "pt" };
     snprintf(path, sizeof path, "%s/%s", dir, t->full ? "model.safetensors" : "adapter_model.safetensors");
     if (gt_st_write(path, ts, t->ntp, mk, mv, 1, 0, err, sizeof err) != 0) gt_die(EX_IOERR, "%s", err);
-    free(ts);
     if (t->full) {
+        free(ts);
         gt_export_config(config, dir);
         gt_export_model_files(base, dir);     /* with --init: CONFIG's folder */
         return;
     }
     snprintf(path, sizeof path, "%s/adapter_config.json", dir);
     write_adapter_config(t, path, base);
+    /* the same adapter as llama.cpp's GGUF LoRA adapter (scale alpha / r, as ours) */
+    snprintf(path, sizeof path, "%s/adapter.gguf", dir);
+    if (gt_lora_write_gguf(path, &t->c, t->lora.alpha, 0, ts, t->ntp, err, sizeof err) != 0)
+        gt_die(EX_IOERR, "%s", err);
+    free(ts);
 }
