@@ -13,7 +13,22 @@ r 4, lora_alpha 8, q_proj, v_proj, down_proj) by
 
     GT_WRITE_FIXTURES=1 build/tests/test_gguf_lora_write
 
-(the test then holds every later build of the writer to these bytes).
+(the test then holds every later build of the writer to these bytes), and
+tests/data/gguf/ours-lora-trained/adapter.gguf, written by lora-train itself
+beside its PEFT files (adapter_config.json, adapter_model.safetensors) on
+tiny-f16.gguf with every projection adapted, so that attn_k's lora_b is
+permuted too (by n_head_kv); made with (from the repository root)
+
+    head -16 tests/data/lt-pairs.jsonl | jq -c '{instruction: "t", input: .input[0:80], output: .output[0:30]}' |
+        build/bin/tok-encode -m tests/data/gguf/tiny-f16.gguf --template tests/data/lt-short.template.json -o s.tok
+    build/bin/lora-train -m tests/data/gguf/tiny-f16.gguf -t s.tok -o tests/data/gguf/ours-lora-trained \
+        --batch-size 4 --micro-batch-size 2 --max-steps 8 --warmup-steps 1 --learning-rate 5e-2 \
+        --lora-r 4 --lora-alpha 8 --lora-target q,k,v,o,gate,up,down -j 2
+
+There are no PEFT logits for it: its lines hold llama.cpp's logits for the
+C test to compare with ours (the PEFT folder through our loader), and the
+script checks only that the adapter moves llama.cpp's logits by more than 5
+times the tolerance.
 
 Checks, before anything is written:
 - the file as gguf's reader sees it: general.architecture "llama",
@@ -33,10 +48,12 @@ Checks, before anything is written:
 - without the adapter llama.cpp is more than 5 times that tolerance away from
   PEFT's logits (so the check above can fail).
 
-Output: one line per base and prompt: file, type, adapter (ours-lora-*.gguf),
-peft (the PEFT folder), prompt, n_vocab, logits (llama.cpp with the adapter),
-base (llama.cpp without it), peft_maxdiff (max |logits - PEFT's|), tol,
-nolora_maxdiff (max |base - PEFT's|), llama_exact. Floats as float32, 9
+Output: one line per adapter and prompt (the 3 prompts of the base in
+lora-logits.jsonl): file, type, adapter (ours-lora-*.gguf,
+ours-lora-trained/adapter.gguf), peft (the PEFT folder), prompt, n_vocab,
+logits (llama.cpp with the adapter), base (llama.cpp without it),
+peft_maxdiff (max |logits - PEFT's|; null for ours-lora-trained), tol,
+nolora_maxdiff (max |base - PEFT's|; null likewise), llama_exact. Floats as float32, 9
 significant digits. A rerun with the same versions writes the same bytes.
 """
 import json
@@ -51,7 +68,8 @@ from llama_cpp import Llama
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 D = os.path.join(ROOT, "tests/data/gguf")
 FILES = [("tiny-f16.gguf", "F16", "ours-lora-f16.gguf", "lora-f16"),
-         ("tiny-q8_0.gguf", "Q8_0", "ours-lora-q8_0.gguf", "lora-q8_0")]
+         ("tiny-q8_0.gguf", "Q8_0", "ours-lora-q8_0.gguf", "lora-q8_0"),
+         ("tiny-f16.gguf", "F16", "ours-lora-trained/adapter.gguf", "ours-lora-trained")]
 PEFT_NAMES = {"attn_q": "self_attn.q_proj", "attn_k": "self_attn.k_proj", "attn_v": "self_attn.v_proj",
               "attn_output": "self_attn.o_proj", "ffn_gate": "mlp.gate_proj", "ffn_up": "mlp.up_proj",
               "ffn_down": "mlp.down_proj"}
@@ -109,25 +127,28 @@ def check_file(base, path, peft_dir):
     peft = load_safetensors(os.path.join(peft_dir, "adapter_model.safetensors"))
     with open(os.path.join(peft_dir, "adapter_config.json")) as f:
         cfg = json.load(f)
-    assert cfg["r"] == 4 and cfg["lora_alpha"] == 8 and not cfg.get("use_rslora")
+    rank = cfg["r"]
+    assert cfg["lora_alpha"] == 8 and not cfg.get("use_rslora")
     shapes = {t.name: [int(v) for v in t.shape] for t in b.tensors}
-    seen = 0
+    seen, permuted = 0, set()
     for t in r.tensors:
         assert t.tensor_type == gguf.GGMLQuantizationType.F32, t.name
         base_name, ab = t.name.rsplit(".", 1)
         layer, kind = base_name.split(".")[1], base_name.split(".")[2]
         n_in, n_out = shapes[base_name]
         ne = [int(v) for v in t.shape]
-        assert ne == ([n_in, 4] if ab == "lora_a" else [4, n_out]), (t.name, ne)
+        assert ne == ([n_in, rank] if ab == "lora_a" else [rank, n_out]), (t.name, ne)
         key = "base_model.model.model.layers.%s.%s.lora_%s.weight" % (layer, PEFT_NAMES[kind], ab[-1].upper())
         x = np.asarray(t.data).reshape(ne[1], ne[0])
         ref = peft[key]
         if ab == "lora_b" and kind in ("attn_q", "attn_k"):
             ref = permute(ref, n_head, n_head_kv if kind == "attn_k" else n_head)
             assert not np.array_equal(ref, peft[key])
+            permuted.add(kind)
         assert np.array_equal(x, ref), (t.name, key)
         seen += 1
-    assert seen == len(peft) == 6, (seen, len(peft))
+    assert seen == len(peft) == 2 * len(cfg["target_modules"]), (seen, len(peft))
+    return permuted
 
 
 def open_llama(path, lora=None):
@@ -154,24 +175,34 @@ def main():
     lines = []
     for fname, tname, aname, pname in FILES:
         base, apath = os.path.join(D, fname), os.path.join(D, aname)
-        check_file(base, apath, os.path.join(D, pname))
+        permuted = check_file(base, apath, os.path.join(D, pname))
+        print("%s: tensors = PEFT's, lora_b rows of %s permuted as convert_hf_to_gguf.py" % (aname, sorted(permuted)))
         plain, adapted = open_llama(base), open_llama(base, apath)
         n = 0
         for rec in peft_recs:
             if rec["file"] != fname:
                 continue
-            assert rec["adapter"] == pname
-            ids, ref = rec["prompt"], np.array(rec["logits"], dtype=np.float64)
+            ids = rec["prompt"]
             lo, bl = logits(adapted, ids), logits(plain, ids)
-            tol = 2 * exact[fname] + 0.01 * float(np.abs(ref).max())
-            d, d0 = float(np.abs(lo - ref).max()), float(np.abs(bl - ref).max())
-            print("%s + %s, %d ids: max |llama.cpp - PEFT| %.4f (tol %.4f), without the adapter %.3f"
-                  % (fname, aname, len(ids), d, tol, d0))
-            assert d <= tol, "llama.cpp with our adapter is not PEFT's: %g > %g" % (d, tol)
-            assert d0 > 5 * tol, "without the adapter llama.cpp is too close to PEFT's: %g" % d0
+            tol = 2 * exact[fname] + 0.01 * float(np.abs(lo).max())
+            d = d0 = None
+            if rec["adapter"] == pname:     # PEFT's logits for this adapter
+                ref = np.array(rec["logits"], dtype=np.float64)
+                tol = 2 * exact[fname] + 0.01 * float(np.abs(ref).max())
+                d, d0 = float(np.abs(lo - ref).max()), float(np.abs(bl - ref).max())
+                print("%s + %s, %d ids: max |llama.cpp - PEFT| %.4f (tol %.4f), without the adapter %.3f"
+                      % (fname, aname, len(ids), d, tol, d0))
+                assert d <= tol, "llama.cpp with our adapter is not PEFT's: %g > %g" % (d, tol)
+                assert d0 > 5 * tol, "without the adapter llama.cpp is too close to PEFT's: %g" % d0
+            else:                           # lora-train's adapter: no PEFT logits; the C test compares
+                d_ad = float(np.abs(lo - bl).max())
+                print("%s + %s, %d ids: max |llama.cpp with - without the adapter| %.3f (tol %.4f)"
+                      % (fname, aname, len(ids), d_ad, tol))
+                assert d_ad > 5 * tol, "the adapter hardly moves llama.cpp's logits: %g" % d_ad
             lines.append(dict(file=fname, type=tname, adapter=aname, peft=pname, prompt=ids, n_vocab=plain.n_vocab(),
-                              logits=[f9(x) for x in lo], base=[f9(x) for x in bl], peft_maxdiff=f9(d), tol=f9(tol),
-                              nolora_maxdiff=f9(d0), llama_exact=f9(exact[fname])))
+                              logits=[f9(x) for x in lo], base=[f9(x) for x in bl],
+                              peft_maxdiff=None if d is None else f9(d), tol=f9(tol),
+                              nolora_maxdiff=None if d0 is None else f9(d0), llama_exact=f9(exact[fname])))
             n += 1
         assert n == 3, (fname, n)
         del plain, adapted

@@ -13,6 +13,13 @@
  * (test_gguf_lora's tolerances) and llama.cpp's with the same file
  * (test_gguf_lora_gguf's tolerance).
  *
+ * ours-lora-trained/ is lora-train's own output on tiny-f16.gguf (all seven
+ * projections, so attn_k's lora_b too, permuted by n_kv_heads): the writer
+ * run on its adapter_model.safetensors must give its adapter.gguf byte for
+ * byte, and that file must give the PEFT folder's logits with our loader and
+ * llama.cpp's (ours-lora-logits.jsonl) within the tolerance above; it has no
+ * PEFT logits of its own (PEFT's path is test_gguf_lora's).
+ *
  * GT_WRITE_FIXTURES=1 in the environment writes ours-lora-*.gguf anew
  * (then run the reference script). */
 #include "t.h"
@@ -134,15 +141,24 @@ static void test_writer(void)
 
 typedef struct {
     const char *type, *base, *peft, *ours;
+    int modules;        /* projections adapted */
+    int trained;        /* lora-train's output (its adapter.gguf committed): no PEFT logits */
 } fixture;
 
 static const fixture fixtures[] = {
-    { "F16", DIR "tiny-f16.gguf", DIR "lora-f16", DIR "ours-lora-f16.gguf" },
-    { "Q8_0", DIR "tiny-q8_0.gguf", DIR "lora-q8_0", DIR "ours-lora-q8_0.gguf" },
+    { "F16", DIR "tiny-f16.gguf", DIR "lora-f16", DIR "ours-lora-f16.gguf", 3, 0 },
+    { "Q8_0", DIR "tiny-q8_0.gguf", DIR "lora-q8_0", DIR "ours-lora-q8_0.gguf", 3, 0 },
+    { "F16", DIR "tiny-f16.gguf", DIR "ours-lora-trained", DIR "ours-lora-trained/adapter.gguf", 7, 1 },
 };
 
-/* Write the PEFT folder FX->peft as a GGUF adapter at PATH (RSLORA: PEFT's
- * use_rslora). 0 ok. */
+static int by_data(const void *a, const void *b)
+{
+    const char *x = (const char *)((const gt_stw_tensor *)a)->data, *y = (const char *)((const gt_stw_tensor *)b)->data;
+    return x < y ? -1 : x > y;
+}
+
+/* Write the PEFT folder FX->peft (alpha 8) as a GGUF adapter at PATH, the
+ * tensors in the file's order (RSLORA: PEFT's use_rslora). 0 ok. */
 static int convert(const fixture *fx, const gt_config *c, const char *path, int rslora)
 {
     char st_path[256];
@@ -160,6 +176,7 @@ static int convert(const fixture *fx, const gt_config *c, const char *path, int 
         ts[i].shape[1] = st.t[i].shape[1];
         ts[i].dtype = GT_DT_F32;
     }
+    qsort(ts, (size_t)st.nt, sizeof *ts, by_data);     /* the file's order (gt_st sorts by name), as lora-train's */
     if (rc == 0) rc = gt_lora_write_gguf(path, c, 8.0, rslora, ts, st.nt, err, sizeof err);
     free(ts);
     gt_st_close(&st);
@@ -214,7 +231,7 @@ static void one_prompt(const fixture *fx, gt_model *m, const char *path, yajl_va
     float *peft = gt_xmalloc(sizeof(float) * (size_t)V), *a = gt_xmalloc(sizeof(float) * (size_t)V),
           *b = gt_xmalloc(sizeof(float) * (size_t)V), *c = gt_xmalloc(sizeof(float) * (size_t)V),
           *ll = gt_xmalloc(sizeof(float) * (size_t)V);
-    char name[240];
+    char name[300];
     int f16 = strcmp(fx->type, "F16") == 0;
     if (np <= 0 || floats_of(gt_json_get(rec, "logits"), peft, V)) { CHECK(0, "gguf lora write: fixture read"); goto out; }
     /* the PEFT folder and the GGUF file, kept apart */
@@ -222,7 +239,8 @@ static void one_prompt(const fixture *fx, gt_model *m, const char *path, yajl_va
     int ok = l && run(m, ids, np, a) == 0;
     gt_lora_free(l);
     l = gt_lora_load(m, path, 0, err, sizeof err);
-    ok = ok && l && fabs(gt_lora_scale(l) - 2.0) < 1e-12 && gt_lora_modules(l) == 3 && run(m, ids, np, b) == 0;
+    ok = ok && l && fabs(gt_lora_scale(l) - 2.0) < 1e-12 && gt_lora_modules(l) == fx->modules &&
+         run(m, ids, np, b) == 0;
     gt_lora_free(l);
     double d_apart = max_diff(a, b, V), d_peft = max_diff(b, peft, V);
     /* and merge asked for (each on a model of its own: a merge leaves the weights merged) */
@@ -242,19 +260,22 @@ static void one_prompt(const fixture *fx, gt_model *m, const char *path, yajl_va
     double tol = 0, d_llama = INFINITY;
     int have_llama = llama_logits(fx->ours + strlen(DIR), ids, np, ll, V, &tol) == 0;
     if (have_llama) d_llama = max_diff(b, ll, V);
-    printf("gguf lora write: %-4s %2d ids: max |GGUF file - PEFT folder| apart %.3g, merge asked %.3g; "
+    printf("gguf lora write: %-17s %2d ids: max |GGUF file - PEFT folder| apart %.3g, merge asked %.3g; "
            "to PEFT's logits %.3g (tol %.3g); to llama.cpp's with the file %.4f (tol %.4f)\n",
-           fx->type, np, d_apart, d_merge, d_peft, peft_tol, d_llama, tol);
-    snprintf(name, sizeof name, "gguf lora write: %s %d ids: the written file loads (3 projections, scale 2) and runs",
-             fx->type, np);
+           fx->peft + strlen(DIR), np, d_apart, d_merge, d_peft, peft_tol, d_llama, tol);
+    snprintf(name, sizeof name, "gguf lora write: %s %d ids: the written file loads (%d projections, scale 2) and runs",
+             fx->peft + strlen(DIR), np, fx->modules);
     CHECK(ok, name);
     snprintf(name, sizeof name, "gguf lora write: %s %d ids: the file's logits are the PEFT folder's (1e-5: apart, "
-             "and merge asked)", fx->type, np);
+             "and merge asked)", fx->peft + strlen(DIR), np);
     CHECK(d_apart <= 1e-5 && d_merge <= 1e-5, name);
-    snprintf(name, sizeof name, "gguf lora write: %s %d ids: and PEFT's own (lora-logits.jsonl)", fx->type, np);
-    CHECK(d_peft <= peft_tol, name);
+    if (!fx->trained) {
+        snprintf(name, sizeof name, "gguf lora write: %s %d ids: and PEFT's own (lora-logits.jsonl)",
+                 fx->peft + strlen(DIR), np);
+        CHECK(d_peft <= peft_tol, name);
+    }
     snprintf(name, sizeof name, "gguf lora write: %s %d ids: and llama.cpp's with the same file (ours-lora-logits.jsonl)",
-             fx->type, np);
+             fx->peft + strlen(DIR), np);
     CHECK(have_llama && d_llama <= tol, name);
     seen++;
 out:
@@ -263,19 +284,21 @@ out:
 
 static void test_fixture(const fixture *fx)
 {
-    char path[128], name[200];
+    char path[128], name[300];
     const char *regen = getenv("GT_WRITE_FIXTURES");
     gt_model m;
     if (gt_model_load(&m, fx->base, err, sizeof err)) { printf("%s\n", err); CHECK(0, "gguf lora write: base loads"); return; }
-    if (regen && *regen == '1') {
+    if (regen && *regen == '1' && !fx->trained) {
         snprintf(path, sizeof path, "%s", fx->ours);
     } else {
         snprintf(path, sizeof path, "%s/%s", tmpdir, fx->ours + strlen(DIR));
+        for (char *q = path + strlen(tmpdir) + 1; *q; q++)
+            if (*q == '/') *q = '-';
     }
     int ok = convert(fx, &m.c, path, 0) == 0;
     if (!ok) printf("%s\n", err);
     snprintf(name, sizeof name, "gguf lora write: %s: %s written from %s, the bytes of the committed file (llama.cpp's "
-             "input)", fx->type, fx->ours + strlen(DIR), fx->peft + strlen(DIR));
+             "input%s)", fx->type, fx->ours + strlen(DIR), fx->peft + strlen(DIR), fx->trained ? ", as lora-train wrote it" : "");
     CHECK(ok && same_file(path, fx->ours), name);
 
     /* the metadata and tensors llama.cpp reads */
@@ -289,7 +312,8 @@ static void test_fixture(const fixture *fx)
              gt_gguf_get_strdup(&g, "general.type", &s2, err, sizeof err) == 0 && !strcmp(s2, "adapter") &&
              gt_gguf_get_strdup(&g, "adapter.type", &s3, err, sizeof err) == 0 && !strcmp(s3, "lora") &&
              gt_gguf_get_f32(&g, "adapter.lora.alpha", &alpha, err, sizeof err) == 0 && alpha == 8.0f &&
-             gt_gguf_get_u32(&g, "general.alignment", &al, err, sizeof err) == 0 && al == 32 && g.nt == 6;
+             gt_gguf_get_u32(&g, "general.alignment", &al, err, sizeof err) == 0 && al == 32 &&
+             g.nt == (size_t)(2 * fx->modules);
         free(s1); free(s2); free(s3);
         const gt_gguf_tensor *qa = gt_gguf_tensor_find(&g, "blk.0.attn_q.weight.lora_a"),
                              *qb = gt_gguf_tensor_find(&g, "blk.0.attn_q.weight.lora_b"),
@@ -300,7 +324,8 @@ static void test_fixture(const fixture *fx)
         gt_gguf_close(&g);
     }
     snprintf(name, sizeof name, "gguf lora write: %s: llama.cpp's keys (architecture llama, type adapter, adapter.type "
-             "lora, alpha 8 F32, alignment 32), 6 tensors blk.0.NAME.weight.lora_a/b in ggml shapes", fx->type);
+             "lora, alpha 8 F32, alignment 32), %d tensors blk.0.NAME.weight.lora_a/b in ggml shapes",
+             fx->peft + strlen(DIR), 2 * fx->modules);
     CHECK(ok, name);
 
     /* the logits, for each of the fixture's prompts */
@@ -317,7 +342,7 @@ static void test_fixture(const fixture *fx)
     free(text);
 
     /* use_rslora: scale alpha / sqrt(r) = 4, llama.cpp's alpha / r with the file's alpha 8 sqrt(4) = 16 */
-    if (!regen || *regen != '1') {
+    if ((!regen || *regen != '1') && !fx->trained) {
         snprintf(path, sizeof path, "%s/rs.gguf", tmpdir);
         ok = convert(fx, &m.c, path, 1) == 0;
         float alpha = 0;
@@ -365,7 +390,7 @@ int main(void)
     if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 1; }
     test_writer();
     for (size_t i = 0; i < sizeof fixtures / sizeof *fixtures; i++) test_fixture(&fixtures[i]);
-    CHECK(seen == 6, "gguf lora write: 6 prompts (F16, Q8_0 x 3)");
+    CHECK(seen == 9, "gguf lora write: 9 prompts (lora-f16, lora-q8_0, ours-lora-trained x 3)");
     test_errors();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
