@@ -89,7 +89,7 @@ void gt_lora_free(gt_lora *l);
 
 /* The PEFT tensors T[0..N) (PEFT's names, F32, lora_A [r][in], lora_B
  * [out][r], for a model of config C; LoRA alpha ALPHA, PEFT's use_rslora when
- * RSLORA) as a GGUF LoRA adapter at PATH, the form load_gguf above and
+ * RSLORA) as a GGUF LoRA adapter at PATH, the form gt_lora_load above and
  * llama.cpp read (nn/gguf_write.h, atomic): general.architecture "llama",
  * general.type "adapter", adapter.type "lora", adapter.lora.alpha (F32),
  * general.alignment 32; tensors blk.N.NAME.weight.lora_a (ne [in, r]) and
