@@ -25,6 +25,7 @@
  * to 114 (delta_max): without it, ours are farther than 5x the tolerance
  * from PEFT's adapted logits (checked), so the test can fail. */
 #include "t.h"
+#include "gguf_fixture.h"
 #include "nn/model.h"
 #include "nn/lora.h"
 #include "nn/dtype.h"
@@ -39,56 +40,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DIR "tests/data/gguf/"
 
 static char err[1024];
-
-static double max_abs(const float *x, int n)
-{
-    double m = 0;
-    for (int i = 0; i < n; i++) m = fmax(m, fabs(x[i]));
-    return m;
-}
-
-static double max_diff(const float *a, const float *b, int n)
-{
-    double m = 0;
-    for (int i = 0; i < n; i++) m = isnan(a[i]) ? INFINITY : fmax(m, fabs((double)a[i] - b[i]));
-    return m;
-}
-
-static int floats_of(yajl_val v, float *out, int n)
-{
-    if (!v || !YAJL_IS_ARRAY(v) || (int)YAJL_GET_ARRAY(v)->len != n) return -1;
-    for (int i = 0; i < n; i++) out[i] = (float)YAJL_GET_DOUBLE(YAJL_GET_ARRAY(v)->values[i]);
-    return 0;
-}
-
-static int ints_of(yajl_val v, int32_t *out, int max)
-{
-    if (!v || !YAJL_IS_ARRAY(v) || (int)YAJL_GET_ARRAY(v)->len > max) return -1;
-    int n = (int)YAJL_GET_ARRAY(v)->len;
-    for (int i = 0; i < n; i++) {
-        long long x;
-        if (gt_json_as_int(YAJL_GET_ARRAY(v)->values[i], &x)) return -1;
-        out[i] = (int32_t)x;
-    }
-    return n;
-}
-
-/* Last-position logits of IDS: the prompt in one batched pass (BATCHED) or
- * token by token (the decoding kernels). 0 ok. */
-static int run(const gt_model *m, const int32_t *ids, int n, float *out, int batched)
-{
-    gt_state *s = gt_state_new(m, n, 0, err, sizeof err);
-    if (!s) return -1;
-    int rc = 0;
-    if (batched) rc = gt_model_forward(m, s, ids, n, 0, out, 0);
-    else
-        for (int i = 0; rc == 0 && i < n; i++) rc = gt_model_forward(m, s, &ids[i], 1, i, out, 0);
-    gt_state_free(s);
-    return rc;
-}
 
 static int blocks_in(const gt_model *m)
 {
@@ -165,13 +118,13 @@ static void one(yajl_val rec)
     int nblocks = blocks_in(&m);
 
     /* without the adapter: PEFT's base logits, and far from the adapted ones */
-    int ok = run(&m, ids, np, c, 1) == 0;
+    int ok = last_logits(&m, ids, np, c, 1, err, sizeof err) == 0;
     double d_base = max_diff(c, base, V), d_noad = max_diff(c, ref, V);
 
     /* kept apart */
     gt_lora *l = gt_lora_load(&m, apath, 0, err, sizeof err);
     if (!l) printf("%s\n", err);
-    ok = ok && l && run(&m, ids, np, a, 1) == 0 && run(&m, ids, np, b, 0) == 0;
+    ok = ok && l && last_logits(&m, ids, np, a, 1, err, sizeof err) == 0 && last_logits(&m, ids, np, b, 0, err, sizeof err) == 0;
     double d_apart = max_diff(a, ref, V), d_dec = max_diff(b, ref, V);
     gt_lora_free(l);
     if (m.delta) ok = 0;    /* unhooked */
@@ -179,7 +132,7 @@ static void one(yajl_val rec)
     /* the same weights in F32 (no 8-bit activations) with the adapter: PEFT's logits to float32 rounding */
     gt_model tw = twin(&m);
     gt_lora *lt = gt_lora_load(&tw, apath, 0, err, sizeof err);
-    ok = ok && lt && run(&tw, ids, np, c, 1) == 0;
+    ok = ok && lt && last_logits(&tw, ids, np, c, 1, err, sizeof err) == 0;
     double d_twin = max_diff(c, ref, V), tol_twin = 1e-5 * max_abs(ref, V);
     gt_lora_free(lt);
     twin_free(&tw);
@@ -187,7 +140,7 @@ static void one(yajl_val rec)
     /* merge asked for: blocks stay blocks (the adapter apart), 16-bit merges */
     l = gt_lora_load(&m, apath, 1, err, sizeof err);
     if (!l) printf("%s\n", err);
-    ok = ok && l && run(&m, ids, np, d, 1) == 0;
+    ok = ok && l && last_logits(&m, ids, np, d, 1, err, sizeof err) == 0;
     int nblocks_after = blocks_in(&m), hooked = m.delta != NULL;
     int q_f32 = m.layers[0].w[GT_PROJ_Q].dt == GT_DT_F32, k_f16 = m.layers[0].w[GT_PROJ_K].dt == GT_DT_F16;
     char note[700];

@@ -19,6 +19,7 @@
  * moves them by 17 to 93), so the test can fail; and our base logits are
  * llama.cpp's base logits within the same tolerance. */
 #include "t.h"
+#include "gguf_fixture.h"
 #include "nn/model.h"
 #include "nn/lora.h"
 #include "nn/dtype.h"
@@ -33,56 +34,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DIR "tests/data/gguf/"
 
 static char err[1024];
-
-static double max_abs(const float *x, int n)
-{
-    double m = 0;
-    for (int i = 0; i < n; i++) m = fmax(m, fabs(x[i]));
-    return m;
-}
-
-static double max_diff(const float *a, const float *b, int n)
-{
-    double m = 0;
-    for (int i = 0; i < n; i++) m = isnan(a[i]) ? INFINITY : fmax(m, fabs((double)a[i] - b[i]));
-    return m;
-}
-
-static int floats_of(yajl_val v, float *out, int n)
-{
-    if (!v || !YAJL_IS_ARRAY(v) || (int)YAJL_GET_ARRAY(v)->len != n) return -1;
-    for (int i = 0; i < n; i++) out[i] = (float)YAJL_GET_DOUBLE(YAJL_GET_ARRAY(v)->values[i]);
-    return 0;
-}
-
-static int ints_of(yajl_val v, int32_t *out, int max)
-{
-    if (!v || !YAJL_IS_ARRAY(v) || (int)YAJL_GET_ARRAY(v)->len > max) return -1;
-    int n = (int)YAJL_GET_ARRAY(v)->len;
-    for (int i = 0; i < n; i++) {
-        long long x;
-        if (gt_json_as_int(YAJL_GET_ARRAY(v)->values[i], &x)) return -1;
-        out[i] = (int32_t)x;
-    }
-    return n;
-}
-
-/* Last-position logits of IDS: the prompt in one batched pass (BATCHED) or
- * token by token (the decoding kernels). 0 ok. */
-static int run(const gt_model *m, const int32_t *ids, int n, float *out, int batched)
-{
-    gt_state *s = gt_state_new(m, n, 0, err, sizeof err);
-    if (!s) return -1;
-    int rc = 0;
-    if (batched) rc = gt_model_forward(m, s, ids, n, 0, out, 0);
-    else
-        for (int i = 0; rc == 0 && i < n; i++) rc = gt_model_forward(m, s, &ids[i], 1, i, out, 0);
-    gt_state_free(s);
-    return rc;
-}
 
 static int seen;
 
@@ -113,14 +66,14 @@ static void one(yajl_val rec)
     double tol = 2 * YAJL_GET_DOUBLE(le) + 0.01 * max_abs(ref, V);
 
     /* without the adapter: llama.cpp's base logits, and far from the adapted ones */
-    int ok = run(&m, ids, np, c, 1) == 0;
+    int ok = last_logits(&m, ids, np, c, 1, err, sizeof err) == 0;
     double d_base = max_diff(c, base, V), d_noad = max_diff(c, ref, V);
 
     /* kept apart */
     gt_lora *l = gt_lora_load(&m, apath, 0, err, sizeof err);
     if (!l) printf("%s\n", err);
     ok = ok && l && gt_lora_modules(l) == 3 && fabs(gt_lora_scale(l) - 2.0) < 1e-12;
-    ok = ok && run(&m, ids, np, a, 1) == 0 && run(&m, ids, np, b, 0) == 0;
+    ok = ok && last_logits(&m, ids, np, a, 1, err, sizeof err) == 0 && last_logits(&m, ids, np, b, 0, err, sizeof err) == 0;
     double d_apart = max_diff(a, ref, V), d_dec = max_diff(b, ref, V);
     gt_lora_free(l);
     if (m.delta) ok = 0;    /* unhooked */
@@ -128,7 +81,7 @@ static void one(yajl_val rec)
     /* merge asked for: blocks stay blocks (the adapter apart), 16-bit merges */
     l = gt_lora_load(&m, apath, 1, err, sizeof err);
     if (!l) printf("%s\n", err);
-    ok = ok && l && run(&m, ids, np, d, 1) == 0;
+    ok = ok && l && last_logits(&m, ids, np, d, 1, err, sizeof err) == 0;
     int hooked = m.delta != NULL, q_f32 = m.layers[0].w[GT_PROJ_Q].dt == GT_DT_F32;
     char note[700];
     snprintf(note, sizeof note, "%s", l ? gt_lora_note(l) : "");

@@ -23,6 +23,7 @@
  * GT_WRITE_FIXTURES=1 in the environment writes ours-lora-*.gguf anew
  * (then run the reference script). */
 #include "t.h"
+#include "gguf_fixture.h"
 #include "nn/gguf.h"
 #include "nn/gguf_write.h"
 #include "nn/lora.h"
@@ -39,43 +40,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define DIR "tests/data/gguf/"
 
 static char err[1024];
 static char tmpdir[64];
-
-static double max_abs(const float *x, int n)
-{
-    double m = 0;
-    for (int i = 0; i < n; i++) m = fmax(m, fabs(x[i]));
-    return m;
-}
-
-static double max_diff(const float *a, const float *b, int n)
-{
-    double m = 0;
-    for (int i = 0; i < n; i++) m = isnan(a[i]) || isnan(b[i]) ? INFINITY : fmax(m, fabs((double)a[i] - b[i]));
-    return m;
-}
-
-static int floats_of(yajl_val v, float *out, int n)
-{
-    if (!v || !YAJL_IS_ARRAY(v) || (int)YAJL_GET_ARRAY(v)->len != n) return -1;
-    for (int i = 0; i < n; i++) out[i] = (float)YAJL_GET_DOUBLE(YAJL_GET_ARRAY(v)->values[i]);
-    return 0;
-}
-
-static int ints_of(yajl_val v, int32_t *out, int max)
-{
-    if (!v || !YAJL_IS_ARRAY(v) || (int)YAJL_GET_ARRAY(v)->len > max) return -1;
-    int n = (int)YAJL_GET_ARRAY(v)->len;
-    for (int i = 0; i < n; i++) {
-        long long x;
-        if (gt_json_as_int(YAJL_GET_ARRAY(v)->values[i], &x)) return -1;
-        out[i] = (int32_t)x;
-    }
-    return n;
-}
 
 static int same_file(const char *a, const char *b)
 {
@@ -183,16 +150,6 @@ static int convert(const fixture *fx, const gt_config *c, const char *path, int 
     return rc;
 }
 
-/* Last-position logits of IDS through M (one batched pass). */
-static int run(const gt_model *m, const int32_t *ids, int n, float *out)
-{
-    gt_state *s = gt_state_new(m, n, 0, err, sizeof err);
-    if (!s) return -1;
-    int rc = gt_model_forward(m, s, ids, n, 0, out, 0);
-    gt_state_free(s);
-    return rc;
-}
-
 /* llama.cpp's logits with the adapter ADAPTER and prompt IDS from
  * ours-lora-logits.jsonl, and its tolerance: 0 found. */
 static int llama_logits(const char *adapter, const int32_t *ids, int n, float *out, int V, double *tol)
@@ -236,11 +193,11 @@ static void one_prompt(const fixture *fx, gt_model *m, const char *path, yajl_va
     if (np <= 0 || floats_of(gt_json_get(rec, "logits"), peft, V)) { CHECK(0, "gguf lora write: fixture read"); goto out; }
     /* the PEFT folder and the GGUF file, kept apart */
     gt_lora *l = gt_lora_load(m, fx->peft, 0, err, sizeof err);
-    int ok = l && run(m, ids, np, a) == 0;
+    int ok = l && last_logits(m, ids, np, a, 1, err, sizeof err) == 0;
     gt_lora_free(l);
     l = gt_lora_load(m, path, 0, err, sizeof err);
     ok = ok && l && fabs(gt_lora_scale(l) - 2.0) < 1e-12 && gt_lora_modules(l) == fx->modules &&
-         run(m, ids, np, b) == 0;
+         last_logits(m, ids, np, b, 1, err, sizeof err) == 0;
     gt_lora_free(l);
     double d_apart = max_diff(a, b, V), d_peft = fx->trained ? NAN : max_diff(b, peft, V);     /* none: nan */
     /* and merge asked for (each on a model of its own: a merge leaves the weights merged) */
@@ -250,7 +207,7 @@ static void one_prompt(const fixture *fx, gt_model *m, const char *path, yajl_va
         gt_model mm;
         if (gt_model_load(&mm, fx->base, err, sizeof err)) { ok = 0; break; }
         l = gt_lora_load(&mm, srcs[k], 1, err, sizeof err);
-        ok = ok && l && run(&mm, ids, np, outs[k]) == 0;
+        ok = ok && l && last_logits(&mm, ids, np, outs[k], 1, err, sizeof err) == 0;
         gt_lora_free(l);
         gt_model_free(&mm);
     }

@@ -17,6 +17,7 @@
  * own distance (exact_maxdiff, which carries its own 8-bit activation
  * rounding) plus 1% of max |exact|. */
 #include "t.h"
+#include "gguf_fixture.h"
 #include "nn/model.h"
 #include "nn/gguf.h"
 #include "nn/qmatmul.h"
@@ -34,7 +35,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define DIR "tests/data/gguf/"
 
 static char err[1024];
 
@@ -106,20 +106,6 @@ static int argmax(const float *x, int n)
     int b = 0;
     for (int i = 1; i < n; i++) if (x[i] > x[b]) b = i;
     return b;
-}
-
-static double max_abs(const float *x, int n)
-{
-    double m = 0;
-    for (int i = 0; i < n; i++) m = fmax(m, fabs(x[i]));
-    return m;
-}
-
-static double max_diff(const float *a, const float *b, int n)
-{
-    double m = 0;
-    for (int i = 0; i < n; i++) m = fmax(m, fabs((double)a[i] - b[i]));
-    return m;
 }
 
 /* Last-position logits of PROMPT into OUT; then, when GREEDY, N_GREEDY
@@ -194,25 +180,6 @@ static void test_tiny_f32_twin(void)
 
 /* ---- llama.cpp's logits (tests/reference/gguf_types_reference.py and
  * gguf_logits_reference.py; fixtures in tests/data/gguf) ---- */
-
-static int floats_of(yajl_val v, float *out, int n)
-{
-    if (!v || !YAJL_IS_ARRAY(v) || (int)YAJL_GET_ARRAY(v)->len != n) return -1;
-    for (int i = 0; i < n; i++) out[i] = (float)YAJL_GET_DOUBLE(YAJL_GET_ARRAY(v)->values[i]);
-    return 0;
-}
-
-static int ints_of(yajl_val v, int32_t *out, int max)
-{
-    if (!v || !YAJL_IS_ARRAY(v) || (int)YAJL_GET_ARRAY(v)->len > max) return -1;
-    int n = (int)YAJL_GET_ARRAY(v)->len;
-    for (int i = 0; i < n; i++) {
-        long long x;
-        if (gt_json_as_int(YAJL_GET_ARRAY(v)->values[i], &x)) return -1;
-        out[i] = (int32_t)x;
-    }
-    return n;
-}
 
 /* Each line of FILE (JSON records) to FN; the number of records. */
 static int each_record(const char *file, void (*fn)(yajl_val rec, void *ctx), void *ctx)
