@@ -158,6 +158,27 @@ static inline int32_t dot_group(const uint8_t *restrict u, const int8_t *restric
     return s;
 }
 
+/* Weight row J, decoded to U (values), S and M (per group), times every
+ * activation row of A into column J of OUT. */
+static inline void row_sums(const qk_act *a, const uint8_t *u, const float *s, const float *m, int j, float *out,
+                            size_t ldo, const int G)
+{
+    int k = a->k, ng = a->ng;
+    for (int i = 0; i < a->n; i++) {
+        const int8_t *q = a->q + (size_t)i * k;
+        const float *dg = a->dg + (size_t)i * ng, *fg = a->fg + (size_t)i * ng;
+        const int32_t *bg = a->bg + (size_t)i * ng;
+        float acc = 0;
+        for (int gi = 0; gi < ng; gi++) {
+            int32_t sum = bg[gi] + dot_group(u + (size_t)gi * G, q + (size_t)gi * G, G);
+            float v = s[gi] * (dg[gi] * (float)sum);
+            if (a->t->min) v += m[gi] * fg[gi];
+            acc += v;
+        }
+        out[(size_t)i * ldo + (size_t)j] = acc;
+    }
+}
+
 static inline void run_g(const qk_act *a, const unsigned char *w, size_t rowbytes, int j0, int j1, float *out,
                          size_t ldo, void *scratch, const int G)
 {
@@ -169,19 +190,7 @@ static inline void run_g(const qk_act *a, const unsigned char *w, size_t rowbyte
         const unsigned char *row = w + (size_t)j * rowbytes;
         for (int b = 0; b < k / t->bv; b++)
             decode_block(t->type, row + (size_t)b * t->bb, u + (size_t)b * t->bv, s + b * gpb, m + b * gpb);
-        for (int i = 0; i < a->n; i++) {
-            const int8_t *q = a->q + (size_t)i * k;
-            const float *dg = a->dg + (size_t)i * ng, *fg = a->fg + (size_t)i * ng;
-            const int32_t *bg = a->bg + (size_t)i * ng;
-            float acc = 0;
-            for (int gi = 0; gi < ng; gi++) {
-                int32_t sum = bg[gi] + dot_group(u + (size_t)gi * G, q + (size_t)gi * G, G);
-                float v = s[gi] * (dg[gi] * (float)sum);
-                if (t->min) v += m[gi] * fg[gi];
-                acc += v;
-            }
-            out[(size_t)i * ldo + (size_t)j] = acc;
-        }
+        row_sums(a, u, s, m, j, out, ldo, G);
     }
 }
 
@@ -457,20 +466,8 @@ static void packed_c(const qk_act *a, const unsigned char *pk, int p0, int p1, i
     float *s = gt_xmalloc(2 * sizeof(float) * (size_t)ng), *m = s + ng;
     for (int j = GT_QPACK_ROWS * p0; j < GT_QPACK_ROWS * p1 && j < d; j++) {
         unpack_row(pk, t, k, (size_t)j, u, s, m);
-        for (int i = 0; i < a->n; i++) {
-            const int8_t *q = a->q + (size_t)i * k;
-            const float *dg = a->dg + (size_t)i * ng, *fg = a->fg + (size_t)i * ng;
-            const int32_t *bg = a->bg + (size_t)i * ng;
-            float acc = 0;
-            for (int gi = 0; gi < ng; gi++) {
-                int32_t sum = bg[gi] + (G == 16 ? dot_group(u + (size_t)gi * 16, q + (size_t)gi * 16, 16)
-                                                : dot_group(u + (size_t)gi * 32, q + (size_t)gi * 32, 32));
-                float v = s[gi] * (dg[gi] * (float)sum);
-                if (t->min) v += m[gi] * fg[gi];
-                acc += v;
-            }
-            out[(size_t)i * ldo + (size_t)j] = acc;
-        }
+        if (G == 16) row_sums(a, u, s, m, j, out, ldo, 16);
+        else row_sums(a, u, s, m, j, out, ldo, 32);
     }
     free(s);
     free(u);
