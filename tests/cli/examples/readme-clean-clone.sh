@@ -1,5 +1,5 @@
 # The README's two commands, as a new user runs them: clone the repository,
-# run command 1 in the clone (without its apt-get part: the packages are
+# run command 1 in the clone (without its apt-get parts: the packages are
 # checked against what the build links instead) and check that it prints
 # titles for the example abstract and how to open the web page; command 2
 # is `make check` (this suite, so it is not run again here).
@@ -20,11 +20,12 @@ for lib in $(sed -n 's/^LIBS *= *//p' "$root/Makefile" | tr ' ' '\n' | sed -n 's
     esac
     case " $one " in *" $p "*) ;; *) echo "command 1 does not install $p" ;; esac
 done
-case $one in "sudo apt-get install -y "*" && "*) echo "command 1 starts with apt-get install" ;; esac
+case $one in "apt-get update && apt-get install -y "*" && make && "*) ;;
+*) echo "command 1 is not: apt-get update && apt-get install -y ... && make && ..." ;; esac
 git clone -q "$root" "$TMP/clone" || exit 1
 cd "$TMP/clone" || exit 1
 # as a new user: no make variables inherited from a make check that runs this test
-env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES -u BUILD -u OPT -u CFLAGS -u CPPFLAGS -u LDFLAGS sh -c "${one#* && }" > "$TMP/out" 2> "$TMP/err" || { cat "$TMP/err" >&2; exit 1; }
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES -u BUILD -u OPT -u CFLAGS -u CPPFLAGS -u LDFLAGS sh -c "make && ${one#*&& make && }" > "$TMP/out" 2> "$TMP/err" || { cat "$TMP/err" >&2; exit 1; }
 # make's lines, then the titles, then how to open the page
 tail -n 1 "$TMP/out" | grep -c '^Web page: build/bin/title-gen --model data/model --serve, then open http://127.0.0.1:7860/$'
 tail -n 4 "$TMP/out" | head -n 3 > "$TMP/titles"
