@@ -5,6 +5,7 @@
 #include "nn/qmatmul.h"
 #include "core/util.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -69,23 +70,45 @@ static void release_pages(const void *a, const void *b)
     if (hi > lo) madvise((void *)lo, hi - lo, MADV_DONTNEED);
 }
 
+/* N bytes of G's file at the mapped address P into BUF, read with pread:
+ * the mapping's pages are then never touched (released pages can stay
+ * resident when the kernel keeps a file's pages in large folios). 0 ok. */
+static int read_mapped(const gt_gguf *g, int fd, const void *p, size_t n, void *buf)
+{
+    off_t off = (off_t)((const unsigned char *)p - g->base);
+    for (size_t done = 0; done < n;) {
+        ssize_t r = pread(fd, (char *)buf + done, n - done, off + (off_t)done);
+        if (r <= 0) return -1;
+        done += (size_t)r;
+    }
+    return 0;
+}
+
 /* A weight of a block type as qmatmul.h's panels, on a CPU whose kernels
  * want them (gt_qpack_wanted): packed 64 panels at a time from SRC (ROWS
- * rows of COLS values), the file's pages of each slice released as it is
- * done (MAPPED), so that memory holds the panels and not the file as well. */
+ * rows of COLS values); from the file (MAPPED: SRC is in G's mapping) each
+ * slice is read into a buffer, so that memory holds the panels and not the
+ * file's pages as well (when the file cannot be read so, the mapping's pages
+ * of each slice are handed back once packed). */
 static int pack_weight(gt_model *m, gt_wmat *w, const unsigned char *src, int rows, int cols, int mapped)
 {
     uint32_t type = gt_dtype_ggml(w->dt);
     size_t bytes = gt_qpack_bytes(type, rows, cols), rb = 0;
     if (!bytes || gt_ggml_row_bytes(type, cols, &rb) != 0) return -1;   /* left as blocks */
-    unsigned char *dst = own_alloc(m, bytes);
-    int np = (rows + GT_QPACK_ROWS - 1) / GT_QPACK_ROWS;
+    unsigned char *dst = own_alloc(m, bytes), *buf = NULL;
+    int np = (rows + GT_QPACK_ROWS - 1) / GT_QPACK_ROWS, fd = mapped ? open(m->gguf->path, O_RDONLY) : -1;
     size_t pb = bytes / (size_t)np;
+    if (fd >= 0) buf = gt_xmalloc((size_t)64 * GT_QPACK_ROWS * rb);
     for (int p = 0; p < np; p += 64) {
-        int p1 = p + 64 < np ? p + 64 : np, r1 = GT_QPACK_ROWS * p1 < rows ? GT_QPACK_ROWS * p1 : rows;
-        gt_qpack(dst + (size_t)p * pb, src, type, rows, cols, p, p1);
-        if (mapped) release_pages(src, src + (size_t)r1 * rb);
+        int p1 = p + 64 < np ? p + 64 : np, r0 = GT_QPACK_ROWS * p;
+        int r1 = GT_QPACK_ROWS * p1 < rows ? GT_QPACK_ROWS * p1 : rows;
+        const unsigned char *s = src + (size_t)r0 * rb;
+        if (fd >= 0 && read_mapped(m->gguf, fd, s, (size_t)(r1 - r0) * rb, buf) == 0) s = buf;
+        gt_qpack(dst + (size_t)p * pb, s, type, r1 - r0, cols, 0, p1 - p);   /* the slice's rows as a matrix */
+        if (mapped && s != buf) release_pages(src, src + (size_t)r1 * rb);
     }
+    if (fd >= 0) close(fd);
+    free(buf);
     w->p = dst;
     w->dt = gt_dtype_packed(w->dt);
     return 0;
@@ -135,10 +158,18 @@ static int weight_unpermuted(gt_model *m, gt_wmat *w, const char *name, int n_he
                        rows, n_head);
     }
     int pack = gt_dtype_is_block(w->dt) && m->qpack;
-    void *dst = pack ? gt_xmalloc(t->nbytes) : own_alloc(m, t->nbytes);
-    gt_ggml_gather_rows(dst, w->p, gt_gguf_row_bytes(t), perm, rows);
+    void *dst = pack ? gt_xmalloc(t->nbytes) : own_alloc(m, t->nbytes), *copy = NULL;
+    const void *from = w->p;
+    if (pack && m->gguf->mapped) {   /* read, not mapped in: see read_mapped */
+        int fd = open(m->gguf->path, O_RDONLY);
+        copy = gt_xmalloc(t->nbytes);
+        if (fd >= 0 && read_mapped(m->gguf, fd, t->data, t->nbytes, copy) == 0) from = copy;
+        if (fd >= 0) close(fd);
+    }
+    gt_ggml_gather_rows(dst, from, gt_gguf_row_bytes(t), perm, rows);
+    free(copy);
     free(perm);
-    if (m->gguf->mapped) release_pages(t->data, (const unsigned char *)t->data + t->nbytes);
+    if (m->gguf->mapped && from == w->p) release_pages(t->data, (const unsigned char *)t->data + t->nbytes);
     w->p = dst;
     if (pack) {   /* from the gathered rows, freed once packed (else the model's) */
         if (pack_weight(m, w, dst, rows, (int)t->ne[0], 0) == 0) {
@@ -159,6 +190,13 @@ static float *norm_vec(gt_model *m, const char *name, char *err, size_t errsz)
     float *v = gt_xmalloc(sizeof(float) * (size_t)(t->nelem ? t->nelem : 1));
     if (gt_gguf_dequantize(m->gguf, t, 0, t->nrows, v, err, errsz) != 0) { free(v); return NULL; }
     m->weight_bytes += t->nbytes;
+    if (m->qpack && m->gguf->mapped) {   /* reading it mapped a large folio around it: hand that back */
+        const unsigned char *d0 = m->gguf->base + m->gguf->data_offset, *end = m->gguf->base + m->gguf->size;
+        const unsigned char *a = (const unsigned char *)t->data, *b = a + t->nbytes;
+        a = (size_t)(a - d0) > (4u << 20) ? a - (4u << 20) : d0;
+        b = (size_t)(end - b) > (4u << 20) ? b + (4u << 20) : end;
+        release_pages(a, b);
+    }
     return v;
 }
 
@@ -235,6 +273,12 @@ int gt_gguf_model_load(gt_model *m, const char *path, char *err, size_t errsz)
         m->lm_head = m->embed;
     }
     if (frequencies(m, &hp, err, errsz)) goto fail;
+    /* The weights in panels are copies: hand back every page of the mapped
+     * data that reading the rest (norms, metadata) brought in, which the
+     * kernel maps a large folio at a time. Weights still used in place fault
+     * back in from the file when read. */
+    if (m->qpack && m->gguf->mapped)
+        release_pages(m->gguf->base + m->gguf->data_offset, m->gguf->base + m->gguf->size);
     return 0;
 fail:
     gt_model_free(m);
