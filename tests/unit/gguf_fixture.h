@@ -9,8 +9,12 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <yajl/yajl_tree.h>
 
+#include "io/file.h"
 #include "io/json.h"
 #include "nn/model.h"
 
@@ -49,6 +53,27 @@ static inline int ints_of(yajl_val v, int32_t *out, int max)
         if (gt_json_as_int(YAJL_GET_ARRAY(v)->values[i], &x)) return -1;
         out[i] = (int32_t)x;
     }
+    return n;
+}
+
+/* FN(record, CTX) for each JSON line of FILE: the records parsed, 0 when
+ * FILE cannot be read (the reason printed). */
+static inline int each_record_e(const char *file, void (*fn)(yajl_val rec, void *ctx), void *ctx, char *err,
+                                size_t errsz)
+{
+    char *text = gt_read_file(file, 64u << 20, NULL, err, errsz);
+    if (!text) { printf("%s\n", err); return 0; }
+    int n = 0;
+    for (char *line = text, *nl; *line; line = nl + 1) {
+        nl = strchr(line, '\n');
+        if (nl) *nl = 0;
+        if (*line) {
+            yajl_val rec = gt_json_parse(line, err, errsz);
+            if (rec) { fn(rec, ctx); n++; yajl_tree_free(rec); }
+        }
+        if (!nl) break;
+    }
+    free(text);
     return n;
 }
 

@@ -91,8 +91,9 @@ static void twin_free(gt_model *t)
 
 static int seen;
 
-static void one(yajl_val rec)
+static void one(yajl_val rec, void *ctx)
 {
+    (void)ctx;
     const char *file = gt_json_str(rec, "file"), *type = gt_json_str(rec, "type"), *ad = gt_json_str(rec, "adapter");
     char path[256], apath[256], name[200];
     if (!file || !type || !ad) { CHECK(0, "lora: fixture record has file, type, adapter"); return; }
@@ -180,18 +181,10 @@ out:
 
 static void test_fixtures(void)
 {
-    char *text = gt_read_file(DIR "lora-logits.jsonl", 16u << 20, NULL, err, sizeof err);
-    if (!text) { printf("%s\n", err); CHECK(0, "lora: lora-logits.jsonl read"); return; }
-    for (char *line = text, *nl; *line; line = nl + 1) {
-        nl = strchr(line, '\n');
-        if (nl) *nl = 0;
-        if (*line) {
-            yajl_val rec = gt_json_parse(line, err, sizeof err);
-            if (rec) { one(rec); yajl_tree_free(rec); }
-        }
-        if (!nl) break;
+    if (each_record_e(DIR "lora-logits.jsonl", one, NULL, err, sizeof err) == 0) {
+        CHECK(0, "lora: lora-logits.jsonl read");
+        return;
     }
-    free(text);
     CHECK(seen == 9, "lora: 9 records (Q8_0, Q4_K, F16 x 3 prompts)");
 }
 

@@ -184,20 +184,7 @@ static void test_tiny_f32_twin(void)
 /* Each line of FILE (JSON records) to FN; the number of records. */
 static int each_record(const char *file, void (*fn)(yajl_val rec, void *ctx), void *ctx)
 {
-    char *text = gt_read_file(file, 64u << 20, NULL, err, sizeof err);
-    if (!text) { printf("%s\n", err); return 0; }
-    int n = 0;
-    for (char *line = text, *nl; *line; line = nl + 1) {
-        nl = strchr(line, '\n');
-        if (nl) *nl = 0;
-        if (*line) {
-            yajl_val rec = gt_json_parse(line, err, sizeof err);
-            if (rec) { fn(rec, ctx); n++; yajl_tree_free(rec); }
-        }
-        if (!nl) break;
-    }
-    free(text);
-    return n;
+    return each_record_e(file, fn, ctx, err, sizeof err);
 }
 
 /* tiny-TYPE.gguf: our logits against llama.cpp's and the exact float64
