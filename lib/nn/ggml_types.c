@@ -8,6 +8,7 @@
 #include "nn/ggml_types.h"
 #include "nn/dtype.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -247,6 +248,49 @@ int gt_ggml_dequantize_row(uint32_t type, const void *src, float *dst, int64_t n
     if (!f || n < 0 || n % t->values) return -1;
     const unsigned char *b = src;
     for (int64_t i = 0; i < n; i += t->values, b += t->bytes) f(b, dst + i);
+    return 0;
+}
+
+int gt_ggml_can_quantize(uint32_t type)
+{
+    return type == GT_GGML_F32 || type == GT_GGML_F16 || type == GT_GGML_BF16 || type == GT_GGML_Q8_0;
+}
+
+static void put16(unsigned char *p, uint16_t h)
+{
+    p[0] = (unsigned char)h;
+    p[1] = (unsigned char)(h >> 8);
+}
+
+/* ggml's quantize_row_q8_0_ref: one block of 32 values into 34 bytes. */
+static void q8_0_block(const float *x, unsigned char *b)
+{
+    float amax = 0;
+    for (int j = 0; j < 32; j++) {
+        float a = fabsf(x[j]);
+        amax = amax > a ? amax : a;     /* ggml's MAX(amax, a), NaNs included */
+    }
+    float d = amax / 127, id = d != 0 ? 1.0f / d : 0.0f;
+    put16(b, gt_f32_to_f16(d));
+    for (int j = 0; j < 32; j++) {
+        float q = roundf(x[j] * id);    /* within [-127, 127] for finite values; NaN (ggml: undefined) gives 0 */
+        b[2 + j] = (unsigned char)(int8_t)(q >= -128 && q <= 127 ? (int)q : 0);
+    }
+}
+
+int gt_ggml_quantize_row(uint32_t type, const float *src, void *dst, int64_t n)
+{
+    unsigned char *b = dst;
+    if (!gt_ggml_can_quantize(type) || n < 0 || n % info(type)->values) return -1;
+    if (type == GT_GGML_F32) {
+        memcpy(dst, src, (size_t)n * sizeof(float));     /* little-endian hosts, as the reader */
+    } else if (type == GT_GGML_F16) {
+        for (int64_t i = 0; i < n; i++) put16(b + 2 * i, gt_f32_to_f16(src[i]));
+    } else if (type == GT_GGML_BF16) {
+        for (int64_t i = 0; i < n; i++) put16(b + 2 * i, gt_f32_to_bf16(src[i]));
+    } else {
+        for (int64_t i = 0; i < n; i += 32, b += 34) q8_0_block(src + i, b);
+    }
     return 0;
 }
 

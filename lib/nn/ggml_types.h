@@ -29,7 +29,16 @@
  * The arithmetic is float, one rounding per operation in the order written
  * above, which is the order of llama.cpp's gguf.quants.dequantize: the
  * results are equal to it bit for bit (tests/unit/test_gguf.c). This is the
- * portable reference path; faster kernels must match it. */
+ * portable reference path; faster kernels must match it.
+ *
+ * The other way, F32 to the types a writer needs (gt_ggml_quantize_row), as
+ * ggml's reference code does it: F16 and BF16 rounded to nearest even (a NaN
+ * stays a NaN: BF16 keeps its top bits with the quiet bit set), and Q8_0
+ * blocks of 32 values: amax = max |x|, d = amax / 127, id = d ? 1 / d : 0,
+ * q = roundf(x * id) (halves away from zero), d stored as F16
+ * (quantize_row_q8_0_ref; gguf.quants.quantize does the same). Checked
+ * byte for byte against gguf.quants and llama.cpp's llama_model_quantize
+ * (tests/unit/test_gguf_merge.c). */
 #ifndef GT_GGML_TYPES_H
 #define GT_GGML_TYPES_H
 
@@ -71,6 +80,13 @@ int gt_ggml_row_bytes(uint32_t type, int64_t n, size_t *bytes);
  * 0, or -1 (nothing written) when TYPE cannot be dequantized or N is not a
  * whole number of blocks. SRC needs no alignment. */
 int gt_ggml_dequantize_row(uint32_t type, const void *src, float *dst, int64_t n);
+
+/* 1 when gt_ggml_quantize_row writes TYPE: F32, F16, BF16, Q8_0. */
+int gt_ggml_can_quantize(uint32_t type);
+/* N F32 values (a whole number of blocks) at SRC as TYPE into DST (a row of
+ * gt_ggml_row_bytes(TYPE, N) bytes), as said above. 0, or -1 (nothing
+ * written) when TYPE cannot be written or N is not whole blocks. */
+int gt_ggml_quantize_row(uint32_t type, const float *src, void *dst, int64_t n);
 
 /* Copy ROWS rows of ROW_BYTES bytes from SRC to DST, row I of DST being row
  * PERM[I] of SRC: moves quantized rows whole, no dequantization. */

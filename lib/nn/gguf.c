@@ -135,6 +135,7 @@ static const struct { const char *name; unsigned size; } VTYPES[] = {
 #define NVTYPES (sizeof VTYPES / sizeof VTYPES[0])
 
 const char *gt_gguf_type_name(uint32_t type) { return type < NVTYPES ? VTYPES[type].name : "?"; }
+unsigned gt_gguf_type_size(uint32_t type) { return type < NVTYPES ? VTYPES[type].size : 0; }
 
 static void free_val(gt_gguf_val *v)
 {

@@ -99,6 +99,9 @@ int gt_is_gguf(const char *path);
 const gt_gguf_val *gt_gguf_find(const gt_gguf *g, const char *key);
 /* "u32", "string", "array" ...; "?" for an unknown id. */
 const char *gt_gguf_type_name(uint32_t type);
+/* Bytes of a value of number or bool type TYPE; 0 for STRING, ARRAY and
+ * unknown ids. */
+unsigned gt_gguf_type_size(uint32_t type);
 
 /* Typed getters: 0 with the value in *OUT; 1 when KEY is absent (*OUT
  * untouched); -1 with a message naming the file and key when the value has
