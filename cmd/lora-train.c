@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 static void usage(void)
@@ -27,6 +28,7 @@ static void usage(void)
 "Usage: lora-train --model DIR|FILE.gguf --train STREAM [--val STREAM] --out DIR [OPTIONS]\n"
 "       lora-train --full --init CONFIG --train STREAM --out DIR [OPTIONS]\n"
 "       lora-train --model DIR --lora ADAPTER --merge-out DIR\n"
+"       lora-train --model FILE.gguf --lora ADAPTER --merge-out OUT.gguf [--dtype T]\n"
 "Fine-tune the LLaMA model in DIR (Hugging Face layout; or LoRA on a GGUF file of\n"
 "F32, F16 or BF16 weights) on a token stream made by\n"
 "tok-encode (see gentitle-tokens(5)); the loss counts response tokens only. Writes\n"
@@ -50,10 +52,17 @@ static void usage(void)
 "                            in (W + alpha/r B A; each tensor in the base's dtype\n"
 "                            unless --dtype; DIR is replaced as a whole; config.json and\n"
 "                            tokenizer files copied) to DIR\n"
-"      --dtype T             f32, bf16 or f16: the dtype of written models (--full or\n"
-"                            --init output, default f32; --merge-out, default the base's)\n"
-"      --lora ADAPTER        with --merge-out and no --train: merge the PEFT adapter\n"
-"                            ADAPTER into --model and write it to the --merge-out DIR\n"
+"      --merge-out OUT.gguf  from a GGUF base: the merged model as a GGUF file that\n"
+"                            llama.cpp loads: the base's metadata and tensors, the\n"
+"                            adapted projections merged (in --dtype; by default their\n"
+"                            own type if F32, F16, BF16 or Q8_0, else F16), the other\n"
+"                            tensors copied as they are\n"
+"      --dtype T             f32, bf16, f16 (or q8_0 for GGUF): the type of written\n"
+"                            models (--full or --init output, default f32; --merge-out,\n"
+"                            default the base's)\n"
+"      --lora ADAPTER        with --merge-out and no --train: merge ADAPTER (a PEFT\n"
+"                            folder, or a GGUF LoRA adapter) into --model and write it\n"
+"                            to --merge-out\n"
 "      --load-8bit           quantise the frozen base weights to 8 bits at load, as\n"
 "                            title-gen --load-8bit (about 1.1 bytes per weight)\n"
 "      --full                train every weight instead of LoRA adapters\n"
@@ -119,6 +128,35 @@ static int merge_only(opts *o)
     snprintf(cfg, sizeof cfg, "%s/config.json", model);
     gt_write_merged(&m, NULL, model, cfg, o->merge_out, o->run.dtype);
     gt_run_catch_signals();
+    gt_lora_free(l);
+    gt_model_free(&m);
+    return 0;
+}
+
+/* Does PATH end in ".gguf" (any case)? */
+static int has_gguf_suffix(const char *path)
+{
+    size_t n = strlen(path);
+    return n >= 5 && strcasecmp(path + n - 5, ".gguf") == 0;
+}
+
+/* --model BASE.gguf --lora ADAPTER --merge-out OUT.gguf */
+static int merge_only_gguf(opts *o)
+{
+    const char *model = o->run.model;
+    char err[600];
+    gt_model m;
+    if (access(model, R_OK) != 0) gt_die(EX_NOINPUT, "%s: cannot open: %s", model, strerror(errno));
+    if (access(o->lora_dir, R_OK) != 0) gt_die(EX_NOINPUT, "%s: cannot open: %s", o->lora_dir, strerror(errno));
+    if (gt_model_load(&m, model, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
+    gt_lora *l = gt_lora_load(&m, o->lora_dir, 0, err, sizeof err);   /* kept apart: its factors are merged here */
+    if (!l) gt_die(EX_DATAERR, "%s", err);
+    if (*gt_lora_note(l)) gt_warn("%s", gt_lora_note(l));
+    gt_merge_lora f;
+    gt_merge_lora_from_adapter(&f, &m, l);
+    int rc = gt_write_merged_gguf(&m, &f, o->merge_out, o->run.dtype, err, sizeof err);
+    if (rc) gt_die(rc, "%s", err);
+    gt_merge_lora_free(&f);
     gt_lora_free(l);
     gt_model_free(&m);
     return 0;
@@ -195,7 +233,8 @@ int main(int argc, char **argv)
             if (strcmp(optarg, "f32") == 0 || strcmp(optarg, "float32") == 0) ro->dtype = GT_DT_F32;
             else if (strcmp(optarg, "bf16") == 0 || strcmp(optarg, "bfloat16") == 0) ro->dtype = GT_DT_BF16;
             else if (strcmp(optarg, "f16") == 0 || strcmp(optarg, "float16") == 0) ro->dtype = GT_DT_F16;
-            else gt_usage_error("--dtype: '%s' is not f32, bf16 or f16", optarg);
+            else if (strcmp(optarg, "q8_0") == 0 || strcmp(optarg, "Q8_0") == 0) ro->dtype = GT_DT_Q8_0;
+            else gt_usage_error("--dtype: '%s' is not f32, bf16, f16 or q8_0", optarg);
             break;
         case O_LORA: o.lora_dir = optarg; break;
         case O_8BIT: ro->load_8bit = 1; break;
@@ -239,11 +278,20 @@ int main(int argc, char **argv)
     if (o.lora_dir && !o.merge_out) gt_usage_error("--lora ADAPTER needs --merge-out DIR");
     if (ro->dtype >= 0 && !ro->full && !o.merge_out)
         gt_usage_error("--dtype applies to written models (--full, --init or --merge-out), not adapters");
-    if (ro->model && gt_is_gguf(ro->model) && (ro->full || o.merge_out))
-        gt_usage_error("%s: %s writes a Hugging Face model folder, from a Hugging Face base: a GGUF file has no "
-                       "config.json or tokenizer files for it (train a LoRA adapter on it)", ro->model,
-                       ro->full ? "--full" : "--merge-out");
-    if (o.lora_dir) return merge_only(&o);
+    int gguf_base = ro->model && gt_is_gguf(ro->model), gguf_out = o.merge_out && has_gguf_suffix(o.merge_out);
+    if (gguf_base && ro->full)
+        gt_usage_error("%s: --full writes a Hugging Face model folder, from a Hugging Face base: a GGUF file has no "
+                       "config.json or tokenizer files for it (train a LoRA adapter on it)", ro->model);
+    if (gguf_base && o.merge_out && !gguf_out)
+        gt_usage_error("--merge-out %s: from a GGUF base (%s) the merged model is a GGUF file: name it FILE.gguf",
+                       o.merge_out, ro->model);
+    if (gguf_out && !gguf_base)
+        gt_usage_error("--merge-out %s: a GGUF file is written from a GGUF base (--model FILE.gguf); %s is a Hugging "
+                       "Face model, whose config and tokenizer are not converted to GGUF metadata: write a folder "
+                       "(a name without .gguf)", o.merge_out, ro->model ? ro->model : o.init);
+    if (ro->dtype == GT_DT_Q8_0 && !gguf_out)
+        gt_usage_error("--dtype q8_0 is for GGUF output (--merge-out FILE.gguf from a GGUF base)");
+    if (o.lora_dir) return gguf_out ? merge_only_gguf(&o) : merge_only(&o);
     if (o.merge_out && !ro->full && ro->lora.targets == 0) gt_usage_error("--merge-out: no --lora-target");
     if (!ro->train) gt_usage_error("--train STREAM is required");
     if (!ro->out) gt_usage_error("--out DIR is required");
@@ -270,7 +318,13 @@ int main(int argc, char **argv)
     char ckdir[4200];
     int stopped = gt_run_train(&r, ckdir, sizeof ckdir);
     if (!stopped) {
-        if (o.merge_out) {
+        if (o.merge_out && gguf_out) {
+            gt_merge_lora f;
+            gt_merge_lora_from_train(&f, &r.t);
+            int rc = gt_write_merged_gguf(&m, &f, o.merge_out, ro->dtype, err, sizeof err);
+            gt_merge_lora_free(&f);
+            if (rc) gt_die(rc, "%s", err);
+        } else if (o.merge_out) {
             gt_write_merged(&m, &r.t, ro->model, ro->config, o.merge_out, ro->dtype);
             gt_run_catch_signals();
         }

@@ -172,8 +172,9 @@ out:
 /* ---------------------------------------------------------------- projections */
 
 const gt_proj_info gt_projs[GT_PROJ_N] = {
-    { "q_proj", "self_attn" }, { "k_proj", "self_attn" }, { "v_proj", "self_attn" }, { "o_proj", "self_attn" },
-    { "gate_proj", "mlp" },    { "up_proj", "mlp" },      { "down_proj", "mlp" },
+    { "q_proj", "self_attn", "attn_q" }, { "k_proj", "self_attn", "attn_k" }, { "v_proj", "self_attn", "attn_v" },
+    { "o_proj", "self_attn", "attn_output" }, { "gate_proj", "mlp", "ffn_gate" }, { "up_proj", "mlp", "ffn_up" },
+    { "down_proj", "mlp", "ffn_down" },
 };
 
 void gt_proj_dims(const gt_config *c, int p, int *out, int *in)

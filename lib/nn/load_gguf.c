@@ -229,12 +229,10 @@ static int frequencies(gt_model *m, const gt_gguf_llama *hp, char *err, size_t e
 
 static int layer_weights(gt_model *m, int l, char *err, size_t errsz)
 {
-    static const char *const names[GT_PROJ_N] = { "attn_q", "attn_k", "attn_v", "attn_output",
-                                                  "ffn_gate", "ffn_up", "ffn_down" };
     gt_layer *L = &m->layers[l];
     char nm[64];
     for (int p = 0; p < GT_PROJ_N; p++) {
-        snprintf(nm, sizeof nm, "blk.%d.%s.weight", l, names[p]);
+        snprintf(nm, sizeof nm, "blk.%d.%s.weight", l, gt_projs[p].gguf);
         int rc = p == GT_PROJ_Q ? weight_unpermuted(m, &L->w[p], nm, m->c.n_heads, err, errsz)
                : p == GT_PROJ_K ? weight_unpermuted(m, &L->w[p], nm, m->c.n_kv_heads, err, errsz)
                                 : weight_packed(m, &L->w[p], nm, err, errsz);

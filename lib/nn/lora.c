@@ -294,10 +294,6 @@ out:
     return rc;
 }
 
-/* llama.cpp's names of the projections (blk.N.NAME.weight), in gt_projs' order. */
-static const char *const gguf_names[GT_PROJ_N] = { "attn_q", "attn_k", "attn_v", "attn_output",
-                                                   "ffn_gate", "ffn_up", "ffn_down" };
-
 /* "blk.N.NAME.weight.lora_{a,b}": 0 with layer, projection and which (0 a,
  * 1 b); -1 when not of that form. */
 static int parse_gguf_name(const char *s, int *layer, int *proj, int *which)
@@ -309,8 +305,8 @@ static int parse_gguf_name(const char *s, int *layer, int *proj, int *which)
     if (errno || n > 1000000 || *e != '.') return -1;
     e++;
     for (int p = 0; p < GT_PROJ_N; p++) {
-        size_t k = strlen(gguf_names[p]);
-        if (strncmp(e, gguf_names[p], k) != 0) continue;
+        size_t k = strlen(gt_projs[p].gguf);
+        if (strncmp(e, gt_projs[p].gguf, k) != 0) continue;
         const char *rest = e + k;
         if (strcmp(rest, ".weight.lora_a") == 0) *which = 0;
         else if (strcmp(rest, ".weight.lora_b") == 0) *which = 1;
@@ -417,7 +413,7 @@ static int load_gguf(gt_lora *l, const char *path, char *err, size_t errsz)
             lmod *md = &l->mods[(size_t)layer * GT_PROJ_N + p];
             if (!md->A != !md->B) {
                 gt_fail(err, errsz, "%s: tensor 'blk.%d.%s.weight.%s' is missing (its %s is there)", g.path, layer,
-                        gguf_names[p], md->A ? "lora_b" : "lora_a", md->A ? "lora_a" : "lora_b");
+                        gt_projs[p].gguf, md->A ? "lora_b" : "lora_a", md->A ? "lora_a" : "lora_b");
                 goto out;
             }
             if (md->B)
@@ -497,6 +493,17 @@ fail:
 const char *gt_lora_note(const gt_lora *l) { return l->note; }
 double gt_lora_scale(const gt_lora *l) { return l->scale; }
 int gt_lora_modules(const gt_lora *l) { return l->nmods; }
+int gt_lora_rank(const gt_lora *l) { return l->r; }
+
+int gt_lora_factors(const gt_lora *l, int layer, int p, const float **A, const float **B)
+{
+    if (layer < 0 || layer >= l->m->c.n_layers || p < 0 || p >= GT_PROJ_N) return 0;
+    const lmod *md = &l->mods[(size_t)layer * GT_PROJ_N + p];
+    if (!md->A) return 0;
+    *A = md->A;
+    *B = md->B;
+    return 1;
+}
 
 void gt_lora_release_merged(gt_lora *l)
 {
@@ -578,7 +585,7 @@ int gt_lora_write_gguf(const char *path, const gt_config *c, double alpha, int r
             data = u;
         }
         char name[128];
-        snprintf(name, sizeof name, "blk.%d.%s.weight.lora_%c", layer, gguf_names[p], which ? 'b' : 'a');
+        snprintf(name, sizeof name, "blk.%d.%s.weight.lora_%c", layer, gt_projs[p].gguf, which ? 'b' : 'a');
         int64_t ne[2] = { t[i].shape[1], t[i].shape[0] };
         gt_ggufw_tensor_f32(w, name, 2, ne, data);
     }

@@ -79,6 +79,12 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
 const char *gt_lora_note(const gt_lora *l);
 double gt_lora_scale(const gt_lora *l);
 int gt_lora_modules(const gt_lora *l);        /* projections adapted */
+int gt_lora_rank(const gt_lora *l);
+/* The factors of projection P (GT_PROJ_x) of layer LAYER as applied apart:
+ * *A [r][in], *B [out][r] already times the scale, rows in the Hugging Face
+ * order (a GGUF adapter's attn_q / attn_k lora_b un-permuted). 1, or 0 when
+ * there are none (not adapted, or merged into the weights at load). */
+int gt_lora_factors(const gt_lora *l, int layer, int p, const float **A, const float **B);
 /* Free the merged F32 copies once the model no longer points at them
  * (after gt_quant_model replaced them). */
 void gt_lora_release_merged(gt_lora *l);

@@ -52,6 +52,8 @@ enum { GT_PROJ_Q, GT_PROJ_K, GT_PROJ_V, GT_PROJ_O, GT_PROJ_GATE, GT_PROJ_UP, GT_
 typedef struct {
     const char *name;       /* PEFT's target name: "q_proj", ..., "down_proj" */
     const char *module;     /* "self_attn" (q, k, v, o) or "mlp" (gate, up, down) */
+    const char *gguf;       /* llama.cpp's name in GGUF files (blk.N.NAME.weight): "attn_q", "attn_k",
+                               "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down" */
 } gt_proj_info;
 extern const gt_proj_info gt_projs[GT_PROJ_N];
 
