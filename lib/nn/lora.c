@@ -152,8 +152,11 @@ static int parse_config(gt_lora *l, const char *path, int allowed[GT_PROJ_N], ch
             const char *es = YAJL_IS_STRING(e) ? YAJL_GET_STRING(e) : NULL;
             int p = es ? is_proj(es) : -1;
             if (p < 0) {
+                /* LLaMA's other modules, or another architecture's (GPT-NeoX's query_key_value, ...) */
+                int llama = es && (!strcmp(es, "lm_head") || !strcmp(es, "embed_tokens"));
                 gt_fail(err, errsz, "%s: target module \"%s\" is not supported (q_proj, k_proj, v_proj, o_proj, "
-                     "gate_proj, up_proj, down_proj)", path, es ? es : "?");
+                     "gate_proj, up_proj, down_proj)%s", path, es ? es : "?",
+                     llama ? "" : ": not a LLaMA projection (an adapter for another architecture?)");
                 goto out;
             }
             allowed[p] = 1;
