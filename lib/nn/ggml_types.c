@@ -8,6 +8,7 @@
 #include "nn/ggml_types.h"
 #include "nn/dtype.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -254,4 +255,18 @@ void gt_ggml_gather_rows(void *dst, const void *src, size_t row_bytes, const int
 {
     for (int i = 0; i < rows; i++)
         memcpy((char *)dst + (size_t)i * row_bytes, (const char *)src + (size_t)perm[i] * row_bytes, row_bytes);
+}
+
+void gt_ggml_quantize_q8_0(const float *x, void *dst, int64_t n)
+{
+    unsigned char *o = dst;
+    for (int64_t b = 0; b < n / 32; b++, x += 32, o += 34) {
+        float amax = 0;
+        for (int i = 0; i < 32; i++) amax = fmaxf(amax, fabsf(x[i]));
+        float d = amax / 127.0f, id = d != 0 ? 1.0f / d : 0.0f;
+        uint16_t h = gt_f32_to_f16(d);
+        o[0] = (unsigned char)(h & 0xff);
+        o[1] = (unsigned char)(h >> 8);
+        for (int i = 0; i < 32; i++) o[2 + i] = (unsigned char)(int8_t)roundf(x[i] * id);
+    }
 }

@@ -72,6 +72,12 @@ int gt_ggml_row_bytes(uint32_t type, int64_t n, size_t *bytes);
  * whole number of blocks. SRC needs no alignment. */
 int gt_ggml_dequantize_row(uint32_t type, const void *src, float *dst, int64_t n);
 
+/* N values (a multiple of 32) of X as Q8_0 blocks into DST (N / 32 * 34
+ * bytes), as ggml's reference quantizer: per block amax = max |x|,
+ * d = amax / 127, q = roundf(x / d) (0 for an all-zero block), d stored as
+ * F16 (round to nearest even). */
+void gt_ggml_quantize_q8_0(const float *x, void *dst, int64_t n);
+
 /* Copy ROWS rows of ROW_BYTES bytes from SRC to DST, row I of DST being row
  * PERM[I] of SRC: moves quantized rows whole, no dequantization. */
 void gt_ggml_gather_rows(void *dst, const void *src, size_t row_bytes, const int32_t *perm, int rows);
