@@ -6,10 +6,10 @@
  *   dX = dY W      = gt_matmul(dY, W^T)        (W^T widened to F32)
  *   dW = dY^T X    = gt_matmul(dY^T, X^T)
  * the transposes costing O(N (O + I) + O I) against the O(N O I) product.
- * RMSNorm and RoPE are kernels.h's, shared with inference. Attention and
- * SwiGLU have their own loops here: the backward needs the attention
- * probabilities kept ([B][H][T][T]), which inference never stores, and both
- * use libm's expf where inference uses the kernels' vector exp. */
+ * RMSNorm, RoPE and SwiGLU's exp are kernels.h's, shared with inference.
+ * Attention has its own loops here: the backward needs the attention
+ * probabilities kept ([B][H][T][T]), which inference never stores, and it
+ * uses libm's expf where inference uses the kernels' vector exp. */
 #include "train/layers.h"
 #include "nn/kernels.h"
 #include "nn/ggml_types.h"
@@ -346,20 +346,37 @@ void gt_attention_backward(float *dq, float *dk, float *dv, const float *dout, c
     }
 }
 
+/* In chunks of SW_CHUNK values, one per thread at a time, through the
+ * kernels' vector exp (gt_swiglu, gt_exp_shift: a few ulp of expf). */
+#define SW_CHUNK 2048
+
 void gt_swiglu_forward(float *out, const float *g, const float *u, size_t n)
 {
+    size_t nc = (n + SW_CHUNK - 1) / SW_CHUNK;
 #pragma omp parallel for schedule(static) if (n > 100000)
-    for (size_t i = 0; i < n; i++) out[i] = g[i] / (1.0f + expf(-g[i])) * u[i];
+    for (size_t c = 0; c < nc; c++) {
+        size_t i0 = c * SW_CHUNK, m = n - i0 < SW_CHUNK ? n - i0 : SW_CHUNK;
+        memcpy(out + i0, g + i0, sizeof(float) * m);
+        gt_swiglu(out + i0, u + i0, (int)m);
+    }
 }
 
 /* silu(g) = g s, s = sigmoid(g); silu'(g) = s (1 + g (1 - s)) */
 void gt_swiglu_backward(float *dg, float *du, const float *dout, const float *g, const float *u, size_t n)
 {
+    size_t nc = (n + SW_CHUNK - 1) / SW_CHUNK;
 #pragma omp parallel for schedule(static) if (n > 100000)
-    for (size_t i = 0; i < n; i++) {
-        float s = 1.0f / (1.0f + expf(-g[i]));
-        if (du) du[i] += dout[i] * g[i] * s;
-        if (dg) dg[i] += dout[i] * u[i] * s * (1.0f + g[i] * (1.0f - s));
+    for (size_t c = 0; c < nc; c++) {
+        size_t i0 = c * SW_CHUNK, m = n - i0 < SW_CHUNK ? n - i0 : SW_CHUNK;
+        float s[SW_CHUNK];
+        for (size_t i = 0; i < m; i++) s[i] = -g[i0 + i];
+        gt_exp_shift(s, (int)m, 0.0f);                  /* exp(-g) */
+        for (size_t i = 0; i < m; i++) s[i] = 1.0f / (1.0f + s[i]);
+        if (du)
+            for (size_t i = 0; i < m; i++) du[i0 + i] += dout[i0 + i] * g[i0 + i] * s[i];
+        if (dg)
+            for (size_t i = 0; i < m; i++)
+                dg[i0 + i] += dout[i0 + i] * u[i0 + i] * s[i] * (1.0f + g[i0 + i] * (1.0f - s[i]));
     }
 }
 

@@ -88,6 +88,7 @@ int gt_train_init(gt_train *t, const gt_model *m, const gt_train_opts *o, int ma
     t->c = *c;
     t->full = o->full;
     t->exact = o->exact;
+    t->checkpoint = o->checkpoint;
     t->lora = o->lora;
     if (maxB < 1 || maxT < 1) return gt_fail(err, errsz, "batch of %d x %d tokens", maxB, maxT);
     /* LoRA keeps GGUF block weights frozen as they are; --full would need
@@ -209,10 +210,11 @@ int gt_train_init(gt_train *t, const gt_model *m, const gt_train_opts *o, int ma
     size_t N = (size_t)maxB * maxT;
     size_t nl = (size_t)NL;
     size_t nlu = t->full ? 0 : nl * GT_PROJ_N * N * r;
+    size_t na = t->checkpoint ? 1 : nl;     /* layers whose activations are kept */
     size_t sizes[] = {
-        (nl + 1) * N * D, nl * N * D, nl * N, nl * N, nl * N * D, nl * N * D,
-        nl * N * qd, nl * N * kvd, nl * N * kvd, nl * maxB * c->n_heads * (size_t)maxT * maxT, nl * N * qd,
-        nl * N * F, nl * N * F, nl * N * F, nlu, N, N * D,
+        (nl + 1) * N * D, na * N * D, na * N, na * N, na * N * D, na * N * D,
+        na * N * qd, na * N * kvd, na * N * kvd, na * maxB * c->n_heads * (size_t)maxT * maxT, na * N * qd,
+        na * N * F, na * N * F, na * N * F, nlu, N, N * D,
     };
     size_t total = 0;
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) total += sizes[i];
@@ -441,6 +443,52 @@ static void lin_backward(gt_train *t, int l, int w, float *dx, const float *dy, 
     }
 }
 
+/* Layer l's activations in acts: its own, or with checkpointing (only the
+ * residual stream kept per layer) the one set that every layer reuses. */
+typedef struct {
+    float *res, *res2, *out, *h1, *h2, *q, *k, *v, *att, *ao, *g, *u, *a, *rstd1, *rstd2;
+} lview;
+
+static lview layer_view(const gt_train *t, int l)
+{
+    const gt_config *c = &t->c;
+    const acts_t *A = &get_priv(t)->a;
+    size_t cN = (size_t)t->maxB * t->maxT, D = (size_t)c->dim, F = (size_t)c->hidden_dim;
+    size_t qd = (size_t)c->n_heads * c->head_dim, kvd = (size_t)c->n_kv_heads * c->head_dim;
+    size_t attL = (size_t)t->maxB * c->n_heads * t->maxT * t->maxT, i = t->checkpoint ? 0 : (size_t)l;
+    lview v = { A->res + (size_t)l * cN * D, A->res2 + i * cN * D, A->res + (size_t)(l + 1) * cN * D,
+                A->h1 + i * cN * D, A->h2 + i * cN * D, A->q + i * cN * qd, A->k + i * cN * kvd,
+                A->v + i * cN * kvd, A->att + i * attL, A->ao + i * cN * qd, A->g + i * cN * F, A->u + i * cN * F,
+                A->a + i * cN * F, A->rstd1 + i * cN, A->rstd2 + i * cN };
+    return v;
+}
+
+/* Layer l's forward over the batch (B x T) into its views (the backward's
+ * recomputation with checkpointing: the same values, the same dropout). */
+static void layer_forward(gt_train *t, int l, const lview *lv, int B, int T)
+{
+    const gt_config *c = &t->c;
+    gt_tlayer *L = &t->L[l];
+    int N = B * T, D = c->dim, F = c->hidden_dim, H = c->n_heads, KV = c->n_kv_heads, hd = c->head_dim;
+    size_t ND = (size_t)N * D;
+    const float *rope = get_priv(t)->rope;
+    gt_rmsnorm_forward(lv->h1, lv->rstd1, lv->res, L->attn_norm, N, D, c->norm_eps);
+    lin_forward(t, l, GT_PROJ_Q, lv->q, lv->h1, N);
+    lin_forward(t, l, GT_PROJ_K, lv->k, lv->h1, N);
+    lin_forward(t, l, GT_PROJ_V, lv->v, lv->h1, N);
+    gt_rope_forward(lv->q, rope, N, T, H, hd);
+    gt_rope_forward(lv->k, rope, N, T, KV, hd);
+    gt_attention_forward(lv->ao, lv->att, lv->q, lv->k, lv->v, B, T, H, KV, hd);
+    lin_forward(t, l, GT_PROJ_O, lv->res2, lv->ao, N);
+    for (size_t i = 0; i < ND; i++) lv->res2[i] += lv->res[i];
+    gt_rmsnorm_forward(lv->h2, lv->rstd2, lv->res2, L->ffn_norm, N, D, c->norm_eps);
+    lin_forward(t, l, GT_PROJ_GATE, lv->g, lv->h2, N);
+    lin_forward(t, l, GT_PROJ_UP, lv->u, lv->h2, N);
+    gt_swiglu_forward(lv->a, lv->g, lv->u, (size_t)N * F);
+    lin_forward(t, l, GT_PROJ_DOWN, lv->out, lv->a, N);
+    for (size_t i = 0; i < ND; i++) lv->out[i] += lv->res2[i];
+}
+
 int gt_train_step(gt_train *t, const int32_t *tokens, const uint8_t *mask, int B, int T, int grad,
                   uint64_t dropout_seed, float scale, double *loss)
 {
@@ -465,34 +513,13 @@ int gt_train_step(gt_train *t, const int32_t *tokens, const uint8_t *mask, int B
     size_t ND = (size_t)N * D;
     /* per-layer strides use the capacity so the layout does not depend on B, T */
     size_t cN = (size_t)t->maxB * t->maxT;
-    size_t attL = (size_t)t->maxB * H * t->maxT * t->maxT;
 
     /* the rope table is for maxT positions; rows use n % T */
     float *rope = pv->rope;
     gt_embedding_forward(A->res, t->embed, t->embed_t, tokens, N, D);
     for (int l = 0; l < c->n_layers; l++) {
-        gt_tlayer *L = &t->L[l];
-        float *res = A->res + (size_t)l * cN * D, *res2 = A->res2 + (size_t)l * cN * D;
-        float *out = A->res + (size_t)(l + 1) * cN * D;
-        float *h1 = A->h1 + (size_t)l * cN * D, *h2 = A->h2 + (size_t)l * cN * D;
-        float *q = A->q + (size_t)l * cN * qd, *k = A->k + (size_t)l * cN * kvd, *v = A->v + (size_t)l * cN * kvd;
-        float *att = A->att + (size_t)l * attL, *ao = A->ao + (size_t)l * cN * qd;
-        float *g = A->g + (size_t)l * cN * F, *u = A->u + (size_t)l * cN * F, *a = A->a + (size_t)l * cN * F;
-        gt_rmsnorm_forward(h1, A->rstd1 + (size_t)l * cN, res, L->attn_norm, N, D, c->norm_eps);
-        lin_forward(t, l, GT_PROJ_Q, q, h1, N);
-        lin_forward(t, l, GT_PROJ_K, k, h1, N);
-        lin_forward(t, l, GT_PROJ_V, v, h1, N);
-        gt_rope_forward(q, rope, N, T, H, hd);
-        gt_rope_forward(k, rope, N, T, KV, hd);
-        gt_attention_forward(ao, att, q, k, v, B, T, H, KV, hd);
-        lin_forward(t, l, GT_PROJ_O, res2, ao, N);
-        for (size_t i = 0; i < ND; i++) res2[i] += res[i];
-        gt_rmsnorm_forward(h2, A->rstd2 + (size_t)l * cN, res2, L->ffn_norm, N, D, c->norm_eps);
-        lin_forward(t, l, GT_PROJ_GATE, g, h2, N);
-        lin_forward(t, l, GT_PROJ_UP, u, h2, N);
-        gt_swiglu_forward(a, g, u, (size_t)N * F);
-        lin_forward(t, l, GT_PROJ_DOWN, out, a, N);
-        for (size_t i = 0; i < ND; i++) out[i] += res2[i];
+        lview lv = layer_view(t, l);
+        layer_forward(t, l, &lv, B, T);
     }
     float *resf = A->res + (size_t)c->n_layers * cN * D;
     gt_rmsnorm_forward(A->hf, A->rstdf, resf, t->norm, N, D, c->norm_eps);
@@ -532,11 +559,12 @@ int gt_train_step(gt_train *t, const int32_t *tokens, const uint8_t *mask, int B
     gt_rmsnorm_backward(dres, t->g_norm, dhf, resf, t->norm, A->rstdf, N, D);
     for (int l = c->n_layers - 1; l >= 0; l--) {
         gt_tlayer *L = &t->L[l];
-        float *res = A->res + (size_t)l * cN * D, *res2 = A->res2 + (size_t)l * cN * D;
-        float *h1 = A->h1 + (size_t)l * cN * D, *h2 = A->h2 + (size_t)l * cN * D;
-        float *q = A->q + (size_t)l * cN * qd, *k = A->k + (size_t)l * cN * kvd, *v = A->v + (size_t)l * cN * kvd;
-        float *att = A->att + (size_t)l * attL, *ao = A->ao + (size_t)l * cN * qd;
-        float *g = A->g + (size_t)l * cN * F, *u = A->u + (size_t)l * cN * F, *a = A->a + (size_t)l * cN * F;
+        lview lv = layer_view(t, l);
+        /* checkpointing: the layer's activations again from its input (the
+         * last layer's are still there from the forward) */
+        if (t->checkpoint && l < c->n_layers - 1) layer_forward(t, l, &lv, B, T);
+        float *res = lv.res, *res2 = lv.res2, *h1 = lv.h1, *h2 = lv.h2, *q = lv.q, *k = lv.k, *v = lv.v;
+        float *att = lv.att, *ao = lv.ao, *g = lv.g, *u = lv.u, *a = lv.a;
         /* MLP block: dres is d(out) = d(res2) through the residual */
         memset(S->da, 0, sizeof(float) * (size_t)N * F);
         lin_backward(t, l, GT_PROJ_DOWN, S->da, dres, a, N);
@@ -546,7 +574,7 @@ int gt_train_step(gt_train *t, const int32_t *tokens, const uint8_t *mask, int B
         memset(S->dh, 0, sizeof(float) * ND);
         lin_backward(t, l, GT_PROJ_GATE, S->dh, S->dg, h2, N);
         lin_backward(t, l, GT_PROJ_UP, S->dh, S->du, h2, N);
-        gt_rmsnorm_backward(dres, L->g_ffn_norm, S->dh, res2, L->ffn_norm, A->rstd2 + (size_t)l * cN, N, D);
+        gt_rmsnorm_backward(dres, L->g_ffn_norm, S->dh, res2, L->ffn_norm, lv.rstd2, N, D);
         /* attention block: dres is now d(res2) = d(res) through the residual */
         memset(S->dao, 0, sizeof(float) * (size_t)N * qd);
         lin_backward(t, l, GT_PROJ_O, S->dao, dres, ao, N);
@@ -565,7 +593,7 @@ int gt_train_step(gt_train *t, const int32_t *tokens, const uint8_t *mask, int B
         lin_backward(t, l, GT_PROJ_V, dh, S->dv, h1, N);
         if (need_dx)
             gt_rmsnorm_backward(l > 0 || t->g_embed ? dres : NULL, L->g_attn_norm, S->dh, res, L->attn_norm,
-                                A->rstd1 + (size_t)l * cN, N, D);
+                                lv.rstd1, N, D);
     }
     if (t->g_embed) gt_embedding_backward(t->g_embed, dres, tokens, N, D);
     return count;

@@ -59,6 +59,7 @@ typedef struct {
     gt_config c;
     int full;                   /* 1: every weight trained; 0: LoRA */
     int exact;                  /* as gt_train_opts */
+    int checkpoint;             /* as gt_train_opts */
     gt_lora_cfg lora;
     float lora_scale;           /* alpha / r */
     int maxB, maxT;             /* capacity of the activation buffers */
@@ -96,6 +97,10 @@ typedef struct {
                                    on them; slower), instead of the 8-bit kernels (the
                                    activations, and for dX = dY W the gradients and W^T,
                                    rounded to 8-bit blocks: nn/qmatmul.h) */
+    int checkpoint;             /* gradient checkpointing: keep only each layer's input
+                                   (the residual stream), recompute the layer's other
+                                   activations in the backward (one more forward; the
+                                   same numbers, bit for bit) */
 } gt_train_opts;
 
 /* Set up training of model M for batches of at most MAXB sequences of MAXT
