@@ -15,6 +15,9 @@
 
 #include <errno.h>
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +68,12 @@ static void usage(void)
 "                            to --merge-out\n"
 "      --load-8bit           quantise the frozen base weights to 8 bits at load, as\n"
 "                            title-gen --load-8bit (about 1.1 bytes per weight)\n"
+"      --exact               a GGUF base in quantized blocks: every product with its\n"
+"                            weights in F32 on the dequantized values (as PyTorch on\n"
+"                            them; slower) instead of 8-bit activations and gradients\n"
+"                            on the integer kernels (as title-gen and llama.cpp run it)\n"
+"      --gradient-checkpointing  keep only each layer's input, recompute the rest in\n"
+"                            the backward (less memory, one more forward; same numbers)\n"
 "      --full                train every weight instead of LoRA adapters\n"
 "      --init CONFIG         start a new model (implies --full, no --model) from\n"
 "                            CONFIG (a config.json, or a folder holding one):\n"
@@ -102,7 +111,7 @@ static void usage(void)
 }
 
 enum { O_LR = 256, O_LA, O_LD, O_LT, O_FULL, O_BS, O_MBS, O_EP, O_MAXSTEPS, O_LRATE, O_CUT, O_WARM, O_SCHED, O_WD,
-       O_MGN, O_SEED, O_WIN, O_EVAL, O_SAVE, O_RESUME, O_STOP, O_LOG, O_PROGRESS, O_VERSION, O_INIT, O_VALSIZE, O_MERGE, O_LORA, O_8BIT, O_DTYPE };
+       O_MGN, O_SEED, O_WIN, O_EVAL, O_SAVE, O_RESUME, O_STOP, O_LOG, O_PROGRESS, O_VERSION, O_INIT, O_VALSIZE, O_MERGE, O_LORA, O_8BIT, O_DTYPE, O_EXACT, O_CKPT };
 
 typedef struct {
     gt_run_opts run;            /* the training run's settings */
@@ -186,6 +195,14 @@ static void load_model(gt_model *m, opts *o, char *cfg, char *folder, size_t n)
 int main(int argc, char **argv)
 {
     gt_init(argv[0]);
+#ifdef __GLIBC__
+    /* the steps allocate and free the same large scratch buffers again and
+     * again (activations quantized per product, attention workspaces):
+     * served from mmap, each would be zero-filled by the kernel anew (4% of
+     * a step on a 135M model); kept in the heap, they are reused */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);     /* glibc's largest */
+    mallopt(M_TRIM_THRESHOLD, 512 << 20);
+#endif
     opts o;
     memset(&o, 0, sizeof o);
     gt_run_opts *ro = &o.run;
@@ -213,7 +230,9 @@ int main(int argc, char **argv)
         { "version", no_argument, 0, O_VERSION }, { "init", required_argument, 0, O_INIT },
         { "val-set-size", required_argument, 0, O_VALSIZE }, { "merge-out", required_argument, 0, O_MERGE },
         { "dtype", required_argument, 0, O_DTYPE },
-        { "lora", required_argument, 0, O_LORA }, { "load-8bit", no_argument, 0, O_8BIT }, { 0, 0, 0, 0 }
+        { "lora", required_argument, 0, O_LORA }, { "load-8bit", no_argument, 0, O_8BIT },
+        { "exact", no_argument, 0, O_EXACT }, { "gradient-checkpointing", no_argument, 0, O_CKPT },
+        { 0, 0, 0, 0 }
     };
     int c;
     while ((c = getopt_long(argc, argv, "m:t:v:o:j:h", lo, NULL)) != -1) {
@@ -238,6 +257,8 @@ int main(int argc, char **argv)
             break;
         case O_LORA: o.lora_dir = optarg; break;
         case O_8BIT: ro->load_8bit = 1; break;
+        case O_EXACT: ro->exact = 1; break;
+        case O_CKPT: ro->checkpoint = 1; break;
         case O_VALSIZE: ro->val_size = (long)gt_parse_ll("--val-set-size", optarg, 0, 1L << 40); break;
         case O_BS: ro->batch = (int)gt_parse_ll("--batch-size", optarg, 1, 1 << 20); break;
         case O_MBS: ro->micro = (int)gt_parse_ll("--micro-batch-size", optarg, 1, 1 << 16); break;

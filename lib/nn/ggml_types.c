@@ -299,3 +299,9 @@ void gt_ggml_gather_rows(void *dst, const void *src, size_t row_bytes, const int
     for (int i = 0; i < rows; i++)
         memcpy((char *)dst + (size_t)i * row_bytes, (const char *)src + (size_t)perm[i] * row_bytes, row_bytes);
 }
+
+void gt_ggml_quantize_q8_0(const float *x, void *dst, int64_t n)
+{
+    unsigned char *o = dst;
+    for (int64_t b = 0; b < n / 32; b++) q8_0_block(x + 32 * b, o + 34 * b);
+}

@@ -87,6 +87,11 @@ int gt_ggml_can_quantize(uint32_t type);
  * gt_ggml_row_bytes(TYPE, N) bytes), as said above. 0, or -1 (nothing
  * written) when TYPE cannot be written or N is not whole blocks. */
 int gt_ggml_quantize_row(uint32_t type, const float *src, void *dst, int64_t n);
+/* N values (a multiple of 32) of X as Q8_0 blocks into DST (N / 32 * 34
+ * bytes): gt_ggml_quantize_row's Q8_0, without its checks (ggml's reference
+ * quantizer: per block amax = max |x|, d = amax / 127, q = roundf(x / d),
+ * 0 for an all-zero block, d stored as F16 rounded to nearest even). */
+void gt_ggml_quantize_q8_0(const float *x, void *dst, int64_t n);
 
 /* Copy ROWS rows of ROW_BYTES bytes from SRC to DST, row I of DST being row
  * PERM[I] of SRC: moves quantized rows whole, no dequantization. */

@@ -6,12 +6,14 @@
  *   dX = dY W      = gt_matmul(dY, W^T)        (W^T widened to F32)
  *   dW = dY^T X    = gt_matmul(dY^T, X^T)
  * the transposes costing O(N (O + I) + O I) against the O(N O I) product.
- * RMSNorm and RoPE are kernels.h's, shared with inference. Attention and
- * SwiGLU have their own loops here: the backward needs the attention
- * probabilities kept ([B][H][T][T]), which inference never stores, and both
- * use libm's expf where inference uses the kernels' vector exp. */
+ * RMSNorm, RoPE and SwiGLU's exp are kernels.h's, shared with inference.
+ * Attention has its own loops here: the backward needs the attention
+ * probabilities kept ([B][H][T][T]), which inference never stores, and it
+ * uses libm's expf where inference uses the kernels' vector exp. */
 #include "train/layers.h"
 #include "nn/kernels.h"
+#include "nn/ggml_types.h"
+#include "nn/qmatmul.h"
 #include "core/util.h"
 
 #include <math.h>
@@ -32,7 +34,7 @@ float *gt_ws_get(gt_wsbuf *b, size_t n)
 
 void gt_ws_free(gt_ws *w)
 {
-    free(w->wt.p); free(w->tmp.p); free(w->a.p); free(w->b.p);
+    free(w->wt.p); free(w->tmp.p); free(w->a.p); free(w->b.p); free(w->part.p); free(w->cols.p);
     memset(w, 0, sizeof *w);
 }
 
@@ -67,30 +69,106 @@ void gt_transpose(float *dst, const void *src, gt_dtype t, int rows, int cols)
     transpose_ld(dst, src, t, rows, cols, (size_t)cols);
 }
 
-/* OUT [N][I] (row stride LDO) = DY [N][O] W, W an 8-bit [O][I] matrix,
- * without an F32 copy of W: W^T is widened in tiles of columns (about 4 MiB
- * of floats each) into the workspace TILE. */
-static void matmul_dy_w_q8(float *out, size_t ldo, const float *dy, const gt_q8mat *q, int N, int O, int I,
-                           gt_wsbuf *tile)
+/* OUT [N][I] (row stride LDO) = DY [N][O] W for a frozen W [O][I] of any type
+ * (8-bit, GGUF blocks or panels, F32/F16/BF16) without an F32 copy of the
+ * whole of W: W's rows are widened (gt_row_to_f32) in tiles of OC rows, about
+ * 4 MiB of floats, 16 rows at a time, and stored transposed, [I][OC], so that
+ * gt_matmul's kernels run the product; the tiles' partial products are summed
+ * into OUT (the first one stored). DY's columns of a tile are copied out when
+ * W takes more than one tile. A 16-row group widens into ROWS, per thread. */
+static void matmul_dy_w_tiled(float *out, size_t ldo, const float *dy, const void *w, gt_dtype wt, int N, int O,
+                              int I, gt_ws *ws)
 {
-    int ic = (int)((1u << 20) / (unsigned)(O > 0 ? O : 1));
-    ic = ic / GT_Q8_BLOCK * GT_Q8_BLOCK;
-    if (ic < GT_Q8_BLOCK) ic = GT_Q8_BLOCK;
-    if (ic > I) ic = I;
-    float *wt = gt_ws_get(tile, (size_t)ic * (size_t)O);
-    for (int i0 = 0; i0 < I; i0 += ic) {
-        int cn = I - i0 < ic ? I - i0 : ic;
-#pragma omp parallel for schedule(static) if ((long long)cn * O > 100000)
-        for (int o = 0; o < O; o++) {
-            const int8_t *qr = q->q + (size_t)o * (size_t)q->cols;
-            const float *sr = q->s + (size_t)o * (size_t)q->nblk;
-            for (int c = 0; c < cn; c++) {
-                int col = i0 + c;
-                wt[(size_t)c * O + o] = (float)qr[col] * sr[col / GT_Q8_BLOCK];
+    int oc = (int)((1u << 20) / (unsigned)(I > 0 ? I : 1));
+    oc = oc / 16 * 16;
+    if (oc < 16) oc = 16;
+    if (oc >= O) oc = O;
+    float *wtile = gt_ws_get(&ws->wt, (size_t)oc * (size_t)I);
+    float *part = oc < O ? gt_ws_get(&ws->part, (size_t)N * I) : NULL;
+    float *dyc = oc < O ? gt_ws_get(&ws->cols, (size_t)N * oc) : NULL;
+    for (int o0 = 0; o0 < O; o0 += oc) {
+        int on = O - o0 < oc ? O - o0 : oc;
+        int ng = (on + 15) / 16;
+#pragma omp parallel if ((long long)on * I > 100000)
+        {
+            float *rows = gt_xmalloc(sizeof(float) * 16 * (size_t)I);
+#pragma omp for schedule(static)
+            for (int gi = 0; gi < ng; gi++) {
+                int r0 = gi * 16, rn = on - r0 < 16 ? on - r0 : 16;
+                for (int r = 0; r < rn; r++) gt_row_to_f32(rows + (size_t)r * I, w, wt, (size_t)(o0 + r0 + r), I);
+                for (int i = 0; i < I; i++) {
+                    float *d = wtile + (size_t)i * on + r0;
+                    for (int r = 0; r < rn; r++) d[r] = rows[(size_t)r * I + i];
+                }
+            }
+            free(rows);
+        }
+        const float *x = dy;
+        if (dyc) {
+            for (int n = 0; n < N; n++)
+                memcpy(dyc + (size_t)n * on, dy + (size_t)n * O + o0, sizeof(float) * (size_t)on);
+            x = dyc;
+        }
+        if (o0 == 0 || !part) {
+            gt_matmul(out, ldo, x, wtile, GT_DT_F32, N, I, on);
+        } else {
+            gt_matmul(part, (size_t)I, x, wtile, GT_DT_F32, N, I, on);
+#pragma omp parallel for schedule(static) if ((long long)N * I > 200000)
+            for (int n = 0; n < N; n++) {
+                float *d = out + (size_t)n * ldo;
+                const float *p = part + (size_t)n * I;
+                for (int i = 0; i < I; i++) d[i] += p[i];
             }
         }
-        gt_matmul(out + i0, ldo, dy, wt, GT_DT_F32, N, cn, O);
     }
+}
+
+void gt_matmul_ws(gt_ws *ws, float *y, size_t ldy, const float *x, const void *w, gt_dtype wt, int N, int O, int I)
+{
+    if (!ws->widen || !gt_dtype_is_block(wt)) {
+        gt_matmul(y, ldy, x, w, wt, N, O, I);
+        return;
+    }
+    int oc = (int)((1u << 20) / (unsigned)(I > 0 ? I : 1));
+    if (oc < 1) oc = 1;
+    if (oc > O) oc = O;
+    float *tile = gt_ws_get(&ws->wt, (size_t)oc * (size_t)I);
+    for (int o0 = 0; o0 < O; o0 += oc) {
+        int on = O - o0 < oc ? O - o0 : oc;
+#pragma omp parallel for schedule(static) if ((long long)on * I > 100000)
+        for (int r = 0; r < on; r++) gt_row_to_f32(tile + (size_t)r * I, w, wt, (size_t)(o0 + r), I);
+        gt_matmul(y + o0, ldy, x, tile, GT_DT_F32, N, on, I);
+    }
+}
+
+void *gt_transpose_q8_0(const void *w, gt_dtype wt, int O, int I, gt_dtype *dt)
+{
+    if (O % 32 || O <= 0 || I <= 0) return NULL;
+    size_t rb = (size_t)O / 32 * 34;
+    unsigned char *q = gt_xmalloc(rb * (size_t)I);
+    int ng = O / 32;
+#pragma omp parallel
+    {
+        float *rows = gt_xmalloc(sizeof(float) * 32 * (size_t)I);
+        float col[32];
+#pragma omp for schedule(static)
+        for (int g = 0; g < ng; g++) {
+            for (int r = 0; r < 32; r++) gt_row_to_f32(rows + (size_t)r * I, w, wt, (size_t)g * 32 + (size_t)r, I);
+            for (int i = 0; i < I; i++) {
+                for (int r = 0; r < 32; r++) col[r] = rows[(size_t)r * I + i];
+                gt_ggml_quantize_q8_0(col, q + (size_t)i * rb + (size_t)g * 34, 32);
+            }
+        }
+        free(rows);
+    }
+    *dt = GT_DT_Q8_0;
+    if (!gt_qpack_wanted()) return q;
+    size_t pb = gt_qpack_bytes(GT_GGML_Q8_0, I, O);
+    void *pk = gt_xmalloc(pb);
+    gt_qpack(pk, q, GT_GGML_Q8_0, I, O, 0, (I + GT_QPACK_ROWS - 1) / GT_QPACK_ROWS);
+    free(q);
+    *dt = gt_dtype_packed(GT_DT_Q8_0);
+    return pk;
 }
 
 static void add_to(float *dst, const float *src, size_t n)
@@ -268,20 +346,37 @@ void gt_attention_backward(float *dq, float *dk, float *dv, const float *dout, c
     }
 }
 
+/* In chunks of SW_CHUNK values, one per thread at a time, through the
+ * kernels' vector exp (gt_swiglu, gt_exp_shift: a few ulp of expf). */
+#define SW_CHUNK 2048
+
 void gt_swiglu_forward(float *out, const float *g, const float *u, size_t n)
 {
+    size_t nc = (n + SW_CHUNK - 1) / SW_CHUNK;
 #pragma omp parallel for schedule(static) if (n > 100000)
-    for (size_t i = 0; i < n; i++) out[i] = g[i] / (1.0f + expf(-g[i])) * u[i];
+    for (size_t c = 0; c < nc; c++) {
+        size_t i0 = c * SW_CHUNK, m = n - i0 < SW_CHUNK ? n - i0 : SW_CHUNK;
+        memcpy(out + i0, g + i0, sizeof(float) * m);
+        gt_swiglu(out + i0, u + i0, (int)m);
+    }
 }
 
 /* silu(g) = g s, s = sigmoid(g); silu'(g) = s (1 + g (1 - s)) */
 void gt_swiglu_backward(float *dg, float *du, const float *dout, const float *g, const float *u, size_t n)
 {
+    size_t nc = (n + SW_CHUNK - 1) / SW_CHUNK;
 #pragma omp parallel for schedule(static) if (n > 100000)
-    for (size_t i = 0; i < n; i++) {
-        float s = 1.0f / (1.0f + expf(-g[i]));
-        if (du) du[i] += dout[i] * g[i] * s;
-        if (dg) dg[i] += dout[i] * u[i] * s * (1.0f + g[i] * (1.0f - s));
+    for (size_t c = 0; c < nc; c++) {
+        size_t i0 = c * SW_CHUNK, m = n - i0 < SW_CHUNK ? n - i0 : SW_CHUNK;
+        float s[SW_CHUNK];
+        for (size_t i = 0; i < m; i++) s[i] = -g[i0 + i];
+        gt_exp_shift(s, (int)m, 0.0f);                  /* exp(-g) */
+        for (size_t i = 0; i < m; i++) s[i] = 1.0f / (1.0f + s[i]);
+        if (du)
+            for (size_t i = 0; i < m; i++) du[i0 + i] += dout[i0 + i] * g[i0 + i] * s[i];
+        if (dg)
+            for (size_t i = 0; i < m; i++)
+                dg[i0 + i] += dout[i0 + i] * u[i0 + i] * s[i] * (1.0f + g[i0 + i] * (1.0f - s[i]));
     }
 }
 
@@ -298,8 +393,8 @@ void gt_matmul_backward_ws(gt_ws *ws, float *dx, float *dw, const float *dy, con
     if (dx) {
         const float *wT = wTpre;
         float *tmp = gt_ws_get(&ws->tmp, (size_t)N * I);
-        if (!wT && wt == GT_DT_Q8) {
-            matmul_dy_w_q8(tmp, (size_t)I, dy, (const gt_q8mat *)w, N, O, I, &ws->wt);
+        if (!wT && (wt == GT_DT_Q8 || gt_dtype_is_block(wt))) {
+            matmul_dy_w_tiled(tmp, (size_t)I, dy, w, wt, N, O, I, ws);
             add_to(dx, tmp, (size_t)N * I);
             wT = NULL;
         } else if (!wT) {
@@ -331,8 +426,8 @@ void gt_matmul_backward(float *dx, float *dw, const float *dy, const float *x, c
 }
 
 double gt_lmhead_ce_ws(gt_ws *ws, float *dh, float *dw, const float *h, const void *w, gt_dtype wt,
-                        const int32_t *target, int N, int D, int V, float gscale, float *logits, int chunk,
-                        const float *wTpre)
+                       const int32_t *target, int N, int D, int V, float gscale, float *logits, int chunk,
+                       const void *wTpre, gt_dtype wTt)
 {
     double total = 0;
     float *hc = gt_ws_get(&ws->b, (size_t)chunk * D);   /* the chunk's rows of H (ws->b is not reused below) */
@@ -347,7 +442,7 @@ double gt_lmhead_ce_ws(gt_ws *ws, float *dh, float *dw, const float *h, const vo
                 c++;
             }
         if (c == 0) break;
-        gt_matmul(logits, (size_t)V, hc, w, wt, c, V, D);
+        gt_matmul_ws(ws, logits, (size_t)V, hc, w, wt, c, V, D);
         double part = 0;
 #pragma omp parallel for schedule(static) reduction(+ : part) if ((long long)c * V > 100000)
         for (int i = 0; i < c; i++) {
@@ -370,16 +465,14 @@ double gt_lmhead_ce_ws(gt_ws *ws, float *dh, float *dw, const float *h, const vo
             if (dhc) memset(dhc, 0, sizeof(float) * (size_t)c * D);
             /* dW through the workspace needs ws->a and ws->b: do the dx part first */
             if (dhc) {
-                const float *wT = wTpre;
-                if (!wT && wt == GT_DT_Q8) {
-                    matmul_dy_w_q8(dhc, (size_t)D, logits, (const gt_q8mat *)w, c, V, D, &ws->wt);
+                if (wTpre) {
+                    gt_matmul(dhc, (size_t)D, logits, wTpre, wTt, c, D, V);
+                } else if (wt == GT_DT_Q8 || gt_dtype_is_block(wt)) {
+                    matmul_dy_w_tiled(dhc, (size_t)D, logits, w, wt, c, V, D, ws);
                 } else {
-                    if (!wT) {
-                        float *m = gt_ws_get(&ws->wt, (size_t)D * V);
-                        gt_transpose(m, w, wt, V, D);
-                        wT = m;
-                    }
-                    gt_matmul(dhc, (size_t)D, logits, wT, GT_DT_F32, c, D, V);
+                    float *m = gt_ws_get(&ws->wt, (size_t)D * V);
+                    gt_transpose(m, w, wt, V, D);
+                    gt_matmul(dhc, (size_t)D, logits, m, GT_DT_F32, c, D, V);
                 }
                 for (int i = 0; i < c; i++) {
                     float *d = dh + (size_t)rows[i] * D;
@@ -407,7 +500,7 @@ double gt_lmhead_ce(float *dh, float *dw, const float *h, const void *w, gt_dtyp
                     int D, int V, float gscale, float *logits, int chunk)
 {
     gt_ws ws = { 0 };
-    double r = gt_lmhead_ce_ws(&ws, dh, dw, h, w, wt, target, N, D, V, gscale, logits, chunk, NULL);
+    double r = gt_lmhead_ce_ws(&ws, dh, dw, h, w, wt, target, N, D, V, gscale, logits, chunk, NULL, GT_DT_F32);
     gt_ws_free(&ws);
     return r;
 }
@@ -417,10 +510,28 @@ void gt_lora_forward(float *y, float *u, const float *xd, const float *A, const 
 {
     gt_matmul(u, (size_t)r, xd, A, GT_DT_F32, N, r, I);
     gt_matmul(tmp, (size_t)O, u, B, GT_DT_F32, N, O, r);
+#pragma omp parallel for schedule(static) if ((size_t)N * O > 100000)
     for (size_t i = 0; i < (size_t)N * O; i++) y[i] += scale * tmp[i];
 }
 
 /* du = scale dy B [N][r];  dB += scale dy^T u;  dA += du^T xd;  dxd += du A */
+/* C [M][K] = A^T B for A [N][M] with M small (the LoRA rank), B [N][K]: A^T
+ * made (M N floats into AT), then gt_matmul_nn on strips of C's columns, one
+ * per thread, each streaming its strip of B's rows once per 6 rows of C: no
+ * transposed copy of B (the big operand: the layer's input or output
+ * gradient, N x K). */
+static void matmul_tn_small(float *c, float *at, const float *a, const float *b, int N, int M, int K)
+{
+    for (int n = 0; n < N; n++)
+        for (int m = 0; m < M; m++) at[(size_t)m * N + n] = a[(size_t)n * M + m];
+    int strips = (K + 63) / 64;
+#pragma omp parallel for schedule(static) if ((long long)N * M * K > 200000)
+    for (int s = 0; s < strips; s++) {
+        int j0 = s * 64, jn = K - j0 < 64 ? K - j0 : 64;
+        gt_matmul_nn(c + j0, (size_t)K, at, (size_t)N, b + j0, (size_t)K, M, jn, N);
+    }
+}
+
 void gt_lora_backward_ws(gt_ws *ws, float *dxd, float *dA, float *dB, const float *dy, const float *xd,
                           const float *u, const float *A, const float *B, float scale, int N, int O, int I, int r,
                           float *du)
@@ -428,12 +539,16 @@ void gt_lora_backward_ws(gt_ws *ws, float *dxd, float *dA, float *dB, const floa
     memset(du, 0, sizeof(float) * (size_t)N * r);
     gt_matmul_backward_ws(ws, du, NULL, dy, NULL, B, GT_DT_F32, N, O, r, NULL);
     for (size_t i = 0; i < (size_t)N * r; i++) du[i] *= scale;
-    /* dB [O][r] += scale dy^T u: computed into a temporary scaled once */
-    float *tdb = gt_xcalloc((size_t)O * r, sizeof(float));
-    gt_matmul_backward_ws(ws, NULL, tdb, dy, u, NULL, GT_DT_F32, N, O, r, NULL);
-    for (size_t i = 0; i < (size_t)O * r; i++) dB[i] += scale * tdb[i];
-    free(tdb);
-    gt_matmul_backward_ws(ws, dxd, dA, du, xd, A, GT_DT_F32, N, r, I, NULL);
+    int big = O > I ? O : I;
+    float *c = gt_ws_get(&ws->part, (size_t)r * big), *at = gt_ws_get(&ws->cols, (size_t)r * N);
+    /* dB [O][r] += scale dy^T u = scale (u^T dy)^T */
+    matmul_tn_small(c, at, u, dy, N, r, O);
+    for (int o = 0; o < O; o++)
+        for (int j = 0; j < r; j++) dB[(size_t)o * r + j] += scale * c[(size_t)j * O + o];
+    /* dA [r][I] += du^T xd */
+    matmul_tn_small(c, at, du, xd, N, r, I);
+    for (size_t i = 0; i < (size_t)r * I; i++) dA[i] += c[i];
+    if (dxd) gt_matmul_backward_ws(ws, dxd, NULL, du, NULL, A, GT_DT_F32, N, r, I, NULL);
 }
 
 void gt_lora_backward(float *dxd, float *dA, float *dB, const float *dy, const float *xd, const float *u,

@@ -67,7 +67,10 @@ void gt_lora_backward(float *dxd, float *dA, float *dB, const float *dy, const f
 /* Scratch grown on demand and reused from call to call: the training model
  * keeps one; the functions above without _ws use a fresh one each call. */
 typedef struct { float *p; size_t cap; } gt_wsbuf;
-typedef struct { gt_wsbuf wt, tmp, a, b; } gt_ws;
+typedef struct {
+    gt_wsbuf wt, tmp, a, b, part, cols;
+    int widen;          /* products with GGUF block weights through F32 tiles of them (exact, slower) */
+} gt_ws;
 /* B's memory, at least N floats (its old contents are lost when it grows). */
 float *gt_ws_get(gt_wsbuf *b, size_t n);
 void gt_ws_free(gt_ws *w);
@@ -75,14 +78,30 @@ void gt_ws_free(gt_ws *w);
 /* dst [cols][rows] = src [rows][cols]^T, SRC of type T widened to F32 (not Q8). */
 void gt_transpose(float *dst, const void *src, gt_dtype t, int rows, int cols);
 
+/* y [N][O] (row stride LDY) = x [N][I] W^T as gt_matmul, except that with
+ * WS->widen a W in GGUF blocks (or panels) is widened to F32 in tiles of
+ * rows (about 4 MiB) and multiplied in F32: the exact product with the
+ * dequantized weights, where gt_matmul rounds X to 8 bits (nn/qmatmul.h). */
+void gt_matmul_ws(gt_ws *ws, float *y, size_t ldy, const float *x, const void *w, gt_dtype wt, int N, int O, int I);
+
+/* W^T for W [O][I] of type WT (any), quantized to Q8_0 along O: I rows of O
+ * values (O a multiple of 32), repacked into panels when gt_qpack_wanted();
+ * its type into *DT. For dX = dY W through the 8-bit kernels (gt_matmul(dX,
+ * dY, W^T)) when W is frozen in GGUF blocks: 1.06 bytes a weight where an
+ * F32 W^T takes 4, each product on integers as the forward's. The rounding
+ * (|W^T - W| <= amax/254 per block of 32 of a column of W) adds to that of
+ * dY's 8-bit blocks: see nn/qmatmul.h. NULL when O is not a multiple of 32. */
+void *gt_transpose_q8_0(const void *w, gt_dtype wt, int O, int I, gt_dtype *dt);
+
 /* As gt_matmul_backward, with WT the transposed weight W^T as F32 [I][O] made
  * beforehand (for frozen weights), or NULL. */
 void gt_matmul_backward_ws(gt_ws *ws, float *dx, float *dw, const float *dy, const float *x, const void *w,
                            gt_dtype wt, int N, int O, int I, const float *wT);
-/* As gt_lmhead_ce, with WT as above for the head (or NULL). */
+/* As gt_lmhead_ce, with WT the head's transpose made beforehand (or NULL):
+ * [D][V] of type WTT (F32, or gt_transpose_q8_0's). */
 double gt_lmhead_ce_ws(gt_ws *ws, float *dh, float *dw, const float *h, const void *w, gt_dtype wt,
                        const int32_t *target, int N, int D, int V, float gscale, float *logits, int chunk,
-                       const float *wT);
+                       const void *wT, gt_dtype wTt);
 void gt_lora_backward_ws(gt_ws *ws, float *dxd, float *dA, float *dB, const float *dy, const float *xd,
                          const float *u, const float *A, const float *B, float scale, int N, int O, int I, int r,
                          float *du);

@@ -105,6 +105,7 @@ static void record_settings(gt_run *r, size_t n_all, uint64_t hash_all)
     hp_add(r, "val-set-size", "%ld", o->val_size);
     hp_add(r, "full", "%d", o->full);
     hp_add(r, "load-8bit", "%d", o->load_8bit);
+    hp_add(r, "exact", "%d", o->exact);
     if (!o->full) {
         hp_add(r, "lora-r", "%d", o->lora.r);
         hp_add(r, "lora-alpha", "%.7g", (double)o->lora.alpha);
@@ -284,7 +285,8 @@ void gt_run_start(gt_run *r)
     char err[600];
     int maxT = r->tr.maxlen > r->va.maxlen ? r->tr.maxlen : r->va.maxlen;
     if (maxT < 2) maxT = 2;
-    gt_train_opts to = { .full = o->full, .lora = o->lora, .seed = o->seed };
+    gt_train_opts to = { .full = o->full, .lora = o->lora, .seed = o->seed, .exact = o->exact,
+                           .checkpoint = o->checkpoint };
     if (gt_train_init(&r->t, r->m, &to, o->micro, maxT, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
     if (gt_adamw_init(&r->adam, r->t.n_params, 0.9f, 0.999f, 1e-8f) != 0) gt_die(EX_SOFTWARE, "out of memory for AdamW");
     if (o->resume) load_checkpoint(r);     /* before anything is written */

@@ -24,6 +24,8 @@ typedef struct {
     const char *out, *resume, *log;
     gt_lora_cfg lora;           /* the LoRA settings, unless FULL */
     int full, load_8bit;
+    int exact;          /* products with GGUF block weights in F32 (train.h) */
+    int checkpoint;     /* gradient checkpointing (train.h); not recorded: the same numbers */
     int batch, micro, epochs, cutoff, warmup;
     int group_window;           /* examples sorted by length together (0: none) */
     long max_steps, eval_steps, save_steps, stop_after, val_size;

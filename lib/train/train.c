@@ -6,6 +6,7 @@
  * parameter gradients. */
 #include "train/train.h"
 #include "nn/kernels.h"
+#include "nn/kpath.h"
 #include "core/rand.h"
 #include "core/util.h"
 
@@ -13,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 /* ---------------------------------------------------------------- the model */
 
@@ -52,6 +56,11 @@ struct gt_train_priv {
      * change, and re-transposing them in every backward cost ~10% of a step */
     float **wT;                 /* [n_layers * GT_PROJ_N] */
     float *headT;
+    /* for weights frozen in GGUF blocks: their transposes as Q8_0 (layers.h's
+     * gt_transpose_q8_0), made on first use, so that dX = dY W runs on the
+     * 8-bit kernels (not with exact: F32 tiles instead) */
+    void **wq; gt_dtype *wq_t;  /* [n_layers * GT_PROJ_N] */
+    void *headq; gt_dtype headq_t;
 };
 
 typedef struct gt_train_priv priv_t;
@@ -78,10 +87,13 @@ int gt_train_init(gt_train *t, const gt_model *m, const gt_train_opts *o, int ma
     t->m = m;
     t->c = *c;
     t->full = o->full;
+    t->exact = o->exact;
+    t->checkpoint = o->checkpoint;
     t->lora = o->lora;
     if (maxB < 1 || maxT < 1) return gt_fail(err, errsz, "batch of %d x %d tokens", maxB, maxT);
-    /* the backward pass multiplies by W^T, which the block kernels do not */
-    if (gt_model_check_unblocked(m, t->full ? "lora-train --full" : "lora-train", err, errsz)) return -1;
+    /* LoRA keeps GGUF block weights frozen as they are; --full would need
+     * F32 master copies of them (and writes a 16/32-bit model): refused */
+    if (t->full && gt_model_check_unblocked(m, "lora-train --full", err, errsz)) return -1;
     if (!t->full) {
         if (o->lora.r < 1 || o->lora.r > 4096) return gt_fail(err, errsz, "LoRA rank %d is outside 1..4096", o->lora.r);
         if (!(o->lora.dropout >= 0 && o->lora.dropout < 1))
@@ -198,10 +210,11 @@ int gt_train_init(gt_train *t, const gt_model *m, const gt_train_opts *o, int ma
     size_t N = (size_t)maxB * maxT;
     size_t nl = (size_t)NL;
     size_t nlu = t->full ? 0 : nl * GT_PROJ_N * N * r;
+    size_t na = t->checkpoint ? 1 : nl;     /* layers whose activations are kept */
     size_t sizes[] = {
-        (nl + 1) * N * D, nl * N * D, nl * N, nl * N, nl * N * D, nl * N * D,
-        nl * N * qd, nl * N * kvd, nl * N * kvd, nl * maxB * c->n_heads * (size_t)maxT * maxT, nl * N * qd,
-        nl * N * F, nl * N * F, nl * N * F, nlu, N, N * D,
+        (nl + 1) * N * D, na * N * D, na * N, na * N, na * N * D, na * N * D,
+        na * N * qd, na * N * kvd, na * N * kvd, na * maxB * c->n_heads * (size_t)maxT * maxT, na * N * qd,
+        na * N * F, na * N * F, na * N * F, nlu, N, N * D,
     };
     size_t total = 0;
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) total += sizes[i];
@@ -228,6 +241,7 @@ int gt_train_init(gt_train *t, const gt_model *m, const gt_train_opts *o, int ma
     }
     t->scratch = sc;
     t->priv = pv;
+    pv->ws.widen = t->exact;
     float *S = sc;
     acts_t *A = &pv->a;
     float *p = t->acts;
@@ -258,6 +272,11 @@ void gt_train_free(gt_train *t)
             for (int i = 0; i < t->c.n_layers * GT_PROJ_N; i++) free(t->priv->wT[i]);
         free(t->priv->wT);
         free(t->priv->headT);
+        if (t->priv->wq)
+            for (int i = 0; i < t->c.n_layers * GT_PROJ_N; i++) free(t->priv->wq[i]);
+        free(t->priv->wq);
+        free(t->priv->wq_t);
+        free(t->priv->headq);
         free(t->priv);
     }
     free(t->scratch);
@@ -282,14 +301,80 @@ static inline int dropout_keep(uint64_t seed, int l, int w, size_t idx, uint32_t
     return (uint32_t)(h >> 32) >= thresh;
 }
 
+/* The dropout of (l, w) over N values from element I0: ADD 0, DST = SRC
+ * masked and scaled by KEEP; ADD 1, DST += the same (the backward). One
+ * dropout_keep per element: the AVX-512 path computes 8 of them at a time
+ * (64-bit lanes), the same bits. */
+static void dropout_scalar(float *dst, const float *src, int add, uint64_t seed, int l, int w, size_t i0, size_t n,
+                           uint32_t thresh, float keep)
+{
+    for (size_t i = 0; i < n; i++) {
+        int k = dropout_keep(seed, l, w, i0 + i, thresh);
+        if (add) dst[i] += k ? src[i] * keep : 0.0f;
+        else dst[i] = k ? src[i] * keep : 0.0f;
+    }
+}
+
+#if defined(__x86_64__)
+#define T512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq")))
+T512 static inline __m512i mix64_x8(__m512i z)
+{
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), _mm512_set1_epi64((long long)0xbf58476d1ce4e5b9ULL));
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), _mm512_set1_epi64((long long)0x94d049bb133111ebULL));
+    return _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
+}
+
+/* 8 masks from element I (dropout_keep's arithmetic on 8 lanes) */
+T512 static inline __mmask8 keep_x8(uint64_t seed, uint64_t lw, size_t i, __m512i thresh)
+{
+    const __m512i golden = _mm512_set1_epi64((long long)GT_GOLDEN64);
+    __m512i idx = _mm512_add_epi64(_mm512_set1_epi64((long long)i), _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0));
+    __m512i site = mix64_x8(_mm512_add_epi64(_mm512_xor_si512(_mm512_set1_epi64((long long)lw), _mm512_slli_epi64(idx, 20)),
+                                             golden));
+    __m512i h = mix64_x8(_mm512_add_epi64(_mm512_xor_si512(_mm512_set1_epi64((long long)seed), site), golden));
+    return _mm512_cmp_epu64_mask(_mm512_srli_epi64(h, 32), thresh, _MM_CMPINT_NLT);
+}
+
+T512 static void dropout_avx512(float *dst, const float *src, int add, uint64_t seed, int l, int w, size_t i0,
+                                size_t n, uint32_t thresh, float keep)
+{
+    uint64_t lw = (uint64_t)l << 8 | (uint64_t)w;
+    __m512i th = _mm512_set1_epi64((long long)thresh);
+    __m512 kv = _mm512_set1_ps(keep);
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __mmask16 m = (__mmask16)(keep_x8(seed, lw, i0 + i, th) | (unsigned)keep_x8(seed, lw, i0 + i + 8, th) << 8);
+        __m512 v = _mm512_maskz_mul_ps(m, _mm512_loadu_ps(src + i), kv);
+        if (add) v = _mm512_add_ps(_mm512_loadu_ps(dst + i), v);
+        _mm512_storeu_ps(dst + i, v);
+    }
+    dropout_scalar(dst + i, src + i, add, seed, l, w, i0 + i, n - i, thresh, keep);
+}
+#endif
+
+static void dropout_apply(const gt_train *t, float *dst, const float *src, int add, int l, int w, size_t n)
+{
+    uint32_t thresh = (uint32_t)((double)t->lora.dropout * 4294967296.0);
+    float keep = 1.0f / (1.0f - t->lora.dropout);
+    size_t chunk = 4096, nc = (n + chunk - 1) / chunk;
+#if defined(__x86_64__)
+    int v = gt_kernels_best() == GT_K_AVX512;
+#endif
+#pragma omp parallel for schedule(static) if (n > 100000)
+    for (size_t c = 0; c < nc; c++) {
+        size_t i0 = c * chunk, m = n - i0 < chunk ? n - i0 : chunk;
+#if defined(__x86_64__)
+        if (v) { dropout_avx512(dst + i0, src + i0, add, t->dropout_seed, l, w, i0, m, thresh, keep); continue; }
+#endif
+        dropout_scalar(dst + i0, src + i0, add, t->dropout_seed, l, w, i0, m, thresh, keep);
+    }
+}
+
 /* xd = dropout(x) for the LoRA branch of (l, w), or X itself when off */
 static const float *lora_input(const gt_train *t, float *xd, const float *x, int l, int w, int N, int I)
 {
     if (!t->training || t->lora.dropout <= 0) return x;
-    uint32_t thresh = (uint32_t)((double)t->lora.dropout * 4294967296.0);
-    float keep = 1.0f / (1.0f - t->lora.dropout);
-    size_t n = (size_t)N * I;
-    for (size_t i = 0; i < n; i++) xd[i] = dropout_keep(t->dropout_seed, l, w, i, thresh) ? x[i] * keep : 0.0f;
+    dropout_apply(t, xd, x, 0, l, w, (size_t)N * I);
     return xd;
 }
 
@@ -297,7 +382,7 @@ static void lin_forward(gt_train *t, int l, int w, float *y, const float *x, int
 {
     priv_t *pv = get_priv(t);
     const gt_tlin *li = &t->L[l].lin[w];
-    gt_matmul(y, (size_t)li->out, x, li->w, li->wt, N, li->out, li->in);
+    gt_matmul_ws(&pv->ws, y, (size_t)li->out, x, li->w, li->wt, N, li->out, li->in);
     if (li->A) {
         const float *xd = lora_input(t, pv->s.xd, x, l, w, N, li->in);
         float *u = pv->a.lu + ((size_t)l * GT_PROJ_N + w) * (size_t)t->maxB * t->maxT * t->lora.r;
@@ -312,7 +397,9 @@ static void lin_backward(gt_train *t, int l, int w, float *dx, const float *dy, 
     priv_t *pv = get_priv(t);
     const gt_tlin *li = &t->L[l].lin[w];
     const float *wT = NULL;
-    if (!li->g && dx && li->wt != GT_DT_Q8) {  /* frozen: W^T once (not for 8-bit weights: 4 bytes a weight) */
+    if (!li->g && dx && li->wt != GT_DT_Q8 && !gt_dtype_is_block(li->wt)) {
+        /* frozen 16/32-bit: W^T once (not for 8-bit or GGUF block weights: 4 bytes a weight, where the
+         * point of them is memory; those are widened in tiles per product) */
         if (!pv->wT) pv->wT = gt_xcalloc((size_t)t->c.n_layers * GT_PROJ_N, sizeof *pv->wT);
         float **c = &pv->wT[(size_t)l * GT_PROJ_N + (size_t)w];
         if (!*c) {
@@ -321,7 +408,25 @@ static void lin_backward(gt_train *t, int l, int w, float *dx, const float *dy, 
         }
         wT = *c;
     }
-    gt_matmul_backward_ws(&pv->ws, dx, li->g, dy, x, li->w, li->wt, N, li->out, li->in, wT);
+    if (dx && !li->g && gt_dtype_is_block(li->wt) && !t->exact) {
+        size_t ix = (size_t)l * GT_PROJ_N + (size_t)w;
+        if (!pv->wq) {
+            pv->wq = gt_xcalloc((size_t)t->c.n_layers * GT_PROJ_N, sizeof *pv->wq);
+            pv->wq_t = gt_xcalloc((size_t)t->c.n_layers * GT_PROJ_N, sizeof *pv->wq_t);
+        }
+        if (!pv->wq[ix]) pv->wq[ix] = gt_transpose_q8_0(li->w, li->wt, li->out, li->in, &pv->wq_t[ix]);
+        if (pv->wq[ix]) {
+            float *tmp = gt_ws_get(&pv->ws.tmp, (size_t)N * li->in);
+            gt_matmul(tmp, (size_t)li->in, dy, pv->wq[ix], pv->wq_t[ix], N, li->in, li->out);
+            size_t n = (size_t)N * li->in;
+#pragma omp parallel for schedule(static) if (n > 200000)
+            for (size_t i = 0; i < n; i++) dx[i] += tmp[i];
+        } else {
+            gt_matmul_backward_ws(&pv->ws, dx, NULL, dy, x, li->w, li->wt, N, li->out, li->in, NULL);
+        }
+    } else {
+        gt_matmul_backward_ws(&pv->ws, dx, li->g, dy, x, li->w, li->wt, N, li->out, li->in, wT);
+    }
     if (li->A) {
         int r = t->lora.r;
         const float *xd = lora_input(t, pv->s.xd, x, l, w, N, li->in);
@@ -334,14 +439,54 @@ static void lin_backward(gt_train *t, int l, int w, float *dx, const float *dy, 
         }
         gt_lora_backward_ws(&pv->ws, dxd, li->gA, li->gB, dy, xd, u, li->A, li->B, t->lora_scale, N, li->out, li->in, r,
                       pv->s.dlu);
-        if (dx && dropped) {
-            /* d xd / dx = keep / (1 - p) where kept: xd != 0 marks kept unless x was 0 */
-            uint32_t thresh = (uint32_t)((double)t->lora.dropout * 4294967296.0);
-            float keep = 1.0f / (1.0f - t->lora.dropout);
-            for (size_t i = 0; i < (size_t)N * li->in; i++)
-                if (dropout_keep(t->dropout_seed, l, w, i, thresh)) dx[i] += dxd[i] * keep;
-        }
+        if (dx && dropped) dropout_apply(t, dx, dxd, 1, l, w, (size_t)N * li->in);   /* d xd / dx */
     }
+}
+
+/* Layer l's activations in acts: its own, or with checkpointing (only the
+ * residual stream kept per layer) the one set that every layer reuses. */
+typedef struct {
+    float *res, *res2, *out, *h1, *h2, *q, *k, *v, *att, *ao, *g, *u, *a, *rstd1, *rstd2;
+} lview;
+
+static lview layer_view(const gt_train *t, int l)
+{
+    const gt_config *c = &t->c;
+    const acts_t *A = &get_priv(t)->a;
+    size_t cN = (size_t)t->maxB * t->maxT, D = (size_t)c->dim, F = (size_t)c->hidden_dim;
+    size_t qd = (size_t)c->n_heads * c->head_dim, kvd = (size_t)c->n_kv_heads * c->head_dim;
+    size_t attL = (size_t)t->maxB * c->n_heads * t->maxT * t->maxT, i = t->checkpoint ? 0 : (size_t)l;
+    lview v = { A->res + (size_t)l * cN * D, A->res2 + i * cN * D, A->res + (size_t)(l + 1) * cN * D,
+                A->h1 + i * cN * D, A->h2 + i * cN * D, A->q + i * cN * qd, A->k + i * cN * kvd,
+                A->v + i * cN * kvd, A->att + i * attL, A->ao + i * cN * qd, A->g + i * cN * F, A->u + i * cN * F,
+                A->a + i * cN * F, A->rstd1 + i * cN, A->rstd2 + i * cN };
+    return v;
+}
+
+/* Layer l's forward over the batch (B x T) into its views (the backward's
+ * recomputation with checkpointing: the same values, the same dropout). */
+static void layer_forward(gt_train *t, int l, const lview *lv, int B, int T)
+{
+    const gt_config *c = &t->c;
+    gt_tlayer *L = &t->L[l];
+    int N = B * T, D = c->dim, F = c->hidden_dim, H = c->n_heads, KV = c->n_kv_heads, hd = c->head_dim;
+    size_t ND = (size_t)N * D;
+    const float *rope = get_priv(t)->rope;
+    gt_rmsnorm_forward(lv->h1, lv->rstd1, lv->res, L->attn_norm, N, D, c->norm_eps);
+    lin_forward(t, l, GT_PROJ_Q, lv->q, lv->h1, N);
+    lin_forward(t, l, GT_PROJ_K, lv->k, lv->h1, N);
+    lin_forward(t, l, GT_PROJ_V, lv->v, lv->h1, N);
+    gt_rope_forward(lv->q, rope, N, T, H, hd);
+    gt_rope_forward(lv->k, rope, N, T, KV, hd);
+    gt_attention_forward(lv->ao, lv->att, lv->q, lv->k, lv->v, B, T, H, KV, hd);
+    lin_forward(t, l, GT_PROJ_O, lv->res2, lv->ao, N);
+    for (size_t i = 0; i < ND; i++) lv->res2[i] += lv->res[i];
+    gt_rmsnorm_forward(lv->h2, lv->rstd2, lv->res2, L->ffn_norm, N, D, c->norm_eps);
+    lin_forward(t, l, GT_PROJ_GATE, lv->g, lv->h2, N);
+    lin_forward(t, l, GT_PROJ_UP, lv->u, lv->h2, N);
+    gt_swiglu_forward(lv->a, lv->g, lv->u, (size_t)N * F);
+    lin_forward(t, l, GT_PROJ_DOWN, lv->out, lv->a, N);
+    for (size_t i = 0; i < ND; i++) lv->out[i] += lv->res2[i];
 }
 
 int gt_train_step(gt_train *t, const int32_t *tokens, const uint8_t *mask, int B, int T, int grad,
@@ -368,34 +513,13 @@ int gt_train_step(gt_train *t, const int32_t *tokens, const uint8_t *mask, int B
     size_t ND = (size_t)N * D;
     /* per-layer strides use the capacity so the layout does not depend on B, T */
     size_t cN = (size_t)t->maxB * t->maxT;
-    size_t attL = (size_t)t->maxB * H * t->maxT * t->maxT;
 
     /* the rope table is for maxT positions; rows use n % T */
     float *rope = pv->rope;
     gt_embedding_forward(A->res, t->embed, t->embed_t, tokens, N, D);
     for (int l = 0; l < c->n_layers; l++) {
-        gt_tlayer *L = &t->L[l];
-        float *res = A->res + (size_t)l * cN * D, *res2 = A->res2 + (size_t)l * cN * D;
-        float *out = A->res + (size_t)(l + 1) * cN * D;
-        float *h1 = A->h1 + (size_t)l * cN * D, *h2 = A->h2 + (size_t)l * cN * D;
-        float *q = A->q + (size_t)l * cN * qd, *k = A->k + (size_t)l * cN * kvd, *v = A->v + (size_t)l * cN * kvd;
-        float *att = A->att + (size_t)l * attL, *ao = A->ao + (size_t)l * cN * qd;
-        float *g = A->g + (size_t)l * cN * F, *u = A->u + (size_t)l * cN * F, *a = A->a + (size_t)l * cN * F;
-        gt_rmsnorm_forward(h1, A->rstd1 + (size_t)l * cN, res, L->attn_norm, N, D, c->norm_eps);
-        lin_forward(t, l, GT_PROJ_Q, q, h1, N);
-        lin_forward(t, l, GT_PROJ_K, k, h1, N);
-        lin_forward(t, l, GT_PROJ_V, v, h1, N);
-        gt_rope_forward(q, rope, N, T, H, hd);
-        gt_rope_forward(k, rope, N, T, KV, hd);
-        gt_attention_forward(ao, att, q, k, v, B, T, H, KV, hd);
-        lin_forward(t, l, GT_PROJ_O, res2, ao, N);
-        for (size_t i = 0; i < ND; i++) res2[i] += res[i];
-        gt_rmsnorm_forward(h2, A->rstd2 + (size_t)l * cN, res2, L->ffn_norm, N, D, c->norm_eps);
-        lin_forward(t, l, GT_PROJ_GATE, g, h2, N);
-        lin_forward(t, l, GT_PROJ_UP, u, h2, N);
-        gt_swiglu_forward(a, g, u, (size_t)N * F);
-        lin_forward(t, l, GT_PROJ_DOWN, out, a, N);
-        for (size_t i = 0; i < ND; i++) out[i] += res2[i];
+        lview lv = layer_view(t, l);
+        layer_forward(t, l, &lv, B, T);
     }
     float *resf = A->res + (size_t)c->n_layers * cN * D;
     gt_rmsnorm_forward(A->hf, A->rstdf, resf, t->norm, N, D, c->norm_eps);
@@ -417,12 +541,15 @@ int gt_train_step(gt_train *t, const int32_t *tokens, const uint8_t *mask, int B
         dhf = S->dh;
         memset(dhf, 0, sizeof(float) * ND);
     }
-    if (grad && !t->g_head && !pv->headT && t->head_t != GT_DT_Q8) {     /* frozen head: W^T once */
+    if (grad && !t->g_head && !pv->headT && t->head_t != GT_DT_Q8 && !gt_dtype_is_block(t->head_t)) {     /* frozen head: W^T once */
         pv->headT = gt_xmalloc(sizeof(float) * (size_t)V * (size_t)D);
         gt_transpose(pv->headT, t->head, t->head_t, V, D);
     }
+    if (grad && !t->g_head && !pv->headq && gt_dtype_is_block(t->head_t) && !t->exact)
+        pv->headq = gt_transpose_q8_0(t->head, t->head_t, V, D, &pv->headq_t);
+    const void *hT = t->g_head ? NULL : pv->headq ? pv->headq : pv->headT;
     double sum = gt_lmhead_ce_ws(&pv->ws, dhf, grad ? t->g_head : NULL, A->hf, t->head, t->head_t, S->target, N, D, V,
-                           gscale, S->logits, 128, t->g_head ? NULL : pv->headT);
+                           gscale, S->logits, 128, hT, pv->headq ? pv->headq_t : GT_DT_F32);
     *loss = sum / count;
     if (!grad) return count;
 
@@ -432,11 +559,12 @@ int gt_train_step(gt_train *t, const int32_t *tokens, const uint8_t *mask, int B
     gt_rmsnorm_backward(dres, t->g_norm, dhf, resf, t->norm, A->rstdf, N, D);
     for (int l = c->n_layers - 1; l >= 0; l--) {
         gt_tlayer *L = &t->L[l];
-        float *res = A->res + (size_t)l * cN * D, *res2 = A->res2 + (size_t)l * cN * D;
-        float *h1 = A->h1 + (size_t)l * cN * D, *h2 = A->h2 + (size_t)l * cN * D;
-        float *q = A->q + (size_t)l * cN * qd, *k = A->k + (size_t)l * cN * kvd, *v = A->v + (size_t)l * cN * kvd;
-        float *att = A->att + (size_t)l * attL, *ao = A->ao + (size_t)l * cN * qd;
-        float *g = A->g + (size_t)l * cN * F, *u = A->u + (size_t)l * cN * F, *a = A->a + (size_t)l * cN * F;
+        lview lv = layer_view(t, l);
+        /* checkpointing: the layer's activations again from its input (the
+         * last layer's are still there from the forward) */
+        if (t->checkpoint && l < c->n_layers - 1) layer_forward(t, l, &lv, B, T);
+        float *res = lv.res, *res2 = lv.res2, *h1 = lv.h1, *h2 = lv.h2, *q = lv.q, *k = lv.k, *v = lv.v;
+        float *att = lv.att, *ao = lv.ao, *g = lv.g, *u = lv.u, *a = lv.a;
         /* MLP block: dres is d(out) = d(res2) through the residual */
         memset(S->da, 0, sizeof(float) * (size_t)N * F);
         lin_backward(t, l, GT_PROJ_DOWN, S->da, dres, a, N);
@@ -446,7 +574,7 @@ int gt_train_step(gt_train *t, const int32_t *tokens, const uint8_t *mask, int B
         memset(S->dh, 0, sizeof(float) * ND);
         lin_backward(t, l, GT_PROJ_GATE, S->dh, S->dg, h2, N);
         lin_backward(t, l, GT_PROJ_UP, S->dh, S->du, h2, N);
-        gt_rmsnorm_backward(dres, L->g_ffn_norm, S->dh, res2, L->ffn_norm, A->rstd2 + (size_t)l * cN, N, D);
+        gt_rmsnorm_backward(dres, L->g_ffn_norm, S->dh, res2, L->ffn_norm, lv.rstd2, N, D);
         /* attention block: dres is now d(res2) = d(res) through the residual */
         memset(S->dao, 0, sizeof(float) * (size_t)N * qd);
         lin_backward(t, l, GT_PROJ_O, S->dao, dres, ao, N);
@@ -465,7 +593,7 @@ int gt_train_step(gt_train *t, const int32_t *tokens, const uint8_t *mask, int B
         lin_backward(t, l, GT_PROJ_V, dh, S->dv, h1, N);
         if (need_dx)
             gt_rmsnorm_backward(l > 0 || t->g_embed ? dres : NULL, L->g_attn_norm, S->dh, res, L->attn_norm,
-                                A->rstd1 + (size_t)l * cN, N, D);
+                                lv.rstd1, N, D);
     }
     if (t->g_embed) gt_embedding_backward(t->g_embed, dres, tokens, N, D);
     return count;

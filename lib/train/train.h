@@ -58,6 +58,8 @@ typedef struct {
     const gt_model *m;
     gt_config c;
     int full;                   /* 1: every weight trained; 0: LoRA */
+    int exact;                  /* as gt_train_opts */
+    int checkpoint;             /* as gt_train_opts */
     gt_lora_cfg lora;
     float lora_scale;           /* alpha / r */
     int maxB, maxT;             /* capacity of the activation buffers */
@@ -90,6 +92,15 @@ typedef struct {
     int full;                   /* train every weight (else LoRA) */
     gt_lora_cfg lora;           /* LoRA settings (ignored when full) */
     uint64_t seed;              /* LoRA A initialisation */
+    int exact;                  /* weights frozen in GGUF blocks: every product with them
+                                   through F32 tiles of the dequantized weights (as PyTorch
+                                   on them; slower), instead of the 8-bit kernels (the
+                                   activations, and for dX = dY W the gradients and W^T,
+                                   rounded to 8-bit blocks: nn/qmatmul.h) */
+    int checkpoint;             /* gradient checkpointing: keep only each layer's input
+                                   (the residual stream), recompute the layer's other
+                                   activations in the backward (one more forward; the
+                                   same numbers, bit for bit) */
 } gt_train_opts;
 
 /* Set up training of model M for batches of at most MAXB sequences of MAXT

@@ -10,7 +10,7 @@
 #    merges the ids of the base with the adapter kept apart;
 # 3. after training on the GGUF base, --merge-out writes the file that the
 #    standalone merge of the written adapter writes, from the PEFT folder and
-#    from its adapter.gguf alike;
+#    from its adapter.gguf alike (F16 base; and a Q4_K base, QLoRA);
 # 4. an existing file is replaced whole, no temporary file left.
 T=$TESTDATA/gguf
 sums() {
@@ -45,6 +45,12 @@ lora-train -m "$T/tiny-f16.gguf" --lora $TMP/ad/adapter.gguf --merge-out $TMP/t3
 cmp -s $TMP/t.gguf $TMP/t2.gguf && echo "trained then merged = --lora (PEFT folder) --merge-out"
 cmp -s $TMP/t.gguf $TMP/t3.gguf && echo "trained then merged = --lora adapter.gguf --merge-out"
 [ "$(g $TMP/t.gguf | jq -c '.[0]')" = "$(g "$T/tiny-f16.gguf" --lora $TMP/ad | jq -c '.[0]')" ] && echo "title-gen: merged = kept apart"
+head -16 "$TESTDATA/lt-pairs.jsonl" | jq -c '{instruction: "t", input: .input[0:80], output: .output[0:30]}' |
+    tok-encode -m "$T/tiny-q4_k.gguf" --template "$TESTDATA/lt-short.template.json" -o $TMP/k.tok
+lora-train -m "$T/tiny-q4_k.gguf" -t $TMP/k.tok -o $TMP/adk --batch-size 4 --micro-batch-size 2 --max-steps 2 \
+    --warmup-steps 1 --learning-rate 1e-2 --lora-target q,k,v,down --merge-out $TMP/k.gguf -j 2 || exit 1
+lora-train -m "$T/tiny-q4_k.gguf" --lora $TMP/adk --merge-out $TMP/k2.gguf || exit 1
+cmp -s $TMP/k.gguf $TMP/k2.gguf && echo "trained on Q4_K blocks (QLoRA) then merged = --lora --merge-out"
 echo stale > $TMP/x.gguf
 lora-train -m "$T/tiny-f16.gguf" --lora $TMP/ad --merge-out $TMP/x.gguf --dtype q8_0 || exit 1
 lora-train -m "$T/tiny-f16.gguf" --lora $TMP/ad --merge-out $TMP/y.gguf --dtype q8_0 || exit 1
