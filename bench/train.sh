@@ -228,7 +228,13 @@ JSON
 fi
 
 # part 2: SmolLM2-135M-Instruct from the shared GGUF
-show() { printf '+'; printf ' %q' "$@"; echo; }
+show() {    # a command as it can be pasted (quoted where the shell needs it)
+    local a out=+
+    for a in "$@"; do
+        if [[ $a =~ ^[-A-Za-z0-9_./,:=+%@]+$ ]]; then out+=" $a"; else out+=" $(printf '%q' "$a")"; fi
+    done
+    echo "$out"
+}
 if [ "$SMOL" = 1 ]; then
     echo
     NS=$((8 * SMOL_STEPS)) SACC=$((8 / SMOL_MICRO))
@@ -245,6 +251,7 @@ if [ "$SMOL" = 1 ]; then
         -o "$tmp/smol-all.tok" "$tmp/smol-pairs.jsonl"
     "$BUILD/bin/tok-encode" -m "$SMOL_GGUF" --template data/templates/chatml.json --cutoff-len 256 -q \
         -o "$tmp/smol-all.tok" "$tmp/smol-pairs.jsonl"
+    mkdir -p "$OUT"
     STREAM=$OUT/smollm2-train.tok
     show "$PEFT_PYTHON" bench/train_peft.py filter "$tmp/smol-all.tok" "$STREAM" 256 "$NS"
     "$PEFT_PYTHON" bench/train_peft.py filter "$tmp/smol-all.tok" "$STREAM" 256 "$NS"
@@ -259,7 +266,7 @@ if [ "$SMOL" = 1 ]; then
         echo "$src" > "$F32DIR.part/source"
         mv "$F32DIR.part" "$F32DIR"
     fi
-    echo "F32 base: $F32DIR (config.json + model.safetensors, $(du -m "$F32DIR/model.safetensors" | cut -f1) MB)"
+    echo "F32 base: $F32DIR (config.json + model.safetensors, $(( $(stat -c %s "$F32DIR/model.safetensors") / 1000000 )) MB)"
 
     LORA=(--lora-r 16 --lora-alpha 32 --lora-dropout 0.05)
     smol=()
@@ -311,11 +318,12 @@ if [ "$SMOL" = 1 ]; then
                 4 * (P - H) * g / 1e9 / pk * 100, rss, l0, l1, lf == "" ? "-" : sprintf("%.1f%%", lf * 100) }'
         case $name in
             lora-train*)
-                v=$(awk -v g="$(val "$r" tokens_per_s)" -v p="$pt" -v P="$P" -v pk="$gt_peak" -v rss="$(val "$r" rss_mb)" \
-                    -v q="$([[ $name == *Q4_1* ]] && echo 1 || echo 0)" 'BEGIN {
-                    m = 4 * P * g / 1e9 / pk * 100
-                    s = sprintf("%.2fx PyTorch (target 3x): %s; MFU %.1f%% (target 50%%): %s", g / p,
-                                g >= 3 * p ? "met" : "NOT met", m, m >= 50 ? "met" : "NOT met")
+                v=$(awk -v g="$(val "$r" tokens_per_s)" -v p="$pt" -v P="$P" -v H="$Phead" -v pk="$gt_peak" \
+                    -v rss="$(val "$r" rss_mb)" -v q="$([[ $name == *Q4_1* ]] && echo 1 || echo 0)" 'BEGIN {
+                    m = 4 * P * g / 1e9 / pk * 100; mh = 4 * (P - H) * g / 1e9 / pk * 100
+                    s = sprintf("%.2fx PyTorch (target 3x): %s; MFU %.1f%% (target 50%%): %s (without the head %.1f%%: %s)",
+                                g / p, g >= 3 * p ? "met" : "NOT met", m, m >= 50 ? "met" : "NOT met",
+                                mh, mh >= 50 ? "met" : "NOT met")
                     if (q) s = s sprintf("; peak RSS %d MB (target < 400 MB): %s", rss, rss < 400 ? "met" : "NOT met")
                     print s }')
                 verdicts+=("$name: $v") ;;
