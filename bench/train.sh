@@ -39,7 +39,7 @@
 #
 #   bench/train.sh [--threads N] [--steps S] [--accum K] [--no-full]
 #                  [--smollm2-only | --no-smollm2] [--smollm2-steps S]
-#                  [--smollm2-micro M] [--smollm2-exact]
+#                  [--smollm2-micro M] [--smollm2-exact] [--smollm2-ckpt]
 #
 #   --smollm2-only    only part 2 (the sgemm peak, then the SmolLM2 rows)
 #   --no-smollm2      only part 1
@@ -47,6 +47,7 @@
 #   --smollm2-micro M micro-batch of the SmolLM2 rows: 1, 2, 4 or 8 (default
 #                     4; PyTorch needs about 8 GB at 4)
 #   --smollm2-exact   also lora-train --exact on the Q4_1 file
+#   --smollm2-ckpt    also lora-train --gradient-checkpointing on the Q4_1 file (the memory row)
 #
 # Environment: BUILD (build dir with the tools, default build; made with make
 # when missing), PYTHON (/usr/bin/python3 with torch), VENV (a venv whose
@@ -58,7 +59,7 @@
 set -euo pipefail
 
 THREADS=$(nproc) STEPS=6 ACCUM=2 FULL=1
-RANDOM_ROWS=1 SMOL=1 SMOL_STEPS=4 SMOL_MICRO=4 SMOL_EXACT=0
+RANDOM_ROWS=1 SMOL=1 SMOL_STEPS=4 SMOL_MICRO=4 SMOL_EXACT=0 SMOL_CKPT=0
 while [ $# -gt 0 ]; do
     case $1 in
         --threads) THREADS=$2; shift ;;
@@ -70,6 +71,7 @@ while [ $# -gt 0 ]; do
         --smollm2-steps) SMOL_STEPS=$2; shift ;;
         --smollm2-micro) SMOL_MICRO=$2; shift ;;
         --smollm2-exact) SMOL_EXACT=1 ;;
+        --smollm2-ckpt) SMOL_CKPT=1 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "train.sh: unknown argument '$1'" >&2; exit 64 ;;
     esac
@@ -289,6 +291,7 @@ if [ "$SMOL" = 1 ]; then
     }
     smol_gt "lora-train Q4_1 (8-bit)" "$SMOL_GGUF"
     [ "$SMOL_EXACT" = 0 ] || smol_gt "lora-train Q4_1 --exact" "$SMOL_GGUF" --exact
+    [ "$SMOL_CKPT" = 0 ] || smol_gt "lora-train Q4_1 checkpointed" "$SMOL_GGUF" --gradient-checkpointing
     smol_gt "lora-train F32 folder" "$F32DIR"
     name="PyTorch+peft F32 (eager)"
     cmd=("${pin[@]}" "$PEFT_PYTHON" bench/train_peft.py train "$F32DIR" "$STREAM" --micro "$SMOL_MICRO" --accum "$SACC"
