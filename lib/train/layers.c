@@ -505,13 +505,41 @@ double gt_lmhead_ce(float *dh, float *dw, const float *h, const void *w, gt_dtyp
     return r;
 }
 
+/* Y [N][O] += S * U [N][r] M [r][O] for a small rank r: 16 rows of Y at a
+ * time, their product into a block that stays in cache (gt_matmul_nn, whose
+ * register tiles stream M's r rows), then added; one block per thread. Where
+ * gt_matmul's tiles are made for long dot products, these are r long, and a
+ * product of N x O written whole and read back would cost more than it. */
+static void lowrank_add(float *y, size_t ldy, const float *u, const float *m, float s, int N, int O, int r)
+{
+    int nb = (N + 15) / 16;
+#pragma omp parallel if ((long long)N * O * r > 200000)
+    {
+        float *blk = gt_xmalloc(sizeof(float) * 16 * (size_t)O);
+#pragma omp for schedule(static)
+        for (int b = 0; b < nb; b++) {
+            int n0 = 16 * b, rows = N - n0 < 16 ? N - n0 : 16;
+            gt_matmul_nn(blk, (size_t)O, u + (size_t)n0 * r, (size_t)r, m, (size_t)O, rows, O, r);
+            for (int i = 0; i < rows; i++) {
+                float *yr = y + (size_t)(n0 + i) * ldy;
+                const float *br = blk + (size_t)i * O;
+                for (int o = 0; o < O; o++) yr[o] += s * br[o];
+            }
+        }
+        free(blk);
+    }
+}
+
 void gt_lora_forward(float *y, float *u, const float *xd, const float *A, const float *B, float scale, int N, int O,
                      int I, int r, float *tmp)
 {
+    (void)tmp;
     gt_matmul(u, (size_t)r, xd, A, GT_DT_F32, N, r, I);
-    gt_matmul(tmp, (size_t)O, u, B, GT_DT_F32, N, O, r);
-#pragma omp parallel for schedule(static) if ((size_t)N * O > 100000)
-    for (size_t i = 0; i < (size_t)N * O; i++) y[i] += scale * tmp[i];
+    float *bt = gt_xmalloc(sizeof(float) * (size_t)O * r);     /* B^T [r][O] */
+    for (int o = 0; o < O; o++)
+        for (int j = 0; j < r; j++) bt[(size_t)j * O + o] = B[(size_t)o * r + j];
+    lowrank_add(y, (size_t)O, u, bt, scale, N, O, r);
+    free(bt);
 }
 
 /* du = scale dy B [N][r];  dB += scale dy^T u;  dA += du^T xd;  dxd += du A */
@@ -548,7 +576,7 @@ void gt_lora_backward_ws(gt_ws *ws, float *dxd, float *dA, float *dB, const floa
     /* dA [r][I] += du^T xd */
     matmul_tn_small(c, at, du, xd, N, r, I);
     for (size_t i = 0; i < (size_t)r * I; i++) dA[i] += c[i];
-    if (dxd) gt_matmul_backward_ws(ws, dxd, NULL, du, NULL, A, GT_DT_F32, N, r, I, NULL);
+    if (dxd) lowrank_add(dxd, (size_t)I, du, A, 1.0f, N, I, r);  /* dxd += du A */
 }
 
 void gt_lora_backward(float *dxd, float *dA, float *dB, const float *dy, const float *xd, const float *u,
