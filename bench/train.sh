@@ -47,7 +47,7 @@
 #   --smollm2-micro M micro-batch of the SmolLM2 rows: 1, 2, 4 or 8 (default
 #                     4; PyTorch needs about 8 GB at 4)
 #   --smollm2-exact   also lora-train --exact on the Q4_1 file
-#   --smollm2-ckpt    also lora-train --gradient-checkpointing --micro-batch-size 1 on the Q4_1 file (the memory row)
+#   --smollm2-ckpt    also lora-train --gradient-checkpointing --micro-batch-size 2 on the Q4_1 file (the memory row)
 #
 # Environment: BUILD (build dir with the tools, default build; made with make
 # when missing), PYTHON (/usr/bin/python3 with torch), VENV (a venv whose
@@ -291,7 +291,7 @@ if [ "$SMOL" = 1 ]; then
     }
     smol_gt "lora-train Q4_1 (8-bit)" "$SMOL_GGUF"
     [ "$SMOL_EXACT" = 0 ] || smol_gt "lora-train Q4_1 --exact" "$SMOL_GGUF" --exact
-    [ "$SMOL_CKPT" = 0 ] || smol_gt "lora-train Q4_1 ckpt, micro 1" "$SMOL_GGUF" --gradient-checkpointing --micro-batch-size 1
+    [ "$SMOL_CKPT" = 0 ] || smol_gt "lora-train Q4_1 ckpt, micro 2" "$SMOL_GGUF" --gradient-checkpointing --micro-batch-size 2
     smol_gt "lora-train F32 folder" "$F32DIR"
     name="PyTorch+peft F32 (eager)"
     cmd=("${pin[@]}" "$PEFT_PYTHON" bench/train_peft.py train "$F32DIR" "$STREAM" --micro "$SMOL_MICRO" --accum "$SACC"

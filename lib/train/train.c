@@ -79,6 +79,14 @@ static size_t add_tp(gt_train *t, int *cap, const char *name, int rows, int cols
     return p->off;
 }
 
+/* Rows of the LM head's logits at a time: 128, or 64 with the head in GGUF
+ * blocks (its 8-bit products lose nothing on fewer rows, and the [rows][V]
+ * logits are the largest scratch: 25 MB at 128 rows of a 49,152 vocabulary) */
+static int lm_chunk(const gt_train *t)
+{
+    return gt_dtype_is_block(t->head_t) ? 64 : 128;
+}
+
 int gt_train_init(gt_train *t, const gt_model *m, const gt_train_opts *o, int maxB, int maxT, char *err,
                   size_t errsz)
 {
@@ -209,8 +217,8 @@ int gt_train_init(gt_train *t, const gt_model *m, const gt_train_opts *o, int ma
     /* 3. activations: one allocation */
     size_t N = (size_t)maxB * maxT;
     size_t nl = (size_t)NL;
-    size_t nlu = t->full ? 0 : nl * GT_PROJ_N * N * r;
     size_t na = t->checkpoint ? 1 : nl;     /* layers whose activations are kept */
+    size_t nlu = t->full ? 0 : na * GT_PROJ_N * N * r;
     size_t sizes[] = {
         (nl + 1) * N * D, na * N * D, na * N, na * N, na * N * D, na * N * D,
         na * N * qd, na * N * kvd, na * N * kvd, na * maxB * c->n_heads * (size_t)maxT * maxT, na * N * qd,
@@ -221,7 +229,7 @@ int gt_train_init(gt_train *t, const gt_model *m, const gt_train_opts *o, int ma
     t->n_acts = total;
     t->acts = malloc(sizeof(float) * total);
     priv_t *pv = calloc(1, sizeof *pv);
-    int chunk = 128;
+    int chunk = lm_chunk(t);
     size_t maxin = (size_t)(D > qd ? D : qd);
     if ((size_t)F > maxin) maxin = (size_t)F;
     size_t ssz[] = { N * D, N * D, N * qd, N * kvd, N * kvd, N * qd, N * F, N * F, N * F, N * (size_t)(r ? r : 1),
@@ -391,7 +399,7 @@ static void lin_forward(gt_train *t, int l, int w, float *y, const float *x, int
     gt_matmul_ws(&pv->ws, y, (size_t)li->out, x, li->w, li->wt, N, li->out, li->in);
     if (li->A) {
         const float *xd = lora_input(t, pv->s.xd, x, l, w, N, li->in);
-        float *u = pv->a.lu + ((size_t)l * GT_PROJ_N + w) * (size_t)t->maxB * t->maxT * t->lora.r;
+        float *u = pv->a.lu + ((size_t)(t->checkpoint ? 0 : l) * GT_PROJ_N + w) * (size_t)t->maxB * t->maxT * t->lora.r;
         gt_lora_forward(y, u, xd, li->A, li->B, t->lora_scale, N, li->out, li->in, t->lora.r,
                         gt_ws_get(&pv->ws.tmp, (size_t)N * li->out));
     }
@@ -436,7 +444,7 @@ static void lin_backward(gt_train *t, int l, int w, float *dx, const float *dy, 
     if (li->A) {
         int r = t->lora.r;
         const float *xd = lora_input(t, pv->s.xd, x, l, w, N, li->in);
-        const float *u = pv->a.lu + ((size_t)l * GT_PROJ_N + w) * (size_t)t->maxB * t->maxT * r;
+        const float *u = pv->a.lu + ((size_t)(t->checkpoint ? 0 : l) * GT_PROJ_N + w) * (size_t)t->maxB * t->maxT * r;
         int dropped = xd != x;
         float *dxd = NULL;
         if (dx) {
@@ -551,11 +559,13 @@ int gt_train_step(gt_train *t, const int32_t *tokens, const uint8_t *mask, int B
         pv->headT = gt_xmalloc(sizeof(float) * (size_t)V * (size_t)D);
         gt_transpose(pv->headT, t->head, t->head_t, V, D);
     }
-    if (grad && !t->g_head && !pv->headq && gt_dtype_is_block(t->head_t) && !t->exact)
+    /* (not with checkpointing, which trades speed for memory: there the head's
+     * backward widens tiles of it to F32, 30 MB less for SmolLM2's) */
+    if (grad && !t->g_head && !pv->headq && gt_dtype_is_block(t->head_t) && !t->exact && !t->checkpoint)
         pv->headq = gt_transpose_q8_0(t->head, t->head_t, V, D, &pv->headq_t);
     const void *hT = t->g_head ? NULL : pv->headq ? pv->headq : pv->headT;
     double sum = gt_lmhead_ce_ws(&pv->ws, dhf, grad ? t->g_head : NULL, A->hf, t->head, t->head_t, S->target, N, D, V,
-                           gscale, S->logits, 128, hT, pv->headq ? pv->headq_t : GT_DT_F32);
+                           gscale, S->logits, lm_chunk(t), hT, pv->headq ? pv->headq_t : GT_DT_F32);
     *loss = sum / count;
     if (!grad) return count;
 
