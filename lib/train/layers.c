@@ -387,25 +387,21 @@ void gt_matmul_forward(float *y, const float *x, const void *w, gt_dtype wt, int
 
 /* WTPRE: W^T as F32 [I][O] made beforehand (frozen weights), or NULL. */
 void gt_matmul_backward_ws(gt_ws *ws, float *dx, float *dw, const float *dy, const float *x, const void *w, gt_dtype wt,
-                        int N, int O, int I, const float *wTpre)
+                        int N, int O, int I, const void *wTpre, gt_dtype wTt)
 {
     if (N <= 0) return;
     if (dx) {
-        const float *wT = wTpre;
         float *tmp = gt_ws_get(&ws->tmp, (size_t)N * I);
-        if (!wT && (wt == GT_DT_Q8 || gt_dtype_is_block(wt))) {
+        if (wTpre) {
+            gt_matmul(tmp, (size_t)I, dy, wTpre, wTt, N, I, O);
+        } else if (wt == GT_DT_Q8 || gt_dtype_is_block(wt)) {
             matmul_dy_w_tiled(tmp, (size_t)I, dy, w, wt, N, O, I, ws);
-            add_to(dx, tmp, (size_t)N * I);
-            wT = NULL;
-        } else if (!wT) {
+        } else {
             float *m = gt_ws_get(&ws->wt, (size_t)I * O);
             gt_transpose(m, w, wt, O, I);                   /* [I][O] */
-            wT = m;
+            gt_matmul(tmp, (size_t)I, dy, m, GT_DT_F32, N, I, O);
         }
-        if (wT) {
-            gt_matmul(tmp, (size_t)I, dy, wT, GT_DT_F32, N, I, O);
-            add_to(dx, tmp, (size_t)N * I);
-        }
+        add_to(dx, tmp, (size_t)N * I);
     }
     if (dw) {
         float *dyT = gt_ws_get(&ws->a, (size_t)O * N), *xT = gt_ws_get(&ws->b, (size_t)I * N);
@@ -421,7 +417,7 @@ void gt_matmul_backward(float *dx, float *dw, const float *dy, const float *x, c
                         int O, int I)
 {
     gt_ws ws = { 0 };
-    gt_matmul_backward_ws(&ws, dx, dw, dy, x, w, wt, N, O, I, NULL);
+    gt_matmul_backward_ws(&ws, dx, dw, dy, x, w, wt, N, O, I, NULL, GT_DT_F32);
     gt_ws_free(&ws);
 }
 
@@ -565,7 +561,7 @@ void gt_lora_backward_ws(gt_ws *ws, float *dxd, float *dA, float *dB, const floa
                           float *du)
 {
     memset(du, 0, sizeof(float) * (size_t)N * r);
-    gt_matmul_backward_ws(ws, du, NULL, dy, NULL, B, GT_DT_F32, N, O, r, NULL);
+    gt_matmul_backward_ws(ws, du, NULL, dy, NULL, B, GT_DT_F32, N, O, r, NULL, GT_DT_F32);
     for (size_t i = 0; i < (size_t)N * r; i++) du[i] *= scale;
     int big = O > I ? O : I;
     float *c = gt_ws_get(&ws->part, (size_t)r * big), *at = gt_ws_get(&ws->cols, (size_t)r * N);

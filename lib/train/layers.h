@@ -93,10 +93,11 @@ void gt_matmul_ws(gt_ws *ws, float *y, size_t ldy, const float *x, const void *w
  * dY's 8-bit blocks: see nn/qmatmul.h. NULL when O is not a multiple of 32. */
 void *gt_transpose_q8_0(const void *w, gt_dtype wt, int O, int I, gt_dtype *dt);
 
-/* As gt_matmul_backward, with WT the transposed weight W^T as F32 [I][O] made
- * beforehand (for frozen weights), or NULL. */
+/* As gt_matmul_backward, with WT the transposed weight W^T [I][O] made
+ * beforehand for a frozen weight, of type WTT (F32, or gt_transpose_q8_0's),
+ * or NULL: then W^T widened to F32 (8-bit and GGUF block weights in tiles). */
 void gt_matmul_backward_ws(gt_ws *ws, float *dx, float *dw, const float *dy, const float *x, const void *w,
-                           gt_dtype wt, int N, int O, int I, const float *wT);
+                           gt_dtype wt, int N, int O, int I, const void *wT, gt_dtype wTt);
 /* As gt_lmhead_ce, with WT the head's transpose made beforehand (or NULL):
  * [D][V] of type WTT (F32, or gt_transpose_q8_0's). */
 double gt_lmhead_ce_ws(gt_ws *ws, float *dh, float *dw, const float *h, const void *w, gt_dtype wt,

@@ -47,20 +47,18 @@ typedef struct {
     int32_t *target;
 } scratch_t;
 
+/* A frozen weight's transpose for dX = dY W (gt_matmul_backward_ws's WT):
+ * P of type DT, or none (P NULL) once TRIED. */
+typedef struct { void *p; gt_dtype dt; int tried; } wtrans;
+
 struct gt_train_priv {
     acts_t a;
     scratch_t s;
     gt_ws ws;
     float *rope;
-    /* F32 transposes of frozen weights (LoRA), made on first use: they never
-     * change, and re-transposing them in every backward cost ~10% of a step */
-    float **wT;                 /* [n_layers * GT_PROJ_N] */
-    float *headT;
-    /* for weights frozen in GGUF blocks: their transposes as Q8_0 (layers.h's
-     * gt_transpose_q8_0), made on first use, so that dX = dY W runs on the
-     * 8-bit kernels (not with exact: F32 tiles instead) */
-    void **wq; gt_dtype *wq_t;  /* [n_layers * GT_PROJ_N] */
-    void *headq; gt_dtype headq_t;
+    /* transposes of frozen weights (LoRA), made on first use (frozen_transpose) */
+    wtrans *wT;                 /* [n_layers * GT_PROJ_N] */
+    wtrans headT;
 };
 
 typedef struct gt_train_priv priv_t;
@@ -277,14 +275,9 @@ void gt_train_free(gt_train *t)
         gt_ws_free(&t->priv->ws);
         free(t->priv->rope);
         if (t->priv->wT)
-            for (int i = 0; i < t->c.n_layers * GT_PROJ_N; i++) free(t->priv->wT[i]);
+            for (int i = 0; i < t->c.n_layers * GT_PROJ_N; i++) free(t->priv->wT[i].p);
         free(t->priv->wT);
-        free(t->priv->headT);
-        if (t->priv->wq)
-            for (int i = 0; i < t->c.n_layers * GT_PROJ_N; i++) free(t->priv->wq[i]);
-        free(t->priv->wq);
-        free(t->priv->wq_t);
-        free(t->priv->headq);
+        free(t->priv->headT.p);
         free(t->priv);
     }
     free(t->scratch);
@@ -405,42 +398,41 @@ static void lin_forward(gt_train *t, int l, int w, float *y, const float *x, int
     }
 }
 
+/* The transpose of frozen weight W [O][I] of type WT in cache C, made on
+ * first use: they never change, and re-transposing them in every backward
+ * cost ~10% of a step. F32/F16/BF16: as F32. GGUF blocks: as Q8_0 (layers.h's
+ * gt_transpose_q8_0), so that dX = dY W runs on the 8-bit kernels; none with
+ * exact (F32 tiles instead), nor for the head with checkpointing, which
+ * trades speed for memory (its backward widens tiles: 30 MB less for
+ * SmolLM2's). 8-bit (--load-8bit): none either: tiles, 4 bytes a weight
+ * being what it avoids. NULL when there is none. */
+static const wtrans *frozen_transpose(const gt_train *t, wtrans *c, const void *w, gt_dtype wt, int O, int I, int head)
+{
+    if (!c->tried) {
+        c->tried = 1;
+        if (wt == GT_DT_F32 || wt == GT_DT_F16 || wt == GT_DT_BF16) {
+            c->p = gt_xmalloc(sizeof(float) * (size_t)O * (size_t)I);
+            gt_transpose(c->p, w, wt, O, I);
+            c->dt = GT_DT_F32;
+        } else if (gt_dtype_is_block(wt) && !t->exact && !(head && t->checkpoint)) {
+            c->p = gt_transpose_q8_0(w, wt, O, I, &c->dt);
+        }
+    }
+    return c->p ? c : NULL;
+}
+
 /* dx (may be NULL) += dy W (+ the LoRA branch); parameter gradients added */
 static void lin_backward(gt_train *t, int l, int w, float *dx, const float *dy, const float *x, int N)
 {
     priv_t *pv = get_priv(t);
     const gt_tlin *li = &t->L[l].lin[w];
-    const float *wT = NULL;
-    if (!li->g && dx && li->wt != GT_DT_Q8 && !gt_dtype_is_block(li->wt)) {
-        /* frozen 16/32-bit: W^T once (not for 8-bit or GGUF block weights: 4 bytes a weight, where the
-         * point of them is memory; those are widened in tiles per product) */
+    const wtrans *wT = NULL;
+    if (dx && !li->g) {
         if (!pv->wT) pv->wT = gt_xcalloc((size_t)t->c.n_layers * GT_PROJ_N, sizeof *pv->wT);
-        float **c = &pv->wT[(size_t)l * GT_PROJ_N + (size_t)w];
-        if (!*c) {
-            *c = gt_xmalloc(sizeof(float) * (size_t)li->out * (size_t)li->in);
-            gt_transpose(*c, li->w, li->wt, li->out, li->in);
-        }
-        wT = *c;
+        wT = frozen_transpose(t, &pv->wT[(size_t)l * GT_PROJ_N + (size_t)w], li->w, li->wt, li->out, li->in, 0);
     }
-    if (dx && !li->g && gt_dtype_is_block(li->wt) && !t->exact) {
-        size_t ix = (size_t)l * GT_PROJ_N + (size_t)w;
-        if (!pv->wq) {
-            pv->wq = gt_xcalloc((size_t)t->c.n_layers * GT_PROJ_N, sizeof *pv->wq);
-            pv->wq_t = gt_xcalloc((size_t)t->c.n_layers * GT_PROJ_N, sizeof *pv->wq_t);
-        }
-        if (!pv->wq[ix]) pv->wq[ix] = gt_transpose_q8_0(li->w, li->wt, li->out, li->in, &pv->wq_t[ix]);
-        if (pv->wq[ix]) {
-            float *tmp = gt_ws_get(&pv->ws.tmp, (size_t)N * li->in);
-            gt_matmul(tmp, (size_t)li->in, dy, pv->wq[ix], pv->wq_t[ix], N, li->in, li->out);
-            size_t n = (size_t)N * li->in;
-#pragma omp parallel for schedule(static) if (n > 200000)
-            for (size_t i = 0; i < n; i++) dx[i] += tmp[i];
-        } else {
-            gt_matmul_backward_ws(&pv->ws, dx, NULL, dy, x, li->w, li->wt, N, li->out, li->in, NULL);
-        }
-    } else {
-        gt_matmul_backward_ws(&pv->ws, dx, li->g, dy, x, li->w, li->wt, N, li->out, li->in, wT);
-    }
+    gt_matmul_backward_ws(&pv->ws, dx, li->g, dy, x, li->w, li->wt, N, li->out, li->in, wT ? wT->p : NULL,
+                          wT ? wT->dt : GT_DT_F32);
     if (li->A) {
         int r = t->lora.r;
         const float *xd = lora_input(t, pv->s.xd, x, l, w, N, li->in);
@@ -555,17 +547,9 @@ int gt_train_step(gt_train *t, const int32_t *tokens, const uint8_t *mask, int B
         dhf = S->dh;
         memset(dhf, 0, sizeof(float) * ND);
     }
-    if (grad && !t->g_head && !pv->headT && t->head_t != GT_DT_Q8 && !gt_dtype_is_block(t->head_t)) {     /* frozen head: W^T once */
-        pv->headT = gt_xmalloc(sizeof(float) * (size_t)V * (size_t)D);
-        gt_transpose(pv->headT, t->head, t->head_t, V, D);
-    }
-    /* (not with checkpointing, which trades speed for memory: there the head's
-     * backward widens tiles of it to F32, 30 MB less for SmolLM2's) */
-    if (grad && !t->g_head && !pv->headq && gt_dtype_is_block(t->head_t) && !t->exact && !t->checkpoint)
-        pv->headq = gt_transpose_q8_0(t->head, t->head_t, V, D, &pv->headq_t);
-    const void *hT = t->g_head ? NULL : pv->headq ? pv->headq : pv->headT;
+    const wtrans *hT = grad && !t->g_head ? frozen_transpose(t, &pv->headT, t->head, t->head_t, V, D, 1) : NULL;
     double sum = gt_lmhead_ce_ws(&pv->ws, dhf, grad ? t->g_head : NULL, A->hf, t->head, t->head_t, S->target, N, D, V,
-                           gscale, S->logits, lm_chunk(t), hT, pv->headq ? pv->headq_t : GT_DT_F32);
+                           gscale, S->logits, lm_chunk(t), hT ? hT->p : NULL, hT ? hT->dt : GT_DT_F32);
     *loss = sum / count;
     if (!grad) return count;
 
