@@ -527,9 +527,8 @@ static void lowrank_add(float *y, size_t ldy, const float *u, const float *m, fl
 }
 
 void gt_lora_forward(float *y, float *u, const float *xd, const float *A, const float *B, float scale, int N, int O,
-                     int I, int r, float *tmp)
+                     int I, int r)
 {
-    (void)tmp;
     gt_matmul(u, (size_t)r, xd, A, GT_DT_F32, N, r, I);
     float *bt = gt_xmalloc(sizeof(float) * (size_t)O * r);     /* B^T [r][O] */
     for (int o = 0; o < O; o++)

@@ -54,11 +54,11 @@ double gt_lmhead_ce(float *dh, float *dw, const float *h, const void *w, gt_dtyp
                     int D, int V, float gscale, float *logits, int chunk);
 
 /* LoRA branch: y += scale * (xd A^T) B^T, xd = x (dropout off) or the
- * dropped x, U [N][r] gets xd A^T (kept for the backward). TMP [N][O] scratch.
+ * dropped x, U [N][r] gets xd A^T (kept for the backward).
  * The backward: dA += (scale * dy B)^T xd, dB += scale * dy^T U,
  * dx += (scale * dy B) A masked like the dropout. */
 void gt_lora_forward(float *y, float *u, const float *xd, const float *A, const float *B, float scale, int N, int O,
-                     int I, int r, float *tmp);
+                     int I, int r);
 void gt_lora_backward(float *dxd, float *dA, float *dB, const float *dy, const float *xd, const float *u,
                       const float *A, const float *B, float scale, int N, int O, int I, int r, float *du);
 

@@ -393,8 +393,7 @@ static void lin_forward(gt_train *t, int l, int w, float *y, const float *x, int
     if (li->A) {
         const float *xd = lora_input(t, pv->s.xd, x, l, w, N, li->in);
         float *u = pv->a.lu + ((size_t)(t->checkpoint ? 0 : l) * GT_PROJ_N + w) * (size_t)t->maxB * t->maxT * t->lora.r;
-        gt_lora_forward(y, u, xd, li->A, li->B, t->lora_scale, N, li->out, li->in, t->lora.r,
-                        gt_ws_get(&pv->ws.tmp, (size_t)N * li->out));
+        gt_lora_forward(y, u, xd, li->A, li->B, t->lora_scale, N, li->out, li->in, t->lora.r);
     }
 }
 
