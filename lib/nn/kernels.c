@@ -11,6 +11,7 @@
 #include "nn/kernels.h"
 #include "nn/ggml_types.h"
 #include "nn/qmatmul.h"
+#include "core/util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -436,6 +437,168 @@ T512 static inline __attribute__((always_inline)) void tile_q8_avx512(float *out
 DEF_TILES(T512, tile_q8_avx512, a5_q8, GT_DT_Q8, 4, 4, 8)
 #endif
 
+#ifdef GT_X86
+/* ---- AVX-512 packed products for matrices (n >= GM_MIN_N rows of X) ----
+ *
+ * The tiles above take dot products along k and reduce each accumulator across
+ * its 16 lanes at the end: fine for decoding, but a 4 x 4 tile reads 8 vectors
+ * for 16 FMAs and walks whole rows of k, so matrix products reach under half of
+ * the FMA units' rate. Here the weights are packed, per call, into panels of
+ * GM_NR = 64 output columns: panel[t][c] = W[j0 + c][t] for a block of GM_KC
+ * values of t (16-bit weights widened as they are packed; rows past d are
+ * zeros). A micro-tile of GM_MR = 6 rows of X by the 64 columns keeps 24
+ * accumulators: each step t loads the panel's 4 vectors and broadcasts one value
+ * of each X row, so 10 loads feed 24 FMAs and nothing is reduced across lanes.
+ * A panel block (GM_KC x 64 floats, 32 KB) stays in L1 while all rows of X pass
+ * over it. Each output is the sum over t in order within a block, blocks added
+ * in order: the same bits whatever the number of threads (threads split the
+ * panels). */
+#define GM_MR 6
+#define GM_NR 64
+#define GM_KC 128
+#define GM_MIN_N 16
+
+/* B stored k x d (b[t][j], row stride d): the panel's rows are slices of B's rows */
+T512 static void gm_pack_kd(float *bp, const void *b, gt_dtype dt, int d, int j0, int t0, int kc)
+{
+    int cols = d - j0 < GM_NR ? d - j0 : GM_NR;
+    for (int t = 0; t < kc; t++) {
+        size_t base = (size_t)(t0 + t) * d + (size_t)j0;
+        float *dst = bp + (size_t)t * GM_NR;
+        for (int v = 0; v < 4; v++) {
+            int left = cols - 16 * v;
+            __m512 x = _mm512_setzero_ps();
+            if (left >= 16) x = ld512(b, base + 16 * (size_t)v, dt, 0, 0);
+            else if (left > 0) x = ld512(b, base + 16 * (size_t)v, dt, (__mmask16)((1u << left) - 1), 1);
+            _mm512_store_ps(dst + 16 * v, x);
+        }
+    }
+}
+
+T512 static void gm_pack(float *bp, const void *w, gt_dtype dt, int d, int k, int j0, int t0, int kc)
+{
+    for (int c0 = 0; c0 < GM_NR; c0 += 16) {
+        for (int tb = 0; tb < kc; tb += 16) {
+            int tn = kc - tb < 16 ? kc - tb : 16;
+            __mmask16 mt = (__mmask16)(tn == 16 ? 0xffffu : (1u << tn) - 1);
+            __m512 r[16];
+            for (int c = 0; c < 16; c++) {
+                int row = j0 + c0 + c;
+                r[c] = row < d ? ld512(w, (size_t)row * k + (size_t)(t0 + tb), dt, mt, 1) : _mm512_setzero_ps();
+            }
+            /* 16 x 16 transpose in registers: r[c][t] -> column c of rows t */
+            float tmp[16][16] __attribute__((aligned(64)));
+            for (int c = 0; c < 16; c++) _mm512_store_ps(tmp[c], r[c]);
+            for (int t = 0; t < tn; t++) {
+                __m512 v = _mm512_set_ps(tmp[15][t], tmp[14][t], tmp[13][t], tmp[12][t], tmp[11][t], tmp[10][t],
+                                         tmp[9][t], tmp[8][t], tmp[7][t], tmp[6][t], tmp[5][t], tmp[4][t],
+                                         tmp[3][t], tmp[2][t], tmp[1][t], tmp[0][t]);
+                _mm512_store_ps(bp + (size_t)(tb + t) * GM_NR + c0, v);
+            }
+        }
+    }
+}
+
+T512 static inline __attribute__((always_inline)) void gm_micro(float *out, size_t ldo, const float *x,
+                                                                const float *bp, int kc, int add, int cols,
+                                                                const int RX)
+{
+    __m512 c[GM_MR][4];
+#pragma GCC unroll 6
+    for (int r = 0; r < RX; r++)
+#pragma GCC unroll 4
+        for (int v = 0; v < 4; v++) c[r][v] = _mm512_setzero_ps();
+    for (int t = 0; t < kc; t++) {
+        const float *b = bp + (size_t)t * GM_NR;
+        __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16), b2 = _mm512_load_ps(b + 32),
+               b3 = _mm512_load_ps(b + 48);
+#pragma GCC unroll 6
+        for (int r = 0; r < RX; r++) {
+            __m512 a = _mm512_set1_ps(x[(size_t)t * GM_MR + (size_t)r]);
+            c[r][0] = _mm512_fmadd_ps(a, b0, c[r][0]);
+            c[r][1] = _mm512_fmadd_ps(a, b1, c[r][1]);
+            c[r][2] = _mm512_fmadd_ps(a, b2, c[r][2]);
+            c[r][3] = _mm512_fmadd_ps(a, b3, c[r][3]);
+        }
+    }
+#pragma GCC unroll 6
+    for (int r = 0; r < RX; r++) {
+        float *o = out + (size_t)r * ldo;
+#pragma GCC unroll 4
+        for (int v = 0; v < 4; v++) {
+            int left = cols - 16 * v;
+            if (left <= 0) break;
+            __mmask16 m = (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1);
+            __m512 s = c[r][v];
+            if (add) s = _mm512_add_ps(s, _mm512_maskz_loadu_ps(m, o + 16 * v));
+            _mm512_mask_storeu_ps(o + 16 * v, m, s);
+        }
+    }
+}
+
+/* Work units: a chunk of up to GM_CP panels by a block of GM_MC rows of X, so the
+ * chunk's packed block (GM_CP x 32 KB) sits in L2 beside the rows' slice of X
+ * (GM_MC x GM_KC floats, 96 KB); chunks get equal numbers of panels, and the
+ * units go to the threads as they come free. */
+#define GM_CP 4
+#define GM_MC 192
+
+/* KD: W is stored k x d (else d x k); ACC: add to OUT (else store) */
+T512 static void gm_matmul512(float *out, size_t ldo, const float *x, const void *w, gt_dtype dt, int n, int d, int k,
+                              int kd, int acc)
+{
+    int np = (d + GM_NR - 1) / GM_NR, nc = (np + GM_CP - 1) / GM_CP, ni = (n + GM_MC - 1) / GM_MC;
+    int units = nc * ni;
+    long long work = (long long)n * d * k;
+#pragma omp parallel if (work > 200000 && units > 1)
+    {
+        float *bp = aligned_alloc(64, (size_t)GM_KC * (GM_NR * GM_CP + GM_MC) * sizeof(float));
+        if (!bp) abort();
+        float *ap = bp + (size_t)GM_KC * GM_NR * GM_CP;
+#pragma omp for schedule(dynamic, 1)
+        for (int u = 0; u < units; u++) {
+            int c = u / ni, ib = u % ni;
+            int p0 = (int)((long long)c * np / nc), p1 = (int)((long long)(c + 1) * np / nc);
+            int i0 = ib * GM_MC, i1 = i0 + GM_MC < n ? i0 + GM_MC : n;
+            for (int t0 = 0; t0 < k; t0 += GM_KC) {
+                int kc = k - t0 < GM_KC ? k - t0 : GM_KC, add = acc || t0 > 0;
+                for (int p = p0; p < p1; p++) {
+                    float *pb = bp + (size_t)(p - p0) * GM_KC * GM_NR;
+                    if (kd) gm_pack_kd(pb, w, dt, d, p * GM_NR, t0, kc);
+                    else gm_pack(pb, w, dt, d, k, p * GM_NR, t0, kc);
+                }
+                /* X's rows i0..i1, values t0..t0+kc, as panels of GM_MR rows: ap[panel][t][r] */
+                for (int i = i0; i < i1; i++) {
+                    const float *xr = x + (size_t)i * k + t0;
+                    float *dst = ap + (size_t)((i - i0) / GM_MR) * GM_KC * GM_MR + (size_t)((i - i0) % GM_MR);
+                    for (int t = 0; t < kc; t++) dst[(size_t)t * GM_MR] = xr[t];
+                }
+                for (int p = p0; p < p1; p++) {
+                    const float *pb = bp + (size_t)(p - p0) * GM_KC * GM_NR;
+                    int j0 = p * GM_NR, cols = d - j0 < GM_NR ? d - j0 : GM_NR;
+                    int i = i0;
+                    for (; i + GM_MR <= i1; i += GM_MR)
+                        gm_micro(out + (size_t)i * ldo + j0, ldo, ap + (size_t)((i - i0) / GM_MR) * GM_KC * GM_MR, pb,
+                                 kc, add, cols, GM_MR);
+                    float *o = out + (size_t)i * ldo + j0;
+                    const float *xr = ap + (size_t)((i - i0) / GM_MR) * GM_KC * GM_MR;
+                    switch (i1 - i) {
+                    case 5: gm_micro(o, ldo, xr, pb, kc, add, cols, 5); break;
+                    case 4: gm_micro(o, ldo, xr, pb, kc, add, cols, 4); break;
+                    case 3: gm_micro(o, ldo, xr, pb, kc, add, cols, 3); break;
+                    case 2: gm_micro(o, ldo, xr, pb, kc, add, cols, 2); break;
+                    case 1: gm_micro(o, ldo, xr, pb, kc, add, cols, 1); break;
+                    default: break;
+                    }
+                }
+            }
+        }
+        free(bp);
+    }
+}
+
+#endif
+
 /* ---- A B products of F32 matrices (attention: scores and weighted values) ----
  *
  * out[i][j] = sum_t a[i][t] * b[t][j]: each step t broadcasts one value of A per
@@ -611,6 +774,12 @@ void gt_matmul_path(gt_kpath path, float *out, size_t ldo, const float *x, const
     /* prefetch the rows in matrix-matrix products; in decoding, 16-bit and 8-bit
      * rows only (F32 decoding already runs at the memory's bandwidth, where
      * prefetches only cost: -4%; BF16 +15%, 8-bit +20%) */
+#ifdef GT_X86
+    if (path == GT_K_AVX512 && n >= GM_MIN_N && wt != GT_DT_Q8) {
+        gm_matmul512(out, ldo, x, w, wt, n, d, k, 0, 0);
+        return;
+    }
+#endif
     const char *rows = wt == GT_DT_Q8 ? (const char *)((const gt_q8mat *)w)->q : (const char *)w;
     size_t rb = (size_t)k * gt_dtype_size(wt);
     run_tiles(pick(path, wt), out, ldo, x, w, n, d, k, rows, wt == GT_DT_F32 ? NULL : rows, rb);
@@ -619,6 +788,48 @@ void gt_matmul_path(gt_kpath path, float *out, size_t ldo, const float *x, const
 void gt_matmul(float *out, size_t ldo, const float *x, const void *w, gt_dtype wt, int n, int d, int k)
 {
     gt_matmul_path(GT_K_AUTO, out, ldo, x, w, wt, n, d, k);
+}
+
+int gt_matmul_kd_direct(gt_kpath path, gt_dtype bt)
+{
+    if (path == GT_K_AUTO || !gt_kernels_supported(path)) path = gt_kernels_best();
+    return path == GT_K_AVX512 && (bt == GT_DT_F32 || bt == GT_DT_F16 || bt == GT_DT_BF16);
+}
+
+void gt_matmul_kd_path(gt_kpath path, float *out, size_t ldo, const float *x, const void *b, gt_dtype bt, int n, int d,
+                       int k, int acc)
+{
+    if (path == GT_K_AUTO || !gt_kernels_supported(path)) path = gt_kernels_best();
+    if (n <= 0 || d <= 0) return;
+#ifdef GT_X86
+    if (gt_matmul_kd_direct(path, bt)) {
+        gm_matmul512(out, ldo, x, b, bt, n, d, k, 1, acc);
+        return;
+    }
+#endif
+    /* B^T as F32 [d][k], then the tiles; the product into a scratch when added */
+    float *bT = gt_xmalloc(sizeof(float) * (size_t)d * (size_t)k);
+    for (int t = 0; t < k; t++) {
+        for (int j = 0; j < d; j++) {
+            size_t i = (size_t)t * d + (size_t)j;
+            bT[(size_t)j * k + (size_t)t] = ld_scalar(b, i, bt);
+        }
+    }
+    if (!acc) {
+        gt_matmul_path(path, out, ldo, x, bT, GT_DT_F32, n, d, k);
+    } else {
+        float *tmp = gt_xmalloc(sizeof(float) * (size_t)n * (size_t)d);
+        gt_matmul_path(path, tmp, (size_t)d, x, bT, GT_DT_F32, n, d, k);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++) out[(size_t)i * ldo + (size_t)j] += tmp[(size_t)i * d + (size_t)j];
+        free(tmp);
+    }
+    free(bT);
+}
+
+void gt_matmul_kd(float *out, size_t ldo, const float *x, const void *b, gt_dtype bt, int n, int d, int k, int acc)
+{
+    gt_matmul_kd_path(GT_K_AUTO, out, ldo, x, b, bt, n, d, k, acc);
 }
 
 /* ---- small kernels ---- */

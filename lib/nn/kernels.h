@@ -21,6 +21,17 @@ void gt_matmul(float *out, size_t ldo, const float *x, const void *w, gt_dtype w
 void gt_matmul_path(gt_kpath path, float *out, size_t ldo, const float *x, const void *w,
                     gt_dtype wt, int n, int d, int k);
 
+/* out[i][j] = (ACC ? out[i][j] : 0) + sum_t x[i][t] * B[t][j]  for i < n,
+ * j < d, t < k: B is k x d of type BT (F32, F16, BF16; row-major, row stride
+ * d), X n x k floats. The input gradient through a frozen weight W [O][I]
+ * (dX = dY W) reads W as it is stored. On AVX-512 (gt_matmul_kd_direct) the
+ * products run on gt_matmul's packed kernel, B's panels taken straight from
+ * its rows; elsewhere B is transposed into a scratch copy first. */
+void gt_matmul_kd(float *out, size_t ldo, const float *x, const void *b, gt_dtype bt, int n, int d, int k, int acc);
+void gt_matmul_kd_path(gt_kpath path, float *out, size_t ldo, const float *x, const void *b, gt_dtype bt, int n,
+                       int d, int k, int acc);
+int gt_matmul_kd_direct(gt_kpath path, gt_dtype bt);
+
 /* out[i][j] = sum_t a[i][t] * b[t][j]  for i < n, j < d, t < k: F32 matrices
  * with row strides LDA, LDB and LDO, B row-major k x d (so the attention's
  * scores are Q times the transposed key cache and its output the scores times

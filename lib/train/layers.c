@@ -205,12 +205,17 @@ void gt_rmsnorm_forward(float *out, float *rstd, const float *x, const float *w,
 void gt_rmsnorm_backward(float *dx, float *dw, const float *dout, const float *x, const float *w,
                          const float *rstd, int N, int D)
 {
+    if (dw)
+        for (int n = 0; n < N; n++) {
+            const float *xr = x + (size_t)n * D, *dy = dout + (size_t)n * D;
+            float r = rstd[n];
+            for (int i = 0; i < D; i++) dw[i] += dy[i] * xr[i] * r;
+        }
+    if (!dx) return;
+#pragma omp parallel for schedule(static) if ((long long)N * D > 100000)
     for (int n = 0; n < N; n++) {
         const float *xr = x + (size_t)n * D, *dy = dout + (size_t)n * D;
         float r = rstd[n];
-        if (dw)
-            for (int i = 0; i < D; i++) dw[i] += dy[i] * xr[i] * r;
-        if (!dx) continue;
         float dot = 0;
         for (int i = 0; i < D; i++) dot += w[i] * dy[i] * xr[i];
         float c = dot * r * r * r / (float)D;
@@ -270,9 +275,7 @@ void gt_attention_forward(float *out, float *att, const float *q, const float *k
                         ai[j] *= scale;
                         if (ai[j] > mx) mx = ai[j];
                     }
-                    float s = 0;
-                    for (int j = 0; j <= i; j++) { ai[j] = expf(ai[j] - mx); s += ai[j]; }
-                    float inv = 1.0f / s;
+                    float inv = 1.0f / gt_exp_shift(ai, i + 1, mx);
                     for (int j = 0; j <= i; j++) ai[j] *= inv;
                     for (int j = i + 1; j < T; j++) ai[j] = 0;
                 }
@@ -390,7 +393,9 @@ void gt_matmul_backward_ws(gt_ws *ws, float *dx, float *dw, const float *dy, con
                         int N, int O, int I, const void *wTpre, gt_dtype wTt)
 {
     if (N <= 0) return;
-    if (dx) {
+    if (dx && !wTpre && gt_matmul_kd_direct(GT_K_AUTO, wt)) {
+        gt_matmul_kd(dx, (size_t)I, dy, w, wt, N, I, O, 1);     /* W read as stored, added into dx */
+    } else if (dx) {
         float *tmp = gt_ws_get(&ws->tmp, (size_t)N * I);
         if (wTpre) {
             gt_matmul(tmp, (size_t)I, dy, wTpre, wTt, N, I, O);
@@ -465,6 +470,8 @@ double gt_lmhead_ce_ws(gt_ws *ws, float *dh, float *dw, const float *h, const vo
                     gt_matmul(dhc, (size_t)D, logits, wTpre, wTt, c, D, V);
                 } else if (wt == GT_DT_Q8 || gt_dtype_is_block(wt)) {
                     matmul_dy_w_tiled(dhc, (size_t)D, logits, w, wt, c, V, D, ws);
+                } else if (gt_matmul_kd_direct(GT_K_AUTO, wt)) {
+                    gt_matmul_kd(dhc, (size_t)D, logits, w, wt, c, D, V, 0);
                 } else {
                     float *m = gt_ws_get(&ws->wt, (size_t)D * V);
                     gt_transpose(m, w, wt, V, D);

@@ -409,7 +409,7 @@ static const wtrans *frozen_transpose(const gt_train *t, wtrans *c, const void *
 {
     if (!c->tried) {
         c->tried = 1;
-        if (wt == GT_DT_F32 || wt == GT_DT_F16 || wt == GT_DT_BF16) {
+        if ((wt == GT_DT_F32 || wt == GT_DT_F16 || wt == GT_DT_BF16) && !gt_matmul_kd_direct(GT_K_AUTO, wt)) {
             c->p = gt_xmalloc(sizeof(float) * (size_t)O * (size_t)I);
             gt_transpose(c->p, w, wt, O, I);
             c->dt = GT_DT_F32;

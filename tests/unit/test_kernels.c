@@ -5,6 +5,7 @@
 #include "nn/kernels.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,93 @@ static void test_matmul(void)
             CHECK(ok, name);
         }
     }
+}
+
+/* gt_matmul_kd: B stored k x d, stored into OUT or added to it; on AVX-512
+ * the packed kernel, elsewhere the transposed copy. */
+static int check_kd(gt_kpath p, gt_dtype dt, int n, int d, int k, int acc)
+{
+    float *x = malloc(sizeof(float) * (size_t)n * k);
+    void *b = malloc(4 * (size_t)d * k);
+    float *bf = malloc(sizeof(float) * (size_t)d * k);
+    size_t ldo = (size_t)d + 5;
+    float *out = malloc(sizeof(float) * (size_t)n * ldo), *init = malloc(sizeof(float) * (size_t)n * ldo);
+    for (int i = 0; i < n * k; i++) x[i] = frand();
+    for (int i = 0; i < d * k; i++) {
+        if (dt == GT_DT_F32) ((float *)b)[i] = bf[i] = frand();
+        else if (dt == GT_DT_BF16) bf[i] = gt_bf16_to_f32(((uint16_t *)b)[i] = gt_f32_to_bf16(frand()));
+        else bf[i] = gt_f16_to_f32(((uint16_t *)b)[i] = rand_f16());
+    }
+    for (size_t i = 0; i < (size_t)n * ldo; i++) out[i] = init[i] = i % ldo < (size_t)d ? frand() : -12345.0f;
+    gt_matmul_kd_path(p, out, ldo, x, b, dt, n, d, k, acc);
+    int ok = 1;
+    for (int i = 0; i < n && ok; i++) {
+        for (int j = 0; j < d && ok; j++) {
+            double s = acc ? init[i * ldo + j] : 0, mag = fabs(s);
+            for (int t = 0; t < k; t++) {
+                s += (double)x[i * k + t] * bf[t * d + j];
+                mag += fabs((double)x[i * k + t] * bf[t * d + j]);
+            }
+            if (fabs(out[i * ldo + j] - s) > 1e-6 * mag + 1e-30) {
+                printf("  kd %s %s n=%d d=%d k=%d acc=%d: out[%d][%d]=%.9g expected %.9g\n", gt_kernels_name(p),
+                       gt_dtype_name(dt), n, d, k, acc, i, j, out[i * ldo + j], s);
+                ok = 0;
+            }
+        }
+        for (size_t j = (size_t)d; j < ldo; j++)
+            if (out[i * ldo + j] != -12345.0f) { printf("  kd wrote past row end\n"); ok = 0; }
+    }
+    free(x); free(b); free(bf); free(out); free(init);
+    return ok;
+}
+
+/* Matrix products (n >= 16 rows) on the packed AVX-512 kernel: every edge of
+ * its blocks (64-column panels, 128-value blocks of k, 192-row blocks of X,
+ * 6-row micro-tiles), both layouts of W, stored and added; and the number of
+ * threads does not change a bit. */
+static void test_packed(void)
+{
+    static const int ns[] = { 16, 17, 23, 197 }, ds[] = { 1, 63, 64, 65, 300 }, ks[] = { 1, 127, 128, 129, 300 };
+    for (int p = GT_K_PORTABLE; p <= GT_K_AVX512; p++) {
+        if (!gt_kernels_supported((gt_kpath)p)) continue;
+        for (int dt = GT_DT_F32; dt <= GT_DT_BF16; dt++) {
+            int ok = 1, okd = 1;
+            for (size_t a = 0; a < sizeof ns / sizeof *ns; a++)
+                for (size_t b = 0; b < sizeof ds / sizeof *ds; b++)
+                    for (size_t c = 0; c < sizeof ks / sizeof *ks && ok && okd; c++) {
+                        if (ns[a] == 197 && ds[b] != 300 && ks[c] != 300) continue;
+                        ok = check_matmul((gt_kpath)p, (gt_dtype)dt, ns[a], ds[b], ks[c]);
+                        okd = check_kd((gt_kpath)p, (gt_dtype)dt, ns[a], ds[b], ks[c], (int)(c & 1)) &&
+                              (p != GT_K_AVX512 || check_kd((gt_kpath)p, (gt_dtype)dt, 3, ds[b], ks[c], 1));
+                    }
+            char name[100];
+            snprintf(name, sizeof name, "matmul %s %s, n >= 16 (packed on avx512), every block edge",
+                     gt_kernels_name((gt_kpath)p), gt_dtype_name((gt_dtype)dt));
+            CHECK(ok, name);
+            snprintf(name, sizeof name, "matmul_kd %s %s (B k x d), stored and added, every block edge",
+                     gt_kernels_name((gt_kpath)p), gt_dtype_name((gt_dtype)dt));
+            CHECK(okd, name);
+        }
+    }
+    int n = 250, d = 700, k = 333;
+    float *x = malloc(sizeof(float) * (size_t)n * k), *w = malloc(sizeof(float) * (size_t)d * k);
+    float *r1 = malloc(sizeof(float) * (size_t)n * d), *r2 = malloc(sizeof(float) * (size_t)n * d);
+    float *q1 = malloc(sizeof(float) * (size_t)n * d), *q2 = malloc(sizeof(float) * (size_t)n * d);
+    for (int i = 0; i < n * k; i++) x[i] = frand();
+    for (int i = 0; i < d * k; i++) w[i] = frand();
+    int saved = omp_get_max_threads();
+    omp_set_num_threads(1);
+    gt_matmul(r1, (size_t)d, x, w, GT_DT_F32, n, d, k);
+    memset(q1, 0, sizeof(float) * (size_t)n * d);
+    gt_matmul_kd(q1, (size_t)d, x, w, GT_DT_F32, n, d, k, 1);
+    omp_set_num_threads(3);
+    gt_matmul(r2, (size_t)d, x, w, GT_DT_F32, n, d, k);
+    memset(q2, 0, sizeof(float) * (size_t)n * d);
+    gt_matmul_kd(q2, (size_t)d, x, w, GT_DT_F32, n, d, k, 1);
+    omp_set_num_threads(saved);
+    CHECK(memcmp(r1, r2, sizeof(float) * (size_t)n * d) == 0 && memcmp(q1, q2, sizeof(float) * (size_t)n * d) == 0,
+          "matmul and matmul_kd: 1 and 3 threads give the same bits");
+    free(x); free(w); free(r1); free(r2); free(q1); free(q2);
 }
 
 /* The SIMD paths agree with the portable path to float rounding. */
@@ -292,6 +380,7 @@ int main(void)
     test_small();
     test_matmul();
     test_paths_agree();
+    test_packed();
     test_matmul_nn();
     test_exp_paths();
     T_END();
