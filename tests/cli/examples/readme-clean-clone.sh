@@ -26,7 +26,7 @@ cd "$TMP/clone" || exit 1
 # as a new user: no make variables inherited from a make check that runs this test
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES -u BUILD -u OPT -u CFLAGS -u CPPFLAGS -u LDFLAGS sh -c "make && ${one#*&& make && }" > "$TMP/out" 2> "$TMP/err" || { cat "$TMP/err" >&2; exit 1; }
 # make's lines, then the titles, then how to open the page
-tail -n 1 "$TMP/out" | grep -c '^Web page: build/bin/title-gen --model data/model --serve, then open http://127.0.0.1:7860/$'
+tail -n 1 "$TMP/out" | grep -c '^Web page: build/bin/title-gen --model data/scratch-model --serve, then open http://127.0.0.1:7860/$'
 tail -n 4 "$TMP/out" | head -n 3 > "$TMP/titles"
 grep -Evq '^(cc|ar|rm|mkdir) |^ *$' "$TMP/titles" && [ "$(grep -Evc '^(cc|ar|rm|mkdir) |^ *$' "$TMP/titles")" -eq 3 ] &&
     echo "three titles"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Write the MANIFEST.md of the default model to standard output (run by
-# examples/default-model.sh): WORK ARXIV-DIR PRETRAIN-STEPS LORA-STEPS EVAL-EVERY
+# examples/scratch-model.sh): WORK ARXIV-DIR PRETRAIN-STEPS LORA-STEPS EVAL-EVERY
 set -eu
 work=$1 arxiv=$2 pre_steps=$3 lora_steps=$4 every=$5
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,7 +24,7 @@ cat <<EOF
 A small LLaMA-architecture model that writes titles for computer-science abstracts, trained from scratch by
 gentitle's own tools on real arXiv metadata (CC0 1.0) from \`../shared/data/arxiv/\`. It carries no third-party
 license terms: no pretrained weights, tokenizer or text other than CC0 metadata went into it. Reproduce it with
-\`make model\` (the recipe is \`examples/default-model.sh\`; numbers below are from the run that made these files).
+\`make model\` (the recipe is \`examples/scratch-model.sh\`; numbers below are from the run that made these files).
 
 ## Files
 
@@ -55,10 +55,10 @@ $(for s in train val test; do echo "| $s | $(wc -l < "$work/cs.$s.jsonl") | \`$(
 ## Commands
 
 $pre_steps pretraining steps and $lora_steps LoRA steps; the test sample is every ${every}th paper of the test split.
-The stages of \`examples/default-model.sh\`, as run:
+The stages of \`examples/scratch-model.sh\`, as run:
 
 \`\`\`sh
-$(sed -n '/^# 1 pairs/,/^# manifest/p' "$here/../default-model.sh" | sed '$d')
+$(sed -n '/^# 1 pairs/,/^# manifest/p' "$here/../scratch-model.sh" | sed '$d')
 \`\`\`
 
 ## Loss
