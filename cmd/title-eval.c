@@ -36,7 +36,9 @@ static noreturn void usage(void)
 "Score generated titles against the real ones: ROUGE-1/2/L F1 x100 as Google's\n"
 "rouge-score computes them (lower-case, its tokenisation, Porter stemming), mean\n"
 "of per-example F1 with 95%% bootstrap intervals, mean length in words, and the\n"
-"share of titles found verbatim in the abstract. Baselines are always scored\n"
+"share of titles found verbatim in the abstract, and the shares of degenerate\n"
+"titles: empty, over 30 words, a word (not the, of, and...) 3 times or more.\n"
+"Baselines are always scored\n"
 "beside the model: the abstract's first sentence, its first 12 words, and its\n"
 "best single sentence by ROUGE-L (an extractive oracle).\n"
 "\n"
@@ -240,10 +242,10 @@ static void score_one(gt_scorer *S, join *j, yajl_val v, const char *title, cons
     /* the reference title's own length and verbatim share */
     size_t tn = strlen(title);
     double refwords = gt_scorer_words(S, title, tn);
-    int refverb = gt_scorer_verbatim(S, title, tn);
+    int refverb = gt_scorer_verbatim(S, title, tn), refdegen = gt_scorer_degen(S, title, tn, refwords);
     char cat[128];
     gt_input_category(v, cat, sizeof cat);
-    gt_results_push(R, res, refwords, refverb, gt_results_cat(R, cat));
+    gt_results_push(R, res, refwords, refverb, refdegen, gt_results_cat(R, cat));
     if (o->per_example) {
         char idbuf[32];
         if (!id) { snprintf(idbuf, sizeof idbuf, "%ld", lineno); id = idbuf; }

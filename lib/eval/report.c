@@ -64,7 +64,7 @@ void gt_report_table(gt_out *out, const gt_report_opts *o, const gt_results *r, 
     int cw = o->bootstrap > 0 ? 21 : 8, namew = name_width(r);
     gt_out_printf(out, "%-*s", namew, "system");
     for (int m = 0; m < GT_NMET; m++) gt_out_printf(out, "  %-*s", cw, metric_name[m]);
-    gt_out_printf(out, "  %6s  %8s\n", "words", "verbatim");
+    gt_out_printf(out, "  %6s  %8s  %6s  %6s  %6s\n", "words", "verbatim", "empty", ">30w", "rep3+");
     for (int s = 0; s <= ns; s++) {
         gt_out_printf(out, "%-*s", namew, s < ns ? r->sys[s] : "reference");
         for (int m = 0; m < GT_NMET; m++) {
@@ -73,7 +73,8 @@ void gt_report_table(gt_out *out, const gt_report_opts *o, const gt_results *r, 
                 gt_out_printf(out, "  %6.2f [%5.2f, %5.2f]", sm->mean[s][m], sm->lo[s][m], sm->hi[s][m]);
             else gt_out_printf(out, "  %*.2f", cw, sm->mean[s][m]);
         }
-        gt_out_printf(out, "  %6.2f  %7.1f%%\n", sm->words[s], sm->verb[s]);
+        gt_out_printf(out, "  %6.2f  %7.1f%%  %5.1f%%  %5.1f%%  %5.1f%%\n", sm->words[s], sm->verb[s], sm->empty[s],
+                      sm->longer[s], sm->repeat[s]);
     }
     if (o->by_cat) table_categories(out, o, r, namew);
 }
@@ -118,9 +119,11 @@ void gt_report_json(gt_out *out, const gt_report_opts *o, const gt_results *r, c
             if (o->bootstrap > 0)
                 gt_out_printf(out, ",\"%s_ci\":[%.4f,%.4f]", metric_key[m], sm->lo[s][m], sm->hi[s][m]);
         }
-        gt_out_printf(out, ",\"mean_words\":%.4f,\"verbatim_pct\":%.4f}", sm->words[s], sm->verb[s]);
+        gt_out_printf(out, ",\"mean_words\":%.4f,\"verbatim_pct\":%.4f,\"empty_pct\":%.4f,\"over30_pct\":%.4f,"
+                      "\"repeat3_pct\":%.4f}", sm->words[s], sm->verb[s], sm->empty[s], sm->longer[s], sm->repeat[s]);
     }
-    gt_out_printf(out, "],\"reference\":{\"mean_words\":%.4f,\"verbatim_pct\":%.4f}", sm->words[ns], sm->verb[ns]);
+    gt_out_printf(out, "],\"reference\":{\"mean_words\":%.4f,\"verbatim_pct\":%.4f,\"empty_pct\":%.4f,\"over30_pct\":%.4f,"
+                  "\"repeat3_pct\":%.4f}", sm->words[ns], sm->verb[ns], sm->empty[ns], sm->longer[ns], sm->repeat[ns]);
     if (o->by_cat) json_categories(out, o, r);
     gt_out_str(out, "}\n");
 }

@@ -31,7 +31,7 @@ int gt_results_cat(gt_results *r, const char *name)
     return *slot;
 }
 
-void gt_results_push(gt_results *r, const gt_sysres *s, double refwords, int refverb, int cat)
+void gt_results_push(gt_results *r, const gt_sysres *s, double refwords, int refverb, int refdegen, int cat)
 {
     size_t ns = (size_t)r->nsys;
     if (r->n == r->cap) {
@@ -45,10 +45,10 @@ void gt_results_push(gt_results *r, const gt_sysres *s, double refwords, int ref
     for (size_t k = 0; k < ns; k++) {
         memcpy(r->score + (i * ns + k) * GT_NMET, s[k].f, sizeof s[k].f);
         r->words[i * (ns + 1) + k] = s[k].words;
-        r->verb[i * (ns + 1) + k] = (unsigned char)s[k].verbatim;
+        r->verb[i * (ns + 1) + k] = (unsigned char)((s[k].verbatim ? 1 : 0) | s[k].degen << 1);
     }
     r->words[i * (ns + 1) + ns] = refwords;
-    r->verb[i * (ns + 1) + ns] = (unsigned char)refverb;
+    r->verb[i * (ns + 1) + ns] = (unsigned char)((refverb ? 1 : 0) | refdegen << 1);
     r->cat[i] = cat;
 }
 
@@ -68,7 +68,11 @@ void gt_results_summarize(const gt_results *r, long long bootstrap, uint64_t see
             for (int m = 0; m < GT_NMET; m++) sm->mean[s][m] += score_at(r, i, s, m);
         for (int s = 0; s <= ns; s++) {
             sm->words[s] += r->words[i * (size_t)(ns + 1) + (size_t)s];
-            sm->verb[s] += r->verb[i * (size_t)(ns + 1) + (size_t)s];
+            unsigned v = r->verb[i * (size_t)(ns + 1) + (size_t)s];
+            sm->verb[s] += v & 1;
+            sm->empty[s] += (v >> 1 & GT_DEGEN_EMPTY) != 0;
+            sm->longer[s] += (v >> 1 & GT_DEGEN_LONG) != 0;
+            sm->repeat[s] += (v >> 1 & GT_DEGEN_REPEAT) != 0;
         }
     }
     for (int s = 0; s < ns; s++)
@@ -76,6 +80,9 @@ void gt_results_summarize(const gt_results *r, long long bootstrap, uint64_t see
     for (int s = 0; s <= ns; s++) {
         sm->words[s] /= (double)n;
         sm->verb[s] = 100 * sm->verb[s] / (double)n;
+        sm->empty[s] = 100 * sm->empty[s] / (double)n;
+        sm->longer[s] = 100 * sm->longer[s] / (double)n;
+        sm->repeat[s] = 100 * sm->repeat[s] / (double)n;
     }
     if (bootstrap <= 0) return;
     /* the columns of a row are system-major, as lo and hi are laid out */

@@ -19,7 +19,7 @@ typedef struct {
     size_t n, cap;
     double *score;          /* n x nsys x GT_NMET, F1 x 100 */
     double *words;          /* n x (nsys + 1): the last is the reference */
-    unsigned char *verb;    /* n x (nsys + 1) */
+    unsigned char *verb;    /* n x (nsys + 1): bit 0 verbatim, the GT_DEGEN_* bits above it */
     int *cat;               /* n: index into catname */
     gt_strmap cats;
     char **catname;
@@ -31,15 +31,16 @@ typedef struct {
 void gt_results_free(gt_results *r);
 /* The index of category NAME, added when new. */
 int gt_results_cat(gt_results *r, const char *name);
-/* Append an example: the nsys systems' results S, the reference's words and
- * verbatim flag, its category index. */
-void gt_results_push(gt_results *r, const gt_sysres *s, double refwords, int refverb, int cat);
+/* Append an example: the nsys systems' results S, the reference's words,
+ * verbatim flag and GT_DEGEN_* bits, its category index. */
+void gt_results_push(gt_results *r, const gt_sysres *s, double refwords, int refverb, int refdegen, int cat);
 
 typedef struct {
     double mean[GT_MAXSYS][GT_NMET];
     double lo[GT_MAXSYS][GT_NMET], hi[GT_MAXSYS][GT_NMET];  /* 95% intervals, when bootstrapped */
     double words[GT_MAXSYS + 1];    /* mean words; the last is the reference */
     double verb[GT_MAXSYS + 1];     /* percent verbatim */
+    double empty[GT_MAXSYS + 1], longer[GT_MAXSYS + 1], repeat[GT_MAXSYS + 1];  /* percent GT_DEGEN_* */
 } gt_summary;
 
 /* Means over the examples (n >= 1), and with BOOTSTRAP > 0 resamples paired

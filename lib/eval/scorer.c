@@ -1,4 +1,6 @@
 /* scorer.c - see scorer.h. */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "eval/scorer.h"
@@ -21,6 +23,7 @@ void gt_scorer_free(gt_scorer *s)
 {
     gt_rouge_seq_free(&s->ref);
     gt_rouge_seq_free(&s->hyp);
+    gt_rouge_seq_free(&s->tmp);
     gt_buf_free(&s->abs);
     gt_buf_free(&s->absl);
     gt_buf_free(&s->h1);
@@ -51,6 +54,37 @@ double gt_scorer_words(gt_scorer *s, const char *text, size_t n)
     return (double)gt_rouge_count_words(s->h1.p, k);
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int gt_scorer_degen(gt_scorer *s, const char *text, size_t n, double words)
+{
+    int d = 0;
+    if (words == 0) d |= GT_DEGEN_EMPTY;
+    if (words > GT_LONG_WORDS) d |= GT_DEGEN_LONG;
+    gt_rouge_tokenize(s->g, text, n, &s->tmp);
+    /* function words repeat in good titles ("The evolution of the Earth-Moon
+     * system based on the ..."): left out, in their (stemmed) token forms */
+    static const char *const fw[] = { "a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "with", "by",
+                                      "from", "at", "as", "via", "into", "is", "are", "it", "its", "we", "our",
+                                      "be", "thi", "this", "that", "their", "than", "not", "no" };
+    size_t m = 0;
+    for (size_t i = 0; i < s->tmp.n; i++) {
+        size_t len;
+        const char *w = gt_rouge_word(s->g, s->tmp.id[i], &len);
+        int skip = 0;
+        for (size_t f = 0; f < sizeof fw / sizeof *fw && !skip; f++) skip = strcmp(w, fw[f]) == 0;
+        if (!skip) s->tmp.id[m++] = s->tmp.id[i];
+    }
+    qsort(s->tmp.id, m, sizeof *s->tmp.id, cmp_u32);
+    for (size_t i = 0; i + 2 < m; i++)
+        if (s->tmp.id[i] == s->tmp.id[i + 2]) { d |= GT_DEGEN_REPEAT; break; }
+    return d;
+}
+
 void gt_scorer_score(gt_scorer *s, const char *text, size_t n, gt_sysres *out)
 {
     gt_rouge_tokenize(s->g, text, n, &s->hyp);
@@ -59,6 +93,7 @@ void gt_scorer_score(gt_scorer *s, const char *text, size_t n, gt_sysres *out)
     out->f[2] = 100 * gt_rouge_l(s->g, &s->ref, &s->hyp).f;
     out->words = gt_scorer_words(s, text, n);
     out->verbatim = gt_scorer_verbatim(s, text, n);
+    out->degen = gt_scorer_degen(s, text, n, out->words);
 }
 
 /* The end of the first GT_LEAD_WORDS words of the squeezed text A (N bytes). */

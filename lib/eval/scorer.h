@@ -14,16 +14,25 @@
 #define GT_NMET 3           /* ROUGE-1, ROUGE-2, ROUGE-L */
 #define GT_LEAD_WORDS 12
 
+/* Degenerate titles, counted beside ROUGE (gt_sysres.degen bits) */
+#define GT_DEGEN_EMPTY 1    /* no words at all */
+#define GT_DEGEN_LONG 2     /* more than GT_LONG_WORDS words */
+#define GT_DEGEN_REPEAT 4   /* one word 3 times or more: a ROUGE token (so stemmed with stemming
+                             * on), not a function word (the, of, and, for, ...: scorer.c's list) */
+#define GT_LONG_WORDS 30
+
 /* One system's result on one example. */
 typedef struct {
     double f[GT_NMET];      /* F1 x 100 */
     double words;           /* words of the squeezed title */
     int verbatim;           /* non-empty and inside the abstract, both lower-cased */
+    int degen;              /* GT_DEGEN_* bits */
 } gt_sysres;
 
 typedef struct {
     gt_rouge *g;
     gt_rouge_seq ref, hyp;  /* the reference's tokens; scratch */
+    gt_rouge_seq tmp;       /* scratch for gt_scorer_degen */
     gt_buf abs, absl;       /* the squeezed abstract, and lower-cased */
     gt_buf h1, h2;          /* scratch for squeezed titles */
 } gt_scorer;
@@ -42,5 +51,7 @@ void gt_scorer_baselines(gt_scorer *s, gt_sysres *first, gt_sysres *lead, gt_sys
  * example's abstract (as gt_sysres says). */
 double gt_scorer_words(gt_scorer *s, const char *text, size_t n);
 int gt_scorer_verbatim(gt_scorer *s, const char *text, size_t n);
+/* The GT_DEGEN_* bits of TEXT (N bytes) of WORDS words (gt_scorer_words). */
+int gt_scorer_degen(gt_scorer *s, const char *text, size_t n, double words);
 
 #endif

@@ -127,6 +127,25 @@ static void test_scorer(void)
     CHECK(gt_scorer_verbatim(&S, "Colouring planar graphs", 23) == 0, "scorer not verbatim");
     CHECK(gt_scorer_verbatim(&S, "  ", 2) == 0, "scorer empty is not verbatim");
     CHECK(gt_scorer_words(&S, " a  b c ", 8) == 3, "scorer words");
+    /* degenerate titles: hand-counted */
+#define DEG(t) gt_scorer_degen(&S, t, strlen(t), gt_scorer_words(&S, t, strlen(t)))
+    CHECK(DEG("") == GT_DEGEN_EMPTY && DEG("  ") == GT_DEGEN_EMPTY, "degen: empty");
+    CHECK(DEG("Deep learning for deep graphs of deep nets") == GT_DEGEN_REPEAT, "degen: a word 3 times");
+    CHECK(DEG("Deep learning for deep graphs") == 0, "degen: a word twice is fine");
+    CHECK(DEG("The evolution of the Earth-Moon system based on the dark matter of a fluid of stars") == 0,
+          "degen: function words may repeat");
+    CHECK(DEG("Graphs: graph GRAPH") == GT_DEGEN_REPEAT, "degen: repeats counted on stemmed, lower-cased tokens");
+    CHECK(r.degen == 0, "degen: a plain title");
+    {
+        char t[400] = "";
+        for (int i = 0; i < 31; i++) { char w[12]; snprintf(w, sizeof w, "w%d ", i); strcat(t, w); }
+        CHECK(DEG(t) == GT_DEGEN_LONG, "degen: 31 distinct words are over 30");
+        t[strlen(t) - 5] = 0;   /* drop "w30 " */
+        CHECK(DEG(t) == 0, "degen: 30 words are not");
+        strcat(t, " w1 w1 w2");
+        CHECK(DEG(t) == (GT_DEGEN_LONG | GT_DEGEN_REPEAT), "degen: long and repeating at once");
+    }
+#undef DEG
     /* 14 words: the lead stops at the 12th */
     gt_scorer_example(&S, "x", "a b c d e f g h i j k l m n");
     gt_scorer_baselines(&S, &first, &lead, &oracle);
@@ -186,8 +205,11 @@ static void test_results(void)
     /* example scores: system a (10, 20, 30) + i, system b twice those */
     const char *cats[] = { "y", "x", "z", "y", "z" };
     for (int i = 0; i < 5; i++) {
-        gt_sysres s[2] = { { { 10 + i, 20 + i, 30 + i }, 2, i == 0 }, { { 20 + 2 * i, 40 + 2 * i, 60 + 2 * i }, 4, 0 } };
-        gt_results_push(&R, s, 10, i < 2, gt_results_cat(&R, cats[i]));
+        /* a: example 1 empty, 2 long and repeating; b: 3 repeating; the reference: 4 long */
+        int da = i == 1 ? GT_DEGEN_EMPTY : i == 2 ? GT_DEGEN_LONG | GT_DEGEN_REPEAT : 0;
+        gt_sysres s[2] = { { { 10 + i, 20 + i, 30 + i }, 2, i == 0, da },
+                           { { 20 + 2 * i, 40 + 2 * i, 60 + 2 * i }, 4, 0, i == 3 ? GT_DEGEN_REPEAT : 0 } };
+        gt_results_push(&R, s, 10, i < 2, i == 4 ? GT_DEGEN_LONG : 0, gt_results_cat(&R, cats[i]));
     }
     CHECK(R.n == 5 && R.ncat == 3 && gt_results_cat(&R, "x") == 1, "results categories indexed");
     gt_summary sm;
@@ -196,6 +218,9 @@ static void test_results(void)
     CHECK(near(sm.mean[0][0], 12) && near(sm.mean[0][2], 32) && near(sm.mean[1][1], 44), "results means");
     CHECK(sm.words[0] == 2 && sm.words[1] == 4 && sm.words[2] == 10, "results mean words");
     CHECK(near(sm.verb[0], 20) && sm.verb[1] == 0 && near(sm.verb[2], 40), "results verbatim percent");
+    CHECK(near(sm.empty[0], 20) && near(sm.longer[0], 20) && near(sm.repeat[0], 20) && sm.empty[1] == 0 &&
+              sm.longer[1] == 0 && near(sm.repeat[1], 20) && near(sm.longer[2], 20) && sm.repeat[2] == 0,
+          "results degenerate percents (empty, over 30 words, a word 3 times), verbatim kept apart");
     gt_results_summarize(&R, 100, 1, &sm);
     CHECK(sm.lo[0][0] >= 10 && sm.hi[0][0] <= 14 && sm.lo[0][0] <= 12 && sm.hi[0][0] >= 12, "results interval");
     CHECK(sm.lo[1][0] == 2 * sm.lo[0][0], "results intervals paired across systems");
