@@ -33,7 +33,7 @@
 #               and where to get it), eval.json and MANIFEST.md
 #
 # Environment: GT_SHARED (default ../shared), WORK (default build/model-work-lora),
-# JOBS (default: all cores), LORA_STEPS (600), DECODE_N (100), EVAL_EVERY (20).
+# JOBS (default: all cores), LORA_STEPS (300), DECODE_N (100), EVAL_EVERY (20).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -41,7 +41,7 @@ out=${1:-$root/data/model}
 shared=${GT_SHARED:-$root/../shared}
 work=${WORK:-$root/build/model-work-lora}
 jobs=${JOBS:-$(nproc)}
-steps=${LORA_STEPS:-600}
+steps=${LORA_STEPS:-300}
 decode_n=${DECODE_N:-100}
 every=${EVAL_EVERY:-20}
 bin=${BIN:-$root/build/bin}
