@@ -75,11 +75,36 @@ model: all base
 scratch-model: all
 	sh examples/scratch-model.sh data/scratch-model
 
+# The default model installed beside the tools, where title-gen looks for it
+# (PREFIX/share/gentitle/model/ and base/FILE): MODEL_DIR when it holds
+# base.json, and its base: BASE_FILE, else what examples/find-base.sh finds;
+# installed under base.json's "file" name when its size is base.json's "size".
+MODEL_DIR ?= data/model
+BASE_FILE ?=
+
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 man/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 man/man5/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	@m='$(MODEL_DIR)'; d='$(DESTDIR)$(PREFIX)/share/gentitle'; \
+	if [ ! -f "$$m/base.json" ]; then \
+	    echo "note: no default model to install ($$m/base.json: none; \`make model\` makes it)"; exit 0; \
+	fi; \
+	name=$$(sed -n 's/^ *"file": *"\([^"/]*\)".*/\1/p' "$$m/base.json" | head -n 1); \
+	size=$$(sed -n 's/^ *"size": *\([0-9][0-9]*\).*/\1/p' "$$m/base.json" | head -n 1); \
+	[ -n "$$name" ] && [ -n "$$size" ] || { echo "$$m/base.json: no \"file\" or \"size\"" >&2; exit 65; }; \
+	echo "mkdir -p $$d/model && install -m 644 $$m/* $$d/model/"; \
+	mkdir -p "$$d/model" && install -m 644 "$$m"/* "$$d/model/" || exit 1; \
+	base='$(BASE_FILE)'; \
+	[ -n "$$base" ] || base=$$(sh examples/find-base.sh 2>/dev/null) || base=; \
+	if [ -n "$$base" ] && [ -f "$$base" ] && [ "$$(wc -c < "$$base")" -eq "$$size" ]; then \
+	    echo "mkdir -p $$d/base && install -m 644 $$base $$d/base/$$name"; \
+	    mkdir -p "$$d/base" && install -m 644 "$$base" "$$d/base/$$name" || exit 1; \
+	else \
+	    echo "note: the default model's base, $$name ($$size bytes), was not found (BASE_FILE, examples/find-base.sh):"; \
+	    echo "  title-gen will need GENTITLE_BASE, or \`make base\` then \`make install\` again"; \
+	fi
 
 clean:
 	rm -rf build build-asan

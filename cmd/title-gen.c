@@ -5,6 +5,7 @@
  * API lib/serve/api.h's. */
 #include "core/utf8.h"
 #include "core/util.h"
+#include "gen/defmodel.h"
 #include "gen/generate.h"
 #include "gen/genconfig.h"
 #include "gen/titles.h"
@@ -38,8 +39,8 @@
 static void usage(void)
 {
     printf(
-"Usage: title-gen --model DIR|FILE.gguf [OPTIONS] [FILE...]\n"
-"       title-gen --model DIR|FILE.gguf [OPTIONS] --serve [HOST:PORT]\n"
+"Usage: title-gen [--model DIR|FILE.gguf] [OPTIONS] [FILE...]\n"
+"       title-gen [--model DIR|FILE.gguf] [OPTIONS] --serve [HOST:PORT]\n"
 "Write paper titles for abstracts with a LLaMA-architecture model in the Hugging\n"
 "Face layout (config.json, *.safetensors, tokenizer.model or tokenizer.json) or a\n"
 "llama.cpp GGUF file (its quantized weights as they are, its tokenizer from its\n"
@@ -49,7 +50,9 @@ static void usage(void)
 "record plus \"titles\": [{\"title\": ..., \"score\": ...}, ...], best first.\n"
 "\n"
 "Options:\n"
-"  -m, --model DIR|FILE     the base model: a folder, or a .gguf file\n"
+"  -m, --model DIR|FILE     the base model: a folder, or a .gguf file (default: the\n"
+"                           default model, its adapter and defaults; see DEFAULT\n"
+"                           MODEL in title-gen(1): $GENTITLE_MODEL, $GENTITLE_BASE)\n"
 "      --lora DIR|FILE      apply the PEFT LoRA adapter in DIR (adapter_config.json,\n"
 "                           adapter_model.safetensors) or a llama.cpp GGUF LoRA\n"
 "                           adapter FILE, kept apart from the weights\n"
@@ -96,7 +99,7 @@ static void usage(void)
 "      --version            show the version and exit\n"
 "\n"
 "Exit status: 0 ok, 64 usage, 65 malformed input or an unusable model, adapter,\n"
-"tokenizer or template, 66 a file cannot be opened, 74 I/O error.\n");
+"tokenizer or template, 66 a file (the default model's base) is not there, 74 I/O.\n");
 }
 
 enum { OPT_LORA = 256, OPT_MERGE, OPT_8BIT, OPT_INSTR, OPT_TEMPLATE, OPT_TEXT, OPT_TOPK, OPT_TOPP, OPT_SEED, OPT_MAXNEW,
@@ -111,7 +114,7 @@ noreturn static void die_file(const char *path, const char *msg)
 }
 
 typedef struct {
-    const char *modeldir, *loradir, *tplpath, *instr, *serve_addr;
+    const char *modeldir, *loradir, *tplpath, *instr, *serve_addr, *defdir; /* DEFDIR: the defaults' folder */
     int merge, q8, text, ids, strict, progress, stats, serve, max_in;
     int beams_given, norep_given, maxnew_given, encrep_given;
     int line_opts, so_given;    /* options for input lines, for --serve */
@@ -216,7 +219,7 @@ static void parse_opts(int argc, char **argv, opts *o)
 /* The options that exclude or need each other. */
 static void check_opts(opts *o, int argc, char **argv)
 {
-    if (!o->modeldir) gt_usage_error("no model: give --model DIR");
+    if (!o->modeldir && o->loradir) gt_usage_error("--lora needs --model (the default model has its own adapter)");
     if (o->serve) {
         if (o->line_opts) gt_usage_error("--text, --ids, --strict, --max-line and --progress do not apply to --serve");
         if (optind < argc && !o->serve_addr) o->serve_addr = argv[optind++]; /* --serve ADDR */
@@ -226,7 +229,7 @@ static void check_opts(opts *o, int argc, char **argv)
     } else if (o->so_given) {
         gt_usage_error("--max-request-bytes and --max-concurrency need --serve");
     }
-    if (o->merge && !o->loradir) gt_usage_error("--lora-merge needs --lora DIR");
+    if (o->merge && o->modeldir && !o->loradir) gt_usage_error("--lora-merge needs --lora DIR");
 }
 
 /* Hugging Face's generation_config.json gives the defaults of the options
@@ -235,7 +238,7 @@ static void gen_config(opts *o)
 {
     gt_gen_config gc;
     char err[4600];
-    if (gt_gen_config_load(o->modeldir, &gc, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
+    if (gt_gen_config_load(o->defdir, &gc, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
     if (gc.has_beams && !o->beams_given && o->go.temperature == 0) o->go.beams = gc.num_beams;
     if (gc.has_norep && !o->norep_given) o->go.no_repeat_ngram = gc.no_repeat_ngram_size;
     if (gc.has_maxnew && !o->maxnew_given) o->go.max_new_tokens = gc.max_new_tokens;
@@ -292,7 +295,7 @@ tok_done:
         if (L->lora) gt_lora_release_merged(L->lora);
     }
     char tplbuf[4200];
-    const char *tplpath = o->tplpath ? o->tplpath : gt_template_of_model(o->modeldir, tplbuf, sizeof tplbuf);
+    const char *tplpath = o->tplpath ? o->tplpath : gt_template_of_model(o->defdir, tplbuf, sizeof tplbuf);
     if (!tplpath) gt_template_default(&L->tpl);
     else if (gt_template_load(&L->tpl, tplpath, err, sizeof err) != 0)
         gt_die(exists(tplpath) ? EX_DATAERR : EX_NOINPUT, "%s: %s", tplpath, err);
@@ -422,6 +425,14 @@ int main(int argc, char **argv)
     gt_gen_opts_default(&o.go);
     parse_opts(argc, argv, &o);
     check_opts(&o, argc, argv);
+    if (!(o.defdir = o.modeldir)) {     /* the default model (defmodel.h): its base; its folder the adapter, defaults */
+        static gt_defmodel dm;
+        char err[8192];
+        if (gt_defmodel_find(&dm, err, sizeof err) != 0) gt_die(dm.status, "%s", err);
+        if (dm.note[0]) gt_warn("%s", dm.note);
+        o.modeldir = dm.base;
+        o.defdir = o.loradir = dm.dir;
+    }
     gen_config(&o);
     if (o.go.temperature > 0 && o.beams_given && o.go.beams > 1)
         gt_usage_error("--beams and --temperature do not go together (sampling draws one sequence at a time)");

@@ -1,5 +1,5 @@
 # option mistakes exit 64
-title-gen --text < /dev/null; echo $?
+title-gen --lora x --text < /dev/null; echo $?
 title-gen -m x -t 0.5 --beams 3 < /dev/null; echo $?
 title-gen -m x --top-k 5 < /dev/null; echo $?
 title-gen -m x --lora-merge < /dev/null; echo $?
