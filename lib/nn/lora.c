@@ -16,6 +16,7 @@
 typedef struct {
     float *A;               /* [r][in] */
     float *B;               /* [out][r], times scale */
+    float *BT;              /* [r][out]: B transposed, for the hook (applied apart) */
     int in, out;
 } lmod;
 
@@ -198,18 +199,8 @@ static void delta(void *ctx, int layer, int proj, float *out, size_t ldo, const 
         l->tmpcap = need;
     }
     gt_matmul(l->tmp, (size_t)r, x, md->A, GT_DT_F32, n, r, md->in);
-    const float *t = l->tmp, *B = md->B;
-    int no = md->out;
-#pragma omp parallel for schedule(static) if ((long long)n * no * r > 100000)
-    for (int j = 0; j < no; j++) {
-        const float *b = B + (size_t)j * r;
-        for (int i = 0; i < n; i++) {
-            const float *ti = t + (size_t)i * r;
-            float s = 0;
-            for (int k = 0; k < r; k++) s += ti[k] * b[k];
-            out[(size_t)i * ldo + j] += s;
-        }
-    }
+    /* out += tmp B^T, added in place by the kernels (a prompt's n rows at once) */
+    gt_matmul_kd(out, ldo, l->tmp, md->BT, GT_DT_F32, n, md->out, r, 1);
 }
 
 /* The PEFT folder DIR's tensors into L->mods (B times the scale); SRC gets
@@ -482,6 +473,13 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
         }
     }
     if (apart) {
+        for (size_t i = 0; i < (size_t)c->n_layers * GT_PROJ_N; i++) {
+            lmod *md = &l->mods[i];
+            if (!md->B) continue;
+            md->BT = gt_xmalloc(sizeof(float) * (size_t)md->out * (size_t)l->r);
+            for (int j = 0; j < md->out; j++)
+                for (int k = 0; k < l->r; k++) md->BT[(size_t)k * md->out + j] = md->B[(size_t)j * l->r + k];
+        }
         m->delta = delta;
         m->delta_ctx = l;
     }
@@ -525,6 +523,7 @@ void gt_lora_free(gt_lora *l)
         for (size_t i = 0; i < (size_t)l->m->c.n_layers * GT_PROJ_N; i++) {
             free(l->mods[i].A);
             free(l->mods[i].B);
+            free(l->mods[i].BT);
         }
     free(l->mods);
     gt_lora_release_merged(l);

@@ -1,0 +1,51 @@
+# The web page with the default model, as a new user meets it: title-gen
+# --serve with no --model (data/model, the adapter, on the SmolLM2 base found
+# in ../shared), the Focus-RCNet abstract pasted into the page by headless
+# Chromium (?abstract=...&autosubmit=1 fills the Input box and presses
+# Submit): the page shows the titles the API gives for the same request.
+. ./serve.inc
+M=
+command -v chromium >/dev/null || { echo "chromium is not installed (Debian package chromium)" >&2; exit 1; }
+export GENTITLE_BASE="$SHARED/models/smollm2-135m-instruct"
+ABS="$DATA/focus-rcnet.txt"
+serve_start --serve 127.0.0.1:0 -j 2
+q=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(open(sys.argv[1]).read().strip()))' "$ABS")
+HOME=$TMP timeout -s KILL 100 chromium --headless --no-sandbox --disable-gpu --no-first-run \
+    --user-data-dir="$TMP/chrome" --virtual-time-budget=90000 \
+    --dump-dom "${URL}?abstract=$q&n=3&autosubmit=1" > "$TMP/dom.html" 2> "$TMP/chromium.err"
+echo "chromium exit $?"
+python3 - "$TMP/dom.html" > "$TMP/page" <<'PY'
+import sys
+from html.parser import HTMLParser
+
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.where, self.titles, self.done = None, [], None
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "ol" and a.get("id") == "output":
+            self.done = a.get("data-done")
+        if tag == "span" and a.get("class") == "title":
+            self.where = "title"
+            self.titles.append("")
+    def handle_endtag(self, tag):
+        self.where = None
+    def handle_data(self, d):
+        if self.where == "title":
+            self.titles[-1] += d
+
+p = P()
+p.feed(open(sys.argv[1], encoding="utf-8").read())
+print("done:", p.done, "titles:", len(p.titles))
+for t in p.titles:
+    print(t)
+PY
+head -n 1 "$TMP/page"
+http POST /api/generate "{\"abstract\": $(jq -Rs 'rtrimstr("\n")' "$ABS"), \"n\": 3}" |
+    sed 's/^200 //' | jq -r '.titles[].title' > "$TMP/api"
+tail -n +2 "$TMP/page" > "$TMP/page-titles"
+cmp -s "$TMP/api" "$TMP/page-titles" && echo "the page shows the API's titles"
+[ "$(sort -u "$TMP/api" | wc -l)" -eq 3 ] && echo "three distinct titles"
+grep -Eiq 'waste|focus-rcnet|garbage|recycl' "$TMP/api" && echo "about the abstract"
+serve_stop
