@@ -28,7 +28,7 @@
 #   6 eval      the adapter, the zero-shot base (same prompt, no adapter, greedy) and the
 #               extractive baselines on every EVAL_EVERY-th paper of the 2026 test
 #               split (1,086 papers), title-eval with bootstrap intervals
-#   7 package   OUT-DIR: the adapter (PEFT layout and GGUF), prompt_template.json,
+#   7 package   OUT-DIR: the adapter (PEFT layout; the GGUF one stays in WORK/lora/), prompt_template.json,
 #               generation_config.json, base.json (the base's file name, sha256
 #               and where to get it), eval.json and MANIFEST.md
 #
@@ -158,7 +158,8 @@ cat "$work/eval.txt" >&2
 log "package"
 rm -rf "$work/pkg"
 mkdir -p "$work/pkg"
-cp "$work/lora/adapter_config.json" "$work/lora/adapter_model.safetensors" "$work/lora/adapter.gguf" \
+# the PEFT layout only: with F32 weights the GGUF copy would double it past 20 MB (it stays in WORK/lora/)
+cp "$work/lora/adapter_config.json" "$work/lora/adapter_model.safetensors" \
     "$work/prompt_template.json" "$work/generation_config.json" "$work/eval.json" "$work/pkg/"
 sh "$root/examples/find-base.sh" --json "$base" > "$work/pkg/base.json"
 sh "$here/default-model/manifest.sh" "$work" "$arxiv" "$base" "$steps" "$every" > "$work/pkg/MANIFEST.md"

@@ -43,11 +43,13 @@ LICENSE and attribution) travel with any copy of the two together. The adapter i
 
 | file | sha256 |
 |---|---|
-$(cd "$work/pkg" && for f in adapter_config.json adapter_model.safetensors adapter.gguf prompt_template.json generation_config.json base.json eval.json; do echo "| \`$f\` | \`$(sha "$f")\` |"; done)
+$(cd "$work/pkg" && for f in adapter_config.json adapter_model.safetensors prompt_template.json generation_config.json base.json eval.json; do echo "| \`$f\` | \`$(sha "$f")\` |"; done)
 
 - \`adapter_config.json\`, \`adapter_model.safetensors\`: the adapter in PEFT's layout (Hugging Face key names; Python's
   \`peft\` loads it onto the base in the Hugging Face layout). $(jq -r '"Rank \(.r), alpha \(.lora_alpha), on \(.target_modules | join(", "))"' "$work/pkg/adapter_config.json").
-- \`adapter.gguf\`: the same adapter as a llama.cpp GGUF LoRA adapter (\`llama-cli -m BASE --lora adapter.gguf\`).
+- The same adapter as a llama.cpp GGUF LoRA adapter (\`llama-cli -m BASE --lora adapter.gguf\`) is written by the
+  recipe beside the PEFT one (\`WORK/lora/adapter.gguf\`, sha256 \`$(sha "$work/lora/adapter.gguf")\`), not shipped here:
+  in F32 the two layouts would take 39 MB.
 - \`prompt_template.json\`: ChatML, the base's own chat format: the instruction and the abstract as the user's turn, the
   title as the assistant's; abstracts cut to $(jq -r .max_input_tokens "$work/pkg/prompt_template.json") tokens.
 - \`generation_config.json\`: the decoding chosen on the validation split, the defaults \`title-gen\` takes.
@@ -98,7 +100,7 @@ extractive baselines, ROUGE F1 x100 as Google's rouge-score computes it, 95% boo
 $(cat "$work/eval.txt")
 \`\`\`
 
-The base alone (zero-shot: the same prompt and decoding, no adapter):
+The base alone (zero-shot: the same prompt, no adapter, greedy decoding):
 
 \`\`\`
 $(grep -E '^(system|zero-shot-base)' "$work/eval-zeroshot.txt")
