@@ -197,30 +197,28 @@ static void mg_put(gt_hf *h, int32_t a, int32_t b, uint32_t rank, int32_t id)
 /* A flag at KEY of O: DEF when absent or null; anything but true is false. */
 static int jflag(yajl_val o, const char *key, int def) { return gt_json_bool(gt_json_get(o, key), def) == 1; }
 
-/* Oniguruma's \s is [\t-\r\x85\p{Z}]; PCRE2's (UCP) also has U+180E. */
+/* Oniguruma's \s is [\t-\r\x85\p{Z}]; PCRE2's (UCP) also has U+180E. The
+ * output grows as it goes: each \s or \S (2 bytes) becomes 16 to 19. */
 static char *onig_to_pcre(const char *p, size_t n)
 {
-    size_t cap = n * 4 + 64, k = 0;
-    char *o = gt_xmalloc(cap);
+    gt_buf o = { 0 };
     int cls = 0;
     for (size_t i = 0; i < n; i++) {
         const char *add = NULL;
         if (p[i] == '\\' && i + 1 < n) {
             if (p[i + 1] == 's') add = cls ? "\\t-\\r\\x{85}\\p{Z}" : "[\\t-\\r\\x{85}\\p{Z}]";
             else if (p[i + 1] == 'S' && !cls) add = "[^\\t-\\r\\x{85}\\p{Z}]";
-            if (!add) { o[k++] = p[i]; o[k++] = p[i + 1]; i++; continue; }
-            size_t an = strlen(add);
-            memcpy(o + k, add, an);
-            k += an;
+            if (add) gt_buf_adds(&o, add);
+            else gt_buf_add(&o, p + i, 2);
             i++;
             continue;
         }
         if (p[i] == '[') cls++;
         else if (p[i] == ']' && cls) cls--;
-        o[k++] = p[i];
+        gt_buf_putc(&o, p[i]);
     }
-    o[k] = 0;
-    return o;
+    gt_buf_nul(&o);
+    return o.p;
 }
 
 static pcre2_code *compile(const char *pat, size_t n, int literal, char *err, size_t errsz, const char *what)
