@@ -4,6 +4,7 @@
 #include "t.h"
 #include "core/buf.h"
 #include "core/util.h"
+#include "io/json.h"
 #include "tok/tokenizer.h"
 
 #include <stdio.h>
@@ -84,8 +85,38 @@ static void regex_translation(void)
     gt_buf_free(&js);
 }
 
+/* yajl_tree_free recurses once a level: 400,000 levels overflowed the stack. */
+static void json_depth(void)
+{
+    char err[256];
+    gt_buf b = { 0 };
+    for (int i = 0; i < 400000; i++) gt_buf_putc(&b, '[');
+    for (int i = 0; i < 400000; i++) gt_buf_putc(&b, ']');
+    gt_buf_nul(&b);
+    yajl_val v = gt_json_parse(b.p, err, sizeof err);
+    CHECK(!v && strstr(err, "nested deeper than 1000 levels at byte 1000"), "json: 400,000 levels refused");
+    b.n = 0;
+    for (int i = 0; i < GT_JSON_MAX_DEPTH; i++) gt_buf_adds(&b, "{\"a\":[");
+    for (int i = 0; i < GT_JSON_MAX_DEPTH; i++) gt_buf_adds(&b, "]}");
+    gt_buf_nul(&b);
+    v = gt_json_parse(b.p, err, sizeof err);
+    CHECK(!v && strstr(err, "nested deeper"), "json: 2000 levels of objects and arrays refused");
+    b.n = 0;
+    for (int i = 0; i < GT_JSON_MAX_DEPTH; i++) gt_buf_putc(&b, '[');
+    gt_buf_adds(&b, "\"[[{{\\\"[[\"");
+    for (int i = 0; i < GT_JSON_MAX_DEPTH; i++) gt_buf_putc(&b, ']');
+    gt_buf_nul(&b);
+    v = gt_json_parse(b.p, err, sizeof err);
+    CHECK(v != NULL, "json: 1000 levels parse, brackets in strings do not count");
+    if (v) yajl_tree_free(v);
+    v = gt_json_parse("[[1]", err, sizeof err);
+    CHECK(!v && !strstr(err, "nested"), "json: an unclosed array is yajl's error");
+    gt_buf_free(&b);
+}
+
 int main(void)
 {
     regex_translation();
+    json_depth();
     T_END();
 }
