@@ -156,6 +156,7 @@ struct gt_hf {
     int split_ok;                       /* words may be cut before a U+2581 that follows another character */
     int32_t unk;
     nop *nops; int nnops;
+    double grow;                        /* the normaliser's output: at most grow x its input (+ prepends) */
     pop *pops; int npops;
     dop *dops; int ndops, has_decoder;
     added *add; int nadd;
@@ -258,6 +259,11 @@ static pcre2_code *jpattern(yajl_val o, char **lit, size_t *litn, char *err, siz
 
 /* ---------- loading ---------- */
 
+/* A normaliser may make a text at most this many times longer (Prepend's bytes
+ * aside): chained Replace steps could multiply a line a million-fold. Real
+ * ones stay far below (LLaMA's: Replace(" ", U+2581), 3 bytes for 1). */
+#define MAX_NORM_GROWTH 64
+
 static int load_normalizer(gt_hf *h, yajl_val n, char *err, size_t errsz)
 {
     if (gt_json_null(n)) return 0;
@@ -285,6 +291,20 @@ static int load_normalizer(gt_hf *h, yajl_val n, char *err, size_t errsz)
         if (!op.re) return -1;
         op.cn = strlen(c);
         op.content = dupn(c, op.cn);
+        /* each match (not empty: an empty one replaces nothing) of at least
+         * MINLENGTH bytes becomes cn bytes */
+        uint32_t minlen = 0;
+        pcre2_pattern_info(op.re, PCRE2_INFO_MINLENGTH, &minlen);
+        double g = (double)op.cn / (minlen ? minlen : 1);
+        if (g > 1) h->grow *= g;
+        h->nops = gt_xrealloc(h->nops, (size_t)(h->nnops + 1) * sizeof *h->nops);
+        h->nops[h->nnops++] = op;
+        if (h->grow > MAX_NORM_GROWTH) {
+            snprintf(err, errsz, "normalizer Replace with \"%.40s\": the normalizers could make a text %.0f times "
+                     "longer (at most %d)", c, h->grow, MAX_NORM_GROWTH);
+            return -1;
+        }
+        return 0;
     } else {
         snprintf(err, errsz, "unsupported normalizer \"%s\" (supported: Prepend, Replace, Sequence)", ty);
         return -1;
@@ -611,6 +631,7 @@ gt_hf *gt_hf_load_mem(const void *data, size_t n, char *err, size_t errsz)
     }
     gt_hf *h = gt_xcalloc(1, sizeof *h);
     h->bos = h->eos = h->unk = -1;
+    h->grow = 1;
 #define FAIL(...) do { snprintf(err, errsz, __VA_ARGS__); goto fail; } while (0)
 #define FAILED() goto fail
     if (!YAJL_IS_OBJECT(root)) FAIL("not a tokenizer.json (not a JSON object)");
@@ -636,18 +657,27 @@ gt_hf *gt_hf_load_mem(const void *data, size_t n, char *err, size_t errsz)
     /* ids */
     yajl_val addl = gt_json_get(root, "added_tokens");
     if (addl && !YAJL_IS_ARRAY(addl) && !YAJL_IS_NULL(addl)) FAIL("\"added_tokens\" is not an array");
+    /* ids index tables of every id up to the highest: they must lie below the
+     * number of tokens given (vocabulary and added tokens), not anywhere up to 2^31 */
     long long maxid = -1;
+    size_t nadd = addl && YAJL_IS_ARRAY(addl) ? addl->u.array.len : 0;
+    long long given = (long long)(vocab->u.object.len + nadd);
     for (size_t i = 0; i < vocab->u.object.len; i++) {
         yajl_val v = vocab->u.object.values[i];
-        if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0 || YAJL_GET_INTEGER(v) >= (1 << 30))
+        if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0)
             FAIL("vocab entry \"%.40s\" has no valid id", vocab->u.object.keys[i]);
+        if (YAJL_GET_INTEGER(v) >= given)
+            FAIL("vocab entry \"%.40s\" has id %lld, but only %lld tokens are given (ids must be below that)",
+                 vocab->u.object.keys[i], YAJL_GET_INTEGER(v), given);
         if (YAJL_GET_INTEGER(v) > maxid) maxid = YAJL_GET_INTEGER(v);
     }
-    size_t nadd = addl && YAJL_IS_ARRAY(addl) ? addl->u.array.len : 0;
     for (size_t i = 0; i < nadd; i++) {
         yajl_val a = addl->u.array.values[i], id = gt_json_get(a, "id");
-        if (!gt_json_str(a, "content") || !id || !YAJL_IS_INTEGER(id) || YAJL_GET_INTEGER(id) < 0 || YAJL_GET_INTEGER(id) >= (1 << 30))
+        if (!gt_json_str(a, "content") || !id || !YAJL_IS_INTEGER(id) || YAJL_GET_INTEGER(id) < 0)
             FAIL("added token %zu has no content or no valid id", i);
+        if (YAJL_GET_INTEGER(id) >= given)
+            FAIL("added token %zu (\"%.40s\") has id %lld, but only %lld tokens are given (ids must be below that)", i,
+                 gt_json_str(a, "content"), YAJL_GET_INTEGER(id), given);
         if (YAJL_GET_INTEGER(id) > maxid) maxid = YAJL_GET_INTEGER(id);
     }
     if (maxid < 0) FAIL("empty vocabulary");

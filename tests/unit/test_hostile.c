@@ -114,9 +114,75 @@ static void json_depth(void)
     gt_buf_free(&b);
 }
 
+/* A tokenizer.json of vocabulary a..j (ids 0..9) with ADDED (a JSON array or
+ * NULL), NORMALIZER (a JSON value or NULL), VOCAB_EXTRA (entries appended to
+ * the vocabulary, or NULL); loaded, or NULL with ERR. */
+static gt_tok *hf_load(const char *added, const char *normalizer, const char *vocab_extra, char *err, size_t errsz)
+{
+    gt_buf b = { 0 };
+    gt_buf_adds(&b, "{\"model\":{\"type\":\"BPE\",\"vocab\":{");
+    for (int i = 0; i < 10; i++) gt_buf_printf(&b, "%s\"%c\":%d", i ? "," : "", 'a' + i, i);
+    if (vocab_extra) gt_buf_printf(&b, ",%s", vocab_extra);
+    gt_buf_adds(&b, "},\"merges\":[]}");
+    if (added) gt_buf_printf(&b, ",\"added_tokens\":%s", added);
+    if (normalizer) gt_buf_printf(&b, ",\"normalizer\":%s", normalizer);
+    gt_buf_adds(&b, "}");
+    gt_tok *t = gt_tok_load_mem(b.p, b.n, err, errsz);
+    gt_buf_free(&b);
+    return t;
+}
+
+/* Ids near 2^30 made every per-id table that large; chained Replace steps
+ * multiplied a line a million-fold. */
+static void hf_blowups(void)
+{
+    char err[512];
+    gt_tok *t = hf_load(NULL, NULL, "\"k\":16777215", err, sizeof err);
+    CHECK(!t && strstr(err, "vocab entry \"k\" has id 16777215, but only 11 tokens are given"),
+          "hf: a vocabulary id far beyond the tokens given refused");
+    gt_tok_free(t);
+    t = hf_load("[{\"id\":1073741000,\"content\":\"<x>\",\"special\":true}]", NULL, NULL, err, sizeof err);
+    CHECK(!t && strstr(err, "added token 0 (\"<x>\") has id 1073741000, but only 11 tokens are given"),
+          "hf: an added token's id near 2^30 refused");
+    gt_tok_free(t);
+    /* dense ids, an added token that repeats a vocabulary id: fine */
+    t = hf_load("[{\"id\":10,\"content\":\"<s>\",\"special\":true},{\"id\":0,\"content\":\"a\"}]", NULL, NULL,
+                err, sizeof err);
+    CHECK(t && gt_tok_vocab_size(t) == 11, "hf: ids below the tokens given load");
+    gt_tok_free(t);
+    gt_buf n = { 0 };
+    gt_buf_adds(&n, "{\"type\":\"Sequence\",\"normalizers\":[");
+    for (int i = 0; i < 6; i++)
+        gt_buf_printf(&n, "%s{\"type\":\"Replace\",\"pattern\":{\"String\":\"a\"},\"content\":\"aaaaaaaaaa\"}", i ? "," : "");
+    gt_buf_adds(&n, "]}");
+    gt_buf_nul(&n);
+    t = hf_load(NULL, n.p, NULL, err, sizeof err);
+    CHECK(!t && strstr(err, "could make a text 100 times longer (at most 64)"),
+          "hf: chained Replace normalizers growing a text 10^6-fold refused");
+    gt_tok_free(t);
+    t = hf_load(NULL, "{\"type\":\"Replace\",\"pattern\":{\"Regex\":\"a{3,}\"},\"content\":"
+                      "\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"}",
+                NULL, err, sizeof err);
+    CHECK(t != NULL, "hf: a long content for a match of at least 3 bytes (37x) loads");
+    if (t) {
+        gt_tokctx *c = gt_tokctx_new(t);
+        CHECK_STR(enc(c, "aaaac"), "1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 "
+                                  "1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 "
+                                  "1 1 1 1 1 1 1 1 1 1 2", "hf: the Replace applies");
+        gt_tokctx_free(c);
+    }
+    gt_tok_free(t);
+    t = hf_load(NULL, "{\"type\":\"Sequence\",\"normalizers\":[{\"type\":\"Prepend\",\"prepend\":\"\u2581\"},"
+                      "{\"type\":\"Replace\",\"pattern\":{\"String\":\" \"},\"content\":\"\u2581\"}]}", NULL, err, sizeof err);
+    CHECK(t != NULL, "hf: LLaMA's normalizer (3x) loads");
+    gt_tok_free(t);
+    gt_buf_free(&n);
+}
+
 int main(void)
 {
     regex_translation();
     json_depth();
+    hf_blowups();
     T_END();
 }
