@@ -913,6 +913,7 @@ static void sb_reserve(sbuf *b, size_t extra)
 
 static inline void sb_put(sbuf *b, const char *s, const uint32_t *m, size_t n)
 {
+    if (!n) return;             /* nothing to copy (S, M and the buffer may be NULL) */
     sb_reserve(b, n);
     memcpy(b->s + b->n, s, n);
     memcpy(b->m + b->n, m, n * sizeof *m);
@@ -921,6 +922,7 @@ static inline void sb_put(sbuf *b, const char *s, const uint32_t *m, size_t n)
 
 static inline void sb_const(sbuf *b, const char *s, size_t n, uint32_t orig)
 {
+    if (!n) return;
     sb_reserve(b, n);
     memcpy(b->s + b->n, s, n);
     for (size_t i = 0; i < n; i++) b->m[b->n + i] = orig;
@@ -1546,6 +1548,10 @@ static void tl_bytes(tlist *t, const char *s, size_t n)
 
 static void tl_new(tlist *t)
 {
+    if (!t->s) {                /* a list of empty tokens still has text to point into */
+        t->cap = 256;
+        t->s = gt_xmalloc(t->cap);
+    }
     if (t->cnt == t->ccap) {
         t->ccap = t->ccap ? t->ccap * 2 : 64;
         t->off = gt_xrealloc(t->off, t->ccap * sizeof *t->off);

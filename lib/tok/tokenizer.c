@@ -175,7 +175,7 @@ size_t gt_tok_encode(gt_tokctx *c, const char *text, size_t n, gt_ids *out, size
         int m0 = mk;
         while (mk < nmarks && marks[mk] < end) { marks[mk] = marks[mk] > f->off ? marks[mk] - f->off : 0; mk++; }
         size_t base = out->n - first;
-        engine_encode(c, text + f->off, f->len, out, marks + m0, mk - m0);
+        engine_encode(c, text + f->off, f->len, out, marks ? marks + m0 : NULL, mk - m0);   /* MARKS may be NULL */
         for (int k = m0; k < mk; k++) marks[k] += base;
     }
     while (mk < nmarks) marks[mk++] = out->n - first;

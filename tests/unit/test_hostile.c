@@ -6,12 +6,16 @@
 #include "core/util.h"
 #include "io/json.h"
 #include "io/record.h"
+#include "nn/gguf_tok.h"
 #include "tok/tokenizer.h"
+#include "tok/tokstream.h"
+#include "train/dataloader.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static char got[4096];
 
@@ -231,11 +235,112 @@ static void record_keys(void)
     gt_buf_free(&b);
 }
 
+/* Encode "", decode nothing, decode only special ids, encode an added token
+ * with empty content: UBSan (make check's second pass) reported null + 0 and
+ * memcpy(NULL, .., 0) on these. NAME names the tokenizer. */
+static void empty_edges(gt_tok *t, const char *name)
+{
+    char nm[128];
+    gt_tokctx *c = gt_tokctx_new(t);
+    snprintf(nm, sizeof nm, "%s: encode \"\"", name);
+    CHECK_STR(enc(c, ""), "", nm);
+    gt_ids ids = { 0 };
+    size_t mk[2] = { 0, 0 };
+    gt_tok_encode(c, "", 0, &ids, mk, 2);
+    snprintf(nm, sizeof nm, "%s: encode \"\" with marks", name);
+    CHECK(ids.n == 0 && mk[0] == 0 && mk[1] == 0, nm);
+    snprintf(nm, sizeof nm, "%s: token offset in \"\"", name);
+    CHECK(gt_tok_token_offset(c, "", 0, 0) == 0, nm);
+    gt_ids_free(&ids);
+    char *buf = NULL;
+    size_t len = 0, cap = 0, bad = 0;
+    gt_tok_decode(t, NULL, 0, &buf, &len, &cap, &bad);
+    snprintf(nm, sizeof nm, "%s: decode no ids", name);
+    CHECK(len == 0 && bad == 0 && buf && buf[0] == 0, nm);
+    int32_t sp[2] = { gt_tok_bos(t), gt_tok_eos(t) };
+    len = 0;
+    gt_tok_decode(t, sp, 2, &buf, &len, &cap, &bad);
+    snprintf(nm, sizeof nm, "%s: decode only special ids", name);
+    CHECK(len == 0, nm);
+    int32_t odd[3] = { -1, 1 << 30, gt_tok_vocab_size(t) };
+    len = 0;
+    bad = 0;
+    gt_tok_decode(t, odd, 3, &buf, &len, &cap, &bad);
+    snprintf(nm, sizeof nm, "%s: decode only ids out of range", name);
+    CHECK(len == 0 && bad == 3, nm);
+    /* one character, a lone invalid byte, blanks, a NUL, a special token alone */
+    static const char *const few[] = { "a", "\xff", " ", "\n\n", "<s>", "</s>" };
+    for (size_t i = 0; i < sizeof few / sizeof *few; i++) {
+        ids.n = 0;
+        mk[0] = 0;
+        mk[1] = strlen(few[i]);
+        gt_tok_encode(c, few[i], strlen(few[i]), &ids, mk, 2);
+        len = 0;
+        gt_tok_decode(t, ids.v, ids.n, &buf, &len, &cap, NULL);
+    }
+    ids.n = 0;
+    gt_tok_encode(c, "\0", 1, &ids, NULL, 0);
+    len = 0;
+    gt_tok_decode(t, ids.v, ids.n, &buf, &len, &cap, NULL);
+    snprintf(nm, sizeof nm, "%s: short texts, a NUL, special tokens alone encode and decode", name);
+    CHECK(1, nm);
+    gt_ids_free(&ids);
+    free(buf);
+    gt_tokctx_free(c);
+}
+
+static void ubsan_cases(void)
+{
+    char err[512];
+    /* tokenizer.json: an added token with empty content, normalized or not */
+    gt_tok *t = hf_load("[{\"id\":10,\"content\":\"\",\"normalized\":true},{\"id\":11,\"content\":\"\",\"special\":true},"
+                        "{\"id\":12,\"content\":\"<s>\",\"special\":true}]",
+                        "{\"type\":\"Replace\",\"pattern\":{\"String\":\" \"},\"content\":\"_\"}", NULL, err, sizeof err);
+    CHECK(t != NULL, "hf: added tokens with empty content load");
+    if (t) {
+        gt_tokctx *c = gt_tokctx_new(t);
+        CHECK_STR(enc(c, "ab<s>c"), "0 1 12 2", "hf: empty added tokens never match");
+        gt_tokctx_free(c);
+        empty_edges(t, "hf");
+        gt_tok_free(t);
+    }
+    /* the other engines: SentencePiece (tokenizer.model) and a GGUF vocabulary */
+    const char *sh = getenv("GT_SHARED");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/models/llama2-tokenizer/tokenizer.model", sh ? sh : "../shared");
+    t = gt_tok_load(path, err, sizeof err);
+    if (t) { empty_edges(t, "spm"); gt_tok_free(t); }
+    snprintf(path, sizeof path, "%s/models/smollm2-135m-instruct/SmolLM2-135M-Instruct.Q4_1.gguf", sh ? sh : "../shared");
+    t = gt_tok_load_file(path, err, sizeof err);          /* byte-level BPE */
+    if (t) { empty_edges(t, "gguf gpt2"); gt_tok_free(t); }
+    t = gt_tok_load_file("tests/data/gguf/llama2-spm.gguf", err, sizeof err);
+    CHECK(t != NULL, "gguf llama: loads");
+    if (t) { empty_edges(t, "gguf llama"); gt_tok_free(t); }
+
+    /* a token stream whose first record has no ids, then one of two */
+    gt_buf b = { 0 };
+    gt_ts_put_header(&b, 2, 100, 7);
+    gt_ts_put_record(&b, 2, NULL, 0, 0);
+    int32_t two[2] = { 5, 6 };
+    gt_ts_put_record(&b, 2, two, 2, 1);
+    char tmpl[] = "/tmp/test_hostile.XXXXXX";
+    int fd = mkstemp(tmpl);
+    int ok = fd >= 0 && write(fd, b.p, b.n) == (ssize_t)b.n;
+    if (fd >= 0) close(fd);
+    gt_dataset d;
+    ok = ok && gt_dataset_load(&d, tmpl, 100, 64, "64", NULL, err, sizeof err) == 0;
+    CHECK(ok && d.n == 2 && d.tokens == 2 && d.ids[0] == 5 && d.ids[1] == 6, "dataloader: a zero-length first record");
+    if (ok) gt_dataset_free(&d);
+    unlink(tmpl);
+    gt_buf_free(&b);
+}
+
 int main(void)
 {
     regex_translation();
     json_depth();
     hf_blowups();
     record_keys();
+    ubsan_cases();
     T_END();
 }
