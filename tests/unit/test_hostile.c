@@ -7,6 +7,7 @@
 #include "io/json.h"
 #include "io/record.h"
 #include "nn/gguf_tok.h"
+#include "tok/template.h"
 #include "tok/tokenizer.h"
 #include "tok/tokstream.h"
 #include "train/dataloader.h"
@@ -335,6 +336,38 @@ static void ubsan_cases(void)
     gt_buf_free(&b);
 }
 
+/* A 50 MB abstract was encoded whole (36 bytes a byte) to keep its first
+ * --cutoff-len tokens: only a prefix is encoded now, with the same result. */
+static void cut_before_expanding(void)
+{
+    char err[256];
+    gt_tok *t = gt_tok_load("tests/data/hf-spm.tokenizer.json", err, sizeof err);
+    CHECK(t != NULL, "prefix: tokenizer loads");
+    if (!t) return;
+    gt_tokctx *c = gt_tokctx_new(t);
+    gt_buf big = { 0 };
+    while (big.n < 4000000) gt_buf_adds(&big, "Graph neural networks learn on graphs \xc3\xa9t\xc3\xa9. ");
+    CHECK(gt_tok_prefix_len(c, big.p, 19000, 256) == 19000, "prefix: an ordinary text is kept whole");
+    size_t p = gt_tok_prefix_len(c, big.p, big.n, 256);
+    CHECK(p >= 320 * 64 - 3 && p < 100000 && ((unsigned char)big.p[p] & 0xc0) != 0x80,
+          "prefix: a 4 MB text cut to a few KB, at a character's start");
+    gt_template tp;
+    gt_template_default(&tp);
+    gt_buf pb = { 0 };
+    gt_ids a = { 0 }, b = { 0 };
+    size_t ka = gt_template_encode(&tp, c, "Title?", 6, big.p, big.n, 100, &pb, &a);
+    size_t kb = gt_template_encode(&tp, c, "Title?", 6, big.p, 3000, 100, &pb, &b);
+    CHECK(ka == kb && a.n == b.n && memcmp(a.v, b.v, a.n * sizeof *a.v) == 0,
+          "prefix: a 4 MB input cut to 100 tokens as its first 3000 bytes are");
+    gt_ids_free(&a);
+    gt_ids_free(&b);
+    gt_buf_free(&pb);
+    gt_buf_free(&big);
+    gt_template_free(&tp);
+    gt_tokctx_free(c);
+    gt_tok_free(t);
+}
+
 int main(void)
 {
     regex_translation();
@@ -342,5 +375,6 @@ int main(void)
     hf_blowups();
     record_keys();
     ubsan_cases();
+    cut_before_expanding();
     T_END();
 }
