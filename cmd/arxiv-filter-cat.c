@@ -41,6 +41,7 @@ static noreturn void usage(void)
 "  -c, --count           print only the number of kept records\n"
 "      --stats           print records read, kept and skipped on standard error\n"
 "      --strict          stop at the first malformed line\n"
+"      --max-line N      longest accepted line in bytes (default 16777216)\n"
 "      --taxonomy FILE   use this category TSV instead of the built-in one\n"
 "  -l, --list            print the taxonomy codes the selectors match, and exit\n"
 "      --progress        show progress on standard error even when not a terminal\n"
@@ -66,6 +67,7 @@ static const struct option longopts[] = {
     { "count", no_argument, NULL, 'c' },
     { "stats", no_argument, NULL, O_STATS },
     { "strict", no_argument, NULL, GT_OPT_STRICT },
+    { "max-line", required_argument, NULL, GT_OPT_MAX_LINE },
     { "taxonomy", required_argument, NULL, O_TAXONOMY },
     { "list", no_argument, NULL, 'l' },
     { "progress", no_argument, NULL, GT_OPT_PROGRESS },
@@ -81,7 +83,6 @@ typedef struct {
 } filter;
 
 enum { KEEP = 1, DROP = 0, BAD = -1 };
-#define MAX_LINE ((size_t)1 << 24)
 
 /* Does any category (only the first with --primary) fall in SET? */
 static int any_in(const filter *fl, const gt_catset *set, const gt_rec *r, int fi,
@@ -146,7 +147,7 @@ static int judge(const filter *fl, const gt_rec *r, char *err, size_t errsz)
     return keep ? KEEP : DROP;
 }
 
-typedef struct { int count, stats, strict, progress; } run_opts;
+typedef struct { int count, stats, strict, progress; size_t max_line; } run_opts;
 
 /* --list: the taxonomy codes the selectors take, less the excluded ones. */
 static void list_codes(gt_out *out, const filter *fl, const gt_taxonomy *tax)
@@ -167,7 +168,7 @@ static int run(gt_out *out, const filter *fl, const char **inputs, int ninputs, 
     gt_reader **rd = gt_xcalloc((size_t)ninputs, sizeof *rd);
     uint64_t total = 0;
     for (int i = 0; i < ninputs; i++) {
-        rd[i] = gt_reader_open(inputs[i], MAX_LINE);
+        rd[i] = gt_reader_open(inputs[i], o->max_line);
         if (!rd[i]) exit(EX_NOINPUT);
         total += gt_reader_size(rd[i]);
     }
@@ -194,7 +195,7 @@ static int run(gt_out *out, const filter *fl, const char **inputs, int ninputs, 
             nread++;
             int v;
             if (st == GT_READ_TOOLONG) {
-                snprintf(err, sizeof err, "line longer than %zu bytes", (size_t)MAX_LINE);
+                snprintf(err, sizeof err, "line longer than %zu bytes (see --max-line)", o->max_line);
                 v = BAD;
             } else if (gt_rec_parse_keys(&rec, line, len, wanted, 2, err, sizeof err) < 0) {
                 /* only the values judged are decoded; the rest of the line is checked */
@@ -250,7 +251,7 @@ int main(int argc, char **argv)
     const char **excludes = gt_xcalloc((size_t)argc + 1, sizeof *excludes);
     int ninputs = 0, nexcl = 0;
     int literal = 0, updated = 0, list = 0;
-    run_opts ro = { 0, 0, 0, 0 };
+    run_opts ro = { 0, 0, 0, 0, 0 };
     const char *taxfile = NULL, *since = NULL, *until = NULL;
     filter fl;
     memset(&fl, 0, sizeof fl);
@@ -275,6 +276,7 @@ int main(int argc, char **argv)
     }
     ro.strict = op.strict;
     ro.progress = op.progress;
+    ro.max_line = op.max_line;
     int nsel = argc - optind;
     char **sels = argv + optind;
 

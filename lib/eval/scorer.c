@@ -79,7 +79,7 @@ int gt_scorer_degen(gt_scorer *s, const char *text, size_t n, double words)
         for (size_t f = 0; f < sizeof fw / sizeof *fw && !skip; f++) skip = strcmp(w, fw[f]) == 0;
         if (!skip) s->tmp.id[m++] = s->tmp.id[i];
     }
-    qsort(s->tmp.id, m, sizeof *s->tmp.id, cmp_u32);
+    if (m > 1) qsort(s->tmp.id, m, sizeof *s->tmp.id, cmp_u32);      /* an empty title: no tokens, maybe no array */
     for (size_t i = 0; i + 2 < m; i++)
         if (s->tmp.id[i] == s->tmp.id[i + 2]) { d |= GT_DEGEN_REPEAT; break; }
     return d;

@@ -8,8 +8,35 @@
 #include "io/file.h"
 #include "io/json.h"
 
+/* The offset of the first '[' or '{' that opens level GT_JSON_MAX_DEPTH + 1 of
+ * TEXT, or -1 when none does (strings skipped; whether TEXT is JSON at all is
+ * yajl's to say). */
+static long too_deep(const char *text)
+{
+    int depth = 0, str = 0;
+    for (const char *p = text; *p; p++) {
+        char c = *p;
+        if (str) {
+            if (c == '\\' && p[1]) p++;
+            else if (c == '"') str = 0;
+        } else if (c == '"') {
+            str = 1;
+        } else if (c == '[' || c == '{') {
+            if (++depth > GT_JSON_MAX_DEPTH) return (long)(p - text);
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return -1;
+}
+
 yajl_val gt_json_parse(const char *text, char *err, size_t errsz)
 {
+    long deep = too_deep(text);
+    if (deep >= 0) {
+        gt_fail(err, errsz, "nested deeper than %d levels at byte %ld", GT_JSON_MAX_DEPTH, deep);
+        return NULL;
+    }
     char e[256] = "";
     yajl_val v = yajl_tree_parse(text, e, sizeof e);
     if (!v) {

@@ -7,7 +7,15 @@
 #include <stddef.h>
 #include <yajl/yajl_tree.h>
 
-/* Parse TEXT (NUL-terminated) into a tree; NULL with yajl's reason in ERR. */
+/* How deep arrays and objects may nest in a document parsed into a tree:
+ * yajl_tree_free (and our readers of trees) recurse once a level, so deeper
+ * documents are refused before a tree is built (Python's json stops near 1000
+ * too). Every real file here nests fewer than 10 levels. */
+#define GT_JSON_MAX_DEPTH 1000
+
+/* Parse TEXT (NUL-terminated) into a tree; NULL with yajl's reason in ERR, or
+ * "nested deeper than 1000 levels at byte N". Every whole document read
+ * into a yajl tree goes through here. */
 yajl_val gt_json_parse(const char *text, char *err, size_t errsz);
 /* Read PATH (at most MAX bytes, 0: no limit) and parse it; NULL with
  * "cannot open: ...", "read error", "larger than ..." or the parse error in

@@ -21,13 +21,14 @@ void gt_rec_init(gt_rec *r)
 
 void gt_rec_free(gt_rec *r)
 {
-    free(r->arena); free(r->f); free(r->items);
+    free(r->arena); free(r->f); free(r->items); free(r->kidx);
     memset(r, 0, sizeof *r);
 }
 
 void gt_rec_clear(gt_rec *r)
 {
     r->alen = 0; r->nf = 0; r->nitems = 0;
+    r->kon = 0;
     r->depth = 0; r->in_arr = 0; r->err_set = 0; r->err[0] = 0;
     r->partial = 0;
 }
@@ -47,7 +48,58 @@ static gt_span arena_add(gt_rec *r, const char *s, size_t n)
     return sp;
 }
 
-static gt_field *new_field(gt_rec *r)
+/* ---- keys: looked up by a scan while a record has few, through a hash
+ * index beyond (a line of 80,000 keys took 18 s of pairwise comparisons) ---- */
+
+#define KEYS_SCANNED 16
+
+static size_t key_slot(const gt_rec *r, const char *k, size_t n)
+{
+    return (size_t)gt_hash64(k, n, 0x6b657973) & r->kmask;
+}
+
+static void key_index_add(gt_rec *r, int i)
+{
+    const gt_field *f = &r->f[i];
+    size_t s = key_slot(r, r->arena + f->key.off, f->key.len);
+    while (r->kidx[s]) s = (s + 1) & r->kmask;
+    r->kidx[s] = i + 1;
+}
+
+/* Index every field's key in a table of at least 4 slots a field (a
+ * previous record's table is reused, only the part in use cleared). */
+static void key_index_build(gt_rec *r)
+{
+    size_t cap = 64;
+    while (cap < (size_t)r->nf * 4) cap *= 2;
+    if (cap > r->kalloc) {
+        free(r->kidx);
+        r->kidx = gt_xmalloc(cap * sizeof *r->kidx);
+        r->kalloc = cap;
+    }
+    memset(r->kidx, 0, cap * sizeof *r->kidx);
+    r->kmask = cap - 1;
+    r->kon = 1;
+    for (int i = 0; i < r->nf; i++) key_index_add(r, i);
+}
+
+/* The field whose key is K (N bytes), or -1. */
+static int key_find(const gt_rec *r, const char *k, size_t n)
+{
+    if (!r->kon) {
+        for (int i = 0; i < r->nf; i++)
+            if (r->f[i].key.len == n && memcmp(r->arena + r->f[i].key.off, k, n) == 0) return i;
+        return -1;
+    }
+    for (size_t s = key_slot(r, k, n); r->kidx[s]; s = (s + 1) & r->kmask) {
+        const gt_field *f = &r->f[r->kidx[s] - 1];
+        if (f->key.len == n && memcmp(r->arena + f->key.off, k, n) == 0) return r->kidx[s] - 1;
+    }
+    return -1;
+}
+
+/* A new field for key KS (in the arena), indexed. */
+static gt_field *new_field(gt_rec *r, gt_span ks)
 {
     if (r->nf == r->fcap) {
         r->fcap *= 2;
@@ -56,6 +108,10 @@ static gt_field *new_field(gt_rec *r)
     gt_field *f = &r->f[r->nf++];
     memset(f, 0, sizeof *f);
     f->kind = GT_V_NULL;
+    f->key = ks;
+    if (r->kon && (size_t)r->nf * 2 > r->kmask + 1) key_index_build(r);   /* keep it under half full */
+    else if (r->kon) key_index_add(r, r->nf - 1);
+    else if (r->nf > KEYS_SCANNED) key_index_build(r);
     return f;
 }
 
@@ -127,17 +183,12 @@ static int cb_start_map(void *ctx)
 static int cb_map_key(void *ctx, const unsigned char *k, size_t n)
 {
     gt_rec *r = ctx;
-    for (int i = 0; i < r->nf; i++) {
-        gt_field *f = &r->f[i];
-        if (f->key.len == n && memcmp(r->arena + f->key.off, k, n) == 0) {
-            char m[160];
-            snprintf(m, sizeof m, "duplicate key \"%.*s\"", (int)(n > 80 ? 80 : n), (const char *)k);
-            return fail(r, m);
-        }
+    if (key_find(r, (const char *)k, n) >= 0) {
+        char m[160];
+        snprintf(m, sizeof m, "duplicate key \"%.*s\"", (int)(n > 80 ? 80 : n), (const char *)k);
+        return fail(r, m);
     }
-    gt_span ks = arena_add(r, (const char *)k, n);
-    gt_field *f = new_field(r);
-    f->key = ks;
+    new_field(r, arena_add(r, (const char *)k, n));
     return 1;
 }
 
@@ -212,11 +263,8 @@ static int fast_parse(gt_rec *r, const char *line, size_t len)
         if (p >= e || *p != '"') return 0;
         gt_span key;
         if (!fast_string(r, &p, e, &key)) return 0;
-        for (int i = 0; i < r->nf; i++)
-            if (r->f[i].key.len == key.len && memcmp(r->arena + r->f[i].key.off, r->arena + key.off, key.len) == 0)
-                return 0;                        /* duplicate: let yajl report it */
-        gt_field *f = new_field(r);
-        f->key = key;
+        if (key_find(r, r->arena + key.off, key.len) >= 0) return 0;   /* duplicate: let yajl report it */
+        gt_field *f = new_field(r, key);
         p = gt_js_ws(p, e);
         if (p >= e || *p != ':') return 0;
         p = gt_js_ws(p + 1, e);
@@ -342,13 +390,7 @@ int gt_rec_parse_yajl(gt_rec *r, const char *line, size_t len, char *err, size_t
     return rc;
 }
 
-int gt_rec_find(const gt_rec *r, const char *key)
-{
-    size_t n = strlen(key);
-    for (int i = 0; i < r->nf; i++)
-        if (r->f[i].key.len == n && memcmp(r->arena + r->f[i].key.off, key, n) == 0) return i;
-    return -1;
-}
+int gt_rec_find(const gt_rec *r, const char *key) { return key_find(r, key, strlen(key)); }
 
 const char *gt_rec_str(const gt_rec *r, const char *key, size_t *len)
 {
@@ -362,10 +404,7 @@ static gt_field *field_for(gt_rec *r, const char *key)
 {
     int i = gt_rec_find(r, key);
     if (i >= 0) return &r->f[i];
-    gt_span ks = arena_add(r, key, strlen(key));
-    gt_field *f = new_field(r);
-    f->key = ks;
-    return f;
+    return new_field(r, arena_add(r, key, strlen(key)));
 }
 
 void gt_rec_set_str(gt_rec *r, const char *key, const char *s, size_t n)

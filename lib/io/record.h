@@ -22,6 +22,9 @@ typedef struct {
     char *arena; size_t alen, acap;   /* every string, NUL-terminated */
     gt_field *f; int nf, fcap;
     gt_span *items; int nitems, icap;
+    /* the keys' index, once a record has more than a few keys: open
+     * addressing over field numbers + 1 (0: empty), kmask + 1 slots in use */
+    int *kidx; size_t kalloc, kmask; int kon;
     /* parser state */
     int depth, in_arr, err_set;
     const char *const *want; int nwant;   /* gt_rec_parse_keys */

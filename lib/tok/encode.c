@@ -156,6 +156,7 @@ static int do_pair(worker *w, const char *line, size_t len, long lineno)
     if (missing) { msgf(w, lineno, "no string \"%s\"", missing); return -1; }
     if (!input) { input = ""; nin = 0; }
     int with_input = nin > 0;
+    if (o->cutoff > 0) nin = gt_tok_prefix_len(w->ctx, input, nin, (size_t)o->cutoff);   /* a huge input: only its start */
     size_t in0, in1;
     w->full.n = 0;
     size_t plen = gt_template_render(o->tpl, instr, ni, input, nin, with_input, &w->full, &in0, &in1);

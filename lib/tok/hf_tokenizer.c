@@ -156,6 +156,7 @@ struct gt_hf {
     int split_ok;                       /* words may be cut before a U+2581 that follows another character */
     int32_t unk;
     nop *nops; int nnops;
+    double grow;                        /* the normaliser's output: at most grow x its input (+ prepends) */
     pop *pops; int npops;
     dop *dops; int ndops, has_decoder;
     added *add; int nadd;
@@ -197,30 +198,28 @@ static void mg_put(gt_hf *h, int32_t a, int32_t b, uint32_t rank, int32_t id)
 /* A flag at KEY of O: DEF when absent or null; anything but true is false. */
 static int jflag(yajl_val o, const char *key, int def) { return gt_json_bool(gt_json_get(o, key), def) == 1; }
 
-/* Oniguruma's \s is [\t-\r\x85\p{Z}]; PCRE2's (UCP) also has U+180E. */
+/* Oniguruma's \s is [\t-\r\x85\p{Z}]; PCRE2's (UCP) also has U+180E. The
+ * output grows as it goes: each \s or \S (2 bytes) becomes 16 to 19. */
 static char *onig_to_pcre(const char *p, size_t n)
 {
-    size_t cap = n * 4 + 64, k = 0;
-    char *o = gt_xmalloc(cap);
+    gt_buf o = { 0 };
     int cls = 0;
     for (size_t i = 0; i < n; i++) {
         const char *add = NULL;
         if (p[i] == '\\' && i + 1 < n) {
             if (p[i + 1] == 's') add = cls ? "\\t-\\r\\x{85}\\p{Z}" : "[\\t-\\r\\x{85}\\p{Z}]";
             else if (p[i + 1] == 'S' && !cls) add = "[^\\t-\\r\\x{85}\\p{Z}]";
-            if (!add) { o[k++] = p[i]; o[k++] = p[i + 1]; i++; continue; }
-            size_t an = strlen(add);
-            memcpy(o + k, add, an);
-            k += an;
+            if (add) gt_buf_adds(&o, add);
+            else gt_buf_add(&o, p + i, 2);
             i++;
             continue;
         }
         if (p[i] == '[') cls++;
         else if (p[i] == ']' && cls) cls--;
-        o[k++] = p[i];
+        gt_buf_putc(&o, p[i]);
     }
-    o[k] = 0;
-    return o;
+    gt_buf_nul(&o);
+    return o.p;
 }
 
 static pcre2_code *compile(const char *pat, size_t n, int literal, char *err, size_t errsz, const char *what)
@@ -260,6 +259,11 @@ static pcre2_code *jpattern(yajl_val o, char **lit, size_t *litn, char *err, siz
 
 /* ---------- loading ---------- */
 
+/* A normaliser may make a text at most this many times longer (Prepend's bytes
+ * aside): chained Replace steps could multiply a line a million-fold. Real
+ * ones stay far below (LLaMA's: Replace(" ", U+2581), 3 bytes for 1). */
+#define MAX_NORM_GROWTH 64
+
 static int load_normalizer(gt_hf *h, yajl_val n, char *err, size_t errsz)
 {
     if (gt_json_null(n)) return 0;
@@ -287,6 +291,20 @@ static int load_normalizer(gt_hf *h, yajl_val n, char *err, size_t errsz)
         if (!op.re) return -1;
         op.cn = strlen(c);
         op.content = dupn(c, op.cn);
+        /* each match (not empty: an empty one replaces nothing) of at least
+         * MINLENGTH bytes becomes cn bytes */
+        uint32_t minlen = 0;
+        pcre2_pattern_info(op.re, PCRE2_INFO_MINLENGTH, &minlen);
+        double g = (double)op.cn / (minlen ? minlen : 1);
+        if (g > 1) h->grow *= g;
+        h->nops = gt_xrealloc(h->nops, (size_t)(h->nnops + 1) * sizeof *h->nops);
+        h->nops[h->nnops++] = op;
+        if (h->grow > MAX_NORM_GROWTH) {
+            snprintf(err, errsz, "normalizer Replace with \"%.40s\": the normalizers could make a text %.0f times "
+                     "longer (at most %d)", c, h->grow, MAX_NORM_GROWTH);
+            return -1;
+        }
+        return 0;
     } else {
         snprintf(err, errsz, "unsupported normalizer \"%s\" (supported: Prepend, Replace, Sequence)", ty);
         return -1;
@@ -613,6 +631,7 @@ gt_hf *gt_hf_load_mem(const void *data, size_t n, char *err, size_t errsz)
     }
     gt_hf *h = gt_xcalloc(1, sizeof *h);
     h->bos = h->eos = h->unk = -1;
+    h->grow = 1;
 #define FAIL(...) do { snprintf(err, errsz, __VA_ARGS__); goto fail; } while (0)
 #define FAILED() goto fail
     if (!YAJL_IS_OBJECT(root)) FAIL("not a tokenizer.json (not a JSON object)");
@@ -638,18 +657,27 @@ gt_hf *gt_hf_load_mem(const void *data, size_t n, char *err, size_t errsz)
     /* ids */
     yajl_val addl = gt_json_get(root, "added_tokens");
     if (addl && !YAJL_IS_ARRAY(addl) && !YAJL_IS_NULL(addl)) FAIL("\"added_tokens\" is not an array");
+    /* ids index tables of every id up to the highest: they must lie below the
+     * number of tokens given (vocabulary and added tokens), not anywhere up to 2^31 */
     long long maxid = -1;
+    size_t nadd = addl && YAJL_IS_ARRAY(addl) ? addl->u.array.len : 0;
+    long long given = (long long)(vocab->u.object.len + nadd);
     for (size_t i = 0; i < vocab->u.object.len; i++) {
         yajl_val v = vocab->u.object.values[i];
-        if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0 || YAJL_GET_INTEGER(v) >= (1 << 30))
+        if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0)
             FAIL("vocab entry \"%.40s\" has no valid id", vocab->u.object.keys[i]);
+        if (YAJL_GET_INTEGER(v) >= given)
+            FAIL("vocab entry \"%.40s\" has id %lld, but only %lld tokens are given (ids must be below that)",
+                 vocab->u.object.keys[i], YAJL_GET_INTEGER(v), given);
         if (YAJL_GET_INTEGER(v) > maxid) maxid = YAJL_GET_INTEGER(v);
     }
-    size_t nadd = addl && YAJL_IS_ARRAY(addl) ? addl->u.array.len : 0;
     for (size_t i = 0; i < nadd; i++) {
         yajl_val a = addl->u.array.values[i], id = gt_json_get(a, "id");
-        if (!gt_json_str(a, "content") || !id || !YAJL_IS_INTEGER(id) || YAJL_GET_INTEGER(id) < 0 || YAJL_GET_INTEGER(id) >= (1 << 30))
+        if (!gt_json_str(a, "content") || !id || !YAJL_IS_INTEGER(id) || YAJL_GET_INTEGER(id) < 0)
             FAIL("added token %zu has no content or no valid id", i);
+        if (YAJL_GET_INTEGER(id) >= given)
+            FAIL("added token %zu (\"%.40s\") has id %lld, but only %lld tokens are given (ids must be below that)", i,
+                 gt_json_str(a, "content"), YAJL_GET_INTEGER(id), given);
         if (YAJL_GET_INTEGER(id) > maxid) maxid = YAJL_GET_INTEGER(id);
     }
     if (maxid < 0) FAIL("empty vocabulary");
@@ -885,6 +913,7 @@ static void sb_reserve(sbuf *b, size_t extra)
 
 static inline void sb_put(sbuf *b, const char *s, const uint32_t *m, size_t n)
 {
+    if (!n) return;             /* nothing to copy (S, M and the buffer may be NULL) */
     sb_reserve(b, n);
     memcpy(b->s + b->n, s, n);
     memcpy(b->m + b->n, m, n * sizeof *m);
@@ -893,6 +922,7 @@ static inline void sb_put(sbuf *b, const char *s, const uint32_t *m, size_t n)
 
 static inline void sb_const(sbuf *b, const char *s, size_t n, uint32_t orig)
 {
+    if (!n) return;
     sb_reserve(b, n);
     memcpy(b->s + b->n, s, n);
     for (size_t i = 0; i < n; i++) b->m[b->n + i] = orig;
@@ -1518,6 +1548,10 @@ static void tl_bytes(tlist *t, const char *s, size_t n)
 
 static void tl_new(tlist *t)
 {
+    if (!t->s) {                /* a list of empty tokens still has text to point into */
+        t->cap = 256;
+        t->s = gt_xmalloc(t->cap);
+    }
     if (t->cnt == t->ccap) {
         t->ccap = t->ccap ? t->ccap * 2 : 64;
         t->off = gt_xrealloc(t->off, t->ccap * sizeof *t->off);

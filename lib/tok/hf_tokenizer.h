@@ -19,7 +19,11 @@
  * JIT), \s and \S rewritten to Oniguruma's set [\t-\r\x85\p{Z}].
  * Limits: a token string holding "\u0000" is cut there (yajl_tree); the
  * single_word test takes ASCII letters, digits, '_' and any non-ASCII
- * character as word characters; "truncation" and "padding" are ignored. */
+ * character as word characters; "truncation" and "padding" are ignored.
+ * Refused as hostile: an id (vocabulary or added token) not below the number
+ * of tokens given, and normalizers whose Replace steps could make a text more
+ * than 64 times longer (the product over the steps of content bytes per byte
+ * of the shortest match). */
 #ifndef GT_HF_TOKENIZER_H
 #define GT_HF_TOKENIZER_H
 

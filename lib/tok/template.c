@@ -166,6 +166,7 @@ size_t gt_template_encode(const gt_template *t, gt_tokctx *c, const char *instr,
                           size_t nin, int max_in, gt_buf *b, gt_ids *ids)
 {
     size_t base = ids->n, keep = max_in > 0 ? (size_t)max_in : 0, a0, a1, marks[2];
+    if (max_in > 0) nin = gt_tok_prefix_len(c, input, nin, keep);     /* a huge input: only its start */
     b->n = 0;
     gt_template_render(t, instr, ni, input, nin, 1, b, &a0, &a1);
     marks[0] = a0; marks[1] = a1;

@@ -175,11 +175,29 @@ size_t gt_tok_encode(gt_tokctx *c, const char *text, size_t n, gt_ids *out, size
         int m0 = mk;
         while (mk < nmarks && marks[mk] < end) { marks[mk] = marks[mk] > f->off ? marks[mk] - f->off : 0; mk++; }
         size_t base = out->n - first;
-        engine_encode(c, text + f->off, f->len, out, marks + m0, mk - m0);
+        engine_encode(c, text + f->off, f->len, out, marks ? marks + m0 : NULL, mk - m0);   /* MARKS may be NULL */
         for (int k = m0; k < mk; k++) marks[k] += base;
     }
     while (mk < nmarks) marks[mk++] = out->n - first;
     return out->n - first;
+}
+
+#define PREFIX_SPARE 64         /* tokens beyond those kept */
+#define PREFIX_BYTES 64         /* bytes a token first tried */
+
+size_t gt_tok_prefix_len(gt_tokctx *c, const char *text, size_t n, size_t ntok)
+{
+    size_t want = ntok + PREFIX_SPARE, p = want * PREFIX_BYTES;
+    if (n <= p) return n;
+    gt_ids ids = { 0 };
+    for (; p < n; p = p > n / 2 ? n : p * 2) {
+        size_t q = p;
+        for (int k = 0; k < 3 && q > 0 && ((unsigned char)text[q] & 0xc0) == 0x80; k++) q--;
+        ids.n = 0;
+        if (gt_tok_encode(c, text, q, &ids, NULL, 0) >= want) { n = q; break; }
+    }
+    gt_ids_free(&ids);
+    return n;
 }
 
 size_t gt_tok_token_offset(gt_tokctx *c, const char *text, size_t n, size_t k)

@@ -75,6 +75,16 @@ void gt_tokctx_free(gt_tokctx *c);
 size_t gt_tok_encode(gt_tokctx *c, const char *text, size_t n, gt_ids *out,
                      size_t *marks, int nmarks);
 
+/* The length of a prefix of TEXT (N bytes) long enough to hold the first NTOK
+ * tokens of TEXT as its whole encoding gives them, so that a caller keeping
+ * only those (tok-encode --cutoff-len, a template's max_input_tokens) need not
+ * encode a huge text whole: N itself when N is at most 64 bytes a token of
+ * NTOK + 64 tokens (every ordinary text: nothing changes), else the first of
+ * that many bytes, doubled while needed, cut back to a character's start, whose
+ * own encoding has NTOK + 64 tokens or more (N when none has). The 64 tokens
+ * beyond NTOK keep the cut's own tokens, where the prefix ends, out of reach. */
+size_t gt_tok_prefix_len(gt_tokctx *c, const char *text, size_t n, size_t ntok);
+
 /* Byte offset in TEXT where the token at index K of gt_tok_encode(TEXT) starts
  * (N when K is past the end). */
 size_t gt_tok_token_offset(gt_tokctx *c, const char *text, size_t n, size_t k);

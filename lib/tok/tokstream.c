@@ -66,7 +66,9 @@ struct gt_tsr {
     char err[200];
 };
 
-/* Make at least N bytes available; returns what is available (< N at end). */
+/* Make at least N bytes available; returns what is available (< N at end).
+ * The buffer grows as the bytes come, never to N ahead of them: N comes from
+ * a record's length, which a damaged stream may put at billions of ids. */
 static size_t fill(gt_tsr *r, size_t n)
 {
     if (r->len - r->pos >= n || r->eof) return r->len - r->pos;
@@ -75,11 +77,11 @@ static size_t fill(gt_tsr *r, size_t n)
         r->len -= r->pos;
         r->pos = 0;
     }
-    if (n > r->cap) {
-        while (r->cap < n) r->cap *= 2;
-        r->buf = gt_xrealloc(r->buf, r->cap);
-    }
     while (r->len < n) {
+        if (r->len == r->cap) {
+            r->cap = r->cap * 2 < n ? r->cap * 2 : n;
+            r->buf = gt_xrealloc(r->buf, r->cap);
+        }
         ssize_t k = read(r->fd, r->buf + r->len, r->cap - r->len);
         if (k < 0) {
             if (errno == EINTR) continue;
@@ -153,8 +155,11 @@ int gt_tsr_next(gt_tsr *r, int32_t **ids, size_t *cap, uint32_t *n, uint32_t *re
             return -1;
         }
         size_t need = 8 + (size_t)cnt * r->h.width;
-        if (fill(r, need) < need) {
-            if (r->eof != 2) snprintf(r->err, sizeof r->err, "truncated record at byte %llu", (unsigned long long)r->offset);
+        size_t got = fill(r, need);
+        if (got < need) {
+            if (r->eof != 2)
+                snprintf(r->err, sizeof r->err, "truncated record at byte %llu: it has %u ids (%zu bytes), %zu bytes follow",
+                         (unsigned long long)r->offset, cnt, need - 8, got - 8);
             return -1;
         }
         p = r->buf + r->pos + 8;

@@ -2,11 +2,11 @@
 #include "train/checkpoint.h"
 #include "core/util.h"
 #include "io/file.h"
+#include "io/json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_tree.h>
 
 void gt_ckpt_free(gt_ckpt *c)
 {
@@ -48,9 +48,13 @@ int gt_ckpt_read(const char *path, gt_ckpt *c, char *err, size_t errsz)
     memcpy(hj, buf + 8, hl);
     hj[hl] = 0;
     char perr[256];
-    root = yajl_tree_parse(hj, perr, sizeof perr);
+    root = gt_json_parse(hj, perr, sizeof perr);
     free(hj);
-    if (!root || !YAJL_IS_OBJECT(root)) { gt_fail(err, errsz, "%s: not a gentitle checkpoint (bad header)", path); goto out; }
+    if (!root) {
+        gt_fail(err, errsz, "%s: not a gentitle checkpoint (bad header: %.*s)", path, (int)strcspn(perr, "\n"), perr);
+        goto out;
+    }
+    if (!YAJL_IS_OBJECT(root)) { gt_fail(err, errsz, "%s: not a gentitle checkpoint (bad header)", path); goto out; }
     const char *data = buf + 8 + hl;
     size_t dlen = n - 8 - hl;
     const char *sum = NULL;

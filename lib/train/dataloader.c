@@ -55,7 +55,7 @@ int gt_dataset_load(gt_dataset *d, const char *path, int vocab, int maxlen, cons
             while (d->tokens + n > icap) icap = icap ? icap * 2 : 65536;
             d->ids = gt_xrealloc(d->ids, sizeof(int32_t) * icap);
         }
-        memcpy(d->ids + d->tokens, buf, sizeof(int32_t) * n);
+        if (n) memcpy(d->ids + d->tokens, buf, sizeof(int32_t) * n);     /* a record may have no ids (BUF then NULL) */
         d->tokens += n;
         d->off[i + 1] = d->tokens;
         d->resp[i] = resp > n ? n : resp;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* initializer_range of a config.json text (0.02 when absent). */
 static double init_range(const char *js)
@@ -85,6 +86,10 @@ static int model_tensors(const gt_config *c, gt_stw_tensor *ts, char (*names)[96
     return k;
 }
 
+/* Full training keeps 16 bytes a parameter (F32 weights, gradients and
+ * AdamW's two moments) before any activation. */
+#define TRAIN_BYTES_PER_PARAM 16
+
 void gt_init_model(const char *config, uint64_t seed, char *dir, size_t dn, char *cfg, size_t cn, char *folder,
                    size_t fn)
 {
@@ -96,16 +101,29 @@ void gt_init_model(const char *config, uint64_t seed, char *dir, size_t dn, char
     if (gt_config_parse(&c, js, cfg, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
     double sd = init_range(js);
     free(js);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, dn, "%s/lora-train-init.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir)) gt_die(EX_IOERR, "%s: cannot create: %s", dir, strerror(errno));
-    gt_folder_hold(dir, gt_model_files, GT_MODEL_FILES);
-    gt_export_config(cfg, dir);
 
     int nt = 2 + (c.tie_embeddings ? 0 : 1) + 9 * c.n_layers;
     gt_stw_tensor *ts = gt_xcalloc((size_t)nt, sizeof *ts);
     char (*names)[96] = gt_xcalloc((size_t)nt, sizeof *names);
     model_tensors(&c, ts, names);
+    /* a config the machine cannot train is refused before any weight is allocated */
+    double params = 0;
+    for (int i = 0; i < nt; i++) params += (double)ts[i].shape[0] * (ts[i].ndim == 2 ? (double)ts[i].shape[1] : 1);
+    double need = params * TRAIN_BYTES_PER_PARAM, ram = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    if (ram > 0 && need > ram) {
+        free(ts);
+        free(names);
+        gt_die(EX_DATAERR, "%s: a model of %.1f %s parameters needs at least %.1f GB of memory to train (%d bytes "
+               "a parameter: F32 weights, gradients and AdamW's two moments), more than this machine's %.1f GB",
+               cfg, params >= 1e9 ? params / 1e9 : params / 1e6, params >= 1e9 ? "billion" : "million", need / 1e9,
+               TRAIN_BYTES_PER_PARAM, ram / 1e9);
+    }
+
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, dn, "%s/lora-train-init.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) gt_die(EX_IOERR, "%s: cannot create: %s", dir, strerror(errno));
+    gt_folder_hold(dir, gt_model_files, GT_MODEL_FILES);
+    gt_export_config(cfg, dir);
     uint64_t st = seed ^ 0x696e69746d6f646cull;  /* "initmodl" */
     for (int i = 0; i < nt; i++) {
         size_t n = (size_t)ts[i].shape[0] * (size_t)(ts[i].ndim == 2 ? ts[i].shape[1] : 1);
