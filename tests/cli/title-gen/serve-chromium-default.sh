@@ -14,33 +14,7 @@ HOME=$TMP timeout -s KILL 100 chromium --headless --no-sandbox --disable-gpu --n
     --user-data-dir="$TMP/chrome" --virtual-time-budget=90000 \
     --dump-dom "${URL}?abstract=$q&n=3&autosubmit=1" > "$TMP/dom.html" 2> "$TMP/chromium.err"
 echo "chromium exit $?"
-python3 - "$TMP/dom.html" > "$TMP/page" <<'PY'
-import sys
-from html.parser import HTMLParser
-
-class P(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.where, self.titles, self.done = None, [], None
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "ol" and a.get("id") == "output":
-            self.done = a.get("data-done")
-        if tag == "span" and a.get("class") == "title":
-            self.where = "title"
-            self.titles.append("")
-    def handle_endtag(self, tag):
-        self.where = None
-    def handle_data(self, d):
-        if self.where == "title":
-            self.titles[-1] += d
-
-p = P()
-p.feed(open(sys.argv[1], encoding="utf-8").read())
-print("done:", p.done, "titles:", len(p.titles))
-for t in p.titles:
-    print(t)
-PY
+python3 ./page_titles.py "$TMP/dom.html" > "$TMP/page"
 head -n 1 "$TMP/page"
 http POST /api/generate "{\"abstract\": $(jq -Rs 'rtrimstr("\n")' "$ABS"), \"n\": 3}" |
     sed 's/^200 //' | jq -r '.titles[].title' > "$TMP/api"
