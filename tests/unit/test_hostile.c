@@ -9,6 +9,7 @@
 #include "nn/gguf_tok.h"
 #include "tok/template.h"
 #include "tok/tokenizer.h"
+#include "tok_enc.h"
 #include "tok/tokstream.h"
 #include "train/dataloader.h"
 
@@ -18,19 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static char got[4096];
-
-static const char *enc(gt_tokctx *c, const char *s)
-{
-    gt_ids ids = { 0 };
-    gt_tok_encode(c, s, strlen(s), &ids, NULL, 0);
-    size_t k = 0;
-    got[0] = 0;
-    for (size_t i = 0; i < ids.n && k < sizeof got - 16; i++)
-        k += (size_t)snprintf(got + k, sizeof got - k, i ? " %d" : "%d", ids.v[i]);
-    gt_ids_free(&ids);
-    return got;
-}
 
 /* A tokenizer.json: vocabulary a..j (ids 0..9), no merges, the pre-tokenizer
  * PRETOK (a JSON value), into B. */

@@ -4,6 +4,7 @@
 #include "t.h"
 #include "tok/template.h"
 #include "tok/tokenizer.h"
+#include "tok_enc.h"
 #include "tok/tokstream.h"
 #include "core/util.h"
 
@@ -72,18 +73,6 @@ static pbuf build_model(int byte_fallback)
     return m;
 }
 
-static char got[4096];
-
-static const char *enc(gt_tokctx *c, const char *s)
-{
-    gt_ids ids = { 0 };
-    gt_tok_encode(c, s, strlen(s), &ids, NULL, 0);
-    size_t k = 0;
-    got[0] = 0;
-    for (size_t i = 0; i < ids.n; i++) k += (size_t)snprintf(got + k, sizeof got - k, i ? " %d" : "%d", ids.v[i]);
-    gt_ids_free(&ids);
-    return got;
-}
 
 int main(void)
 {
