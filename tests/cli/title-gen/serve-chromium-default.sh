@@ -7,6 +7,8 @@
 M=
 command -v chromium >/dev/null || { echo "chromium is not installed (Debian package chromium)" >&2; exit 1; }
 export GENTITLE_BASE="$SHARED/models/smollm2-135m-instruct"
+# the real model under AddressSanitizer: minutes, not seconds
+export SERVE_TIMEOUT=400 HTTP_TIMEOUT=200
 ABS="$DATA/focus-rcnet.txt"
 serve_start --serve 127.0.0.1:0 -j 2
 q=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(open(sys.argv[1]).read().strip()))' "$ABS")

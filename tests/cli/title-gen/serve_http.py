@@ -2,6 +2,7 @@
 """One HTTP request for the serve-* cases: serve_http.py URL METHOD PATH
 [BODY|@FILE] [HEADER: VALUE]...; prints "STATUS BODY" (the body on one line).
 A body gets Content-Type: application/json unless a header says otherwise."""
+import os
 import sys
 import urllib.error
 import urllib.request
@@ -15,7 +16,7 @@ if body:
     headers.setdefault("Content-Type", "application/json")
 req = urllib.request.Request(url.rstrip("/") + path, data=data, method=method, headers=headers)
 try:
-    with urllib.request.urlopen(req, timeout=10) as r:
+    with urllib.request.urlopen(req, timeout=float(os.environ.get("HTTP_TIMEOUT", "10"))) as r:
         status, text = r.status, r.read()
 except urllib.error.HTTPError as e:
     status, text = e.code, e.read()
