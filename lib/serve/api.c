@@ -32,9 +32,7 @@ typedef struct {
 /* A request on its way to the model's thread. */
 typedef struct {
     srv_ctx *sc;
-    const char *abs, *instr;
-    size_t nabs, ninstr;
-    gt_gen_opts o;
+    gt_api_req q;
     gt_http_resp *resp;
 } gen_job;
 
@@ -48,12 +46,12 @@ static void run_job(void *arg)
     srv_ctx *sc = j->sc;
     double t0 = gt_now();
     size_t nabs;
-    const char *abs = gt_clean_text(sc->cl, GT_TEXT_ABSTRACT, j->abs, j->nabs, &nabs);
+    const char *abs = gt_clean_text(sc->cl, GT_TEXT_ABSTRACT, j->q.abs, j->q.nabs, &nabs);
     if (nabs == 0) { gt_http_error(j->resp, 400, "empty abstract"); return; }
     const gt_cand *c;
     int nc;
     sc->requests++;
-    if (gt_titler_run(sc->titler, &j->o, j->instr, j->ninstr, abs, nabs, &c, &nc) != 0) {
+    if (gt_titler_run(sc->titler, &j->q.o, j->q.instr, j->q.ninstr, abs, nabs, &c, &nc) != 0) {
         gt_http_error(j->resp, 400, gt_gen_error(sc->titler->gen));
         return;
     }
@@ -104,7 +102,7 @@ static int check_keys(const gt_rec *rec, char *why, size_t whysz)
 }
 
 /* The request's abstract (required) and instruction (else the default) into J. */
-static int request_texts(const gt_rec *rec, gen_job *j, char *why, size_t whysz)
+static int request_texts(const gt_rec *rec, gt_api_req *j, char *why, size_t whysz)
 {
     int fa = gt_rec_find(rec, "abstract");
     if (fa < 0 || rec->f[fa].kind == GT_V_NULL) return gt_fail(why, whysz, "missing \"abstract\"");
@@ -125,7 +123,7 @@ static int request_texts(const gt_rec *rec, gen_job *j, char *why, size_t whysz)
 /* The request's decoding options over the defaults in *O. A search option
  * given with a sampling one is an error; a default that does not fit the
  * request's own choice gives way. */
-static int request_opts(const srv_ctx *sc, const gt_rec *rec, gt_gen_opts *o, char *why, size_t whysz)
+static int request_opts(int vocab, int max_new, const gt_rec *rec, gt_gen_opts *o, char *why, size_t whysz)
 {
     double beams = o->beams, n = o->n, t = o->temperature, tp = o->top_p, tk = o->top_k,
            mx = o->max_new_tokens, seed = (double)o->seed;
@@ -134,8 +132,8 @@ static int request_opts(const srv_ctx *sc, const gt_rec *rec, gt_gen_opts *o, ch
         json_num(rec, "n", 1, SERVE_MAX_BEAMS, 0, 1, &n, why, whysz) < 0 ||
         (gt = json_num(rec, "temperature", 0, 100, 0, 0, &t, why, whysz)) < 0 ||
         (gp = json_num(rec, "top_p", 0, 1, 1, 0, &tp, why, whysz)) < 0 ||
-        (gk = json_num(rec, "top_k", 0, sc->vocab, 0, 1, &tk, why, whysz)) < 0 ||
-        json_num(rec, "max_new_tokens", 1, sc->max_new, 0, 1, &mx, why, whysz) < 0 ||
+        (gk = json_num(rec, "top_k", 0, vocab, 0, 1, &tk, why, whysz)) < 0 ||
+        json_num(rec, "max_new_tokens", 1, max_new, 0, 1, &mx, why, whysz) < 0 ||
         json_num(rec, "seed", 0, 9007199254740991.0, 0, 1, &seed, why, whysz) < 0)
         return -1;
     o->beams = (int)beams;
@@ -159,6 +157,16 @@ static int request_opts(const srv_ctx *sc, const gt_rec *rec, gt_gen_opts *o, ch
     return 0;
 }
 
+int gt_api_request(gt_rec *rec, const char *body, size_t n, const gt_gen_opts *defaults, const char *instr,
+                   int vocab, int max_new, gt_api_req *q, char *why, size_t whysz)
+{
+    *q = (gt_api_req){ .o = *defaults, .instr = instr };
+    if (gt_rec_parse(rec, body, n, why, whysz) != 0 || check_keys(rec, why, whysz) != 0 ||
+        request_texts(rec, q, why, whysz) != 0 || request_opts(vocab, max_new, rec, &q->o, why, whysz) != 0)
+        return -1;
+    return 0;
+}
+
 /* POST /api/generate: a JSON object with "abstract" and options in, titles out. */
 static void api_generate(srv_ctx *sc, gt_server *s, const gt_http_req *q, gt_http_resp *r)
 {
@@ -171,9 +179,9 @@ static void api_generate(srv_ctx *sc, gt_server *s, const gt_http_req *q, gt_htt
     if (q->body_len == 0) { gt_http_error(r, 400, "empty request body: send a JSON object"); return; }
     gt_rec rec;
     gt_rec_init(&rec);
-    gen_job j = { .sc = sc, .o = sc->defaults, .resp = r, .instr = sc->instr };
-    if (gt_rec_parse(&rec, q->body, q->body_len, why, sizeof why) != 0 || check_keys(&rec, why, sizeof why) != 0 ||
-        request_texts(&rec, &j, why, sizeof why) != 0 || request_opts(sc, &rec, &j.o, why, sizeof why) != 0) {
+    gen_job j = { .sc = sc, .resp = r };
+    if (gt_api_request(&rec, q->body, q->body_len, &sc->defaults, sc->instr, sc->vocab, sc->max_new, &j.q, why,
+                       sizeof why) != 0) {
         gt_http_error(r, 400, why);
     } else if (gt_serve_call(s, run_job, &j) != 0) {
         gt_http_error(r, 503, "busy: too many generations running or waiting (see --max-concurrency); try again");
