@@ -356,6 +356,14 @@ int gt_rec_parse_keys(gt_rec *r, const char *line, size_t len, const char *const
     return gt_rec_parse_yajl(r, line, len, err, errsz);
 }
 
+/* The number of spaces and tabs LINE (LEN bytes, not NUL-terminated) starts with. */
+static size_t lead_blanks(const char *line, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (line[i] == ' ' || line[i] == '\t')) i++;
+    return i;
+}
+
 int gt_rec_parse_yajl(gt_rec *r, const char *line, size_t len, char *err, size_t errsz)
 {
     gt_rec_clear(r);
@@ -364,6 +372,7 @@ int gt_rec_parse_yajl(gt_rec *r, const char *line, size_t len, char *err, size_t
     yajl_status st = yajl_parse(h, (const unsigned char *)line, len);
     if (st == yajl_status_ok) st = yajl_complete_parse(h);
     int rc = 0;
+    size_t lb = lead_blanks(line, len);
     if (st != yajl_status_ok) {
         rc = -1;
         if (r->err_set) {
@@ -373,7 +382,7 @@ int gt_rec_parse_yajl(gt_rec *r, const char *line, size_t len, char *err, size_t
             const char *ms = (const char *)m;
             if (strstr(ms, "invalid bytes in UTF8") || strstr(ms, "invalid UTF8"))
                 snprintf(err, errsz, "invalid UTF-8 in a string (at byte %zu)", yajl_get_bytes_consumed(h));
-            else if (len == 0 || strspn(line, " \t") == len)
+            else if (lb == len)
                 snprintf(err, errsz, "empty line (expected a JSON object)");
             else
                 snprintf(err, errsz, "invalid JSON: %s", ms);
@@ -382,7 +391,7 @@ int gt_rec_parse_yajl(gt_rec *r, const char *line, size_t len, char *err, size_t
             size_t el = strlen(err);
             while (el && (err[el - 1] == '\n' || err[el - 1] == ' ')) err[--el] = 0;
         }
-    } else if (r->nf == 0 && r->depth == 0 && len > 0 && line[strspn(line, " \t")] != '{') {
+    } else if (r->nf == 0 && r->depth == 0 && lb < len && line[lb] != '{') {
         rc = -1;
         snprintf(err, errsz, "not a JSON object");
     }

@@ -172,6 +172,12 @@ static int cmp_tensor(const void *a, const void *b)
     return strcmp(((const gt_tensor *)a)->name, ((const gt_tensor *)b)->name);
 }
 
+/* ST's tensors by name (none: nothing to sort; qsort wants an array). */
+static void sort_tensors(gt_st *st)
+{
+    if (st->nt > 1) qsort(st->t, (size_t)st->nt, sizeof *st->t, cmp_tensor);
+}
+
 static int ends_with(const char *s, const char *suf)
 {
     size_t a = strlen(s), b = strlen(suf);
@@ -209,7 +215,7 @@ static int open_index(gt_st *st, int *cap, const char *path, char *err, size_t e
         free(full);
     }
     if (rc == 0) {
-        qsort(st->t, (size_t)st->nt, sizeof *st->t, cmp_tensor);
+        sort_tensors(st);
         for (size_t i = 0; i < n && rc == 0; i++) {
             const char *tn = YAJL_GET_OBJECT(wm)->keys[i];
             const char *shard = YAJL_GET_STRING(YAJL_GET_OBJECT(wm)->values[i]);
@@ -251,7 +257,7 @@ int gt_st_open(gt_st *st, const char *path, char *err, size_t errsz)
         rc = ends_with(path, ".json") ? open_index(st, &cap, path, err, errsz) : open_file(st, &cap, path, err, errsz);
     }
     if (rc == 0) {
-        qsort(st->t, (size_t)st->nt, sizeof *st->t, cmp_tensor);
+        sort_tensors(st);
         for (int i = 1; i < st->nt && rc == 0; i++)
             if (strcmp(st->t[i - 1].name, st->t[i].name) == 0)
                 rc = gt_fail(err, errsz, "%s: tensor '%s' also appears in %s", st->t[i].file, st->t[i].name,

@@ -7,6 +7,7 @@
 #include "io/json.h"
 #include "io/record.h"
 #include "nn/gguf_tok.h"
+#include "nn/safetensors.h"
 #include "tok/template.h"
 #include "tok/tokenizer.h"
 #include "tok_enc.h"
@@ -19,6 +20,16 @@
 #include <time.h>
 #include <unistd.h>
 
+
+/* Write N bytes at P to a new file named from TMPL (mkstemps's "...XXXXXX"
+ * and a suffix of SUFLEN bytes, changed in place): 0, or -1. */
+static int tmp_file(char *tmpl, int suflen, const void *p, size_t n)
+{
+    int fd = mkstemps(tmpl, suflen);
+    int ok = fd >= 0 && write(fd, p, n) == (ssize_t)n;
+    if (fd >= 0) close(fd);
+    return ok ? 0 : -1;
+}
 
 /* A tokenizer.json: vocabulary a..j (ids 0..9), no merges, the pre-tokenizer
  * PRETOK (a JSON value), into B. */
@@ -313,9 +324,7 @@ static void ubsan_cases(void)
     int32_t two[2] = { 5, 6 };
     gt_ts_put_record(&b, 2, two, 2, 1);
     char tmpl[] = "/tmp/test_hostile.XXXXXX";
-    int fd = mkstemp(tmpl);
-    int ok = fd >= 0 && write(fd, b.p, b.n) == (ssize_t)b.n;
-    if (fd >= 0) close(fd);
+    int ok = tmp_file(tmpl, 0, b.p, b.n) == 0;
     gt_dataset d;
     ok = ok && gt_dataset_load(&d, tmpl, 100, 64, "64", NULL, err, sizeof err) == 0;
     CHECK(ok && d.n == 2 && d.tokens == 2 && d.ids[0] == 5 && d.ids[1] == 6, "dataloader: a zero-length first record");
@@ -356,12 +365,60 @@ static void cut_before_expanding(void)
     gt_tok_free(t);
 }
 
+/* A safetensors file with no tensors (only "__metadata__"), or an index
+ * whose weight_map is empty, opens, empty: gt_st_open sorted the tensors with
+ * qsort on a null array (UBSan: null passed as nonnull). Found by
+ * tests/fuzz/fuzz_safetensors.c. */
+static void safetensors_no_tensors(void)
+{
+    static const char hdr[] = "{\"__metadata__\":{\"format\":\"pt\"}}", idx[] = "{\"weight_map\":{}}";
+    gt_buf b = { 0 };
+    unsigned char len[8] = { sizeof hdr - 1 };
+    gt_buf_add(&b, len, 8);
+    gt_buf_adds(&b, hdr);
+    char file[] = "/tmp/test_hostile.XXXXXX", index[] = "/tmp/test_hostile.XXXXXX.json", err[512];
+    gt_st st;
+    int ok = tmp_file(file, 0, b.p, b.n) == 0 && gt_st_open(&st, file, err, sizeof err) == 0;
+    CHECK(ok && st.nt == 0 && gt_st_find(&st, "x") == NULL, "safetensors: no tensors, only metadata: opens, empty");
+    if (ok) gt_st_close(&st);
+    ok = tmp_file(index, 5, idx, sizeof idx - 1) == 0 && gt_st_open(&st, index, err, sizeof err) == 0;
+    CHECK(ok && st.nt == 0, "safetensors: an index with an empty weight_map opens, empty");
+    if (ok) gt_st_close(&st);
+    unlink(file);
+    unlink(index);
+    gt_buf_free(&b);
+}
+
+/* A record line is LEN bytes, not a C string: gt_rec_parse_yajl looked for
+ * blanks with strspn, past the end of the line (an exact-size buffer: a
+ * heap overflow under ASan), and so called "  " followed by more blanks in
+ * memory invalid JSON. Found by tests/fuzz/fuzz_api.c (a body of one tab). */
+static void record_unterminated(void)
+{
+    gt_rec r;
+    char err[256];
+    gt_rec_init(&r);
+    char *tab = malloc(1);
+    tab[0] = '\t';
+    CHECK(gt_rec_parse(&r, tab, 1, err, sizeof err) != 0 && strcmp(err, "empty line (expected a JSON object)") == 0,
+          "record: a lone tab, not NUL-terminated, is an empty line (no read past it)");
+    static const char blanks[] = "  \t \t  {}";
+    CHECK(gt_rec_parse(&r, blanks, 2, err, sizeof err) != 0 && strcmp(err, "empty line (expected a JSON object)") == 0,
+          "record: the blanks after a line's end are not its own");
+    CHECK(gt_rec_parse_yajl(&r, blanks + 1, 1, err, sizeof err) != 0 &&
+          strcmp(err, "empty line (expected a JSON object)") == 0, "record: one blank of a longer text (yajl)");
+    free(tab);
+    gt_rec_free(&r);
+}
+
 int main(void)
 {
     regex_translation();
     json_depth();
     hf_blowups();
     record_keys();
+    record_unterminated();
+    safetensors_no_tensors();
     ubsan_cases();
     cut_before_expanding();
     T_END();
