@@ -356,14 +356,6 @@ int gt_rec_parse_keys(gt_rec *r, const char *line, size_t len, const char *const
     return gt_rec_parse_yajl(r, line, len, err, errsz);
 }
 
-/* The number of spaces and tabs LINE (LEN bytes, not NUL-terminated) starts with. */
-static size_t lead_blanks(const char *line, size_t len)
-{
-    size_t i = 0;
-    while (i < len && (line[i] == ' ' || line[i] == '\t')) i++;
-    return i;
-}
-
 int gt_rec_parse_yajl(gt_rec *r, const char *line, size_t len, char *err, size_t errsz)
 {
     gt_rec_clear(r);
@@ -372,7 +364,9 @@ int gt_rec_parse_yajl(gt_rec *r, const char *line, size_t len, char *err, size_t
     yajl_status st = yajl_parse(h, (const unsigned char *)line, len);
     if (st == yajl_status_ok) st = yajl_complete_parse(h);
     int rc = 0;
-    size_t lb = lead_blanks(line, len);
+    /* the JSON whitespace the line starts with (LEN bytes: not NUL-terminated) */
+    size_t lb = (size_t)(gt_js_ws((const unsigned char *)line, (const unsigned char *)line + len) -
+                         (const unsigned char *)line);
     if (st != yajl_status_ok) {
         rc = -1;
         if (r->err_set) {
