@@ -1,4 +1,4 @@
-# gentitle - see README.md.  make [all|check|bench|install|clean]
+# gentitle - see README.md.  make [all|check|fuzz|bench|install|clean]
 CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -58,6 +58,39 @@ check:
 	    CFLAGS="-O1 -g $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)"
 	@sh tests/summary.sh build/results build-asan/results
 
+# libFuzzer harnesses (tests/fuzz/README.md), built with clang into build/fuzz/
+# (libcore with coverage and ASan + UBSan; the compute kernels FUZZ_PLAIN by $(CC),
+# uninstrumented: clang 14 lacks kernels.c's __builtin_cpu_supports("f16c") and
+# takes minutes over the SIMD ones); each runs FUZZ_TIME seconds over a copy of its
+# seeds, and any crash, leak or sanitizer report fails. Not needed by all or check.
+FUZZ_CC   ?= clang
+FUZZ_TIME ?= 60
+FUZZ_SAN   = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS = -g -O1 -std=c11 -fopenmp -Wno-unknown-pragmas $(FUZZ_SAN) $(CPPFLAGS_ALL)
+FUZZ_PLAIN = lib/nn/kernels.c lib/nn/qmatmul_avx2.c lib/nn/qmatmul_avx512.c
+FUZZ_OBJ  = $(LIB_SRC:lib/%.c=build/fuzz/lib/%.o)
+FUZZERS   = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(FUZZ_PLAIN:lib/%.c=build/fuzz/lib/%.o): build/fuzz/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -std=c11 -Wno-unknown-pragmas $(CPPFLAGS_ALL) $(DEPFLAGS) -c $< -o $@
+
+build/fuzz/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(DEPFLAGS) -c $< -o $@
+
+build/fuzz/libcore.a: $(FUZZ_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libcore.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(DEPFLAGS) -MF $@.d $< -o $@ build/fuzz/libcore.a $(LIBS)
+
+-include $(FUZZ_OBJ:.o=.d) $(FUZZERS:=.d)
+
+fuzz: $(FUZZERS)
+	@sh tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZERS)
+
 bench: all
 	sh bench/pipeline.sh
 
@@ -109,5 +142,5 @@ install: all
 clean:
 	rm -rf build build-asan
 
-.PHONY: all units test check bench base model scratch-model install clean
+.PHONY: all units test check fuzz bench base model scratch-model install clean
 .SECONDARY:
