@@ -356,6 +356,14 @@ int gt_rec_parse_keys(gt_rec *r, const char *line, size_t len, const char *const
     return gt_rec_parse_yajl(r, line, len, err, errsz);
 }
 
+/* Where LINE's JSON starts: past the whitespace JSON allows (space, tab, CR,
+ * LF: gt_js_ws, as the fast path and yajl skip it); LEN when all of it is. */
+static size_t json_start(const char *line, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)line;
+    return (size_t)(gt_js_ws(p, p + len) - p);
+}
+
 int gt_rec_parse_yajl(gt_rec *r, const char *line, size_t len, char *err, size_t errsz)
 {
     gt_rec_clear(r);
@@ -373,7 +381,7 @@ int gt_rec_parse_yajl(gt_rec *r, const char *line, size_t len, char *err, size_t
             const char *ms = (const char *)m;
             if (strstr(ms, "invalid bytes in UTF8") || strstr(ms, "invalid UTF8"))
                 snprintf(err, errsz, "invalid UTF-8 in a string (at byte %zu)", yajl_get_bytes_consumed(h));
-            else if (len == 0 || strspn(line, " \t") == len)
+            else if (json_start(line, len) == len)
                 snprintf(err, errsz, "empty line (expected a JSON object)");
             else
                 snprintf(err, errsz, "invalid JSON: %s", ms);
@@ -382,7 +390,7 @@ int gt_rec_parse_yajl(gt_rec *r, const char *line, size_t len, char *err, size_t
             size_t el = strlen(err);
             while (el && (err[el - 1] == '\n' || err[el - 1] == ' ')) err[--el] = 0;
         }
-    } else if (r->nf == 0 && r->depth == 0 && len > 0 && line[strspn(line, " \t")] != '{') {
+    } else if (r->nf == 0 && r->depth == 0 && (json_start(line, len) == len || line[json_start(line, len)] != '{')) {
         rc = -1;
         snprintf(err, errsz, "not a JSON object");
     }

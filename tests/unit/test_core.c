@@ -44,6 +44,37 @@ static void test_reader_plain(void)
     unlink(p);
 }
 
+/* A UTF-8 byte order mark opens the first line of some files (Windows
+ * editors): it is skipped there, plain or zstd, and kept anywhere else. */
+static void test_reader_bom(void)
+{
+    const char *txt = "\xEF\xBB\xBF{\"a\":1}\r\n\xEF\xBB\xBFx\n";
+    size_t tn = strlen(txt);
+    char *p = tmpfile_with(txt, tn);
+    gt_reader *r = gt_reader_open(p, 100);
+    const char *l; size_t n;
+    CHECK(gt_reader_next(r, &l, &n) == GT_READ_LINE && n == 7 && memcmp(l, "{\"a\":1}", 7) == 0,
+          "reader: byte order mark skipped at the start");
+    CHECK(gt_reader_next(r, &l, &n) == GT_READ_LINE && n == 4 && memcmp(l, "\xEF\xBB\xBFx", 4) == 0,
+          "reader: byte order mark kept after the first line");
+    gt_reader_close(r);
+    unlink(p);
+    size_t cap = ZSTD_compressBound(tn);
+    char *z = malloc(cap);
+    size_t zn = ZSTD_compress(z, cap, txt, tn, 3);
+    p = tmpfile_with(z, zn);
+    r = gt_reader_open(p, 100);
+    CHECK(gt_reader_next(r, &l, &n) == GT_READ_LINE && n == 7 && l[0] == '{', "reader: byte order mark skipped (zstd)");
+    gt_reader_close(r);
+    unlink(p);
+    free(z);
+    p = tmpfile_with("\xEF\xBB\xBF", 3);      /* a file of just the mark: no line worth reading */
+    r = gt_reader_open(p, 100);
+    CHECK(gt_reader_next(r, &l, &n) == GT_READ_LINE && n == 0, "reader: a lone byte order mark is an empty line");
+    gt_reader_close(r);
+    unlink(p);
+}
+
 static void test_reader_toolong(void)
 {
     size_t big = 5u << 20;
@@ -155,6 +186,7 @@ static void test_record_paths_agree(void)
         "{\"a\":1,}", "{\"a\":1 \"b\":2}", "{\"a\":[\"x\",]}", "{\"a\":[1]}", "{\"a\":{\"b\":1}}", "{\"a\":[[\"x\"]]}",
         "{\"a\":1,\"a\":2}", "{\"a\":1}x", "{\"a\":1}{\"b\":2}", "[\"a\"]", "\"s\"", "12", "", "   ", "{", "{\"a",
         "{\"a\":\"b", "{\"a\":\"b\\", "{\"a\":\"b\\u12\"}", "\f{\"a\":1}", "{\"a\":1}\v",
+        "\r{}", "\r{\"a\":\"x\"}", " \r\n\t{\"a\":1}", "\r", "\r[1]", "\r12",
         "{\"z\":[1,2],\"a\":\"x\"}", "{\"z\":[\"p\",[\"q\"]],\"a\":\"x\"}", "{\"z\":{\"y\":1},\"a\":\"x\"}",
         "{\"z\":\"\xff\",\"a\":\"x\"}", "{\"z\":1,\"z\":2,\"a\":\"x\"}", "{\"z\":[\"p\",\"q\"],\"a\":\"x\",\"y\":-0.5}",
     };
@@ -562,6 +594,7 @@ static void test_fail(void)
 int main(void)
 {
     test_reader_plain();
+    test_reader_bom();
     test_reader_toolong();
     test_reader_zstd();
     test_record();
