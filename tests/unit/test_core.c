@@ -564,6 +564,11 @@ static void test_json(void)
           gt_json_as_int(gt_json_get(v, "s"), &x) == -1 && gt_json_as_int(NULL, &x) == -1 && x == 42,
           "json: as_int refuses fractions, 1e16, strings, absent");
     yajl_tree_free(v);
+    v = gt_json_parse("{\"k\":1,\"o\":{\"x\":\"a\",\"x\":\"b\"},\"k\":2}", err, sizeof err);
+    CHECK(v && gt_json_as_int(gt_json_get(v, "k"), &x) == 0 && x == 2 && gt_json_str(gt_json_get(v, "o"), "x") &&
+          strcmp(gt_json_str(gt_json_get(v, "o"), "x"), "b") == 0,
+          "json: a key given twice: its last value, as Python's json");
+    yajl_tree_free(v);
     v = gt_json_parse("{\"a\":", err, sizeof err);
     CHECK(!v && strncmp(err, "parse error", 11) == 0 && err[strlen(err) - 1] != '\n', "json: parse error, trimmed");
 
