@@ -46,8 +46,9 @@ static void usage(void)
 "llama.cpp GGUF file (its quantized weights as they are, its tokenizer from its\n"
 "metadata; for a chat model give --template data/templates/chatml.json),\n"
 "optionally with a PEFT LoRA adapter. Input: NDJSON records with \"abstract\" (or\n"
-"\"input\", as pairs from pair-build), or plain text with --text; output: each\n"
-"record plus \"titles\": [{\"title\": ..., \"score\": ...}, ...], best first.\n"
+"\"input\", as pairs from pair-build; other keys, nested or not, pass through),\n"
+"or plain text with --text; output: each record plus \"titles\":\n"
+"[{\"title\": ..., \"score\": ...}, ...], best first.\n"
 "\n"
 "Options:\n"
 "  -m, --model DIR|FILE     the base model: a folder, or a .gguf file (default: the\n"
@@ -349,6 +350,7 @@ static int run_lines(const opts *o, loaded *L, char **files, int nfiles)
     gt_out_init(&out, 1, "<stdout>");
     gt_rec rec;
     gt_rec_init(&rec);
+    gt_rec_keep_json(&rec);             /* any record with an abstract: its other fields pass through */
     int status = 0;
     uint64_t total = 0, bad = 0;
     double t_start = gt_now();

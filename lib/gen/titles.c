@@ -27,24 +27,6 @@ int gt_titler_run(gt_titler *t, const gt_gen_opts *o, const char *instr, size_t 
     return gt_gen_run(t->gen, o, t->ids.v, (int)t->ids.n, out, nout);
 }
 
-static void write_field_value(gt_out *o, const gt_rec *r, const gt_field *f)
-{
-    switch (f->kind) {
-    case GT_V_NULL: gt_out_str(o, "null"); break;
-    case GT_V_STR: gt_out_json_str(o, gt_rec_at(r, f->val), f->val.len); break;
-    case GT_V_RAW: gt_out_write(o, gt_rec_at(r, f->val), f->val.len); break;
-    case GT_V_ARR:
-        gt_out_putc(o, '[');
-        for (int i = 0; i < f->count; i++) {
-            gt_span s = r->items[f->first + i];
-            if (i) gt_out_putc(o, ',');
-            gt_out_json_str(o, gt_rec_at(r, s), s.len);
-        }
-        gt_out_putc(o, ']');
-        break;
-    }
-}
-
 /* "titles":[...]} and the end of the line. */
 static void write_titles(gt_out *o, const gt_cand *c, int n, int ids)
 {
@@ -77,7 +59,7 @@ void gt_titles_write_record(gt_out *o, const gt_rec *rec, const gt_cand *c, int 
         if (strcmp(gt_rec_at(rec, f->key), "titles") == 0) continue;
         gt_out_json_str(o, gt_rec_at(rec, f->key), f->key.len);
         gt_out_putc(o, ':');
-        write_field_value(o, rec, f);
+        gt_rec_write_value(o, rec, i);
         gt_out_putc(o, ',');
     }
     write_titles(o, c, n, ids);
