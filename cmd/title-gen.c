@@ -256,7 +256,20 @@ typedef struct {
     gt_gen *gen;
     gt_cleaner *cl;
     gt_titler titler;
+    gt_specials sp;         /* BOS and EOS, and which file said so */
 } loaded;
+
+/* Titles end at the model's EOS (specials.h), not at a tokenizer.json's guess
+ * that config.json does not name. */
+static void stop_at_eos(loaded *L)
+{
+    if (L->sp.eos >= 0) gt_gen_set_stop(L->gen, L->sp.eos, GT_STOP_EOS);
+    int guess = gt_tok_eos(L->tok);
+    if (!(gt_tok_guessed(L->tok) & GT_TOK_GUESSED_EOS) || guess < 0 || guess == L->sp.eos) return;
+    for (int i = 0; i < L->model.c.n_eos; i++)
+        if (L->model.c.eos_ids[i] == guess) return;
+    gt_gen_set_stop(L->gen, guess, GT_STOP_NONE);
+}
 
 /* Load the model, its tokenizer, the adapter and the template; errors exit. */
 static void load(const opts *o, loaded *L)
@@ -300,13 +313,16 @@ tok_done:
     if (!tplpath) gt_template_default(&L->tpl);
     else if (gt_template_load(&L->tpl, tplpath, err, sizeof err) != 0)
         gt_die(exists(tplpath) ? EX_DATAERR : EX_NOINPUT, "%s: %s", tplpath, err);
+    if (gt_specials_of_model(gt_is_gguf(o->modeldir) ? NULL : o->modeldir, L->tok, &L->sp, err, sizeof err) != 0)
+        gt_die(EX_DATAERR, "%s", err);
     if (!(L->gen = gt_gen_new(&L->model, L->tok, err, sizeof err))) gt_die(EX_DATAERR, "%s: %s", tokpath, err);
+    stop_at_eos(L);
     gt_clean_opts co;
     gt_clean_opts_default(&co);
     L->cl = gt_cleaner_new(&co);
     L->titler = (gt_titler){ .tpl = &L->tpl, .max_in = o->max_in >= 0 ? o->max_in : L->tpl.max_input_tokens,
                              .tc = gt_tokctx_new_sized(L->tok, 1), .gen = L->gen,
-                             .bos = gt_titler_bos(L->tok, L->model.c.bos_id) };
+                             .bos = gt_titler_bos(&L->sp, L->model.c.bos_id) };
 }
 
 static void unload(loaded *L)
@@ -341,6 +357,15 @@ static const char *line_input(const opts *o, loaded *L, gt_rec *rec, const char 
             return "no string \"abstract\" or \"input\"";
     }
     return *nabs == 0 ? "empty abstract" : NULL;
+}
+
+/* --stats: the counts and speeds, and where BOS and EOS came from. */
+static void stats(const loaded *L, uint64_t total, const char *what, double t_start)
+{
+    char sp[200];
+    gt_titles_stats(L->gen, total, what, t_start, L->quant, &L->model);
+    gt_warn("special tokens: %s; prompts start with %s", gt_specials_describe(&L->sp, sp, sizeof sp),
+            L->titler.bos >= 0 ? "BOS" : "no BOS");
 }
 
 /* Titles for every line of FILES (standard input when none); the exit status. */
@@ -396,7 +421,7 @@ static int run_lines(const opts *o, loaded *L, char **files, int nfiles)
     if (!status) status = in.status;
     gt_out_flush(&out);
     gt_out_free(&out);
-    if (o->stats) gt_titles_stats(L->gen, total, "records", t_start, L->quant, &L->model);
+    if (o->stats) stats(L, total, "records", t_start);
     if (bad && !o->strict) {
         gt_warn("%llu of %llu records skipped (malformed)", (unsigned long long)bad, (unsigned long long)total);
         if (status == 0) status = EX_DATAERR;
@@ -415,7 +440,7 @@ static int run_serve(opts *o, loaded *L)
     uint64_t requests = 0;
     double t_serve = gt_now();
     int st = gt_api_serve(&ao, &o->so, &requests);
-    if (o->stats) gt_titles_stats(L->gen, requests, "requests", t_serve, L->quant, &L->model);
+    if (o->stats) stats(L, requests, "requests", t_serve);
     return st;
 }
 

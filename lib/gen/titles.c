@@ -6,10 +6,10 @@
 #include "core/util.h"
 #include "gen/titles.h"
 
-int gt_titler_bos(const gt_tok *tok, int model_bos)
+int gt_titler_bos(const gt_specials *sp, int model_bos)
 {
-    if (gt_tok_add_bos(tok) == 0) return -1;
-    return gt_tok_bos(tok) >= 0 ? gt_tok_bos(tok) : model_bos;
+    if (sp->add_bos == 0) return -1;
+    return sp->bos >= 0 ? sp->bos : model_bos;
 }
 
 void gt_titler_free(gt_titler *t)

@@ -15,6 +15,7 @@
 #include "nn/model.h"
 #include "nn/quant.h"
 #include "tok/template.h"
+#include "tok/specials.h"
 #include "tok/tokenizer.h"
 
 typedef struct {
@@ -28,12 +29,12 @@ typedef struct {
 } gt_titler;
 
 /* The token a titler puts before each prompt (its .bos), -1 for none: as
- * the tokenizer's own rule says (gt_tok_add_bos: a GGUF file's
- * add_bos_token; false, as SmolLM2's, gives none), and for a tokenizer
- * without one (tokenizer.model, tokenizer.json) always, as training streams
- * start: the tokenizer's BOS id, else MODEL_BOS (config.json's bos_token_id,
- * -1 when absent). */
-int gt_titler_bos(const gt_tok *tok, int model_bos);
+ * the model's rule says (SP's add_bos, specials.h: tokenizer_config.json's
+ * add_bos_token, a GGUF file's; false, as SmolLM2's, gives none), and when
+ * nothing says (tokenizer.model, tokenizer.json) always, as training streams
+ * start: SP's BOS, else MODEL_BOS (config.json's bos_token_id, -1 when
+ * absent). */
+int gt_titler_bos(const gt_specials *sp, int model_bos);
 /* Free the scratch (not what the titler points to). */
 void gt_titler_free(gt_titler *t);
 /* Generate titles for the abstract ABS (NABS bytes, cleaned) under the
