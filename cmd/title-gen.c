@@ -76,6 +76,10 @@ static void usage(void)
 "      --max-new-tokens N   at most N generated tokens per title (default 64)\n"
 "      --no-repeat-ngram N  no N tokens twice in a title (default: the model's\n"
 "                           generation_config.json no_repeat_ngram_size, else 0: off)\n"
+"      --repetition-penalty P\n"
+"                           avoid (P > 1) or favour (P < 1) the tokens already in\n"
+"                           the sequence, as Hugging Face's repetition_penalty\n"
+"                           (default: the model's generation_config.json, else 1)\n"
 "      --encoder-repetition-penalty P\n"
 "                           favour (P > 1) or avoid (P < 1) the prompt's tokens, as\n"
 "                           Hugging Face's encoder_repetition_penalty (default: the\n"
@@ -104,7 +108,7 @@ static void usage(void)
 }
 
 enum { OPT_LORA = 256, OPT_MERGE, OPT_8BIT, OPT_INSTR, OPT_TEMPLATE, OPT_TEXT, OPT_TOPK, OPT_TOPP, OPT_SEED, OPT_MAXNEW,
-       OPT_IDS, OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_STATS, OPT_VERSION, OPT_SERVE, OPT_MAXREQ, OPT_MAXCONC, OPT_MAXIN, OPT_NOREP, OPT_ENCREP };
+       OPT_IDS, OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_STATS, OPT_VERSION, OPT_SERVE, OPT_MAXREQ, OPT_MAXCONC, OPT_MAXIN, OPT_NOREP, OPT_ENCREP, OPT_REP };
 
 static int exists(const char *path) { return access(path, F_OK) == 0; }
 
@@ -117,7 +121,7 @@ noreturn static void die_file(const char *path, const char *msg)
 typedef struct {
     const char *modeldir, *loradir, *tplpath, *instr, *serve_addr, *defdir; /* DEFDIR: the defaults' folder */
     int merge, q8, text, ids, strict, progress, stats, serve, max_in;
-    int beams_given, norep_given, maxnew_given, encrep_given;
+    int beams_given, norep_given, maxnew_given, encrep_given, rep_given, temp_given, topk_given, topp_given;
     int line_opts, so_given;    /* options for input lines, for --serve */
     long jobs;
     size_t max_line;
@@ -143,6 +147,7 @@ static const struct option longopts[] = {
     {"max-input-tokens", required_argument, NULL, OPT_MAXIN},
     {"no-repeat-ngram", required_argument, NULL, OPT_NOREP},
     {"encoder-repetition-penalty", required_argument, NULL, OPT_ENCREP},
+    {"repetition-penalty", required_argument, NULL, OPT_REP},
     {"ids", no_argument, NULL, OPT_IDS},
     {"jobs", required_argument, NULL, 'j'},
     {"strict", no_argument, NULL, OPT_STRICT},
@@ -157,12 +162,12 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* --encoder-repetition-penalty keeps its own message (tests check it). */
-static float parse_penalty(const char *s)
+/* The penalties keep their own message (tests check it). */
+static float parse_penalty(const char *opt, const char *s)
 {
     char *e;
     double p = strtod(s, &e);
-    if (e == s || *e || !(p > 0 && p <= 100)) gt_usage_error("--encoder-repetition-penalty must be a number in (0, 100]");
+    if (e == s || *e || !(p > 0 && p <= 100)) gt_usage_error("%s must be a number in (0, 100]", opt);
     return (float)p;
 }
 
@@ -181,15 +186,19 @@ static void parse_opts(int argc, char **argv, opts *o)
         case OPT_TEXT: o->text = o->line_opts = 1; break;
         case 'b': go->beams = (int)gt_parse_ll("--beams", optarg, 1, 64); o->beams_given = 1; break;
         case 'n': go->n = (int)gt_parse_ll("--n", optarg, 1, 64); break;
-        case 't': go->temperature = (float)gt_parse_double("--temperature", optarg, 0, 100, 0); break;
-        case OPT_TOPK: go->top_k = (int)gt_parse_ll("--top-k", optarg, 0, 1 << 22); break;
-        case OPT_TOPP: go->top_p = (float)gt_parse_double("--top-p", optarg, 0, 1, 1); break;
+        case 't': go->temperature = (float)gt_parse_double("--temperature", optarg, 0, 100, 0); o->temp_given = 1; break;
+        case OPT_TOPK: go->top_k = (int)gt_parse_ll("--top-k", optarg, 0, 1 << 22); o->topk_given = 1; break;
+        case OPT_TOPP: go->top_p = (float)gt_parse_double("--top-p", optarg, 0, 1, 1); o->topp_given = 1; break;
         case OPT_SEED: go->seed = (uint64_t)gt_parse_ll("--seed", optarg, 0, (long long)(~0ULL >> 1)); break;
         case OPT_NOREP:
             go->no_repeat_ngram = (int)gt_parse_ll("--no-repeat-ngram", optarg, 0, 64);
             o->norep_given = 1;
             break;
-        case OPT_ENCREP: go->encoder_repetition_penalty = parse_penalty(optarg); o->encrep_given = 1; break;
+        case OPT_ENCREP:
+            go->encoder_repetition_penalty = parse_penalty("--encoder-repetition-penalty", optarg);
+            o->encrep_given = 1;
+            break;
+        case OPT_REP: go->repetition_penalty = parse_penalty("--repetition-penalty", optarg); o->rep_given = 1; break;
         case OPT_MAXIN: o->max_in = (int)gt_parse_ll("--max-input-tokens", optarg, 0, 1 << 20); break;
         case OPT_MAXNEW:
             go->max_new_tokens = (int)gt_parse_ll("--max-new-tokens", optarg, 1, 1 << 20);
@@ -240,6 +249,13 @@ static void gen_config(opts *o)
     gt_gen_config gc;
     char err[4600];
     if (gt_gen_config_load(o->defdir, &gc, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
+    if (gc.unknown[0]) gt_warn("%s/generation_config.json: ignored: %s", o->defdir, gc.unknown);
+    /* do_sample: sampling, as Hugging Face's (top_k 50 unless it says), unless --beams or --temperature chose */
+    int cfg_sample = gc.do_sample == 1 && !o->beams_given && !o->temp_given;
+    if (cfg_sample) o->go.temperature = gc.has_temp ? (float)gc.temperature : 1.0f;
+    if (o->go.temperature > 0 && !o->topk_given && (gc.has_topk || cfg_sample)) o->go.top_k = gc.has_topk ? gc.top_k : 50;
+    if (o->go.temperature > 0 && !o->topp_given && gc.has_topp) o->go.top_p = (float)gc.top_p;
+    if (gc.has_rep && !o->rep_given) o->go.repetition_penalty = (float)gc.repetition_penalty;
     if (gc.has_beams && !o->beams_given && o->go.temperature == 0) o->go.beams = gc.num_beams;
     if (gc.has_norep && !o->norep_given) o->go.no_repeat_ngram = gc.no_repeat_ngram_size;
     if (gc.has_maxnew && !o->maxnew_given) o->go.max_new_tokens = gc.max_new_tokens;

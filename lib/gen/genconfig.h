@@ -1,7 +1,11 @@
 /* genconfig.h - Hugging Face's generation_config.json in a model folder: the
  * decoding settings title-gen takes from it as the defaults of options not
  * given (num_beams, no_repeat_ngram_size, max_new_tokens,
- * encoder_repetition_penalty; other keys are ignored). */
+ * encoder_repetition_penalty, repetition_penalty, and do_sample with
+ * temperature, top_k, top_p). The token ids (bos_token_id, eos_token_id,
+ * pad_token_id; specials.h reads them), transformers_version,
+ * _from_model_config and max_word_repeats are known too; any other key is
+ * listed in .unknown for the caller to warn about. */
 #ifndef GT_GENCONFIG_H
 #define GT_GENCONFIG_H
 
@@ -9,10 +13,17 @@
 
 typedef struct {
     int has_beams, has_norep, has_maxnew, has_encrep;  /* the key is there (not null) */
+    int has_sample, has_temp, has_topk, has_topp, has_rep;
     int num_beams;                      /* 1..64 */
     int no_repeat_ngram_size;           /* 0..64 */
     int max_new_tokens;                 /* 1..2^20 */
     double encoder_repetition_penalty;  /* (0, 100] */
+    int do_sample;                      /* true: 1, false: 0 */
+    double temperature;                 /* (0, 100] */
+    int top_k;                          /* 0..2^22 (0: all) */
+    double top_p;                       /* (0, 1] */
+    double repetition_penalty;          /* (0, 100] */
+    char unknown[512];                  /* the other keys, quoted, ", " between ("": none) */
 } gt_gen_config;
 
 /* Read DIR/generation_config.json into *C: 0 (nothing set when the file
