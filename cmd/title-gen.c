@@ -76,8 +76,7 @@ static void usage(void)
 "      --max-new-tokens N   at most N generated tokens per title (default 64)\n"
 "      --no-repeat-ngram N  no N tokens twice in a title (default: the model's\n"
 "                           generation_config.json no_repeat_ngram_size, else 0: off)\n"
-"      --repetition-penalty P\n"
-"                           avoid (P > 1) or favour (P < 1) the tokens already in\n"
+"      --repetition-penalty P  avoid (P > 1) or favour (P < 1) tokens already in\n"
 "                           the sequence, as Hugging Face's repetition_penalty\n"
 "                           (default: the model's generation_config.json, else 1)\n"
 "      --encoder-repetition-penalty P\n"
@@ -121,7 +120,7 @@ noreturn static void die_file(const char *path, const char *msg)
 typedef struct {
     const char *modeldir, *loradir, *tplpath, *instr, *serve_addr, *defdir; /* DEFDIR: the defaults' folder */
     int merge, q8, text, ids, strict, progress, stats, serve, max_in;
-    int beams_given, norep_given, maxnew_given, encrep_given, rep_given, temp_given, topk_given, topp_given;
+    gt_gen_given given;         /* decoding options given (genconfig.h) */
     int line_opts, so_given;    /* options for input lines, for --serve */
     long jobs;
     size_t max_line;
@@ -162,9 +161,10 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* The penalties keep their own message (tests check it). */
-static float parse_penalty(const char *opt, const char *s)
+/* A penalty for option OPT (its own message: tests check it); *GIVEN set. */
+static float parse_penalty(const char *opt, const char *s, int *given)
 {
+    *given = 1;
     char *e;
     double p = strtod(s, &e);
     if (e == s || *e || !(p > 0 && p <= 100)) gt_usage_error("%s must be a number in (0, 100]", opt);
@@ -184,25 +184,22 @@ static void parse_opts(int argc, char **argv, opts *o)
         case OPT_INSTR: o->instr = optarg; break;
         case OPT_TEMPLATE: o->tplpath = optarg; break;
         case OPT_TEXT: o->text = o->line_opts = 1; break;
-        case 'b': go->beams = (int)gt_parse_ll("--beams", optarg, 1, 64); o->beams_given = 1; break;
+        case 'b': go->beams = (int)gt_parse_ll("--beams", optarg, 1, 64); o->given.beams = 1; break;
         case 'n': go->n = (int)gt_parse_ll("--n", optarg, 1, 64); break;
-        case 't': go->temperature = (float)gt_parse_double("--temperature", optarg, 0, 100, 0); o->temp_given = 1; break;
-        case OPT_TOPK: go->top_k = (int)gt_parse_ll("--top-k", optarg, 0, 1 << 22); o->topk_given = 1; break;
-        case OPT_TOPP: go->top_p = (float)gt_parse_double("--top-p", optarg, 0, 1, 1); o->topp_given = 1; break;
+        case 't': go->temperature = (float)gt_parse_double("--temperature", optarg, 0, 100, 0); o->given.temp = 1; break;
+        case OPT_TOPK: go->top_k = (int)gt_parse_ll("--top-k", optarg, 0, 1 << 22); o->given.topk = 1; break;
+        case OPT_TOPP: go->top_p = (float)gt_parse_double("--top-p", optarg, 0, 1, 1); o->given.topp = 1; break;
         case OPT_SEED: go->seed = (uint64_t)gt_parse_ll("--seed", optarg, 0, (long long)(~0ULL >> 1)); break;
         case OPT_NOREP:
             go->no_repeat_ngram = (int)gt_parse_ll("--no-repeat-ngram", optarg, 0, 64);
-            o->norep_given = 1;
+            o->given.norep = 1;
             break;
-        case OPT_ENCREP:
-            go->encoder_repetition_penalty = parse_penalty("--encoder-repetition-penalty", optarg);
-            o->encrep_given = 1;
-            break;
-        case OPT_REP: go->repetition_penalty = parse_penalty("--repetition-penalty", optarg); o->rep_given = 1; break;
+        case OPT_ENCREP: go->encoder_repetition_penalty = parse_penalty("--encoder-repetition-penalty", optarg, &o->given.encrep); break;
+        case OPT_REP: go->repetition_penalty = parse_penalty("--repetition-penalty", optarg, &o->given.rep); break;
         case OPT_MAXIN: o->max_in = (int)gt_parse_ll("--max-input-tokens", optarg, 0, 1 << 20); break;
         case OPT_MAXNEW:
             go->max_new_tokens = (int)gt_parse_ll("--max-new-tokens", optarg, 1, 1 << 20);
-            o->maxnew_given = 1;
+            o->given.maxnew = 1;
             break;
         case OPT_IDS: o->ids = o->line_opts = 1; break;
         case 'j': o->jobs = (long)gt_parse_ll("--jobs", optarg, 1, 1024); break;
@@ -242,26 +239,6 @@ static void check_opts(opts *o, int argc, char **argv)
     if (o->merge && o->modeldir && !o->loradir) gt_usage_error("--lora-merge needs --lora DIR");
 }
 
-/* Hugging Face's generation_config.json gives the defaults of the options
- * not given (genconfig.h). */
-static void gen_config(opts *o)
-{
-    gt_gen_config gc;
-    char err[4600];
-    if (gt_gen_config_load(o->defdir, &gc, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
-    if (gc.unknown[0]) gt_warn("%s/generation_config.json: ignored: %s", o->defdir, gc.unknown);
-    /* do_sample: sampling, as Hugging Face's (top_k 50 unless it says), unless --beams or --temperature chose */
-    int cfg_sample = gc.do_sample == 1 && !o->beams_given && !o->temp_given;
-    if (cfg_sample) o->go.temperature = gc.has_temp ? (float)gc.temperature : 1.0f;
-    if (o->go.temperature > 0 && !o->topk_given && (gc.has_topk || cfg_sample)) o->go.top_k = gc.has_topk ? gc.top_k : 50;
-    if (o->go.temperature > 0 && !o->topp_given && gc.has_topp) o->go.top_p = (float)gc.top_p;
-    if (gc.has_rep && !o->rep_given) o->go.repetition_penalty = (float)gc.repetition_penalty;
-    if (gc.has_beams && !o->beams_given && o->go.temperature == 0) o->go.beams = gc.num_beams;
-    if (gc.has_norep && !o->norep_given) o->go.no_repeat_ngram = gc.no_repeat_ngram_size;
-    if (gc.has_maxnew && !o->maxnew_given) o->go.max_new_tokens = gc.max_new_tokens;
-    if (gc.has_encrep && !o->encrep_given) o->go.encoder_repetition_penalty = (float)gc.encoder_repetition_penalty;
-}
-
 /* What generation runs on. */
 typedef struct {
     gt_model model;
@@ -274,18 +251,6 @@ typedef struct {
     gt_titler titler;
     gt_specials sp;         /* BOS and EOS, and which file said so */
 } loaded;
-
-/* Titles end at the model's EOS (specials.h), not at a tokenizer.json's guess
- * that config.json does not name. */
-static void stop_at_eos(loaded *L)
-{
-    if (L->sp.eos >= 0) gt_gen_set_stop(L->gen, L->sp.eos, GT_STOP_EOS);
-    int guess = gt_tok_eos(L->tok);
-    if (!(gt_tok_guessed(L->tok) & GT_TOK_GUESSED_EOS) || guess < 0 || guess == L->sp.eos) return;
-    for (int i = 0; i < L->model.c.n_eos; i++)
-        if (L->model.c.eos_ids[i] == guess) return;
-    gt_gen_set_stop(L->gen, guess, GT_STOP_NONE);
-}
 
 /* Load the model, its tokenizer, the adapter and the template; errors exit. */
 static void load(const opts *o, loaded *L)
@@ -332,7 +297,7 @@ tok_done:
     if (gt_specials_of_model(gt_is_gguf(o->modeldir) ? NULL : o->modeldir, L->tok, &L->sp, err, sizeof err) != 0)
         gt_die(EX_DATAERR, "%s", err);
     if (!(L->gen = gt_gen_new(&L->model, L->tok, err, sizeof err))) gt_die(EX_DATAERR, "%s: %s", tokpath, err);
-    stop_at_eos(L);
+    gt_titles_stop_at_eos(L->gen, L->tok, &L->sp, &L->model);
     gt_clean_opts co;
     gt_clean_opts_default(&co);
     L->cl = gt_cleaner_new(&co);
@@ -373,15 +338,6 @@ static const char *line_input(const opts *o, loaded *L, gt_rec *rec, const char 
             return "no string \"abstract\" or \"input\"";
     }
     return *nabs == 0 ? "empty abstract" : NULL;
-}
-
-/* --stats: the counts and speeds, and where BOS and EOS came from. */
-static void stats(const loaded *L, uint64_t total, const char *what, double t_start)
-{
-    char sp[200];
-    gt_titles_stats(L->gen, total, what, t_start, L->quant, &L->model);
-    gt_warn("special tokens: %s; prompts start with %s", gt_specials_describe(&L->sp, sp, sizeof sp),
-            L->titler.bos >= 0 ? "BOS" : "no BOS");
 }
 
 /* Titles for every line of FILES (standard input when none); the exit status. */
@@ -437,7 +393,7 @@ static int run_lines(const opts *o, loaded *L, char **files, int nfiles)
     if (!status) status = in.status;
     gt_out_flush(&out);
     gt_out_free(&out);
-    if (o->stats) stats(L, total, "records", t_start);
+    if (o->stats) gt_titles_stats(L->gen, total, "records", t_start, L->quant, &L->model, &L->sp, L->titler.bos);
     if (bad && !o->strict) {
         gt_warn("%llu of %llu records skipped (malformed)", (unsigned long long)bad, (unsigned long long)total);
         if (status == 0) status = EX_DATAERR;
@@ -456,7 +412,7 @@ static int run_serve(opts *o, loaded *L)
     uint64_t requests = 0;
     double t_serve = gt_now();
     int st = gt_api_serve(&ao, &o->so, &requests);
-    if (o->stats) stats(L, requests, "requests", t_serve);
+    if (o->stats) gt_titles_stats(L->gen, requests, "requests", t_serve, L->quant, &L->model, &L->sp, L->titler.bos);
     return st;
 }
 
@@ -476,8 +432,9 @@ int main(int argc, char **argv)
         o.modeldir = dm.base;
         o.defdir = o.loradir = dm.dir;
     }
-    gen_config(&o);
-    if (o.go.temperature > 0 && o.beams_given && o.go.beams > 1)
+    char err[4600];
+    if (gt_gen_config_apply(o.defdir, &o.go, &o.given, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
+    if (o.go.temperature > 0 && o.given.beams && o.go.beams > 1)
         gt_usage_error("--beams and --temperature do not go together (sampling draws one sequence at a time)");
     if (o.go.temperature == 0 && (o.go.top_k || o.go.top_p < 1))
         gt_usage_error("--top-k and --top-p apply to sampling: give --temperature too");

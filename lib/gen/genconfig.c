@@ -54,6 +54,23 @@ static void list_unknown(yajl_val root, gt_gen_config *c)
     }
 }
 
+int gt_gen_config_apply(const char *dir, gt_gen_opts *go, const gt_gen_given *given, char *err, size_t errsz)
+{
+    gt_gen_config gc;
+    if (gt_gen_config_load(dir, &gc, err, errsz) != 0) return -1;
+    if (gc.unknown[0]) gt_warn("%s/generation_config.json: ignored: %s", dir, gc.unknown);
+    int sample = gc.do_sample == 1 && !given->beams && !given->temp;
+    if (sample) go->temperature = gc.has_temp ? (float)gc.temperature : 1.0f;
+    if (go->temperature > 0 && !given->topk && (gc.has_topk || sample)) go->top_k = gc.has_topk ? gc.top_k : 50;
+    if (go->temperature > 0 && !given->topp && gc.has_topp) go->top_p = (float)gc.top_p;
+    if (gc.has_rep && !given->rep) go->repetition_penalty = (float)gc.repetition_penalty;
+    if (gc.has_beams && !given->beams && go->temperature == 0) go->beams = gc.num_beams;
+    if (gc.has_norep && !given->norep) go->no_repeat_ngram = gc.no_repeat_ngram_size;
+    if (gc.has_maxnew && !given->maxnew) go->max_new_tokens = gc.max_new_tokens;
+    if (gc.has_encrep && !given->encrep) go->encoder_repetition_penalty = (float)gc.encoder_repetition_penalty;
+    return 0;
+}
+
 int gt_gen_config_load(const char *dir, gt_gen_config *c, char *err, size_t errsz)
 {
     char path[4200], e[300];

@@ -10,6 +10,7 @@
 #define GT_GENCONFIG_H
 
 #include <stddef.h>
+#include "gen/generate.h"
 
 typedef struct {
     int has_beams, has_norep, has_maxnew, has_encrep;  /* the key is there (not null) */
@@ -30,5 +31,17 @@ typedef struct {
  * cannot be opened: it is optional), or -1 with "PATH: reason" in ERR (not a
  * JSON object, a value that is not a number of its range). */
 int gt_gen_config_load(const char *dir, gt_gen_config *c, char *err, size_t errsz);
+
+/* The decoding options given on the command line: the file does not change them. */
+typedef struct { int beams, norep, maxnew, encrep, rep, temp, topk, topp; } gt_gen_given;
+
+/* Read DIR/generation_config.json and set the options of GO not GIVEN from it,
+ * as Hugging Face's generate() reads it: num_beams (unless sampling),
+ * no_repeat_ngram_size, max_new_tokens, encoder_repetition_penalty,
+ * repetition_penalty; do_sample true: sampling with temperature (default 1),
+ * top_k (default 50) and top_p, unless --beams or --temperature was given; the
+ * other keys: one warning naming them ("PATH: ignored: ..."). 0, or -1 with
+ * the reason in ERR. */
+int gt_gen_config_apply(const char *dir, gt_gen_opts *go, const gt_gen_given *given, char *err, size_t errsz);
 
 #endif

@@ -73,8 +73,18 @@ void gt_titles_write_text(gt_out *o, const char *text, size_t len, const gt_cand
     write_titles(o, c, n, ids);
 }
 
+void gt_titles_stop_at_eos(gt_gen *gen, const gt_tok *tok, const gt_specials *sp, const gt_model *m)
+{
+    if (sp->eos >= 0) gt_gen_set_stop(gen, sp->eos, GT_STOP_EOS);
+    int guess = gt_tok_eos(tok);
+    if (!(gt_tok_guessed(tok) & GT_TOK_GUESSED_EOS) || guess < 0 || guess == sp->eos) return;
+    for (int i = 0; i < m->c.n_eos; i++)
+        if (m->c.eos_ids[i] == guess) return;
+    gt_gen_set_stop(gen, guess, GT_STOP_NONE);
+}
+
 void gt_titles_stats(const gt_gen *gen, uint64_t total, const char *what, double t_start, const gt_quant *quant,
-                     const gt_model *model)
+                     const gt_model *model, const gt_specials *sp, int bos)
 {
     const gt_gen_stats *s = gt_gen_totals(gen);
     gt_warn("%llu %s in %.2f s; prefill %lld tokens %.1f tok/s; decode %lld tokens %.1f tok/s; "
@@ -84,4 +94,6 @@ void gt_titles_stats(const gt_gen *gen, uint64_t total, const char *what, double
             s->decode_s > 0 ? (double)s->decode_tokens / s->decode_s : 0.0,
             (double)(quant ? gt_quant_bytes(quant) : model->weight_bytes) / 1e6, quant ? " (8-bit)" : "",
             (double)s->kv_bytes_peak / 1e6);
+    char d[200];
+    gt_warn("special tokens: %s; prompts start with %s", gt_specials_describe(sp, d, sizeof d), bos >= 0 ? "BOS" : "no BOS");
 }

@@ -49,10 +49,15 @@ int gt_titler_run(gt_titler *t, const gt_gen_opts *o, const char *instr, size_t 
 void gt_titles_write_record(gt_out *o, const gt_rec *rec, const gt_cand *c, int n, int ids);
 void gt_titles_write_text(gt_out *o, const char *text, size_t len, const gt_cand *c, int n, int ids);
 
-/* The --stats line on standard error: TOTAL WHAT (records, requests) since
+/* The --stats lines on standard error: TOTAL WHAT (records, requests) since
  * T_START, prefill and decode speeds, the weights' bytes (QUANT's when
- * quantised, else MODEL's), the largest KV cache. */
+ * quantised, else MODEL's), the largest KV cache; then BOS and EOS (SP) and
+ * the file each came from, and whether prompts start with BOS (BOS >= 0). */
 void gt_titles_stats(const gt_gen *gen, uint64_t total, const char *what, double t_start, const gt_quant *quant,
-                     const gt_model *model);
+                     const gt_model *model, const gt_specials *sp, int bos);
+
+/* Make generation stop at SP's EOS, and not at a tokenizer.json's guessed EOS
+ * (gt_tok_guessed) that neither SP nor M's config names. */
+void gt_titles_stop_at_eos(gt_gen *gen, const gt_tok *tok, const gt_specials *sp, const gt_model *m);
 
 #endif
