@@ -46,8 +46,9 @@ static void usage(void)
 "llama.cpp GGUF file (its quantized weights as they are, its tokenizer from its\n"
 "metadata; for a chat model give --template data/templates/chatml.json),\n"
 "optionally with a PEFT LoRA adapter. Input: NDJSON records with \"abstract\" (or\n"
-"\"input\", as pairs from pair-build), or plain text with --text; output: each\n"
-"record plus \"titles\": [{\"title\": ..., \"score\": ...}, ...], best first.\n"
+"\"input\", as pairs from pair-build; other keys, nested or not, pass through),\n"
+"or plain text with --text; output: each record plus \"titles\":\n"
+"[{\"title\": ..., \"score\": ...}, ...], best first.\n"
 "\n"
 "Options:\n"
 "  -m, --model DIR|FILE     the base model: a folder, or a .gguf file (default: the\n"
@@ -75,6 +76,9 @@ static void usage(void)
 "      --max-new-tokens N   at most N generated tokens per title (default 64)\n"
 "      --no-repeat-ngram N  no N tokens twice in a title (default: the model's\n"
 "                           generation_config.json no_repeat_ngram_size, else 0: off)\n"
+"      --repetition-penalty P  avoid (P > 1) or favour (P < 1) tokens already in\n"
+"                           the sequence, as Hugging Face's repetition_penalty\n"
+"                           (default: the model's generation_config.json, else 1)\n"
 "      --encoder-repetition-penalty P\n"
 "                           favour (P > 1) or avoid (P < 1) the prompt's tokens, as\n"
 "                           Hugging Face's encoder_repetition_penalty (default: the\n"
@@ -103,7 +107,7 @@ static void usage(void)
 }
 
 enum { OPT_LORA = 256, OPT_MERGE, OPT_8BIT, OPT_INSTR, OPT_TEMPLATE, OPT_TEXT, OPT_TOPK, OPT_TOPP, OPT_SEED, OPT_MAXNEW,
-       OPT_IDS, OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_STATS, OPT_VERSION, OPT_SERVE, OPT_MAXREQ, OPT_MAXCONC, OPT_MAXIN, OPT_NOREP, OPT_ENCREP };
+       OPT_IDS, OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_STATS, OPT_VERSION, OPT_SERVE, OPT_MAXREQ, OPT_MAXCONC, OPT_MAXIN, OPT_NOREP, OPT_ENCREP, OPT_REP };
 
 static int exists(const char *path) { return access(path, F_OK) == 0; }
 
@@ -116,7 +120,7 @@ noreturn static void die_file(const char *path, const char *msg)
 typedef struct {
     const char *modeldir, *loradir, *tplpath, *instr, *serve_addr, *defdir; /* DEFDIR: the defaults' folder */
     int merge, q8, text, ids, strict, progress, stats, serve, max_in;
-    int beams_given, norep_given, maxnew_given, encrep_given;
+    gt_gen_given given;         /* decoding options given (genconfig.h) */
     int line_opts, so_given;    /* options for input lines, for --serve */
     long jobs;
     size_t max_line;
@@ -142,6 +146,7 @@ static const struct option longopts[] = {
     {"max-input-tokens", required_argument, NULL, OPT_MAXIN},
     {"no-repeat-ngram", required_argument, NULL, OPT_NOREP},
     {"encoder-repetition-penalty", required_argument, NULL, OPT_ENCREP},
+    {"repetition-penalty", required_argument, NULL, OPT_REP},
     {"ids", no_argument, NULL, OPT_IDS},
     {"jobs", required_argument, NULL, 'j'},
     {"strict", no_argument, NULL, OPT_STRICT},
@@ -156,12 +161,13 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* --encoder-repetition-penalty keeps its own message (tests check it). */
-static float parse_penalty(const char *s)
+/* A penalty for option OPT (its own message: tests check it); *GIVEN set. */
+static float parse_penalty(const char *opt, const char *s, int *given)
 {
+    *given = 1;
     char *e;
     double p = strtod(s, &e);
-    if (e == s || *e || !(p > 0 && p <= 100)) gt_usage_error("--encoder-repetition-penalty must be a number in (0, 100]");
+    if (e == s || *e || !(p > 0 && p <= 100)) gt_usage_error("%s must be a number in (0, 100]", opt);
     return (float)p;
 }
 
@@ -178,21 +184,22 @@ static void parse_opts(int argc, char **argv, opts *o)
         case OPT_INSTR: o->instr = optarg; break;
         case OPT_TEMPLATE: o->tplpath = optarg; break;
         case OPT_TEXT: o->text = o->line_opts = 1; break;
-        case 'b': go->beams = (int)gt_parse_ll("--beams", optarg, 1, 64); o->beams_given = 1; break;
+        case 'b': go->beams = (int)gt_parse_ll("--beams", optarg, 1, 64); o->given.beams = 1; break;
         case 'n': go->n = (int)gt_parse_ll("--n", optarg, 1, 64); break;
-        case 't': go->temperature = (float)gt_parse_double("--temperature", optarg, 0, 100, 0); break;
-        case OPT_TOPK: go->top_k = (int)gt_parse_ll("--top-k", optarg, 0, 1 << 22); break;
-        case OPT_TOPP: go->top_p = (float)gt_parse_double("--top-p", optarg, 0, 1, 1); break;
+        case 't': go->temperature = (float)gt_parse_double("--temperature", optarg, 0, 100, 0); o->given.temp = 1; break;
+        case OPT_TOPK: go->top_k = (int)gt_parse_ll("--top-k", optarg, 0, 1 << 22); o->given.topk = 1; break;
+        case OPT_TOPP: go->top_p = (float)gt_parse_double("--top-p", optarg, 0, 1, 1); o->given.topp = 1; break;
         case OPT_SEED: go->seed = (uint64_t)gt_parse_ll("--seed", optarg, 0, (long long)(~0ULL >> 1)); break;
         case OPT_NOREP:
             go->no_repeat_ngram = (int)gt_parse_ll("--no-repeat-ngram", optarg, 0, 64);
-            o->norep_given = 1;
+            o->given.norep = 1;
             break;
-        case OPT_ENCREP: go->encoder_repetition_penalty = parse_penalty(optarg); o->encrep_given = 1; break;
+        case OPT_ENCREP: go->encoder_repetition_penalty = parse_penalty("--encoder-repetition-penalty", optarg, &o->given.encrep); break;
+        case OPT_REP: go->repetition_penalty = parse_penalty("--repetition-penalty", optarg, &o->given.rep); break;
         case OPT_MAXIN: o->max_in = (int)gt_parse_ll("--max-input-tokens", optarg, 0, 1 << 20); break;
         case OPT_MAXNEW:
             go->max_new_tokens = (int)gt_parse_ll("--max-new-tokens", optarg, 1, 1 << 20);
-            o->maxnew_given = 1;
+            o->given.maxnew = 1;
             break;
         case OPT_IDS: o->ids = o->line_opts = 1; break;
         case 'j': o->jobs = (long)gt_parse_ll("--jobs", optarg, 1, 1024); break;
@@ -232,19 +239,6 @@ static void check_opts(opts *o, int argc, char **argv)
     if (o->merge && o->modeldir && !o->loradir) gt_usage_error("--lora-merge needs --lora DIR");
 }
 
-/* Hugging Face's generation_config.json gives the defaults of the options
- * not given (genconfig.h). */
-static void gen_config(opts *o)
-{
-    gt_gen_config gc;
-    char err[4600];
-    if (gt_gen_config_load(o->defdir, &gc, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
-    if (gc.has_beams && !o->beams_given && o->go.temperature == 0) o->go.beams = gc.num_beams;
-    if (gc.has_norep && !o->norep_given) o->go.no_repeat_ngram = gc.no_repeat_ngram_size;
-    if (gc.has_maxnew && !o->maxnew_given) o->go.max_new_tokens = gc.max_new_tokens;
-    if (gc.has_encrep && !o->encrep_given) o->go.encoder_repetition_penalty = (float)gc.encoder_repetition_penalty;
-}
-
 /* What generation runs on. */
 typedef struct {
     gt_model model;
@@ -255,6 +249,7 @@ typedef struct {
     gt_gen *gen;
     gt_cleaner *cl;
     gt_titler titler;
+    gt_specials sp;         /* BOS and EOS, and which file said so */
 } loaded;
 
 /* Load the model, its tokenizer, the adapter and the template; errors exit. */
@@ -299,13 +294,16 @@ tok_done:
     if (!tplpath) gt_template_default(&L->tpl);
     else if (gt_template_load(&L->tpl, tplpath, err, sizeof err) != 0)
         gt_die(exists(tplpath) ? EX_DATAERR : EX_NOINPUT, "%s: %s", tplpath, err);
+    if (gt_specials_of_model(gt_is_gguf(o->modeldir) ? NULL : o->modeldir, L->tok, &L->sp, err, sizeof err) != 0)
+        gt_die(EX_DATAERR, "%s", err);
     if (!(L->gen = gt_gen_new(&L->model, L->tok, err, sizeof err))) gt_die(EX_DATAERR, "%s: %s", tokpath, err);
+    gt_titles_stop_at_eos(L->gen, L->tok, &L->sp, &L->model);
     gt_clean_opts co;
     gt_clean_opts_default(&co);
     L->cl = gt_cleaner_new(&co);
     L->titler = (gt_titler){ .tpl = &L->tpl, .max_in = o->max_in >= 0 ? o->max_in : L->tpl.max_input_tokens,
                              .tc = gt_tokctx_new_sized(L->tok, 1), .gen = L->gen,
-                             .bos = gt_titler_bos(L->tok, L->model.c.bos_id) };
+                             .bos = gt_titler_bos(&L->sp, L->model.c.bos_id) };
 }
 
 static void unload(loaded *L)
@@ -349,6 +347,7 @@ static int run_lines(const opts *o, loaded *L, char **files, int nfiles)
     gt_out_init(&out, 1, "<stdout>");
     gt_rec rec;
     gt_rec_init(&rec);
+    gt_rec_keep_json(&rec);             /* any record with an abstract: its other fields pass through */
     int status = 0;
     uint64_t total = 0, bad = 0;
     double t_start = gt_now();
@@ -394,7 +393,7 @@ static int run_lines(const opts *o, loaded *L, char **files, int nfiles)
     if (!status) status = in.status;
     gt_out_flush(&out);
     gt_out_free(&out);
-    if (o->stats) gt_titles_stats(L->gen, total, "records", t_start, L->quant, &L->model);
+    if (o->stats) gt_titles_stats(L->gen, total, "records", t_start, L->quant, &L->model, &L->sp, L->titler.bos);
     if (bad && !o->strict) {
         gt_warn("%llu of %llu records skipped (malformed)", (unsigned long long)bad, (unsigned long long)total);
         if (status == 0) status = EX_DATAERR;
@@ -413,7 +412,7 @@ static int run_serve(opts *o, loaded *L)
     uint64_t requests = 0;
     double t_serve = gt_now();
     int st = gt_api_serve(&ao, &o->so, &requests);
-    if (o->stats) gt_titles_stats(L->gen, requests, "requests", t_serve, L->quant, &L->model);
+    if (o->stats) gt_titles_stats(L->gen, requests, "requests", t_serve, L->quant, &L->model, &L->sp, L->titler.bos);
     return st;
 }
 
@@ -433,8 +432,9 @@ int main(int argc, char **argv)
         o.modeldir = dm.base;
         o.defdir = o.loradir = dm.dir;
     }
-    gen_config(&o);
-    if (o.go.temperature > 0 && o.beams_given && o.go.beams > 1)
+    char err[4600];
+    if (gt_gen_config_apply(o.defdir, &o.go, &o.given, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
+    if (o.go.temperature > 0 && o.given.beams && o.go.beams > 1)
         gt_usage_error("--beams and --temperature do not go together (sampling draws one sequence at a time)");
     if (o.go.temperature == 0 && (o.go.top_k || o.go.top_p < 1))
         gt_usage_error("--top-k and --top-p apply to sampling: give --temperature too");

@@ -5,8 +5,10 @@
 #include "io/file.h"
 #include "io/input.h"
 #include "io/output.h"
+#include "nn/gguf.h"
 #include "nn/gguf_tok.h"
 #include "tok/encode.h"
+#include "tok/specials.h"
 #include "tok/template.h"
 #include "tok/tokenizer.h"
 #include "tok/tokstream.h"
@@ -136,16 +138,20 @@ int main(int argc, char **argv)
     if (modeldir) tokpath = gt_model_tok_path(modeldir, path, sizeof path);
     gt_tok *tok = gt_tok_load_file(tokpath, err, sizeof err);
     if (!tok) gt_die(gt_file_status(tokpath), "%s: %s", tokpath, err);
-    if (bos < 0) bos = !ids_fmt && gt_tok_add_bos(tok) != 0;   /* a GGUF file's own rule, else on */
-    if ((bos && gt_tok_bos(tok) < 0) || (eos && gt_tok_eos(tok) < 0))
-        gt_die(EX_DATAERR, "%s: the tokenizer has no %s id (use --no-%s)", tokpath, bos && gt_tok_bos(tok) < 0 ? "BOS" : "EOS",
-               bos && gt_tok_bos(tok) < 0 ? "bos" : "eos");
+    /* BOS and EOS: with -m DIR as its files say (specials.h), else the tokenizer's */
+    gt_specials sp;
+    if (gt_specials_of_model(modeldir && !gt_is_gguf(modeldir) ? modeldir : NULL, tok, &sp, err, sizeof err) != 0)
+        gt_die(EX_DATAERR, "%s", err);
+    if (bos < 0) bos = !ids_fmt && sp.add_bos != 0;   /* the model's own rule, else on */
+    if ((bos && sp.bos < 0) || (eos && sp.eos < 0))
+        gt_die(EX_DATAERR, "%s: the tokenizer has no %s id (use --no-%s)", tokpath, bos && sp.bos < 0 ? "BOS" : "EOS",
+               bos && sp.bos < 0 ? "bos" : "eos");
     gt_template tpl;
     char tplbuf[4200];
     if (!tplpath && !text) tplpath = gt_template_of_model(modeldir, tplbuf, sizeof tplbuf);
     if (!tplpath) gt_template_default(&tpl);
     else if (gt_template_load(&tpl, tplpath, err, sizeof err) != 0) gt_die(gt_file_status(tplpath), "%s: %s", tplpath, err);
-    gt_enc_opts eo = { tok, &tpl, text, ids_fmt, bos, eos, op.quiet, op.strict, toi, cutoff, op.max_line };
+    gt_enc_opts eo = { tok, &tpl, text, ids_fmt, bos, eos, sp.bos, sp.eos, op.quiet, op.strict, toi, cutoff, op.max_line };
     gt_encoder *enc = gt_enc_new(&eo, (int)jobs);
 
     gt_out out;
@@ -219,6 +225,11 @@ int main(int argc, char **argv)
     }
     gt_enc_counts n = gt_enc_counts_of(enc);
     if (stats) gt_enc_print_stats(enc);
+    if (stats && modeldir) {            /* where the model's files gave BOS and EOS */
+        char spd[200];
+        gt_warn("special tokens: %s; each example %s BOS, %s EOS", gt_specials_describe(&sp, spd, sizeof spd),
+                bos ? "starts with" : "has no", eos ? "ends with" : "no");
+    }
     if (n.dropped && !stats)
         gt_warn("%llu examples left out: too long for --cutoff-len %ld even without their input",
                 (unsigned long long)n.dropped, cutoff);

@@ -44,6 +44,7 @@ void gt_gen_opts_default(gt_gen_opts *o)
     o->top_k = 0;
     o->top_p = 1;
     o->encoder_repetition_penalty = 1;
+    o->repetition_penalty = 1;
     o->seed = 0;
     o->max_new_tokens = 64;
 }
@@ -386,6 +387,25 @@ static void prompt_penalty(const gt_gen *g, float *x, float P)
     }
 }
 
+/* Hugging Face's repetition_penalty P on scores X: each distinct token of the
+ * prompt and of GEN (N generated tokens) divided by P when positive,
+ * multiplied by P when negative. */
+static void repeat_penalty(gt_gen *g, float *x, float P, const int32_t *gen, int n)
+{
+    if (P == 1) return;
+    for (int i = 0; i < g->npids; i++) g->seen[g->pids[i]] = 1;
+    for (int i = 0; i < n; i++) g->seen[gen[i]] = 1;
+    for (int pass = 0; pass < 2; pass++) {
+        const int32_t *v = pass ? gen : g->pids;
+        for (int i = 0, m = pass ? n : g->npids; i < m; i++) {
+            if (!g->seen[v[i]]) continue;
+            g->seen[v[i]] = 0;              /* each token once */
+            float *s = &x[v[i]];
+            *s = *s < 0 ? *s * P : *s / P;
+        }
+    }
+}
+
 /* One sequence, greedy (RNG NULL) or sampled, from the prompt in state 0
  * (its logits in g->prompt_logits). */
 static int run_one(gt_gen *g, const gt_gen_opts *o, int np, int max_new, uint64_t *rng, int32_t *ids)
@@ -398,6 +418,7 @@ static int run_one(gt_gen *g, const gt_gen_opts *o, int np, int max_new, uint64_
     for (;;) {
         gt_log_softmax(lp, lg, g->vocab);
         prompt_penalty(g, lg, o->encoder_repetition_penalty);
+        repeat_penalty(g, lg, o->repetition_penalty, ids, n);
         ban_repeats(lg, ids, n, o->no_repeat_ngram);
         int32_t t = rng ? sample(g, o, lg, rng) : argmax(lg, g->vocab);
         sum += lp[t];
@@ -412,7 +433,7 @@ static int run_one(gt_gen *g, const gt_gen_opts *o, int np, int max_new, uint64_
 
 typedef struct { double sum; int beam; int32_t tok; } bcand;
 
-static int beam_search(gt_gen *g, int B, int np, int max_new, int nrep, float penalty)
+static int beam_search(gt_gen *g, int B, int np, int max_new, int nrep, float penalty, float rpen)
 {
     const gt_model *m = g->m;
     int V = g->vocab, K = 2 * B;
@@ -438,6 +459,7 @@ static int beam_search(gt_gen *g, int B, int np, int max_new, int nrep, float pe
             float *lp = g->logp + (size_t)slot[b] * V;
             gt_log_softmax(lp, g->logits + (size_t)slot[b] * V, V);
             prompt_penalty(g, lp, penalty);         /* on log-probabilities, as Hugging Face's beam search */
+            repeat_penalty(g, lp, rpen, ids + (size_t)b * max_new, t - 1);
             ban_repeats(lp, ids + (size_t)b * max_new, t - 1, nrep);
             for (int j = 0; j < V; j++) {
                 double s = sum[b] + lp[j];
@@ -566,7 +588,7 @@ int gt_gen_run(gt_gen *g, const gt_gen_opts *o, const int32_t *prompt, int np, c
     } else if (B == 1 && !o->force_beam) {
         rc = run_one(g, o, np, max_new, NULL, ids);
     } else {
-        rc = beam_search(g, B, np, max_new, o->no_repeat_ngram, o->encoder_repetition_penalty);
+        rc = beam_search(g, B, np, max_new, o->no_repeat_ngram, o->encoder_repetition_penalty, o->repetition_penalty);
     }
     free(ids);
     if (rc != 0) return -1;

@@ -45,6 +45,10 @@ typedef struct {
     float encoder_repetition_penalty;   /* P != 1: the scores of the prompt's tokens are
                                multiplied by 1/P when negative, by P when positive (Hugging
                                Face's encoder_repetition_penalty; > 1 favours copying) */
+    float repetition_penalty;   /* P != 1: the scores of the tokens of the sequence so far (the
+                               prompt's and the generated ones) are divided by P when positive,
+                               multiplied by P when negative (Hugging Face's repetition_penalty;
+                               > 1 avoids repeating) */
 } gt_gen_opts;
 
 void gt_gen_opts_default(gt_gen_opts *o);   /* beams 4, n 1, greedy, 64 tokens, no penalties */

@@ -6,10 +6,10 @@
 #include "core/util.h"
 #include "gen/titles.h"
 
-int gt_titler_bos(const gt_tok *tok, int model_bos)
+int gt_titler_bos(const gt_specials *sp, int model_bos)
 {
-    if (gt_tok_add_bos(tok) == 0) return -1;
-    return gt_tok_bos(tok) >= 0 ? gt_tok_bos(tok) : model_bos;
+    if (sp->add_bos == 0) return -1;
+    return sp->bos >= 0 ? sp->bos : model_bos;
 }
 
 void gt_titler_free(gt_titler *t)
@@ -25,24 +25,6 @@ int gt_titler_run(gt_titler *t, const gt_gen_opts *o, const char *instr, size_t 
     if (t->bos >= 0) gt_ids_push(&t->ids, t->bos);
     gt_template_encode(t->tpl, t->tc, instr, ni, abs, nabs, t->max_in, &t->prompt, &t->ids);
     return gt_gen_run(t->gen, o, t->ids.v, (int)t->ids.n, out, nout);
-}
-
-static void write_field_value(gt_out *o, const gt_rec *r, const gt_field *f)
-{
-    switch (f->kind) {
-    case GT_V_NULL: gt_out_str(o, "null"); break;
-    case GT_V_STR: gt_out_json_str(o, gt_rec_at(r, f->val), f->val.len); break;
-    case GT_V_RAW: gt_out_write(o, gt_rec_at(r, f->val), f->val.len); break;
-    case GT_V_ARR:
-        gt_out_putc(o, '[');
-        for (int i = 0; i < f->count; i++) {
-            gt_span s = r->items[f->first + i];
-            if (i) gt_out_putc(o, ',');
-            gt_out_json_str(o, gt_rec_at(r, s), s.len);
-        }
-        gt_out_putc(o, ']');
-        break;
-    }
 }
 
 /* "titles":[...]} and the end of the line. */
@@ -77,7 +59,7 @@ void gt_titles_write_record(gt_out *o, const gt_rec *rec, const gt_cand *c, int 
         if (strcmp(gt_rec_at(rec, f->key), "titles") == 0) continue;
         gt_out_json_str(o, gt_rec_at(rec, f->key), f->key.len);
         gt_out_putc(o, ':');
-        write_field_value(o, rec, f);
+        gt_rec_write_value(o, rec, i);
         gt_out_putc(o, ',');
     }
     write_titles(o, c, n, ids);
@@ -91,8 +73,18 @@ void gt_titles_write_text(gt_out *o, const char *text, size_t len, const gt_cand
     write_titles(o, c, n, ids);
 }
 
+void gt_titles_stop_at_eos(gt_gen *gen, const gt_tok *tok, const gt_specials *sp, const gt_model *m)
+{
+    if (sp->eos >= 0) gt_gen_set_stop(gen, sp->eos, GT_STOP_EOS);
+    int guess = gt_tok_eos(tok);
+    if (!(gt_tok_guessed(tok) & GT_TOK_GUESSED_EOS) || guess < 0 || guess == sp->eos) return;
+    for (int i = 0; i < m->c.n_eos; i++)
+        if (m->c.eos_ids[i] == guess) return;
+    gt_gen_set_stop(gen, guess, GT_STOP_NONE);
+}
+
 void gt_titles_stats(const gt_gen *gen, uint64_t total, const char *what, double t_start, const gt_quant *quant,
-                     const gt_model *model)
+                     const gt_model *model, const gt_specials *sp, int bos)
 {
     const gt_gen_stats *s = gt_gen_totals(gen);
     gt_warn("%llu %s in %.2f s; prefill %lld tokens %.1f tok/s; decode %lld tokens %.1f tok/s; "
@@ -102,4 +94,6 @@ void gt_titles_stats(const gt_gen *gen, uint64_t total, const char *what, double
             s->decode_s > 0 ? (double)s->decode_tokens / s->decode_s : 0.0,
             (double)(quant ? gt_quant_bytes(quant) : model->weight_bytes) / 1e6, quant ? " (8-bit)" : "",
             (double)s->kv_bytes_peak / 1e6);
+    char d[200];
+    gt_warn("special tokens: %s; prompts start with %s", gt_specials_describe(sp, d, sizeof d), bos >= 0 ? "BOS" : "no BOS");
 }

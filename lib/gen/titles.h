@@ -15,6 +15,7 @@
 #include "nn/model.h"
 #include "nn/quant.h"
 #include "tok/template.h"
+#include "tok/specials.h"
 #include "tok/tokenizer.h"
 
 typedef struct {
@@ -28,12 +29,12 @@ typedef struct {
 } gt_titler;
 
 /* The token a titler puts before each prompt (its .bos), -1 for none: as
- * the tokenizer's own rule says (gt_tok_add_bos: a GGUF file's
- * add_bos_token; false, as SmolLM2's, gives none), and for a tokenizer
- * without one (tokenizer.model, tokenizer.json) always, as training streams
- * start: the tokenizer's BOS id, else MODEL_BOS (config.json's bos_token_id,
- * -1 when absent). */
-int gt_titler_bos(const gt_tok *tok, int model_bos);
+ * the model's rule says (SP's add_bos, specials.h: tokenizer_config.json's
+ * add_bos_token, a GGUF file's; false, as SmolLM2's, gives none), and when
+ * nothing says (tokenizer.model, tokenizer.json) always, as training streams
+ * start: SP's BOS, else MODEL_BOS (config.json's bos_token_id, -1 when
+ * absent). */
+int gt_titler_bos(const gt_specials *sp, int model_bos);
 /* Free the scratch (not what the titler points to). */
 void gt_titler_free(gt_titler *t);
 /* Generate titles for the abstract ABS (NABS bytes, cleaned) under the
@@ -48,10 +49,15 @@ int gt_titler_run(gt_titler *t, const gt_gen_opts *o, const char *instr, size_t 
 void gt_titles_write_record(gt_out *o, const gt_rec *rec, const gt_cand *c, int n, int ids);
 void gt_titles_write_text(gt_out *o, const char *text, size_t len, const gt_cand *c, int n, int ids);
 
-/* The --stats line on standard error: TOTAL WHAT (records, requests) since
+/* The --stats lines on standard error: TOTAL WHAT (records, requests) since
  * T_START, prefill and decode speeds, the weights' bytes (QUANT's when
- * quantised, else MODEL's), the largest KV cache. */
+ * quantised, else MODEL's), the largest KV cache; then BOS and EOS (SP) and
+ * the file each came from, and whether prompts start with BOS (BOS >= 0). */
 void gt_titles_stats(const gt_gen *gen, uint64_t total, const char *what, double t_start, const gt_quant *quant,
-                     const gt_model *model);
+                     const gt_model *model, const gt_specials *sp, int bos);
+
+/* Make generation stop at SP's EOS, and not at a tokenizer.json's guessed EOS
+ * (gt_tok_guessed) that neither SP nor M's config names. */
+void gt_titles_stop_at_eos(gt_gen *gen, const gt_tok *tok, const gt_specials *sp, const gt_model *m);
 
 #endif

@@ -158,6 +158,18 @@ static ssize_t fill(gt_reader *r)
     }
 }
 
+/* Hand out buf[S, E) as the line just counted: without a trailing '\r', and
+ * the first line without a UTF-8 byte order mark (EF BB BF), which editors on
+ * Windows put at the start of a file and is no part of its text. */
+static int line_of(gt_reader *r, size_t s, size_t e, const char **line, size_t *len)
+{
+    if (e > s && r->buf[e - 1] == '\r') e--;
+    if (r->lineno == 1 && e - s >= 3 && memcmp(r->buf + s, "\xEF\xBB\xBF", 3) == 0) s += 3;
+    *line = r->buf + s;
+    *len = e - s;
+    return GT_READ_LINE;
+}
+
 int gt_reader_next(gt_reader *r, const char **line, size_t *len)
 {
     if (r->failed) return GT_READ_ERROR;
@@ -175,10 +187,7 @@ int gt_reader_next(gt_reader *r, const char **line, size_t *len)
             size_t s = r->start;
             r->start = e + 1;
             if (e - s > r->max_line) return GT_READ_TOOLONG;
-            if (e > s && r->buf[e - 1] == '\r') e--;
-            *line = r->buf + s;
-            *len = e - s;
-            return GT_READ_LINE;
+            return line_of(r, s, e, line, len);
         }
         /* no newline in buffer: make room and read more */
         if (r->eof) {
@@ -187,10 +196,7 @@ int gt_reader_next(gt_reader *r, const char **line, size_t *len)
                 r->start = r->end;
                 r->lineno++;
                 if (skipping) return GT_READ_TOOLONG;
-                if (e > s && r->buf[e - 1] == '\r') e--;
-                *line = r->buf + s;
-                *len = e - s;
-                return GT_READ_LINE;
+                return line_of(r, s, e, line, len);
             }
             return GT_READ_EOF;
         }

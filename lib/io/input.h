@@ -15,7 +15,8 @@ gt_reader *gt_reader_open(const char *path, size_t max_line);
 
 enum { GT_READ_EOF = 0, GT_READ_LINE = 1, GT_READ_TOOLONG = 2, GT_READ_ERROR = -1 };
 
-/* Next line, without its '\n' (and without a trailing '\r'). The pointer stays
+/* Next line, without its '\n' (and without a trailing '\r'; the first line
+ * without a UTF-8 byte order mark, EF BB BF, at its start). The pointer stays
  * valid until the next call. GT_READ_TOOLONG: a line over the limit was skipped
  * (its number is gt_reader_lineno). GT_READ_ERROR: a read or decompression error
  * (gt_reader_error says what; gt_reader_error_code gives EX_IOERR or EX_DATAERR). */

@@ -60,7 +60,8 @@ yajl_val gt_json_load(const char *path, size_t max, char *err, size_t errsz)
 yajl_val gt_json_get(yajl_val o, const char *key)
 {
     if (!o || !YAJL_IS_OBJECT(o)) return NULL;
-    for (size_t i = 0; i < o->u.object.len; i++)
+    /* the last of a key given twice, as Python's json (Hugging Face's readers) takes it */
+    for (size_t i = o->u.object.len; i-- > 0;)
         if (strcmp(o->u.object.keys[i], key) == 0) return o->u.object.values[i];
     return NULL;
 }

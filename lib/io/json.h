@@ -22,7 +22,9 @@ yajl_val gt_json_parse(const char *text, char *err, size_t errsz);
  * ERR (without the path); errno as gt_read_file leaves it, 0 for a parse error. */
 yajl_val gt_json_load(const char *path, size_t max, char *err, size_t errsz);
 
-/* The value at KEY of object O; NULL when O is not an object or has no KEY. */
+/* The value at KEY of object O; NULL when O is not an object or has no KEY.
+ * A key given twice: its last value, as Python's json.load (and so Hugging
+ * Face's config readers) takes it. */
 yajl_val gt_json_get(yajl_val o, const char *key);
 /* The string at KEY, or NULL when absent or not a string. */
 const char *gt_json_str(yajl_val o, const char *key);

@@ -30,6 +30,7 @@ void gt_rec_clear(gt_rec *r)
     r->alen = 0; r->nf = 0; r->nitems = 0;
     r->kon = 0;
     r->depth = 0; r->in_arr = 0; r->err_set = 0; r->err[0] = 0;
+    r->jdepth = 0;
     r->partial = 0;
 }
 
@@ -145,8 +146,34 @@ static int unsupported(gt_rec *r)
     return fail(r, m);
 }
 
+/* Where yajl is in the line: just past the token of the current callback. */
+static size_t consumed(const gt_rec *r) { return yajl_get_bytes_consumed((yajl_handle)r->yh); }
+
+/* The field being read becomes a GT_V_JSON value starting at START, with
+ * LEVELS arrays and objects open (gt_rec_keep_json); 1, or yajl's stop. */
+static int json_begin(gt_rec *r, size_t start, int levels)
+{
+    if (!r->keep_json || r->nf == 0) return unsupported(r);
+    gt_field *f = &r->f[r->nf - 1];
+    if (f->kind == GT_V_ARR) r->nitems = f->first;     /* the strings read so far: dropped */
+    f->kind = GT_V_JSON;
+    f->count = 0;
+    r->in_arr = 0;
+    r->jstart = start;
+    r->jdepth = levels;
+    return 1;
+}
+
+/* An array or object closes inside a GT_V_JSON value: the last one closing
+ * gives the value its text. */
+static void json_close(gt_rec *r)
+{
+    if (--r->jdepth == 0) r->f[r->nf - 1].val = arena_add(r, r->src + r->jstart, consumed(r) - r->jstart);
+}
+
 static int cb_scalar(gt_rec *r, gt_vkind kind, const char *s, size_t n)
 {
+    if (r->jdepth) return 1;                            /* inside a GT_V_JSON value */
     if (r->depth == 1 && !r->in_arr) {
         gt_field *f = &r->f[r->nf - 1];
         f->kind = kind;
@@ -158,6 +185,7 @@ static int cb_scalar(gt_rec *r, gt_vkind kind, const char *s, size_t n)
         r->f[r->nf - 1].count++;
         return 1;
     }
+    if (r->depth == 1 && r->in_arr == 1) return json_begin(r, r->jstart, 1);   /* [..., 1 */
     return unsupported(r);
 }
 
@@ -175,6 +203,9 @@ static int cb_string(void *ctx, const unsigned char *s, size_t n)
 static int cb_start_map(void *ctx)
 {
     gt_rec *r = ctx;
+    if (r->jdepth) { r->jdepth++; return 1; }
+    if (r->depth == 1 && !r->in_arr) return json_begin(r, consumed(r) - 1, 1);
+    if (r->depth == 1 && r->in_arr) return json_begin(r, r->jstart, 2);     /* [..., { */
     if (r->depth != 0) return unsupported(r);
     r->depth = 1;
     return 1;
@@ -183,6 +214,7 @@ static int cb_start_map(void *ctx)
 static int cb_map_key(void *ctx, const unsigned char *k, size_t n)
 {
     gt_rec *r = ctx;
+    if (r->jdepth) return 1;
     if (key_find(r, (const char *)k, n) >= 0) {
         char m[160];
         snprintf(m, sizeof m, "duplicate key \"%.*s\"", (int)(n > 80 ? 80 : n), (const char *)k);
@@ -195,15 +227,19 @@ static int cb_map_key(void *ctx, const unsigned char *k, size_t n)
 static int cb_end_map(void *ctx)
 {
     gt_rec *r = ctx;
-    r->depth = 0;
+    if (r->jdepth) json_close(r);
+    else r->depth = 0;
     return 1;
 }
 
 static int cb_start_array(void *ctx)
 {
     gt_rec *r = ctx;
-    if (r->depth != 1 || r->in_arr) return unsupported(r);
+    if (r->jdepth) { r->jdepth++; return 1; }
+    if (r->depth == 1 && r->in_arr) return json_begin(r, r->jstart, 2);      /* [..., [ */
+    if (r->depth != 1) return unsupported(r);
     r->in_arr = 1;
+    r->jstart = consumed(r) - 1;
     gt_field *f = &r->f[r->nf - 1];
     f->kind = GT_V_ARR;
     f->first = r->nitems;
@@ -214,7 +250,8 @@ static int cb_start_array(void *ctx)
 static int cb_end_array(void *ctx)
 {
     gt_rec *r = ctx;
-    r->in_arr = 0;
+    if (r->jdepth) json_close(r);
+    else r->in_arr = 0;
     return 1;
 }
 
@@ -245,6 +282,27 @@ static int fast_string(gt_rec *r, const unsigned char **pp, const unsigned char 
 }
 
 
+/* An array of strings only at *PP: 1 with *PP past it, else 0. */
+static int skip_string_array(const unsigned char **pp, const unsigned char *e)
+{
+    const unsigned char *p = gt_js_ws(*pp + 1, e);
+    if (p < e && *p == ']') { *pp = p + 1; return 1; }
+    for (;;) {
+        if (p >= e || *p != '"' || !gt_js_string_check(&p, e)) return 0;
+        p = gt_js_ws(p, e);
+        if (p < e && *p == ',') { p = gt_js_ws(p + 1, e); continue; }
+        if (p < e && *p == ']') { *pp = p + 1; return 1; }
+        return 0;
+    }
+}
+
+/* Is the value at P one that gt_rec_keep_json keeps as JSON text: an object,
+ * or an array not all of strings? */
+static int nested_value(const unsigned char *p, const unsigned char *e)
+{
+    return *p == '{' || (*p == '[' && !skip_string_array(&p, e));
+}
+
 static int wanted(const gt_rec *r, gt_span key)
 {
     for (int i = 0; i < r->nwant; i++)
@@ -270,19 +328,16 @@ static int fast_parse(gt_rec *r, const char *line, size_t len)
         p = gt_js_ws(p + 1, e);
         if (p >= e) return 0;
         unsigned c = *p;
-        if (r->want && !wanted(r, key)) {
+        if (r->keep_json && nested_value(p, e)) {
+            const unsigned char *s = p;
+            if (!gt_js_skip(&p, e, 0)) return 0;
+            f->kind = GT_V_JSON;
+            f->val = arena_add(r, (const char *)s, (size_t)(p - s));
+        } else if (r->want && !wanted(r, key)) {
             /* checked as strictly as a kept value: scalars, or an array of strings */
             if (c == '{') return 0;
             if (c == '[') {
-                p = gt_js_ws(p + 1, e);
-                if (p < e && *p == ']') p++;
-                else for (;;) {
-                    if (p >= e || *p != '"' || !gt_js_string_check(&p, e)) return 0;
-                    p = gt_js_ws(p, e);
-                    if (p < e && *p == ',') { p = gt_js_ws(p + 1, e); continue; }
-                    if (p < e && *p == ']') { p++; break; }
-                    return 0;
-                }
+                if (!skip_string_array(&p, e)) return 0;
             } else if (!gt_js_skip(&p, e, 0)) {
                 return 0;
             }
@@ -361,6 +416,8 @@ int gt_rec_parse_yajl(gt_rec *r, const char *line, size_t len, char *err, size_t
     gt_rec_clear(r);
     yajl_handle h = yajl_alloc(&callbacks, NULL, r);
     if (!h) gt_die(EX_OSERR, "out of memory (yajl)");
+    r->src = line;
+    r->yh = h;
     yajl_status st = yajl_parse(h, (const unsigned char *)line, len);
     if (st == yajl_status_ok) st = yajl_complete_parse(h);
     int rc = 0;
@@ -390,6 +447,8 @@ int gt_rec_parse_yajl(gt_rec *r, const char *line, size_t len, char *err, size_t
         snprintf(err, errsz, "not a JSON object");
     }
     yajl_free(h);
+    r->src = NULL;
+    r->yh = NULL;
     return rc;
 }
 
@@ -419,6 +478,25 @@ void gt_rec_set_str(gt_rec *r, const char *key, const char *s, size_t n)
     f->val = v;
 }
 
+void gt_rec_write_value(gt_out *o, const gt_rec *r, int i)
+{
+    const gt_field *f = &r->f[i];
+    switch (f->kind) {
+    case GT_V_NULL: gt_out_write(o, "null", 4); break;
+    case GT_V_STR: gt_out_json_str(o, r->arena + f->val.off, f->val.len); break;
+    case GT_V_RAW: case GT_V_JSON: gt_out_write(o, r->arena + f->val.off, f->val.len); break;
+    case GT_V_ARR:
+        gt_out_putc(o, '[');
+        for (int j = 0; j < f->count; j++) {
+            if (j) gt_out_putc(o, ',');
+            gt_span s = r->items[f->first + j];
+            gt_out_json_str(o, r->arena + s.off, s.len);
+        }
+        gt_out_putc(o, ']');
+        break;
+    }
+}
+
 void gt_rec_write(gt_out *o, const gt_rec *r)
 {
     if (r->partial) gt_die(EX_SOFTWARE, "internal error: writing a record parsed with gt_rec_parse_keys");
@@ -428,20 +506,7 @@ void gt_rec_write(gt_out *o, const gt_rec *r)
         if (i) gt_out_putc(o, ',');
         gt_out_json_str(o, r->arena + f->key.off, f->key.len);
         gt_out_putc(o, ':');
-        switch (f->kind) {
-        case GT_V_NULL: gt_out_write(o, "null", 4); break;
-        case GT_V_STR: gt_out_json_str(o, r->arena + f->val.off, f->val.len); break;
-        case GT_V_RAW: gt_out_write(o, r->arena + f->val.off, f->val.len); break;
-        case GT_V_ARR:
-            gt_out_putc(o, '[');
-            for (int j = 0; j < f->count; j++) {
-                if (j) gt_out_putc(o, ',');
-                gt_span s = r->items[f->first + j];
-                gt_out_json_str(o, r->arena + s.off, s.len);
-            }
-            gt_out_putc(o, ']');
-            break;
-        }
+        gt_rec_write_value(o, r, i);
     }
     gt_out_write(o, "}\n", 2);
 }

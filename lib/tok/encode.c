@@ -134,9 +134,9 @@ static size_t encode_full(worker *w, size_t *marks)
 {
     const gt_enc_opts *o = &w->e->o;
     w->ids.n = 0;
-    if (o->bos) gt_ids_push(&w->ids, gt_tok_bos(o->tok));
+    if (o->bos) gt_ids_push(&w->ids, o->bos_id);
     gt_tok_encode(w->ctx, w->full.p, w->full.n, &w->ids, marks, 3);
-    if (o->eos) gt_ids_push(&w->ids, gt_tok_eos(o->tok));
+    if (o->eos) gt_ids_push(&w->ids, o->eos_id);
     return w->ids.n;
 }
 
@@ -206,9 +206,9 @@ static void do_text(worker *w, const char *line, size_t len)
     const gt_enc_opts *o = &w->e->o;
     if (len == 0 && !o->ids_fmt) return;       /* empty document */
     w->ids.n = 0;
-    if (o->bos) gt_ids_push(&w->ids, gt_tok_bos(o->tok));
+    if (o->bos) gt_ids_push(&w->ids, o->bos_id);
     gt_tok_encode(w->ctx, line, len, &w->ids, NULL, 0);
-    if (o->eos) gt_ids_push(&w->ids, gt_tok_eos(o->tok));
+    if (o->eos) gt_ids_push(&w->ids, o->eos_id);
     emit(w, 0);
 }
 

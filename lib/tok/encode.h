@@ -20,6 +20,7 @@ typedef struct {
     int text;                   /* lines are plain texts, not pairs */
     int ids_fmt;                /* write lines of ids, not stream records */
     int bos, eos;               /* add BOS / EOS to each example */
+    int bos_id, eos_id;         /* which ids they are (specials.h) */
     int quiet, strict;          /* as tok-encode's --quiet and --strict */
     int train_on_inputs;        /* records' response start 0 */
     long cutoff;                /* at most this many tokens an example (0: no limit) */

@@ -162,6 +162,7 @@ struct gt_hf {
     added *add; int nadd;
     matcher raw, norm;
     int bos, eos;
+    int guessed;            /* GT_TOK_GUESSED_BOS | _EOS: found by name, not in the post-processor */
     uint64_t fp;
 };
 
@@ -760,6 +761,8 @@ gt_hf *gt_hf_load_mem(const void *data, size_t n, char *err, size_t errsz)
     find_bos_eos(h, gt_json_get(root, "post_processor"));
     static const char *bosn[] = { "<s>", "<|begin_of_text|>", "<|startoftext|>", "<|endoftext|>", NULL };
     static const char *eosn[] = { "</s>", "<|end_of_text|>", "<|endoftext|>", "<|im_end|>", "<eos>", NULL };
+    if (h->bos < 0) h->guessed |= 1;
+    if (h->eos < 0) h->guessed |= 2;
     for (int i = 0; h->bos < 0 && bosn[i]; i++) h->bos = piece_id(h, bosn[i], strlen(bosn[i]));
     for (int i = 0; h->eos < 0 && eosn[i]; i++) h->eos = piece_id(h, eosn[i], strlen(eosn[i]));
     if (h->bos >= nt) h->bos = -1;
@@ -869,6 +872,12 @@ void gt_hf_free(gt_hf *h)
 
 int gt_hf_vocab_size(const gt_hf *h) { return h->ntok; }
 int gt_hf_bos(const gt_hf *h) { return h->bos; }
+int gt_hf_guessed(const gt_hf *h) { return h->guessed; }
+int gt_hf_piece_id(const gt_hf *h, const char *s, size_t n)
+{
+    int id = piece_id(h, s, n);
+    return id < gt_hf_vocab_size(h) ? id : -1;
+}
 int gt_hf_eos(const gt_hf *h) { return h->eos; }
 int gt_hf_unk(const gt_hf *h) { return h->unk; }
 uint64_t gt_hf_fingerprint(const gt_hf *h) { return h->fp; }

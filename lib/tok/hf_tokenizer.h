@@ -55,6 +55,10 @@ int gt_hf_vocab_size(const gt_hf *h);   /* highest id + 1 */
  * <|end_of_text|>, <|endoftext|>, <|im_end|>, <eos>. -1 when none. */
 int gt_hf_bos(const gt_hf *h);
 int gt_hf_eos(const gt_hf *h);
+/* Which of them were found by name (bit 1: BOS, 2: EOS), not in the post-processor. */
+int gt_hf_guessed(const gt_hf *h);
+/* The id of the token whose text is S (N bytes): an added token or a vocabulary entry; -1 when none. */
+int gt_hf_piece_id(const gt_hf *h, const char *s, size_t n);
 int gt_hf_unk(const gt_hf *h);
 /* A 64-bit hash of the whole file. */
 uint64_t gt_hf_fingerprint(const gt_hf *h);

@@ -106,6 +106,15 @@ void gt_tok_free(gt_tok *t)
 int gt_tok_vocab_size(const gt_tok *t) { return t->hf ? gt_hf_vocab_size(t->hf) : gt_spm_vocab_size(t->spm); }
 int gt_tok_bos(const gt_tok *t) { return t->hf ? gt_hf_bos(t->hf) : gt_spm_bos(t->spm); }
 int gt_tok_eos(const gt_tok *t) { return t->hf ? gt_hf_eos(t->hf) : gt_spm_eos(t->spm); }
+int gt_tok_guessed(const gt_tok *t) { return t->hf && !t->vocab ? gt_hf_guessed(t->hf) : 0; }
+int gt_tok_piece_id(const gt_tok *t, const char *s, size_t n)
+{
+    if (t->hf) return gt_hf_piece_id(t->hf, s, n);
+    const gt_spm_model *m = gt_spm_model_of(t->spm);
+    for (int i = 0; i < m->npieces; i++)
+        if (m->pieces[i].len == n && memcmp(m->pieces[i].piece, s, n) == 0) return i;
+    return -1;
+}
 int gt_tok_unk(const gt_tok *t) { return t->vocab ? t->r.unk : t->hf ? gt_hf_unk(t->hf) : gt_spm_unk(t->spm); }
 int gt_tok_pad(const gt_tok *t)
 {

@@ -44,6 +44,14 @@ int gt_tok_vocab_size(const gt_tok *t);
 int gt_tok_bos(const gt_tok *t);          /* -1 when the model has none */
 int gt_tok_eos(const gt_tok *t);
 int gt_tok_unk(const gt_tok *t);
+/* Which of gt_tok_bos and gt_tok_eos are guesses, bits GT_TOK_GUESSED_BOS and
+ * _EOS: a tokenizer.json's found by their names (<s>, </s>, ...) for want of
+ * a post-processor naming them. A SentencePiece model's and a vocabulary's ids
+ * are its own (0). */
+enum { GT_TOK_GUESSED_BOS = 1, GT_TOK_GUESSED_EOS = 2 };
+int gt_tok_guessed(const gt_tok *t);
+/* The id of the piece whose text is S (N bytes), -1 when none. */
+int gt_tok_piece_id(const gt_tok *t, const char *s, size_t n);
 int gt_tok_pad(const gt_tok *t);          /* -1 when the model has none (tokenizer.json: -1) */
 /* Does the model's own rule put BOS (EOS) around a text: 1 or 0 for a
  * vocabulary's tokenizer (add_bos_token, add_eos_token), -1 for a tokenizer

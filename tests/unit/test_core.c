@@ -44,6 +44,37 @@ static void test_reader_plain(void)
     unlink(p);
 }
 
+/* A UTF-8 byte order mark opens the first line of some files (Windows
+ * editors): it is skipped there, plain or zstd, and kept anywhere else. */
+static void test_reader_bom(void)
+{
+    const char *txt = "\xEF\xBB\xBF{\"a\":1}\r\n\xEF\xBB\xBFx\n";
+    size_t tn = strlen(txt);
+    char *p = tmpfile_with(txt, tn);
+    gt_reader *r = gt_reader_open(p, 100);
+    const char *l; size_t n;
+    CHECK(gt_reader_next(r, &l, &n) == GT_READ_LINE && n == 7 && memcmp(l, "{\"a\":1}", 7) == 0,
+          "reader: byte order mark skipped at the start");
+    CHECK(gt_reader_next(r, &l, &n) == GT_READ_LINE && n == 4 && memcmp(l, "\xEF\xBB\xBFx", 4) == 0,
+          "reader: byte order mark kept after the first line");
+    gt_reader_close(r);
+    unlink(p);
+    size_t cap = ZSTD_compressBound(tn);
+    char *z = malloc(cap);
+    size_t zn = ZSTD_compress(z, cap, txt, tn, 3);
+    p = tmpfile_with(z, zn);
+    r = gt_reader_open(p, 100);
+    CHECK(gt_reader_next(r, &l, &n) == GT_READ_LINE && n == 7 && l[0] == '{', "reader: byte order mark skipped (zstd)");
+    gt_reader_close(r);
+    unlink(p);
+    free(z);
+    p = tmpfile_with("\xEF\xBB\xBF", 3);      /* a file of just the mark: no line worth reading */
+    r = gt_reader_open(p, 100);
+    CHECK(gt_reader_next(r, &l, &n) == GT_READ_LINE && n == 0, "reader: a lone byte order mark is an empty line");
+    gt_reader_close(r);
+    unlink(p);
+}
+
 static void test_reader_toolong(void)
 {
     size_t big = 5u << 20;
@@ -136,6 +167,35 @@ static void test_record(void)
         CHECK(rc == -1 && strstr(err, bad[i][1]), name);
         if (!(rc == -1 && strstr(err, bad[i][1]))) printf("  got: %s\n", err);
     }
+    /* gt_rec_keep_json: nested values, on either path, written back as they came */
+    gt_rec_keep_json(&r);
+    const char *nested[] = {
+        "{\"id\":\"1\",\"versions\":[{\"version\":\"v1\",\"created\":\"Mon\"}],\"ap\":[[\"B\",\"C\",\"\"]],"
+        "\"o\":{\"k\":[1, {\"x\":null}]},\"abstract\":\"AA\"}",
+        "{\"id\":\"1\",\"versions\":[{\"version\":\"v1\",\"created\":\"Mon\"}],\"ap\":[[\"B\",\"C\",\"\"]],"
+        "\"o\":{\"k\":[1, {\"x\":null}]},\"abstract\":\"A\\u0041\"}",      /* read by yajl below */
+    };
+    for (int k = 0; k < 2; k++) {
+        int rc = k == 0 ? gt_rec_parse(&r, nested[k], strlen(nested[k]), err, sizeof err)
+                        : gt_rec_parse_yajl(&r, nested[k], strlen(nested[k]), err, sizeof err);
+        CHECK(rc == 0, "record: nested values accepted");
+        int vi = gt_rec_find(&r, "versions");
+        CHECK(vi >= 0 && r.f[vi].kind == GT_V_JSON && gt_rec_str(&r, "abstract", NULL), "record: nested value kept");
+        path = tmpfile_with("", 0);
+        f = fopen(path, "w+");
+        gt_out_init(&o, fileno(f), "t");
+        gt_rec_write(&o, &r);
+        gt_out_flush(&o);
+        rewind(f);
+        got = fread(buf, 1, sizeof buf - 1, f);
+        buf[got] = 0;
+        CHECK_STR(buf, "{\"id\":\"1\",\"versions\":[{\"version\":\"v1\",\"created\":\"Mon\"}],\"ap\":[[\"B\",\"C\",\"\"]],"
+                       "\"o\":{\"k\":[1, {\"x\":null}]},\"abstract\":\"AA\"}\n",
+                  "record: nested values written back unchanged");
+        fclose(f);
+        gt_out_free(&o);
+        unlink(path);
+    }
     gt_rec_free(&r);
 }
 
@@ -155,14 +215,23 @@ static void test_record_paths_agree(void)
         "{\"a\":1,}", "{\"a\":1 \"b\":2}", "{\"a\":[\"x\",]}", "{\"a\":[1]}", "{\"a\":{\"b\":1}}", "{\"a\":[[\"x\"]]}",
         "{\"a\":1,\"a\":2}", "{\"a\":1}x", "{\"a\":1}{\"b\":2}", "[\"a\"]", "\"s\"", "12", "", "   ", "{", "{\"a",
         "{\"a\":\"b", "{\"a\":\"b\\", "{\"a\":\"b\\u12\"}", "\f{\"a\":1}", "{\"a\":1}\v",
+        "\r{}", "\r{\"a\":\"x\"}", " \r\n\t{\"a\":1}", "\r", "\r[1]", "\r12",
+        /* nested values: refused, or kept as their text with gt_rec_keep_json */
+        "{\"v\":[{\"version\":\"v1\",\"n\":[1,2.5e3,null]},{\"b\":{}}],\"a\":\"x\",\"p\":[[\"B\",\"C\",\"\"]]}",
+        "{\"a\":[\"s\",1],\"b\":[\"t\"]}", "{\"a\":[\"s\",{\"k\":\"v\"}],\"z\":1}", "{\"a\":[\"s\",[\"t\"]]}",
+        "{\"a\" : { \"b\" : [ 1 , true ] } , \"c\":\"d\" }", "{\"a\":[[],{}],\"b\":{\"x\":1,\"x\":2}}",
+        "{\"a\":{\"b\":}}", "{\"a\":{\"b\":\"\xff\"}}", "{\"a\":[1,]}", "{\"o\":{\"k\":1},\"o\":2}",
+        "{\"a\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],\"b\":\"x\"}",
         "{\"z\":[1,2],\"a\":\"x\"}", "{\"z\":[\"p\",[\"q\"]],\"a\":\"x\"}", "{\"z\":{\"y\":1},\"a\":\"x\"}",
         "{\"z\":\"\xff\",\"a\":\"x\"}", "{\"z\":1,\"z\":2,\"a\":\"x\"}", "{\"z\":[\"p\",\"q\"],\"a\":\"x\",\"y\":-0.5}",
     };
-    int ok = 1;
+    int ok = 1, kept = 0;
     gt_rec a, b;
     gt_rec_init(&a);
     gt_rec_init(&b);
-    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+    for (size_t li = 0; li < 2 * (sizeof lines / sizeof lines[0]); li++) {
+        size_t i = li % (sizeof lines / sizeof lines[0]);
+        if (i == 0 && li) { gt_rec_keep_json(&a); gt_rec_keep_json(&b); }   /* the second round */
         char e1[200] = "", e2[200] = "";
         size_t n = strlen(lines[i]);
         int r1 = gt_rec_parse(&a, lines[i], n, e1, sizeof e1);
@@ -172,7 +241,8 @@ static void test_record_paths_agree(void)
             same = a.nf == b.nf;
             for (int k = 0; same && k < a.nf; k++) {
                 same = a.f[k].kind == b.f[k].kind && strcmp(gt_rec_at(&a, a.f[k].key), gt_rec_at(&b, b.f[k].key)) == 0;
-                if (same && (a.f[k].kind == GT_V_STR || a.f[k].kind == GT_V_RAW))
+                kept += a.f[k].kind == GT_V_JSON;
+                if (same && (a.f[k].kind == GT_V_STR || a.f[k].kind == GT_V_RAW || a.f[k].kind == GT_V_JSON))
                     same = a.f[k].val.len == b.f[k].val.len &&
                            memcmp(gt_rec_at(&a, a.f[k].val), gt_rec_at(&b, b.f[k].val), a.f[k].val.len) == 0;
                 if (same && a.f[k].kind == GT_V_ARR) {
@@ -200,6 +270,7 @@ static void test_record_paths_agree(void)
         if (!same) { printf("  differs on line %zu: %d/%d/%d %s | %s\n", i, r1, r2, r3, e1, e2); ok = 0; }
     }
     CHECK(ok, "record: fast scanner and yajl agree on tricky lines");
+    CHECK(kept >= 10, "record: nested values kept as JSON (gt_rec_keep_json)");
     gt_rec_free(&a);
     gt_rec_free(&b);
 }
@@ -532,6 +603,11 @@ static void test_json(void)
           gt_json_as_int(gt_json_get(v, "s"), &x) == -1 && gt_json_as_int(NULL, &x) == -1 && x == 42,
           "json: as_int refuses fractions, 1e16, strings, absent");
     yajl_tree_free(v);
+    v = gt_json_parse("{\"k\":1,\"o\":{\"x\":\"a\",\"x\":\"b\"},\"k\":2}", err, sizeof err);
+    CHECK(v && gt_json_as_int(gt_json_get(v, "k"), &x) == 0 && x == 2 && gt_json_str(gt_json_get(v, "o"), "x") &&
+          strcmp(gt_json_str(gt_json_get(v, "o"), "x"), "b") == 0,
+          "json: a key given twice: its last value, as Python's json");
+    yajl_tree_free(v);
     v = gt_json_parse("{\"a\":", err, sizeof err);
     CHECK(!v && strncmp(err, "parse error", 11) == 0 && err[strlen(err) - 1] != '\n', "json: parse error, trimmed");
 
@@ -562,6 +638,7 @@ static void test_fail(void)
 int main(void)
 {
     test_reader_plain();
+    test_reader_bom();
     test_reader_toolong();
     test_reader_zstd();
     test_record();

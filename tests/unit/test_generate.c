@@ -15,7 +15,8 @@
  *   F32 matmul by the dequantised weights, quantisation error per weight is
  *   at most half a step, and the logits of each quantised fixture stay within
  *   5% (max |diff| / max |ref|) of the full-precision ones; the error is printed;
- * - no_repeat_ngram and encoder_repetition_penalty against their definitions. */
+ * - no_repeat_ngram, encoder_repetition_penalty and repetition_penalty against
+ *   their definitions. */
 #include "t.h"
 #include "gen/generate.h"
 #include "nn/kernels.h"
@@ -499,8 +500,84 @@ static void check_encoder_penalty(const char *name)
     gt_model_free(&m);
 }
 
+/* repetition_penalty as Hugging Face's RepetitionPenaltyLogitsProcessor: at
+ * each step, every distinct token of the sequence so far (the prompt's and
+ * the ones generated before) has its score divided by P when positive and
+ * multiplied by P when negative; greedy tokens are the argmax of full-forward
+ * logits so changed, beam scores the sums of the changed log-probabilities. */
+static int in_sequence(int32_t t, const int32_t *ids, int n)
+{
+    if (in_prompt(t)) return 1;
+    for (int i = 0; i < n; i++)
+        if (ids[i] == t) return 1;
+    return 0;
+}
+
+static float repeat_penalised(float v, float P) { return v < 0 ? v * P : v / P; }
+
+static void check_repetition_penalty(const char *name)
+{
+    char cn[300];
+    gt_model m;
+    gt_gen *g = open_gen(name, &m);
+    if (!g) return;
+    int V;
+    gt_gen_opts o;
+    gt_gen_opts_default(&o);
+    o.max_new_tokens = 16;
+    o.beams = 1;
+    const gt_cand *c;
+    int nc, ok = 1, moved = 0;
+    static const float Ps[] = { 1.8f, 0.6f };
+    for (size_t k = 0; k < 2; k++) {
+        o.repetition_penalty = Ps[k];
+        if (gt_gen_run(g, &o, PROMPT, NP, &c, &nc) != 0 || nc != 1) { ok = 0; continue; }
+        V = m.c.vocab_size;
+        float *lg = full_logits(&m, c[0].ids, c[0].nids);
+        for (int i = 0; i < c[0].nids && ok; i++) {
+            float *row = lg + (size_t)(NP - 1 + i) * V;
+            int raw = 0, best = 0;
+            for (int j = 1; j < V; j++)
+                if (row[j] > row[raw]) raw = j;
+            for (int j = 0; j < V; j++)
+                if (in_sequence(j, c[0].ids, i)) row[j] = repeat_penalised(row[j], Ps[k]);
+            for (int j = 1; j < V; j++)
+                if (row[j] > row[best]) best = j;
+            if (best != c[0].ids[i]) ok = 0;
+            moved += best != raw;
+        }
+        free(lg);
+    }
+    snprintf(cn, sizeof cn, "%s: repetition_penalty 1.8 and 0.6: greedy = argmax of full-forward logits with the "
+             "sequence's tokens penalised (%d steps moved)", name, moved);
+    CHECK(ok && moved > 0, cn);
+    o.beams = 3;
+    o.n = 3;
+    o.repetition_penalty = 2;
+    int sc_ok = gt_gen_run(g, &o, PROMPT, NP, &c, &nc) == 0 && nc == 3;
+    V = m.c.vocab_size;
+    float *lp = malloc(sizeof(float) * (size_t)V);
+    for (int i = 0; sc_ok && i < nc; i++) {
+        float *lg = full_logits(&m, c[i].ids, c[i].nids);
+        double re = 0;
+        for (int t = 0; t < c[i].nids; t++) {
+            gt_log_softmax(lp, lg + (size_t)(NP - 1 + t) * V, V);
+            float v = lp[c[i].ids[t]];
+            re += in_sequence(c[i].ids[t], c[i].ids, t) ? repeat_penalised(v, 2) : v;
+        }
+        free(lg);
+        sc_ok &= fabs(re - c[i].logprob) <= 1e-3 * (1 + fabs(re));
+    }
+    free(lp);
+    snprintf(cn, sizeof cn, "%s: repetition_penalty 2, 3 beams: scores are sums of penalised log-probabilities", name);
+    CHECK(sc_ok, cn);
+    gt_gen_free(g);
+    gt_model_free(&m);
+}
+
 int main(void)
 {
+    for (size_t i = 0; i < sizeof FIXTURES / sizeof FIXTURES[0]; i++) check_repetition_penalty(FIXTURES[i]);
     for (size_t i = 0; i < sizeof FIXTURES / sizeof FIXTURES[0]; i++) check_encoder_penalty(FIXTURES[i]);
     for (size_t i = 0; i < sizeof FIXTURES / sizeof FIXTURES[0]; i++) check_no_repeat(FIXTURES[i]);
     for (size_t i = 0; i < sizeof FIXTURES / sizeof FIXTURES[0]; i++) check_decode_multi(FIXTURES[i]);
