@@ -75,7 +75,7 @@ gt_genset *gt_genset_open(const char *gen, int n, const char *const *paths, cons
     fchmod(lock, 0755);
     g->n = n;
     const char *held[2 * GT_GENSET_MAX];
-    char lnk[GT_GENSET_MAX][16];
+    char lnk[GT_GENSET_MAX][24];
     for (int i = 0; i < n; i++) {
         g->paths[i] = gt_xstrdup(paths[i]);
         g->names[i] = gt_xstrdup(names[i]);
@@ -140,7 +140,7 @@ static int link_is(const char *path, const char *target)
 static int make_links(gt_genset *g, int *want)
 {
     for (int i = 0; i < g->n; i++) {
-        char target[4200], at[4200], ln[16];
+        char target[4200], at[4200], ln[24];
         if (link_target(g->paths[i], g->gen, g->names[i], target, sizeof target) != 0) {
             gt_warn("%s: cannot make a link to %s/%s: %s", g->paths[i], g->gen, g->names[i], strerror(errno));
             return -1;
@@ -180,7 +180,7 @@ int gt_genset_commit(gt_genset *g, gt_out *outs)
     int out = 0;
     for (int i = 0; i < g->n; i++) {
         if (!want[i]) continue;
-        char at[4200], ln[16];
+        char at[4200], ln[24];
         link_name(ln, sizeof ln, i);
         snprintf(at, sizeof at, "%s/%s", g->gen, ln);
         if (rename(at, g->paths[i]) != 0) {
