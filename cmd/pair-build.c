@@ -1,6 +1,7 @@
 /* pair-build - gentitle records to alpaca instruction pairs (abstract -> title),
  * de-duplicated and split into train/val/test. See pair-build(1). */
 #include "io/input.h"
+#include "io/genset.h"
 #include "io/output.h"
 #include "text/pairs.h"
 #include "core/opts.h"
@@ -42,8 +43,9 @@ static void usage(void)
 "      --test-since DATE   papers with v1_date >= DATE (YYYY-MM-DD) go to test\n"
 "      --val-since DATE    papers with v1_date >= DATE (and before --test-since) go to val\n"
 "  -o, --out PREFIX        write PREFIX.train.jsonl, PREFIX.val.jsonl, PREFIX.test.jsonl\n"
-"                          (atomically); without it every pair goes to standard output,\n"
-"                          with a \"split\" key when a split option is given\n"
+"                          (links into PREFIX.gen/, which a run replaces as a whole:\n"
+"                          the three change together); without it every pair goes to\n"
+"                          standard output, with a \"split\" key when a split option is given\n"
 "      --stats             counts and table memory on standard error at the end\n"
 "      --strict            stop at the first malformed record (exit 65, no files written)\n"
 "      --progress          show progress on standard error even when it is not a terminal\n"
@@ -81,16 +83,15 @@ static const struct option long_opts[] = {
     { NULL, 0, NULL, 0 }
 };
 
-/* outputs: one stream (stdout) or three atomic files */
+/* outputs: one stream (stdout) or three files of one generation */
 static gt_out outs[3];
-static gt_atomic *atoms[3];
+static gt_genset *files_set;
 static int to_files;
 
 static void abort_files(void)
 {
-    if (!to_files) return;
-    for (int k = 0; k < 3; k++)
-        if (atoms[k]) { gt_atomic_abort(atoms[k], &outs[k]); atoms[k] = NULL; }
+    if (files_set) gt_genset_abort(files_set, outs);
+    files_set = NULL;
 }
 
 static void write_pair(gt_out *o, const char *instr, size_t instrn, const gt_rec *r,
@@ -206,13 +207,18 @@ int main(int argc, char **argv)
         free(dir);
         to_files = 1;
         size_t n = strlen(out_prefix) + 16;
+        char *paths[3], *names[3], *gen = gt_xmalloc(n);
+        snprintf(gen, n, "%s.gen", out_prefix);
         for (int k = 0; k < 3; k++) {
-            char *path = gt_xmalloc(n);
-            snprintf(path, n, "%s.%s.jsonl", out_prefix, gt_split_name[k]);
-            atoms[k] = gt_atomic_open(path, &outs[k]);
-            free(path);
-            if (!atoms[k]) exit(EX_CANTCREAT);   /* temporaries already made go at exit */
+            paths[k] = gt_xmalloc(n);
+            names[k] = gt_xmalloc(n);
+            snprintf(paths[k], n, "%s.%s.jsonl", out_prefix, gt_split_name[k]);
+            snprintf(names[k], n, "%s.jsonl", gt_split_name[k]);
         }
+        files_set = gt_genset_open(gen, 3, (const char *const *)paths, (const char *const *)names, outs);
+        for (int k = 0; k < 3; k++) { free(paths[k]); free(names[k]); }
+        free(gen);
+        if (!files_set) exit(EX_CANTCREAT);
     } else {
         gt_out_init(&outs[0], 1, "<stdout>");
     }
@@ -311,10 +317,8 @@ int main(int argc, char **argv)
 
     int rc = 0;
     if (to_files) {
-        for (int k = 0; k < 3; k++) {
-            if (gt_atomic_commit(atoms[k], &outs[k]) != 0) rc = EX_IOERR;
-            atoms[k] = NULL;
-        }
+        if (gt_genset_commit(files_set, outs) != 0) rc = EX_IOERR;
+        files_set = NULL;
     } else {
         gt_out_flush(&outs[0]);
         gt_out_free(&outs[0]);

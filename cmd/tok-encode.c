@@ -4,6 +4,7 @@
 #include "core/util.h"
 #include "io/file.h"
 #include "io/input.h"
+#include "io/genset.h"
 #include "io/output.h"
 #include "nn/gguf.h"
 #include "nn/gguf_tok.h"
@@ -64,6 +65,25 @@ static void usage(void)
 "\n"
 "Exit status: 0 ok, 64 usage, 65 malformed input or unusable tokenizer or template,\n"
 "66 a file cannot be opened, 74 I/O error.\n");
+}
+
+/* -o STREAM with --index INDEX: one generation, STREAM.gen/, holding both
+ * (io/genset.h), so that the two paths never lead to a stream and an index of
+ * different runs. */
+static gt_genset *open_pair(const char *stream, const char *index, gt_out *outs)
+{
+    size_t n = strlen(stream) + 8;
+    char *gen = gt_xmalloc(n), *iname = gt_xmalloc(strlen(index) + 8);
+    snprintf(gen, n, "%s.gen", stream);
+    const char *sb = strrchr(stream, '/'), *ib = strrchr(index, '/');
+    sb = sb ? sb + 1 : stream;
+    ib = ib ? ib + 1 : index;
+    sprintf(iname, strcmp(sb, ib) == 0 ? "%s.index" : "%s", ib);     /* a/x and b/x */
+    const char *paths[2] = { stream, index }, *names[2] = { sb, iname };
+    gt_genset *g = gt_genset_open(gen, 2, paths, names, outs);
+    free(gen);
+    free(iname);
+    return g;
 }
 
 enum { OPT_TEXT = 256, OPT_PAIRS, OPT_TEMPLATE, OPT_CUTOFF, OPT_BOS, OPT_NOBOS, OPT_EOS, OPT_NOEOS, OPT_STATS,
@@ -154,15 +174,19 @@ int main(int argc, char **argv)
     gt_enc_opts eo = { tok, &tpl, text, ids_fmt, bos, eos, sp.bos, sp.eos, op.quiet, op.strict, toi, cutoff, op.max_line };
     gt_encoder *enc = gt_enc_new(&eo, (int)jobs);
 
-    gt_out out;
+    gt_out outs[2], *out = &outs[0];   /* the stream, and with --index the index */
     gt_atomic *atom = NULL;
-    if (outpath) {
-        atom = gt_atomic_open(outpath, &out);
+    gt_genset *set = NULL;
+    if (idxpath) {
+        set = open_pair(outpath, idxpath, outs);
+        if (!set) return EX_IOERR;
+    } else if (outpath) {
+        atom = gt_atomic_open(outpath, out);
         if (!atom) return EX_IOERR;
     } else {
-        gt_out_init(&out, 1, "<stdout>");
+        gt_out_init(out, 1, "<stdout>");
     }
-    uint64_t written = gt_enc_header(enc, &out);
+    uint64_t written = gt_enc_header(enc, out);
     gt_buf offs = { 0 };                /* --index: record offsets */
 
     int status = 0, stop = 0;
@@ -189,7 +213,7 @@ int main(int argc, char **argv)
                 }
                 gt_enc_add(enc, st, line, len, gt_reader_lineno(r));
             }
-            if (gt_enc_run(enc, gt_reader_name(r), &out, idxpath ? &offs : NULL, &written)) {
+            if (gt_enc_run(enc, gt_reader_name(r), out, idxpath ? &offs : NULL, &written)) {
                 stop = 1;
                 status = EX_DATAERR;
             }
@@ -200,28 +224,23 @@ int main(int argc, char **argv)
         gt_progress_end(&prog, bytes_done, gt_enc_counts_of(enc).lines);
         gt_reader_close(r);
     }
-    if (atom) {
-        if (status == 0 || (status == EX_DATAERR && !op.strict)) {
-            if (gt_atomic_commit(atom, &out) != 0) status = EX_IOERR;
-            else if (idxpath) {
-                gt_out io;
-                gt_atomic *ia = gt_atomic_open(idxpath, &io);
-                if (!ia) status = EX_IOERR;
-                else {
-                    gt_buf ih = { 0 };
-                    gt_tsidx_put_header(&ih, gt_tok_fingerprint(tok), written, offs.n / 8);
-                    gt_out_write(&io, ih.p, ih.n);
-                    if (offs.n) gt_out_write(&io, offs.p, offs.n);
-                    gt_buf_free(&ih);
-                    if (gt_atomic_commit(ia, &io) != 0) status = EX_IOERR;
-                }
-            }
-        } else {
-            gt_atomic_abort(atom, &out);
-        }
+    int keep = status == 0 || (status == EX_DATAERR && !op.strict);
+    if (set && keep) {
+        gt_buf ih = { 0 };
+        gt_tsidx_put_header(&ih, gt_tok_fingerprint(tok), written, offs.n / 8);
+        gt_out_write(&outs[1], ih.p, ih.n);
+        if (offs.n) gt_out_write(&outs[1], offs.p, offs.n);
+        gt_buf_free(&ih);
+        if (gt_genset_commit(set, outs) != 0) status = EX_IOERR;
+    } else if (set) {
+        gt_genset_abort(set, outs);
+    } else if (atom && keep) {
+        if (gt_atomic_commit(atom, out) != 0) status = EX_IOERR;
+    } else if (atom) {
+        gt_atomic_abort(atom, out);
     } else {
-        gt_out_flush(&out);
-        gt_out_free(&out);
+        gt_out_flush(out);
+        gt_out_free(out);
     }
     gt_enc_counts n = gt_enc_counts_of(enc);
     if (stats) gt_enc_print_stats(enc);

@@ -11,6 +11,49 @@
 #include "core/util.h"
 #include "io/file.h"
 
+static const char *kind_of(mode_t m)
+{
+    return S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" : S_ISCHR(m) ? "a character device"
+         : S_ISBLK(m) ? "a block device" : "not a file";
+}
+
+int gt_open_regular(const char *path, char *err, size_t errsz)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        int e = errno;
+        gt_fail(err, errsz, "cannot open: %s", strerror(e));
+        errno = e;
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        gt_fail(err, errsz, "cannot stat: %s", strerror(e));
+        errno = e;
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        int dir = S_ISDIR(st.st_mode);
+        close(fd);
+        if (dir) gt_fail(err, errsz, "is a directory");
+        else gt_fail(err, errsz, "not a regular file (%s)", kind_of(st.st_mode));
+        errno = dir ? EISDIR : EINVAL;
+        return -1;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    return fd;
+}
+
+static char *read_fd(int fd, size_t max, size_t *len, char *err, size_t errsz);
+
+char *gt_read_regular(const char *path, size_t max, size_t *len, char *err, size_t errsz)
+{
+    int fd = gt_open_regular(path, err, errsz);
+    return fd < 0 ? NULL : read_fd(fd, max, len, err, errsz);
+}
+
 char *gt_read_file(const char *path, size_t max, size_t *len, char *err, size_t errsz)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -27,6 +70,14 @@ char *gt_read_file(const char *path, size_t max, size_t *len, char *err, size_t 
         errno = EISDIR;
         return NULL;
     }
+    return read_fd(fd, max, len, err, errsz);
+}
+
+/* The bytes of the open file FD (closed here): see gt_read_file. */
+static char *read_fd(int fd, size_t max, size_t *len, char *err, size_t errsz)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0) st.st_mode = 0;
     size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
     if (max && cap > max + 1) cap = max + 1;
     char *buf = gt_xmalloc(cap);
@@ -63,8 +114,10 @@ char *gt_read_file(const char *path, size_t max, size_t *len, char *err, size_t 
 
 int gt_file_status(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return EX_NOINPUT;
+    struct stat st;
+    int usable = fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode));
     close(fd);
-    return EX_DATAERR;
+    return usable ? EX_DATAERR : EX_NOINPUT;
 }

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 static char held[16][4300];     /* the folder, then its files */
-static int n_held;
+static int n_held, held_lock = -1;
 
 static void remove_held(void)
 {
@@ -19,8 +19,9 @@ static void remove_held(void)
     rmdir(held[0]);
 }
 
-void gt_folder_hold(const char *dir, const char *const *names, int n)
+void gt_folder_hold(const char *dir, int lock, const char *const *names, int n)
 {
+    held_lock = lock;
     if (n > 15) n = 15;
     snprintf(held[0], sizeof held[0], "%s", dir);
     for (int i = 0; i < n; i++) snprintf(held[1 + i], sizeof held[0], "%s/%s", dir, names[i]);
@@ -32,6 +33,8 @@ void gt_folder_release(int remove)
 {
     if (remove) remove_held();
     n_held = 0;
+    if (held_lock >= 0) close(held_lock);
+    held_lock = -1;
     gt_atomic_cleanup_remove(remove_held);
 }
 

@@ -9,9 +9,12 @@
  * it (N <= 15) are removed at exit and on SIGINT, SIGTERM and SIGHUP
  * (through gt_atomic_cleanup_add, so only until the caller installs signal
  * handlers of its own). Their paths are made now: the removal may run in a
- * signal handler. One folder at a time. */
-void gt_folder_hold(const char *dir, const char *const *names, int n);
-/* Done with the held folder: REMOVE it now, or keep it. */
+ * signal handler. LOCK (or -1) is DIR's descriptor from gt_tmp_dir (io/tmp.h),
+ * closed at release. One folder at a time. */
+void gt_folder_hold(const char *dir, int lock, const char *const *names, int n);
+/* Done with the held folder: REMOVE it now, or keep it; its lock is dropped
+ * either way (a kept folder is renamed or swapped in place first, or becomes
+ * a stale temporary that the next run removes). */
 void gt_folder_release(int remove);
 
 /* Put the finished folder TMP in the place of DIR: renamed when DIR does not

@@ -49,7 +49,7 @@ yajl_val gt_json_parse(const char *text, char *err, size_t errsz)
 
 yajl_val gt_json_load(const char *path, size_t max, char *err, size_t errsz)
 {
-    char *text = gt_read_file(path, max, NULL, err, errsz);
+    char *text = gt_read_regular(path, max, NULL, err, errsz);
     if (!text) return NULL;
     yajl_val v = gt_json_parse(text, err, errsz);
     free(text);

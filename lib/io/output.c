@@ -1,6 +1,7 @@
 /* output.c - buffered output, JSON escaping, atomic files. */
 #include "io/output.h"
 #include "core/util.h"
+#include "io/tmp.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -174,6 +175,7 @@ struct gt_atomic {
     char *path;
     char *tmp;
     int active;
+    int lock;       /* a second descriptor of the temporary: its flock (io/tmp.h) lasts until the rename */
 };
 
 static gt_atomic *live[MAX_ATOMIC];
@@ -239,7 +241,15 @@ gt_atomic *gt_atomic_open(const char *path, gt_out *o)
     size_t n = strlen(path) + 16;
     a->tmp = gt_xmalloc(n);
     snprintf(a->tmp, n, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(a->tmp);
+    int fd = gt_tmp_file(a->tmp);     /* stale temporaries of PATH removed first */
+    a->lock = fd >= 0 ? dup(fd) : -1;
+    if (fd >= 0 && a->lock < 0) {
+        int e = errno;
+        close(fd);
+        unlink(a->tmp);
+        errno = e;
+        fd = -1;
+    }
     if (fd < 0) {
         gt_warn("%s: cannot create: %s", a->tmp, strerror(errno));
         free(a->tmp); free(a->path); free(a);
@@ -269,7 +279,8 @@ int gt_atomic_commit(gt_atomic *a, gt_out *o)
         rc = -1;
     }
     if (rc != 0) unlink(a->tmp);
-    else {
+    close(a->lock);
+    if (rc == 0) {
         /* make the rename durable */
         char *d = gt_xstrdup(a->path);
         int dfd = open(dirname(d), O_RDONLY | O_DIRECTORY);
@@ -287,6 +298,7 @@ void gt_atomic_abort(gt_atomic *a, gt_out *o)
 {
     close(o->fd);
     unlink(a->tmp);
+    close(a->lock);
     a->active = 0;
     unregister_live(a);
     gt_out_free(o);

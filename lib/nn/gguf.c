@@ -2,6 +2,7 @@
  * bytes that refuses every read past the end, then the keys, the tensor
  * infos, the data section's placement, and the llama hyperparameters. */
 #include "nn/gguf.h"
+#include "io/file.h"
 #include "nn/ggml_types.h"
 #include "core/util.h"
 
@@ -477,8 +478,11 @@ int gt_gguf_open_mem(gt_gguf *g, const void *buf, size_t size, const char *name,
 int gt_gguf_open(gt_gguf *g, const char *path, char *err, size_t errsz)
 {
     memset(g, 0, sizeof *g);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return gt_fail(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+    char why[200];
+    int fd = gt_open_regular(path, why, sizeof why);
+    if (fd < 0)
+        return gt_fail(err, errsz, "%s: %s", path, errno == EISDIR ? "is a directory" : errno == EINVAL ?
+                       "not a regular file (a GGUF file is mapped)" : why);
     struct stat st;
     if (fstat(fd, &st) != 0) {
         int e = errno;

@@ -1,5 +1,6 @@
 /* llama2c.c - llama2.c .bin checkpoints as gt_models (see llama2c.h). */
 #include "nn/llama2c.h"
+#include "io/file.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -82,8 +83,9 @@ static int check_dim(const char *path, const char *what, long long v, long long 
 int gt_llama2c_load(gt_model *m, const char *path, char *err, size_t errsz)
 {
     memset(m, 0, sizeof *m);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return gt_fail(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+    char why[200];
+    int fd = gt_open_regular(path, why, sizeof why);
+    if (fd < 0) return gt_fail(err, errsz, "%s: %s", path, why);
     struct stat sb;
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
         close(fd);

@@ -297,14 +297,19 @@ static int llama2c_path(const char *dir, char *bin, size_t n)
 int gt_model_load(gt_model *m, const char *dir, char *err, size_t errsz)
 {
     memset(m, 0, sizeof *m);
+    struct stat sb;
+    char why[200];
+    if (stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode)) {
+        gt_open_regular(dir, why, sizeof why);  /* a FIFO: refused, not waited on */
+        return gt_fail(err, errsz, "%s: %s", dir, why);
+    }
     if (gt_is_gguf(dir)) return gt_gguf_model_load(m, dir, err, errsz);
     char bin[4096];
     if (llama2c_path(dir, bin, sizeof bin)) return gt_llama2c_load(m, bin, err, errsz);
     size_t plen = strlen(dir) + 32;
     char *cpath = gt_xmalloc(plen);
     snprintf(cpath, plen, "%s/config.json", dir);
-    char why[200];
-    char *js = gt_read_file(cpath, 16u << 20, NULL, why, sizeof why);
+    char *js = gt_read_regular(cpath, 16u << 20, NULL, why, sizeof why);
     int rc = js ? gt_config_parse(&m->c, js, cpath, err, errsz) : gt_fail(err, errsz, "%s: %s", cpath, why);
     free(js);
     free(cpath);

@@ -5,6 +5,7 @@
 #include "nn/gguf.h"
 #include "nn/gguf_write.h"
 #include "core/util.h"
+#include "io/file.h"
 #include "io/json.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct {
     float *A;               /* [r][in] */
@@ -217,12 +219,15 @@ static int load_peft(gt_lora *l, const char *dir, char **src, char *err, size_t 
     gt_st st;
     int st_open = 0;
     if (parse_config(l, cpath, allowed, err, errsz) != 0) goto out;
-    FILE *f = fopen(wpath, "rb");
-    if (!f) {
+    char why[200];
+    int wfd = gt_open_regular(wpath, why, sizeof why);
+    if (wfd < 0 && errno != ENOENT) {
+        gt_fail(err, errsz, "%s: %s", wpath, why);
+        goto out;
+    }
+    if (wfd < 0) {
         snprintf(cpath, plen, "%s/adapter_model.bin", dir);
-        FILE *g = fopen(cpath, "rb");
-        if (g) {
-            fclose(g);
+        if (access(cpath, F_OK) == 0) {
             gt_fail(err, errsz, "%s: PyTorch pickle adapters are not supported: save with safe_serialization "
                  "(adapter_model.safetensors)", cpath);
         } else {
@@ -230,7 +235,7 @@ static int load_peft(gt_lora *l, const char *dir, char **src, char *err, size_t 
         }
         goto out;
     }
-    fclose(f);
+    close(wfd);
     if (gt_st_open(&st, wpath, err, errsz) != 0) goto out;
     st_open = 1;
     for (int i = 0; i < st.nt; i++) {

@@ -2,6 +2,7 @@
  * (yajl_tree), resolve sharded models through the index's weight_map; write
  * them atomically. */
 #include "nn/safetensors.h"
+#include "io/file.h"
 #include "core/buf.h"
 #include "core/util.h"
 #include "io/json.h"
@@ -114,8 +115,9 @@ static int parse_entry(gt_st *st, int *cap, const gt_st_file *f, size_t data_sta
 /* Map FILE, parse its header, append its tensors. */
 static int open_file(gt_st *st, int *cap, const char *path, char *err, size_t errsz)
 {
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) return gt_fail(err, errsz, "%s: %s", path, strerror(errno));
+    char why[200];
+    int fd = gt_open_regular(path, why, sizeof why);
+    if (fd < 0) return gt_fail(err, errsz, "%s: %s", path, errno == ENOENT ? strerror(errno) : why);
     struct stat sb;
     if (fstat(fd, &sb) != 0) {
         int e = errno;

@@ -25,6 +25,18 @@ typedef struct job {
     struct job *next;
 } job;
 
+/* An open connection, for the request deadline: the request it is reading
+ * (headers and body) must be in by START + request_timeout_s, else the
+ * watchdog shuts its socket down. Listed while open (NOTIFY_CONNECTION). */
+typedef struct conn {
+    struct MHD_Connection *c;
+    int fd;
+    struct timespec start;      /* opened, or its previous request answered */
+    int reading;                /* 1 until the request is in (handler running: 0) */
+    int cut;                    /* shut down by the watchdog */
+    struct conn *next;
+} conn;
+
 struct gt_server {
     struct MHD_Daemon *d;
     gt_serve_handler h;
@@ -38,6 +50,10 @@ struct gt_server {
     int inflight;               /* queued + running */
     int stopping;
     int starting;               /* MHD's messages while binding: we say it ourselves */
+    conn *conns;                /* open connections (under mu) */
+    pthread_t watchdog;
+    int watching;
+    pthread_cond_t wcv;         /* wakes the watchdog when stopping */
 };
 
 typedef struct {
@@ -62,6 +78,7 @@ static struct {
     __typeof__(MHD_add_response_header) *add_response_header;
     __typeof__(MHD_queue_response) *queue_response;
     __typeof__(MHD_lookup_connection_value) *lookup_connection_value;
+    __typeof__(MHD_get_connection_info) *get_connection_info;
 } mhd;
 
 static int mhd_load(char *err, size_t errsz)
@@ -78,6 +95,7 @@ static int mhd_load(char *err, size_t errsz)
         if (!mhd.f) { snprintf(err, errsz, "libmicrohttpd has no MHD_%s", #f); return -1; } } while (0)
     SYM(start_daemon); SYM(stop_daemon); SYM(get_daemon_info); SYM(create_response_from_buffer);
     SYM(destroy_response); SYM(add_response_header); SYM(queue_response); SYM(lookup_connection_value);
+    SYM(get_connection_info);
 #undef SYM
     return 0;
 }
@@ -89,6 +107,7 @@ static int mhd_load(char *err, size_t errsz)
 #define MHD_add_response_header mhd.add_response_header
 #define MHD_queue_response mhd.queue_response
 #define MHD_lookup_connection_value mhd.lookup_connection_value
+#define MHD_get_connection_info mhd.get_connection_info
 
 void gt_serve_opts_default(gt_serve_opts *o)
 {
@@ -96,7 +115,9 @@ void gt_serve_opts_default(gt_serve_opts *o)
     o->max_body = 65536;
     o->max_queue = 4;
     o->max_conns = 64;
+    o->max_conns_per_addr = 16;
     o->timeout_s = 30;
+    o->request_timeout_s = 10;
 }
 
 void gt_json_str_buf(gt_buf *b, const char *s, size_t n)
@@ -260,6 +281,84 @@ static enum MHD_Result send_error(struct MHD_Connection *c, int status, const ch
     return send_resp(c, &r);
 }
 
+/* ---- the request deadline ---- */
+
+static double secs_since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) * 1e-9;
+}
+
+/* C's connection now READING a request (from now on), or done reading. */
+static void conn_read(gt_server *s, struct MHD_Connection *c, int reading)
+{
+    pthread_mutex_lock(&s->mu);
+    for (conn *k = s->conns; k; k = k->next)
+        if (k->c == c) {
+            k->reading = reading;
+            if (reading) clock_gettime(CLOCK_MONOTONIC, &k->start);
+            break;
+        }
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* MHD_OPTION_NOTIFY_CONNECTION: list connections while they are open. MHD
+ * calls CLOSED before it closes the socket, so the watchdog never shuts
+ * down a descriptor that was closed (and maybe reused). */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    gt_server *s = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        conn *k = gt_xcalloc(1, sizeof *k);
+        k->c = c;
+        k->fd = ci ? (int)ci->connect_fd : -1;
+        k->reading = 1;
+        clock_gettime(CLOCK_MONOTONIC, &k->start);
+        pthread_mutex_lock(&s->mu);
+        k->next = s->conns;
+        s->conns = k;
+        pthread_mutex_unlock(&s->mu);
+        *socket_context = k;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        pthread_mutex_lock(&s->mu);
+        for (conn **p = &s->conns; *p; p = &(*p)->next)
+            if (*p == *socket_context) {
+                conn *k = *p;
+                *p = k->next;
+                free(k);
+                break;
+            }
+        pthread_mutex_unlock(&s->mu);
+        *socket_context = NULL;
+    }
+}
+
+/* Every 100 ms, shut down the connections whose request is not in by its
+ * deadline: a client that sends a header line every few seconds (each one
+ * restarting MHD's idle timeout) cannot hold a connection for longer. */
+static void *watchdog(void *arg)
+{
+    gt_server *s = arg;
+    pthread_mutex_lock(&s->mu);
+    while (!s->stopping) {
+        for (conn *k = s->conns; k; k = k->next)
+            if (k->reading && !k->cut && k->fd >= 0 && secs_since(&k->start) > (double)s->o.request_timeout_s) {
+                shutdown(k->fd, SHUT_RDWR);
+                k->cut = 1;
+            }
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 100 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+        pthread_cond_timedwait(&s->wcv, &s->mu, &ts);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -295,6 +394,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         snprintf(msg, sizeof msg, "request body larger than %zu bytes (see --max-request-bytes)", s->o.max_body);
         return send_error(c, 413, msg);
     }
+    conn_read(s, c, 0);           /* the request is in: no deadline while it is handled */
     gt_buf_add(&st->body, "", 1); /* NUL-terminate */
     st->body.n--;
     gt_http_req req = { method, url, st->body.p, st->body.n,
@@ -307,6 +407,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
+    conn_read(cls, c, 1);         /* a next request on this connection: a new deadline from now */
     conn_state *st = *con_cls;
     if (st) {
         gt_buf_free(&st->body);
@@ -418,6 +519,7 @@ gt_server *gt_serve_start(const gt_serve_opts *o, gt_serve_handler h, void *ctx,
     s->loopback = addr_loopback(&ss);
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
+    pthread_cond_init(&s->wcv, NULL);
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
     if (ss.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
     errno = 0;
@@ -426,8 +528,10 @@ gt_server *gt_serve_start(const gt_serve_opts *o, gt_serve_handler h, void *ctx,
                             MHD_OPTION_EXTERNAL_LOGGER, on_log, s,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                             MHD_OPTION_CONNECTION_LIMIT, s->o.max_conns,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->o.max_conns_per_addr,
                             MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout_s,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
                             MHD_OPTION_END);
     int e = errno;
     s->starting = 0;
@@ -440,9 +544,11 @@ gt_server *gt_serve_start(const gt_serve_opts *o, gt_serve_handler h, void *ctx,
                  e ? ": " : "", e ? strerror(e) : "");
         pthread_mutex_destroy(&s->mu);
         pthread_cond_destroy(&s->cv);
+        pthread_cond_destroy(&s->wcv);
         free(s);
         return NULL;
     }
+    if (s->o.request_timeout_s > 0) s->watching = pthread_create(&s->watchdog, NULL, watchdog, s) == 0;
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
     unsigned port = di ? di->port : 0;
     if (ss.ss_family == AF_INET6) snprintf(s->url, sizeof s->url, "http://[%s]:%u/", host, port);
@@ -459,9 +565,12 @@ void gt_serve_free(gt_server *s)
     pthread_mutex_lock(&s->mu);
     s->stopping = 1;
     pthread_cond_broadcast(&s->cv);
+    pthread_cond_broadcast(&s->wcv);
     pthread_mutex_unlock(&s->mu);
+    if (s->watching) pthread_join(s->watchdog, NULL);
     MHD_stop_daemon(s->d);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
+    pthread_cond_destroy(&s->wcv);
     free(s);
 }

@@ -2,8 +2,13 @@
  * over GNU libmicrohttpd (which parses HTTP; nothing here does).
  *
  * Requests are read by libmicrohttpd's threads (one per connection, at most
- * max_conns), their bodies collected up to max_body bytes (larger: 413 at
- * once), and handed to the handler on that thread. Heavy work goes through
+ * max_conns, at most max_conns_per_addr from one client address), their
+ * bodies collected up to max_body bytes (larger: 413 at once), and handed to
+ * the handler on that thread. A request must be in, headers and body, within
+ * request_timeout_s of its connection's start or previous answer: a watchdog
+ * thread shuts down the connections past that deadline, so slow clients
+ * cannot hold the connections (MHD's own timeout is only for idleness, and
+ * restarts on every byte). Heavy work goes through
  * gt_serve_call, which queues it for the one thread inside gt_serve_loop (the
  * model's thread) and waits: at most max_queue calls run or wait at a time,
  * more are refused (the handler answers 503). Every error the server makes
@@ -41,7 +46,11 @@ typedef struct {
     size_t max_body;        /* request bodies above this get 413 (default 65536) */
     int max_queue;          /* gt_serve_call: calls running or waiting at once (default 4) */
     unsigned max_conns;     /* connections at once (default 64) */
+    unsigned max_conns_per_addr; /* connections at once from one client address (default 16) */
     unsigned timeout_s;     /* idle connections are closed after this (default 30) */
+    unsigned request_timeout_s; /* a request's headers and body must be in within this from the
+                             * connection's start or the previous answer, else it is closed
+                             * (default 10; 0: no deadline) */
 } gt_serve_opts;
 
 void gt_serve_opts_default(gt_serve_opts *o);

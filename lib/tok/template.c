@@ -116,12 +116,13 @@ int gt_template_load(gt_template *t, const char *path, char *err, size_t errsz)
 {
     char why[256];
     size_t n;
-    char *text = gt_read_file(path, 1 << 20, &n, why, sizeof why);
+    char *text = gt_read_regular(path, 1 << 20, &n, why, sizeof why);   /* a FIFO is refused, not waited on */
     if (!text) {
         /* the texts tools print: the bare reason for an unopenable file; a
          * directory reads as a read error, as it did through stdio */
         if (errno == EFBIG) snprintf(err, errsz, "template larger than 1 MiB");
         else if (strncmp(why, "cannot open: ", 13) == 0) snprintf(err, errsz, "%s", why + 13);
+        else if (strncmp(why, "not a regular", 13) == 0) snprintf(err, errsz, "%s", why);
         else snprintf(err, errsz, "read error");
         return -1;
     }

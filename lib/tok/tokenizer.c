@@ -59,11 +59,12 @@ gt_tok *gt_tok_load(const char *path, char *err, size_t errsz)
 {
     char why[256];
     size_t n;
-    char *buf = gt_read_file(path, ((size_t)1 << 30) - 1, &n, why, sizeof why);
+    char *buf = gt_read_regular(path, ((size_t)1 << 30) - 1, &n, why, sizeof why);
     if (!buf) {
         if (errno == EISDIR) snprintf(err, errsz, "is a directory (use --model DIR)");
         else if (errno == EFBIG) snprintf(err, errsz, "tokenizer file too large");
         else if (strncmp(why, "cannot open: ", 13) == 0) snprintf(err, errsz, "%s", why + 13);
+        else if (strncmp(why, "not a regular", 13) == 0) snprintf(err, errsz, "%s", why);
         else snprintf(err, errsz, "read error");
         return NULL;
     }

@@ -4,6 +4,7 @@
 #include "nn/model.h"
 #include "io/file.h"
 #include "io/fswap.h"
+#include "io/tmp.h"
 #include "core/rand.h"
 #include "core/util.h"
 
@@ -121,8 +122,9 @@ void gt_init_model(const char *config, uint64_t seed, char *dir, size_t dn, char
 
     const char *tmp = getenv("TMPDIR");
     snprintf(dir, dn, "%s/lora-train-init.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir)) gt_die(EX_IOERR, "%s: cannot create: %s", dir, strerror(errno));
-    gt_folder_hold(dir, gt_model_files, GT_MODEL_FILES);
+    int lock = gt_tmp_dir(dir);     /* and the folders of runs killed by SIGKILL removed */
+    if (lock < 0) gt_die(EX_IOERR, "%s: cannot create: %s", dir, strerror(errno));
+    gt_folder_hold(dir, lock, gt_model_files, GT_MODEL_FILES);
     gt_export_config(cfg, dir);
     uint64_t st = seed ^ 0x696e69746d6f646cull;  /* "initmodl" */
     for (int i = 0; i < nt; i++) {

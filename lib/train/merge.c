@@ -4,6 +4,7 @@
 #include "nn/lora.h"
 #include "nn/safetensors.h"
 #include "io/fswap.h"
+#include "io/tmp.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -43,10 +44,12 @@ void gt_write_merged(const gt_model *m, const gt_train *t, const char *model, co
     struct stat sb;
     if (stat(outdir, &sb) == 0 && !S_ISDIR(sb.st_mode)) gt_die(EX_CANTCREAT, "%s: not a folder", outdir);
     char dir[4000];
-    if (snprintf(dir, sizeof dir, "%s.tmp%ld", outdir, (long)getpid()) >= (int)sizeof dir)
+    if (snprintf(dir, sizeof dir, "%s.tmp.XXXXXX", outdir) >= (int)sizeof dir)
         gt_die(EX_USAGE, "%s: path too long", outdir);
-    if (mkdir(dir, 0755) != 0) gt_die(EX_CANTCREAT, "%s: cannot create: %s", dir, strerror(errno));
-    gt_folder_hold(dir, gt_model_files, GT_MODEL_FILES);
+    int lock = gt_tmp_dir(dir);     /* and the folders of merges killed by SIGKILL removed */
+    if (lock < 0) gt_die(EX_CANTCREAT, "%s: cannot create: %s", dir, strerror(errno));
+    fchmod(lock, 0755);
+    gt_folder_hold(dir, lock, gt_model_files, GT_MODEL_FILES);
     gt_export_config(config, dir);
     gt_export_model_files(model, dir);
     int n = m->st.nt;
@@ -67,8 +70,8 @@ void gt_write_merged(const gt_model *m, const gt_train *t, const char *model, co
     if (gt_st_write(path, ts, n, mk, mv, 1, 0, err, sizeof err) != 0) gt_die(EX_IOERR, "%s", err);
     for (int i = 0; i < n; i++) free((void *)ts[i].data);
     free(ts);
-    gt_folder_release(0);
     int rc = gt_folder_swap(dir, outdir);
+    gt_folder_release(0);           /* held (and locked) until in place */
     if (rc == -1) gt_die(EX_IOERR, "%s: cannot create: %s", outdir, strerror(errno));
     if (rc == -2) gt_die(EX_IOERR, "%s: cannot replace: %s (the new model is in %s)", outdir, strerror(errno), dir);
     if (rc == 1) gt_warn("%s: the previous model could not be removed: %s", dir, strerror(errno));

@@ -12,7 +12,7 @@
  * was merged into M at load) plus scale B A of T's adapters when T is not
  * NULL, each in DTYPE (< 0: its dtype in the file); CONFIG as config.json and
  * the travelling files of the model folder MODEL. It is written in
- * OUTDIR.tmpPID, held (io/fswap.h) meanwhile, model.safetensors last, then
+ * OUTDIR.tmp.XXXXXX (io/tmp.h), held (io/fswap.h) meanwhile, model.safetensors last, then
  * put in OUTDIR's place as a whole. Errors end the process (gt_die: 65 not a
  * safetensors model, 73 OUTDIR cannot be made, 74 I/O). */
 void gt_write_merged(const gt_model *m, const gt_train *t, const char *model, const char *config,

@@ -10,9 +10,11 @@
 #include "io/json.h"
 #include "io/output.h"
 #include "io/record.h"
+#include "io/tmp.h"
 #include "core/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -628,6 +630,89 @@ static void test_json(void)
     unlink(path);
 }
 
+static int exists(const char *dir, const char *name)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    struct stat st;
+    return lstat(p, &st) == 0;
+}
+
+static void touch_in(const char *dir, const char *name)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    close(open(p, O_WRONLY | O_CREAT, 0644));
+}
+
+/* io/tmp.h: a held temporary survives a sweep, an unheld one of the exact
+ * pattern does not; other names, a FIFO and a symbolic link are left. */
+static void test_tmp(void)
+{
+    char dir[] = "/tmp/gt-test-tmp.XXXXXX";
+    CHECK(mkdtemp(dir) != NULL, "tmp: a test folder");
+    char t[512], t2[512], fifo[512], link[512];
+    snprintf(t, sizeof t, "%s/f.tmp.XXXXXX", dir);
+    int fd = gt_tmp_file(t);
+    CHECK(fd >= 0 && strlen(t) == strlen(dir) + 13, "tmp: file made from its template");
+    snprintf(t2, sizeof t2, "%s/f.tmp.XXXXXX", dir);
+    touch_in(dir, "f.tmp.Stale1");       /* a killed run's: nobody holds it */
+    touch_in(dir, "f.tmp.abc");
+    touch_in(dir, "f.tmp.abcdefg");
+    touch_in(dir, "f.tmp.ab-def");
+    touch_in(dir, "g.tmp.abcdef");
+    snprintf(fifo, sizeof fifo, "%s/f.tmp.FIFO00", dir);
+    mkfifo(fifo, 0644);
+    snprintf(link, sizeof link, "%s/f.tmp.LINK00", dir);
+    CHECK(symlink(t, link) == 0, "tmp: a link to the held file");
+    CHECK(gt_tmp_sweep(t2) == 1, "tmp: sweep removes the one stale file");
+    CHECK(!exists(dir, "f.tmp.Stale1") && exists(dir, strrchr(t, '/') + 1), "tmp: the held one stays");
+    CHECK(exists(dir, "f.tmp.abc") && exists(dir, "f.tmp.abcdefg") && exists(dir, "f.tmp.ab-def") &&
+              exists(dir, "g.tmp.abcdef") && exists(dir, "f.tmp.FIFO00") && exists(dir, "f.tmp.LINK00"),
+          "tmp: other names, a FIFO and a link stay");
+    char d[512];
+    snprintf(d, sizeof d, "%s/d.tmp.XXXXXX", dir);
+    int dfd = gt_tmp_dir(d);
+    touch_in(d, "x");
+    char d2[512];
+    snprintf(d2, sizeof d2, "%s/d.tmp.XXXXXX", dir);
+    CHECK(dfd >= 0 && gt_tmp_sweep(d2) == 0, "tmp: a held folder stays");
+    close(dfd);
+    close(fd);
+    CHECK(gt_tmp_sweep(d2) == 1 && !exists(dir, strrchr(d, '/') + 1), "tmp: released, the folder and its file go");
+    CHECK(gt_tmp_sweep(t2) == 1 && !exists(dir, strrchr(t, '/') + 1), "tmp: released, the file goes");
+    const char *rest[] = { "f.tmp.abc", "f.tmp.abcdefg", "f.tmp.ab-def", "g.tmp.abcdef", "f.tmp.FIFO00", "f.tmp.LINK00" };
+    for (int i = 0; i < 6; i++) {
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s", dir, rest[i]);
+        unlink(p);
+    }
+    CHECK(rmdir(dir) == 0, "tmp: nothing else left");
+}
+
+/* io/file.h: gt_open_regular refuses a FIFO at once (open would wait for a writer). */
+static void test_open_regular(void)
+{
+    char dir[] = "/tmp/gt-test-fifo.XXXXXX", p[512], err[200];
+    CHECK(mkdtemp(dir) != NULL, "open_regular: a test folder");
+    snprintf(p, sizeof p, "%s/fifo", dir);
+    mkfifo(p, 0644);
+    errno = 0;
+    CHECK(gt_open_regular(p, err, sizeof err) < 0 && errno == EINVAL &&
+              strcmp(err, "not a regular file (a FIFO)") == 0, "open_regular: a FIFO refused");
+    CHECK(gt_read_regular(p, 0, NULL, err, sizeof err) == NULL, "read_regular: a FIFO refused");
+    CHECK(gt_open_regular(dir, err, sizeof err) < 0 && errno == EISDIR && strcmp(err, "is a directory") == 0,
+          "open_regular: a folder refused");
+    unlink(p);
+    snprintf(p, sizeof p, "%s/f", dir);
+    touch_in(dir, "f");
+    int fd = gt_open_regular(p, err, sizeof err);
+    CHECK(fd >= 0 && !(fcntl(fd, F_GETFL) & O_NONBLOCK), "open_regular: a file opened, blocking");
+    close(fd);
+    unlink(p);
+    rmdir(dir);
+}
+
 static void test_fail(void)
 {
     char err[8];
@@ -651,5 +736,7 @@ int main(void)
     test_read_file();
     test_json();
     test_fail();
+    test_tmp();
+    test_open_regular();
     T_END();
 }

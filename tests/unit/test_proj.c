@@ -154,7 +154,7 @@ static void test_fswap(void)
           "fswap: exchanged with the old folder, which is removed");
     const char *names[] = { "a", "b" };
     ok = mkdir(tmp, 0755) == 0 && touch(tmp, "a", "1") == 0;
-    gt_folder_hold(tmp, names, 2);
+    gt_folder_hold(tmp, -1, names, 2);
     gt_folder_release(1);
     CHECK(ok && stat(tmp, &sb) != 0, "fswap: a held folder released with remove is gone");
     snprintf(cmd, sizeof cmd, "rm -rf %s", root);

@@ -8,7 +8,7 @@ writer=$!
 timeout -s TERM 1 pair-build --out x in &
 run=$!
 sleep 0.5
-echo "temporaries while running: $(ls | grep -c '\.tmp\.')"
+echo "temporaries while running: $(ls | grep -c '\.tmp\.') ($(ls -d x.gen.tmp.?????? | sed 's/[^.]*$/XXXXXX/'))"
 wait "$run"
 echo "status $?"
 kill "$writer" 2>/dev/null
