@@ -76,6 +76,8 @@ static void usage(void)
 "      --max-new-tokens N   at most N generated tokens per title (default 64)\n"
 "      --no-repeat-ngram N  no N tokens twice in a title (default: the model's\n"
 "                           generation_config.json no_repeat_ngram_size, else 0: off)\n"
+"      --max-word-repeats N beam search: no title with a word more than N times\n"
+"                           (default: generation_config.json's, else 0: off)\n"
 "      --repetition-penalty P  avoid (P > 1) or favour (P < 1) tokens already in\n"
 "                           the sequence, as Hugging Face's repetition_penalty\n"
 "                           (default: the model's generation_config.json, else 1)\n"
@@ -107,7 +109,7 @@ static void usage(void)
 }
 
 enum { OPT_LORA = 256, OPT_MERGE, OPT_8BIT, OPT_INSTR, OPT_TEMPLATE, OPT_TEXT, OPT_TOPK, OPT_TOPP, OPT_SEED, OPT_MAXNEW,
-       OPT_IDS, OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_STATS, OPT_VERSION, OPT_SERVE, OPT_MAXREQ, OPT_MAXCONC, OPT_MAXIN, OPT_NOREP, OPT_ENCREP, OPT_REP };
+       OPT_IDS, OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_STATS, OPT_VERSION, OPT_SERVE, OPT_MAXREQ, OPT_MAXCONC, OPT_MAXIN, OPT_NOREP, OPT_ENCREP, OPT_REP, OPT_MWR };
 
 static int exists(const char *path) { return access(path, F_OK) == 0; }
 
@@ -147,6 +149,7 @@ static const struct option longopts[] = {
     {"no-repeat-ngram", required_argument, NULL, OPT_NOREP},
     {"encoder-repetition-penalty", required_argument, NULL, OPT_ENCREP},
     {"repetition-penalty", required_argument, NULL, OPT_REP},
+    {"max-word-repeats", required_argument, NULL, OPT_MWR},
     {"ids", no_argument, NULL, OPT_IDS},
     {"jobs", required_argument, NULL, 'j'},
     {"strict", no_argument, NULL, OPT_STRICT},
@@ -190,17 +193,12 @@ static void parse_opts(int argc, char **argv, opts *o)
         case OPT_TOPK: go->top_k = (int)gt_parse_ll("--top-k", optarg, 0, 1 << 22); o->given.topk = 1; break;
         case OPT_TOPP: go->top_p = (float)gt_parse_double("--top-p", optarg, 0, 1, 1); o->given.topp = 1; break;
         case OPT_SEED: go->seed = (uint64_t)gt_parse_ll("--seed", optarg, 0, (long long)(~0ULL >> 1)); break;
-        case OPT_NOREP:
-            go->no_repeat_ngram = (int)gt_parse_ll("--no-repeat-ngram", optarg, 0, 64);
-            o->given.norep = 1;
-            break;
+        case OPT_NOREP: go->no_repeat_ngram = (int)gt_parse_ll("--no-repeat-ngram", optarg, 0, 64); o->given.norep = 1; break;
+        case OPT_MWR: go->max_word_repeats = (int)gt_parse_ll("--max-word-repeats", optarg, 0, 64); o->given.mwr = 1; break;
         case OPT_ENCREP: go->encoder_repetition_penalty = parse_penalty("--encoder-repetition-penalty", optarg, &o->given.encrep); break;
         case OPT_REP: go->repetition_penalty = parse_penalty("--repetition-penalty", optarg, &o->given.rep); break;
         case OPT_MAXIN: o->max_in = (int)gt_parse_ll("--max-input-tokens", optarg, 0, 1 << 20); break;
-        case OPT_MAXNEW:
-            go->max_new_tokens = (int)gt_parse_ll("--max-new-tokens", optarg, 1, 1 << 20);
-            o->given.maxnew = 1;
-            break;
+        case OPT_MAXNEW: go->max_new_tokens = (int)gt_parse_ll("--max-new-tokens", optarg, 1, 1 << 20); o->given.maxnew = 1; break;
         case OPT_IDS: o->ids = o->line_opts = 1; break;
         case 'j': o->jobs = (long)gt_parse_ll("--jobs", optarg, 1, 1024); break;
         case OPT_STRICT: o->strict = o->line_opts = 1; break;

@@ -24,7 +24,9 @@
 #               steps, a checkpoint every 50 and the validation loss every 150
 #   5 decoding  beams (1, 4) and no_repeat_ngram_size (0, 2, 3), and
 #               encoder_repetition_penalty 1.3 on greedy decoding, chosen by
-#               ROUGE-L on DECODE_N validation papers, into generation_config.json
+#               ROUGE-L on DECODE_N validation papers, into generation_config.json;
+#               every setting with max_word_repeats 2 (beam search drops titles that
+#               repeat a content word three times: title-eval's rep3+), a fixed rule
 #   6 eval      the adapter, the zero-shot base (same prompt, no adapter, greedy) and the
 #               extractive baselines on every EVAL_EVERY-th paper of the 2026 test
 #               split (1,086 papers), title-eval with bootstrap intervals
@@ -114,13 +116,13 @@ if [ ! -s "$work/generation_config.json" ]; then
     for bnp in "1 0 1" "1 0 1.3" "1 2 1" "1 3 1" "4 0 1" "4 2 1" "4 3 1"; do
         set -- $bnp
         gen "$work/val-hyp.jsonl" "$work/val-sample.jsonl" --beams "$1" --no-repeat-ngram "$2" \
-            --encoder-repetition-penalty "$3"
+            --encoder-repetition-penalty "$3" --max-word-repeats 2
         printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$(rougeL "$work/val-sample.jsonl" "$work/val-hyp.jsonl")" \
             >> "$work/decoding.tsv"
     done
     sort -t "$(printf '\t')" -k4,4gr -k1,1n -k3,3g "$work/decoding.tsv" | head -1 | {
         read -r b nr pen r
-        printf '{\n  "num_beams": %s,\n  "no_repeat_ngram_size": %s,\n  "encoder_repetition_penalty": %s,\n  "max_new_tokens": 48\n}\n' \
+        printf '{\n  "num_beams": %s,\n  "no_repeat_ngram_size": %s,\n  "encoder_repetition_penalty": %s,\n  "max_new_tokens": 48,\n  "max_word_repeats": 2\n}\n' \
             "$b" "$nr" "$pen" > "$work/generation_config.json.tmp"
     }
     mv "$work/generation_config.json.tmp" "$work/generation_config.json"
@@ -129,6 +131,7 @@ fi
 b=$(jq .num_beams "$work/generation_config.json")
 nr=$(jq .no_repeat_ngram_size "$work/generation_config.json")
 pen=$(jq .encoder_repetition_penalty "$work/generation_config.json")
+mwr=$(jq '.max_word_repeats // 0' "$work/generation_config.json")
 
 # 6 eval
 if [ ! -s "$work/eval.json" ]; then
@@ -136,7 +139,7 @@ if [ ! -s "$work/eval.json" ]; then
     awk -v n="$every" 'NR % n == 1' "$work/cs.test.jsonl" > "$work/test-sample.jsonl"
     s=$(date +%s)
     gen "$work/test-hyp.jsonl" "$work/test-sample.jsonl" --beams "$b" --no-repeat-ngram "$nr" \
-        --encoder-repetition-penalty "$pen" --progress
+        --encoder-repetition-penalty "$pen" --max-word-repeats "$mwr" --progress
     printf 'test-sample-generation\t%s\n' "$(($(date +%s) - s))" >> "$work/timings.tsv"
     if [ ! -s "$work/test-hyp-zeroshot.jsonl" ]; then
         title-gen --model "$base" --template "$work/prompt_template.json" -j "$jobs" --beams 1 \

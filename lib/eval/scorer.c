@@ -60,11 +60,8 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-int gt_scorer_degen(gt_scorer *s, const char *text, size_t n, double words)
+int gt_scorer_repeats(gt_scorer *s, const char *text, size_t n)
 {
-    int d = 0;
-    if (words == 0) d |= GT_DEGEN_EMPTY;
-    if (words > GT_LONG_WORDS) d |= GT_DEGEN_LONG;
     gt_rouge_tokenize(s->g, text, n, &s->tmp);
     /* function words repeat in good titles ("The evolution of the Earth-Moon
      * system based on the ..."): left out, in their (stemmed) token forms */
@@ -80,8 +77,20 @@ int gt_scorer_degen(gt_scorer *s, const char *text, size_t n, double words)
         if (!skip) s->tmp.id[m++] = s->tmp.id[i];
     }
     if (m > 1) qsort(s->tmp.id, m, sizeof *s->tmp.id, cmp_u32);      /* an empty title: no tokens, maybe no array */
-    for (size_t i = 0; i + 2 < m; i++)
-        if (s->tmp.id[i] == s->tmp.id[i + 2]) { d |= GT_DEGEN_REPEAT; break; }
+    int most = m > 0, run = 1;
+    for (size_t i = 1; i < m; i++) {
+        run = s->tmp.id[i] == s->tmp.id[i - 1] ? run + 1 : 1;
+        if (run > most) most = run;
+    }
+    return most;
+}
+
+int gt_scorer_degen(gt_scorer *s, const char *text, size_t n, double words)
+{
+    int d = 0;
+    if (words == 0) d |= GT_DEGEN_EMPTY;
+    if (words > GT_LONG_WORDS) d |= GT_DEGEN_LONG;
+    if (gt_scorer_repeats(s, text, n) >= 3) d |= GT_DEGEN_REPEAT;
     return d;
 }
 

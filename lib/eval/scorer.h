@@ -51,6 +51,9 @@ void gt_scorer_baselines(gt_scorer *s, gt_sysres *first, gt_sysres *lead, gt_sys
  * example's abstract (as gt_sysres says). */
 double gt_scorer_words(gt_scorer *s, const char *text, size_t n);
 int gt_scorer_verbatim(gt_scorer *s, const char *text, size_t n);
+/* How many times the most repeated word of TEXT (N bytes) stands in it: ROUGE
+ * tokens (stemmed when the scorer stems), function words left out (0: none). */
+int gt_scorer_repeats(gt_scorer *s, const char *text, size_t n);
 /* The GT_DEGEN_* bits of TEXT (N bytes) of WORDS words (gt_scorer_words). */
 int gt_scorer_degen(gt_scorer *s, const char *text, size_t n, double words);
 

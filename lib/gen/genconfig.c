@@ -67,6 +67,7 @@ int gt_gen_config_apply(const char *dir, gt_gen_opts *go, const gt_gen_given *gi
     if (gc.has_beams && !given->beams && go->temperature == 0) go->beams = gc.num_beams;
     if (gc.has_norep && !given->norep) go->no_repeat_ngram = gc.no_repeat_ngram_size;
     if (gc.has_maxnew && !given->maxnew) go->max_new_tokens = gc.max_new_tokens;
+    if (gc.has_mwr && !given->mwr) go->max_word_repeats = gc.max_word_repeats;
     if (gc.has_encrep && !given->encrep) go->encoder_repetition_penalty = (float)gc.encoder_repetition_penalty;
     return 0;
 }
@@ -93,6 +94,8 @@ int gt_gen_config_load(const char *dir, gt_gen_config *c, char *err, size_t errs
                                          &c->encoder_repetition_penalty, err, errsz)) < 0)
         st = -1;
     if (!st && (c->has_rep = get_real(root, path, "repetition_penalty", 0, 100, &c->repetition_penalty, err, errsz)) < 0)
+        st = -1;
+    if (!st && (c->has_mwr = get_int(root, path, "max_word_repeats", 0, 64, &c->max_word_repeats, err, errsz)) < 0)
         st = -1;
     if (!st && (c->has_temp = get_real(root, path, "temperature", 0, 100, &c->temperature, err, errsz)) < 0) st = -1;
     if (!st && (c->has_topp = get_real(root, path, "top_p", 0, 1, &c->top_p, err, errsz)) < 0) st = -1;

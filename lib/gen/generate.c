@@ -2,6 +2,7 @@
 #include "gen/generate.h"
 #include "core/rand.h"
 #include "core/util.h"
+#include "eval/scorer.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -32,6 +33,11 @@ struct gt_gen {
     int32_t *pids;              /* the prompt's distinct token ids (encoder_repetition_penalty) */
     int npids;
     unsigned char *seen;        /* [vocab] scratch for them */
+    gt_scorer words;            /* max_word_repeats: words counted as title-eval counts them */
+    int words_ready;
+    int32_t *wids;              /* scratch: a hypothesis's ids */
+    char *wtext;                /* scratch: its text */
+    size_t wcap;
     char err[256];
 };
 
@@ -122,6 +128,9 @@ void gt_gen_free(gt_gen *g)
     free(g->prob);
     free(g->pids);
     free(g->seen);
+    if (g->words_ready) gt_scorer_free(&g->words);
+    free(g->wids);
+    free(g->wtext);
     free_cands(g);
     free(g->cands);
     free(g->out);
@@ -433,7 +442,33 @@ static int run_one(gt_gen *g, const gt_gen_opts *o, int np, int max_new, uint64_
 
 typedef struct { double sum; int beam; int32_t tok; } bcand;
 
-static int beam_search(gt_gen *g, int B, int np, int max_new, int nrep, float penalty, float rpen)
+/* Whether the title of IDS (N of them) then LAST repeats a word more than MAX
+ * times: words as title-eval's rep3+ counts them (stemmed ROUGE tokens, function
+ * words left out). Unless FINAL, a word still being written (the text's last
+ * run of letters and digits) is not counted yet: its next token may extend it. */
+static int too_repetitive(gt_gen *g, const int32_t *ids, int n, int32_t last, int final, int max)
+{
+    if (!g->tok) return 0;
+    if (!g->words_ready) {
+        gt_scorer_init(&g->words, 1);
+        g->words_ready = 1;
+    }
+    g->wids = gt_xrealloc(g->wids, sizeof(int32_t) * (size_t)(n + 1));
+    if (n) memcpy(g->wids, ids, sizeof(int32_t) * (size_t)n);
+    g->wids[n] = last;
+    size_t len = 0;
+    len = gt_tok_decode(g->tok, g->wids, (size_t)n + 1, &g->wtext, &len, &g->wcap, NULL);
+    if (!g->wtext) return 0;
+    char *nl = memchr(g->wtext, '\n', len);
+    if (nl) len = (size_t)(nl - g->wtext);
+    if (!final)
+        while (len > 0 && ((unsigned char)g->wtext[len - 1] >= 0x80 || (g->wtext[len - 1] >= '0' && g->wtext[len - 1] <= '9') ||
+                           ((g->wtext[len - 1] | 0x20) >= 'a' && (g->wtext[len - 1] | 0x20) <= 'z')))
+            len--;
+    return gt_scorer_repeats(&g->words, g->wtext, len) > max;
+}
+
+static int beam_search(gt_gen *g, int B, int np, int max_new, int nrep, float penalty, float rpen, int mwr)
 {
     const gt_model *m = g->m;
     int V = g->vocab, K = 2 * B;
@@ -472,6 +507,8 @@ static int beam_search(gt_gen *g, int B, int np, int max_new, int nrep, float pe
         int nnew = 0;
         for (int r = 0; r < ntop && nnew < B; r++) {
             bcand c = top[r];
+            if (mwr > 0 && too_repetitive(g, ids + (size_t)c.beam * max_new, t - 1, c.tok, g->stop[c.tok] != 0, mwr))
+                continue;
             if (g->stop[c.tok]) {
                 if (r >= B) continue;
                 gt_cand *h = new_cand(g, ids + (size_t)c.beam * max_new, t - 1, c.tok, c.sum, g->stop[c.tok]);
@@ -588,7 +625,8 @@ int gt_gen_run(gt_gen *g, const gt_gen_opts *o, const int32_t *prompt, int np, c
     } else if (B == 1 && !o->force_beam) {
         rc = run_one(g, o, np, max_new, NULL, ids);
     } else {
-        rc = beam_search(g, B, np, max_new, o->no_repeat_ngram, o->encoder_repetition_penalty, o->repetition_penalty);
+        rc = beam_search(g, B, np, max_new, o->no_repeat_ngram, o->encoder_repetition_penalty, o->repetition_penalty,
+                         o->max_word_repeats);
     }
     free(ids);
     if (rc != 0) return -1;

@@ -49,6 +49,9 @@ typedef struct {
                                prompt's and the generated ones) are divided by P when positive,
                                multiplied by P when negative (Hugging Face's repetition_penalty;
                                > 1 avoids repeating) */
+    int max_word_repeats;   /* > 0, beam search: no title with a word more than this many times
+                               (words as title-eval's rep3+ counts them: stemmed, function words
+                               left out; checked on each hypothesis as it grows; 0: off) */
 } gt_gen_opts;
 
 void gt_gen_opts_default(gt_gen_opts *o);   /* beams 4, n 1, greedy, 64 tokens, no penalties */
