@@ -26,6 +26,7 @@
 #include "gguf_fixture.h"
 #include "nn/gguf.h"
 #include "nn/gguf_write.h"
+#include "nn/ggml_types.h"
 #include "nn/lora.h"
 #include "nn/model.h"
 #include "nn/safetensors.h"
