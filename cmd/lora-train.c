@@ -3,6 +3,7 @@
  * gradient accumulation, checkpoints and exact resume. The work is
  * lib/train/'s: run.h (the run and its loop), init.h (--init), export.h and
  * merge.h (the folders written); this file reads the options and wires them. */
+#include "train/export.h"
 #include "train/init.h"
 #include "train/merge.h"
 #include "train/run.h"
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void usage(void)
@@ -32,6 +34,7 @@ static void usage(void)
 "       lora-train --full --init CONFIG --train STREAM --out DIR [OPTIONS]\n"
 "       lora-train --model DIR --lora ADAPTER --merge-out DIR\n"
 "       lora-train --model FILE.gguf --lora ADAPTER --merge-out OUT.gguf [--dtype T]\n"
+"       lora-train --model DIR|FILE.gguf --lora ADAPTER --out DIR --adapter-dtype T[,G]\n"
 "Fine-tune the LLaMA model in DIR (Hugging Face layout; or LoRA on a GGUF file of\n"
 "F32, F16 or BF16 weights) on a token stream made by\n"
 "tok-encode (see gentitle-tokens(5)); the loss counts response tokens only. Writes\n"
@@ -63,9 +66,14 @@ static void usage(void)
 "      --dtype T             f32, bf16, f16 (or q8_0 for GGUF): the type of written\n"
 "                            models (--full or --init output, default f32; --merge-out,\n"
 "                            default the base's)\n"
+"      --adapter-dtype T[,G] the type of the adapters written: f32, bf16 or f16 (f32);\n"
+"                            T for adapter_model.safetensors, G for adapter.gguf\n"
+"                            (default T); 16-bit values rounded to nearest even\n"
 "      --lora ADAPTER        with --merge-out and no --train: merge ADAPTER (a PEFT\n"
 "                            folder, or a GGUF LoRA adapter) into --model and write it\n"
-"                            to --merge-out\n"
+"                            to --merge-out; with --out DIR instead: write ADAPTER to\n"
+"                            DIR as training would (both layouts, --adapter-dtype;\n"
+"                            a PEFT folder's adapter_config.json copied), no training\n"
 "      --load-8bit           quantise the frozen base weights to 8 bits at load, as\n"
 "                            title-gen --load-8bit (about 1.1 bytes per weight)\n"
 "      --exact               a GGUF base in quantized blocks: every product with its\n"
@@ -111,7 +119,7 @@ static void usage(void)
 }
 
 enum { O_LR = 256, O_LA, O_LD, O_LT, O_FULL, O_BS, O_MBS, O_EP, O_MAXSTEPS, O_LRATE, O_CUT, O_WARM, O_SCHED, O_WD,
-       O_MGN, O_SEED, O_WIN, O_EVAL, O_SAVE, O_RESUME, O_STOP, O_LOG, O_PROGRESS, O_VERSION, O_INIT, O_VALSIZE, O_MERGE, O_LORA, O_8BIT, O_DTYPE, O_EXACT, O_CKPT };
+       O_MGN, O_SEED, O_WIN, O_EVAL, O_SAVE, O_RESUME, O_STOP, O_LOG, O_PROGRESS, O_VERSION, O_INIT, O_VALSIZE, O_MERGE, O_LORA, O_8BIT, O_DTYPE, O_EXACT, O_CKPT, O_ADT };
 
 typedef struct {
     gt_run_opts run;            /* the training run's settings */
@@ -140,6 +148,49 @@ static int merge_only(opts *o)
     gt_lora_free(l);
     gt_model_free(&m);
     return 0;
+}
+
+/* --model BASE --lora ADAPTER --out DIR: the adapter written anew (in --adapter-dtype) */
+static int export_only(opts *o)
+{
+    const char *model = o->run.model, *dir = o->run.out;
+    char err[600];
+    gt_model m;
+    if (access(model, R_OK) != 0) gt_die(EX_NOINPUT, "%s: cannot open: %s", model, strerror(errno));
+    if (access(o->lora_dir, R_OK) != 0) gt_die(EX_NOINPUT, "%s: cannot open: %s", o->lora_dir, strerror(errno));
+    if (gt_model_load(&m, model, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
+    gt_lora *l = gt_lora_load(&m, o->lora_dir, GT_LORA_READ, err, sizeof err);
+    if (!l) gt_die(EX_DATAERR, "%s", err);
+    if (*gt_lora_note(l)) gt_warn("%s", gt_lora_note(l));
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) gt_die(EX_IOERR, "%s: cannot create: %s", dir, strerror(errno));
+    char cfg[4200];
+    snprintf(cfg, sizeof cfg, "%s/adapter_config.json", o->lora_dir);
+    gt_export_lora(l, &m.c, dir, gt_is_gguf(o->lora_dir) ? NULL : cfg, model, o->run.adapter_dt);
+    gt_lora_free(l);
+    gt_model_free(&m);
+    return 0;
+}
+
+/* "f32", "bf16" or "f16" (and their long names) as a gt_dtype; -1 for another */
+static int parse_float_dtype(const char *s, size_t n)
+{
+    static const struct { const char *name; int dt; } names[] = {
+        { "f32", GT_DT_F32 }, { "float32", GT_DT_F32 }, { "bf16", GT_DT_BF16 }, { "bfloat16", GT_DT_BF16 },
+        { "f16", GT_DT_F16 }, { "float16", GT_DT_F16 },
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strlen(names[i].name) == n && strncmp(s, names[i].name, n) == 0) return names[i].dt;
+    return -1;
+}
+
+/* --adapter-dtype T[,G] into ADT (adapter_model.safetensors's, adapter.gguf's) */
+static void parse_adapter_dtype(const char *s, int adt[2])
+{
+    size_t n = strcspn(s, ",");
+    adt[0] = parse_float_dtype(s, n);
+    adt[1] = s[n] ? parse_float_dtype(s + n + 1, strlen(s + n + 1)) : adt[0];
+    if (adt[0] < 0 || adt[1] < 0)
+        gt_usage_error("--adapter-dtype: '%s' is not T or T,G with each f32, bf16 or f16", s);
 }
 
 /* Does PATH end in ".gguf" (any case)? */
@@ -229,12 +280,12 @@ int main(int argc, char **argv)
         { "progress", no_argument, 0, O_PROGRESS }, { "help", no_argument, 0, 'h' },
         { "version", no_argument, 0, O_VERSION }, { "init", required_argument, 0, O_INIT },
         { "val-set-size", required_argument, 0, O_VALSIZE }, { "merge-out", required_argument, 0, O_MERGE },
-        { "dtype", required_argument, 0, O_DTYPE },
+        { "dtype", required_argument, 0, O_DTYPE }, { "adapter-dtype", required_argument, 0, O_ADT },
         { "lora", required_argument, 0, O_LORA }, { "load-8bit", no_argument, 0, O_8BIT },
         { "exact", no_argument, 0, O_EXACT }, { "gradient-checkpointing", no_argument, 0, O_CKPT },
         { 0, 0, 0, 0 }
     };
-    int c;
+    int c, adt_given = 0;
     while ((c = getopt_long(argc, argv, "m:t:v:o:j:h", lo, NULL)) != -1) {
         switch (c) {
         case 'm': ro->model = optarg; break;
@@ -249,12 +300,11 @@ int main(int argc, char **argv)
         case O_INIT: o.init = optarg; ro->full = 1; break;
         case O_MERGE: o.merge_out = optarg; break;
         case O_DTYPE:
-            if (strcmp(optarg, "f32") == 0 || strcmp(optarg, "float32") == 0) ro->dtype = GT_DT_F32;
-            else if (strcmp(optarg, "bf16") == 0 || strcmp(optarg, "bfloat16") == 0) ro->dtype = GT_DT_BF16;
-            else if (strcmp(optarg, "f16") == 0 || strcmp(optarg, "float16") == 0) ro->dtype = GT_DT_F16;
-            else if (strcmp(optarg, "q8_0") == 0 || strcmp(optarg, "Q8_0") == 0) ro->dtype = GT_DT_Q8_0;
-            else gt_usage_error("--dtype: '%s' is not f32, bf16, f16 or q8_0", optarg);
+            if (strcmp(optarg, "q8_0") == 0 || strcmp(optarg, "Q8_0") == 0) ro->dtype = GT_DT_Q8_0;
+            else if ((ro->dtype = parse_float_dtype(optarg, strlen(optarg))) < 0)
+                gt_usage_error("--dtype: '%s' is not f32, bf16, f16 or q8_0", optarg);
             break;
+        case O_ADT: parse_adapter_dtype(optarg, ro->adapter_dt); adt_given = 1; break;
         case O_LORA: o.lora_dir = optarg; break;
         case O_8BIT: ro->load_8bit = 1; break;
         case O_EXACT: ro->exact = 1; break;
@@ -295,8 +345,12 @@ int main(int argc, char **argv)
     if (ro->load_8bit && ro->full) gt_usage_error("--load-8bit is for LoRA training (the base stays frozen), not --full");
     if (ro->load_8bit && o.lora_dir) gt_usage_error("--load-8bit: a merged model is written from the 16/32-bit weights; drop it");
     if (o.merge_out && ro->full) gt_usage_error("--merge-out needs LoRA training, not --full");
-    if (o.lora_dir && ro->train) gt_usage_error("--lora ADAPTER is for merging (--merge-out without --train)");
-    if (o.lora_dir && !o.merge_out) gt_usage_error("--lora ADAPTER needs --merge-out DIR");
+    if (o.lora_dir && ro->train) gt_usage_error("--lora ADAPTER is for merging (--merge-out) or writing anew (--out) an adapter, without --train");
+    if (o.lora_dir && !o.merge_out && !ro->out) gt_usage_error("--lora ADAPTER needs --merge-out DIR or --out DIR");
+    if (o.lora_dir && o.merge_out && ro->out)
+        gt_usage_error("--lora ADAPTER: --merge-out merges it, --out writes it anew: one of them");
+    if (adt_given && (ro->full || (o.merge_out && !ro->train)))
+        gt_usage_error("--adapter-dtype applies to written adapters, not %s", ro->full ? "--full models" : "merges");
     if (ro->dtype >= 0 && !ro->full && !o.merge_out)
         gt_usage_error("--dtype applies to written models (--full, --init or --merge-out), not adapters");
     int gguf_base = ro->model && gt_is_gguf(ro->model), gguf_out = o.merge_out && has_gguf_suffix(o.merge_out);
@@ -312,6 +366,7 @@ int main(int argc, char **argv)
                        "(a name without .gguf)", o.merge_out, ro->model ? ro->model : o.init);
     if (ro->dtype == GT_DT_Q8_0 && !gguf_out)
         gt_usage_error("--dtype q8_0 is for GGUF output (--merge-out FILE.gguf from a GGUF base)");
+    if (o.lora_dir && !o.merge_out) return export_only(&o);
     if (o.lora_dir) return gguf_out ? merge_only_gguf(&o) : merge_only(&o);
     if (o.merge_out && !ro->full && ro->lora.targets == 0) gt_usage_error("--merge-out: no --lora-target");
     if (!ro->train) gt_usage_error("--train STREAM is required");

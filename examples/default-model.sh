@@ -161,9 +161,10 @@ cat "$work/eval.txt" >&2
 log "package"
 rm -rf "$work/pkg"
 mkdir -p "$work/pkg"
-# the PEFT layout only: with F32 weights the GGUF copy would double it past 20 MB (it stays in WORK/lora/)
-cp "$work/lora/adapter_config.json" "$work/lora/adapter_model.safetensors" \
-    "$work/prompt_template.json" "$work/generation_config.json" "$work/eval.json" "$work/pkg/"
+# the adapter in both layouts, in 16 bits (in F32 the two would take 39 MB): the PEFT one in BF16, the GGUF one in
+# F16, converted from the trained F32 adapter (which stays in WORK/lora/) without training
+lora-train --model "$base" --lora "$work/lora" --out "$work/pkg" --adapter-dtype bf16,f16
+cp "$work/prompt_template.json" "$work/generation_config.json" "$work/eval.json" "$work/pkg/"
 sh "$root/examples/find-base.sh" --json "$base" > "$work/pkg/base.json"
 sh "$here/default-model/manifest.sh" "$work" "$arxiv" "$base" "$steps" "$every" > "$work/pkg/MANIFEST.md"
 rm -rf "$out.new"

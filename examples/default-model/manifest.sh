@@ -30,15 +30,18 @@ LICENSE and attribution) travel with any copy of the two together. The adapter i
 
 ## Files
 
-| file | sha256 |
-|---|---|
-$(cd "$work/pkg" && for f in adapter_config.json adapter_model.safetensors prompt_template.json generation_config.json base.json eval.json; do echo "| \`$f\` | \`$(sha "$f")\` |"; done)
+| file | bytes | sha256 |
+|---|---:|---|
+$(cd "$work/pkg" && for f in adapter_config.json adapter_model.safetensors adapter.gguf prompt_template.json generation_config.json base.json eval.json; do echo "| \`$f\` | $(wc -c < "$f") | \`$(sha "$f")\` |"; done)
 
 - \`adapter_config.json\`, \`adapter_model.safetensors\`: the adapter in PEFT's layout (Hugging Face key names; Python's
-  \`peft\` loads it onto the base in the Hugging Face layout). $(jq -r '"Rank \(.r), alpha \(.lora_alpha), on \(.target_modules | join(", "))"' "$work/pkg/adapter_config.json").
-- The same adapter as a llama.cpp GGUF LoRA adapter (\`llama-cli -m BASE --lora adapter.gguf\`) is written by the
-  recipe beside the PEFT one (\`WORK/lora/adapter.gguf\`, sha256 \`$(sha "$work/lora/adapter.gguf")\`), not shipped here:
-  in F32 the two layouts would take 39 MB.
+  \`peft\` loads it onto the base in the Hugging Face layout), its tensors in BF16. $(jq -r '"Rank \(.r), alpha \(.lora_alpha), on \(.target_modules | join(", "))"' "$work/pkg/adapter_config.json").
+- \`adapter.gguf\`: the same adapter as a llama.cpp GGUF LoRA adapter (\`llama-cli -m BASE --lora adapter.gguf\`;
+  \`title-gen --model BASE --lora adapter.gguf\`), its tensors in F16.
+- Both converted by \`lora-train --lora WORK/lora --out DIR --adapter-dtype bf16,f16\` from the F32 adapter training
+  wrote (\`WORK/lora/adapter_model.safetensors\`, sha256 \`$(sha "$work/lora/adapter_model.safetensors")\`;
+  \`WORK/lora/adapter.gguf\`, sha256 \`$(sha "$work/lora/adapter.gguf")\`), each value rounded to nearest even: in
+  F32 the two layouts would take 39 MB, in 16 bits $(cd "$work/pkg" && du -cb adapter_model.safetensors adapter.gguf | tail -1 | awk '{printf "%.1f", $1 / 1e6}') MB.
 - \`prompt_template.json\`: ChatML, the base's own chat format: the instruction and the abstract as the user's turn, the
   title as the assistant's; abstracts cut to $(jq -r .max_input_tokens "$work/pkg/prompt_template.json") tokens.
 - \`generation_config.json\`: the decoding chosen on the validation split, the defaults \`title-gen\` takes.

@@ -25,6 +25,7 @@ typedef struct {
 struct gt_lora {
     gt_model *m;
     int r, merge, nmods;
+    int rslora;             /* PEFT's use_rslora: scale alpha / sqrt(r) */
     double alpha, scale;
     lmod *mods;             /* [layers][GT_PROJ_N] */
     float **merged;         /* F32 copies (merge) */
@@ -117,7 +118,7 @@ static int parse_config(gt_lora *l, const char *path, int allowed[GT_PROJ_N], ch
         goto out;
     }
     l->alpha = YAJL_GET_DOUBLE(v);
-    int rs = gt_json_bool(gt_json_get(root, "use_rslora"), 0) == 1;
+    int rs = l->rslora = gt_json_bool(gt_json_get(root, "use_rslora"), 0) == 1;
     l->scale = rs ? l->alpha / sqrt((double)l->r) : l->alpha / l->r;
     if (gt_json_bool(gt_json_get(root, "use_dora"), 0) == 1) {
         gt_fail(err, errsz, "%s: use_dora (DoRA) is not supported", path);
@@ -273,7 +274,7 @@ static int load_peft(gt_lora *l, const char *dir, char **src, char *err, size_t 
         *dst = gt_xmalloc(sizeof(float) * (size_t)t->numel);
         for (int64_t row = 0; row < t->shape[0]; row++)
             gt_row_to_f32(*dst + row * t->shape[1], t->data, t->dtype, (size_t)row, (int)t->shape[1]);
-        if (which)
+        if (which && l->merge != GT_LORA_READ)
             for (int64_t k = 0; k < t->numel; k++) (*dst)[k] *= (float)l->scale;
     }
     for (int layer = 0; layer < c->n_layers; layer++)
@@ -415,7 +416,7 @@ static int load_gguf(gt_lora *l, const char *path, char *err, size_t errsz)
                         gt_projs[p].gguf, md->A ? "lora_b" : "lora_a", md->A ? "lora_a" : "lora_b");
                 goto out;
             }
-            if (md->B)
+            if (md->B && l->merge != GT_LORA_READ)
                 for (size_t k = 0; k < (size_t)md->out * (size_t)l->r; k++) md->B[k] *= (float)l->scale;
         }
     rc = 0;
@@ -440,6 +441,10 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
     }
     for (size_t i = 0; i < (size_t)c->n_layers * GT_PROJ_N; i++) l->nmods += l->mods[i].A != NULL;
     if (l->nmods == 0) { gt_fail(err, errsz, "%s: no LoRA tensors", src); goto fail; }
+    if (merge == GT_LORA_READ) {      /* the factors as stored, M left alone */
+        free(src);
+        return l;
+    }
 
     int apart = !merge;         /* some projections keep the adapter apart */
     if (merge) {
@@ -500,6 +505,8 @@ const char *gt_lora_note(const gt_lora *l) { return l->note; }
 double gt_lora_scale(const gt_lora *l) { return l->scale; }
 int gt_lora_modules(const gt_lora *l) { return l->nmods; }
 int gt_lora_rank(const gt_lora *l) { return l->r; }
+double gt_lora_alpha(const gt_lora *l) { return l->alpha; }
+int gt_lora_rslora(const gt_lora *l) { return l->rslora; }
 
 int gt_lora_factors(const gt_lora *l, int layer, int p, const float **A, const float **B)
 {
@@ -540,7 +547,7 @@ void gt_lora_free(gt_lora *l)
 /* ---------------------------------------------------------------- GGUF adapters written */
 
 int gt_lora_write_gguf(const char *path, const gt_config *c, double alpha, int rslora, const gt_stw_tensor *t, int n,
-                       char *err, size_t errsz)
+                       uint32_t type, char *err, size_t errsz)
 {
     int r = 0, rc = -1;
     char *seen = gt_xcalloc((size_t)c->n_layers * GT_PROJ_N, 1);
@@ -569,8 +576,8 @@ int gt_lora_write_gguf(const char *path, const gt_config *c, double alpha, int r
         int in, out;
         gt_proj_dims(c, p, &out, &in);
         int64_t want[2] = { which ? out : r, which ? r : in };
-        if (t[i].ndim != 2 || t[i].shape[0] != want[0] || t[i].shape[1] != want[1] || t[i].dtype != GT_DT_F32) {
-            gt_fail(err, errsz, "%s: tensor '%s' is not an F32 [%lld, %lld] matrix", path, t[i].name,
+        if (t[i].ndim != 2 || t[i].shape[0] != want[0] || t[i].shape[1] != want[1]) {
+            gt_fail(err, errsz, "%s: tensor '%s' is not a [%lld, %lld] matrix", path, t[i].name,
                     (long long)want[0], (long long)want[1]);
             goto out;
         }
@@ -594,7 +601,7 @@ int gt_lora_write_gguf(const char *path, const gt_config *c, double alpha, int r
         char name[128];
         snprintf(name, sizeof name, "blk.%d.%s.weight.lora_%c", layer, gt_projs[p].gguf, which ? 'b' : 'a');
         int64_t ne[2] = { t[i].shape[1], t[i].shape[0] };
-        gt_ggufw_tensor_f32(w, name, 2, ne, data);
+        gt_ggufw_tensor_conv(w, name, 2, ne, type, data);
     }
     for (int k = 0; k < c->n_layers * GT_PROJ_N; k++)
         if (seen[k] == 1 || seen[k] == 2) {

@@ -70,8 +70,13 @@ void gt_lora_merge(float *w, int out, int in, const float *A, const float *B, in
 
 typedef struct gt_lora gt_lora;
 
+/* gt_lora_load's MERGE for an adapter only read: its factors as stored (B
+ * not times the scale), M left as it is (lora-train --lora ADAPTER --out:
+ * the adapter written anew). */
+#define GT_LORA_READ 2
+
 /* Load the adapter in DIR (a PEFT folder, or a GGUF adapter file) for M and apply it (MERGE: into F32 copies of the
- * weights; else through M's delta hook). NULL with a reason naming the file
+ * weights; GT_LORA_READ: not at all, see above; else through M's delta hook). NULL with a reason naming the file
  * (and tensor) in ERR. */
 gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t errsz);
 /* A remark for the user ("" when none), e.g. fan_in_fan_out ignored, or
@@ -80,8 +85,12 @@ const char *gt_lora_note(const gt_lora *l);
 double gt_lora_scale(const gt_lora *l);
 int gt_lora_modules(const gt_lora *l);        /* projections adapted */
 int gt_lora_rank(const gt_lora *l);
+/* lora_alpha (a GGUF adapter's adapter.lora.alpha), and whether the scale is
+ * PEFT's use_rslora alpha / sqrt(r) (0 for a GGUF adapter: alpha / r). */
+double gt_lora_alpha(const gt_lora *l);
+int gt_lora_rslora(const gt_lora *l);
 /* The factors of projection P (GT_PROJ_x) of layer LAYER as applied apart:
- * *A [r][in], *B [out][r] already times the scale, rows in the Hugging Face
+ * *A [r][in], *B [out][r] already times the scale (loaded GT_LORA_READ: not), rows in the Hugging Face
  * order (a GGUF adapter's attn_q / attn_k lora_b un-permuted). 1, or 0 when
  * there are none (not adapted, or merged into the weights at load). */
 int gt_lora_factors(const gt_lora *l, int layer, int p, const float **A, const float **B);
@@ -93,19 +102,20 @@ void gt_lora_free(gt_lora *l);
 
 /* ---- adapters written as GGUF ---- */
 
-/* The PEFT tensors T[0..N) (PEFT's names, F32, lora_A [r][in], lora_B
- * [out][r], for a model of config C; LoRA alpha ALPHA, PEFT's use_rslora when
+/* The PEFT tensors T[0..N) (PEFT's names; the floats at T[i].data, whatever
+ * T[i].dtype says; lora_A [r][in], lora_B [out][r]), for a model of config C; LoRA alpha ALPHA, PEFT's use_rslora when
  * RSLORA) as a GGUF LoRA adapter at PATH, the form gt_lora_load above and
  * llama.cpp read (nn/gguf_write.h, atomic): general.architecture "llama",
  * general.type "adapter", adapter.type "lora", adapter.lora.alpha (F32),
  * general.alignment 32; tensors blk.N.NAME.weight.lora_a (ne [in, r]) and
- * .lora_b (ne [r, out]) in T's order, F32, the rows of attn_q / attn_k's
+ * .lora_b (ne [r, out]) in T's order, in ggml type TYPE (GT_GGML_F32, F16 or
+ * BF16: rounded to nearest even), the rows of attn_q / attn_k's
  * lora_b permuted into llama.cpp's rotary order (by n_heads / n_kv_heads: the
  * inverse of gt_gguf_rope_unpermute). llama.cpp scales by alpha / r: with
  * RSLORA (scale alpha / sqrt(r)) the file's alpha is ALPHA * sqrt(r). 0, or
  * -1 with "PATH: ..." in ERR (an unknown tensor, a shape that does not fit C,
  * a lora_A without its lora_B, heads of an odd size). */
 int gt_lora_write_gguf(const char *path, const gt_config *c, double alpha, int rslora, const gt_stw_tensor *t, int n,
-                       char *err, size_t errsz);
+                       uint32_t type, char *err, size_t errsz);
 
 #endif

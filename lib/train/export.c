@@ -1,5 +1,6 @@
 /* export.c - trained weights written out (see export.h). */
 #include "train/export.h"
+#include "train/merge.h"
 #include "nn/safetensors.h"
 #include "io/output.h"
 #include "core/util.h"
@@ -72,10 +73,9 @@ static void json_escape_into(char *dst, size_t n, const char *s)
     dst[k] = 0;
 }
 
-/* adapter_config.json as PEFT writes it for a LoRA of T on BASE. */
-static void write_adapter_config(const gt_train *t, const char *path, const char *base)
+/* adapter_config.json as PEFT writes it for the LoRA LC on BASE. */
+static void write_adapter_config(const gt_lora_cfg *lc, const char *path, const char *base)
 {
-    const gt_lora_cfg *lc = &t->lora;
     char js[8192], tl[512] = "", esc[4096], alpha[32];
     for (int w = 0; w < GT_PROJ_N; w++)
         if (lc->targets >> w & 1)
@@ -110,7 +110,24 @@ static void write_adapter_config(const gt_train *t, const char *path, const char
     write_text(path, js);
 }
 
-void gt_export(const gt_train *t, const char *dir, const char *base, const char *config, int dtype)
+/* The LoRA tensors TS[0..N) (floats, PEFT's names) of a model of config C into
+ * DIR: adapter_model.safetensors in ADT[0], and the same adapter as
+ * llama.cpp's GGUF LoRA adapter adapter.gguf in ADT[1] (scale alpha / r, as
+ * ours; ALPHA and RSLORA as gt_lora_write_gguf). TS's dtypes are set. */
+static void write_adapter(const char *dir, const gt_config *c, double alpha, int rslora, gt_stw_tensor *ts, int n,
+                          const int adt[2])
+{
+    char path[4096], err[512];
+    const char *mk[] = { "format" }, *mv[] = { "pt" };
+    for (int i = 0; i < n; i++) ts[i].dtype = (gt_dtype)adt[0];
+    snprintf(path, sizeof path, "%s/adapter_model.safetensors", dir);
+    if (gt_st_write(path, ts, n, mk, mv, 1, 0, err, sizeof err) != 0) gt_die(EX_IOERR, "%s", err);
+    snprintf(path, sizeof path, "%s/adapter.gguf", dir);
+    if (gt_lora_write_gguf(path, c, alpha, rslora, ts, n, (uint32_t)gt_merge_ggml_type(adt[1]), err, sizeof err) != 0)
+        gt_die(EX_IOERR, "%s", err);
+}
+
+void gt_export(const gt_train *t, const char *dir, const char *base, const char *config, int dtype, const int adt[2])
 {
     char path[4096], err[512];
     gt_stw_tensor *ts = gt_xcalloc((size_t)t->ntp, sizeof *ts);
@@ -122,20 +139,53 @@ void gt_export(const gt_train *t, const char *dir, const char *base, const char 
         ts[i].shape[1] = t->tp[i].cols;
         ts[i].dtype = t->full && dtype > 0 ? (gt_dtype)dtype : GT_DT_F32;
     }
-    const char *mk[] = { "format" }, *mv[] = { "pt" };
-    snprintf(path, sizeof path, "%s/%s", dir, t->full ? "model.safetensors" : "adapter_model.safetensors");
-    if (gt_st_write(path, ts, t->ntp, mk, mv, 1, 0, err, sizeof err) != 0) gt_die(EX_IOERR, "%s", err);
     if (t->full) {
+        const char *mk[] = { "format" }, *mv[] = { "pt" };
+        snprintf(path, sizeof path, "%s/model.safetensors", dir);
+        if (gt_st_write(path, ts, t->ntp, mk, mv, 1, 0, err, sizeof err) != 0) gt_die(EX_IOERR, "%s", err);
         free(ts);
         gt_export_config(config, dir);
         gt_export_model_files(base, dir);     /* with --init: CONFIG's folder */
         return;
     }
+    write_adapter(dir, &t->c, t->lora.alpha, 0, ts, t->ntp, adt);
     snprintf(path, sizeof path, "%s/adapter_config.json", dir);
-    write_adapter_config(t, path, base);
-    /* the same adapter as llama.cpp's GGUF LoRA adapter (scale alpha / r, as ours) */
-    snprintf(path, sizeof path, "%s/adapter.gguf", dir);
-    if (gt_lora_write_gguf(path, &t->c, t->lora.alpha, 0, ts, t->ntp, err, sizeof err) != 0)
-        gt_die(EX_IOERR, "%s", err);
+    write_adapter_config(&t->lora, path, base);
+    free(ts);
+}
+
+void gt_export_lora(const gt_lora *l, const gt_config *c, const char *dir, const char *peft_config, const char *base,
+                    const int adt[2])
+{
+    int n = 0, r = gt_lora_rank(l);
+    gt_lora_cfg lc = { r, (float)gt_lora_alpha(l), 0, 0 };
+    gt_stw_tensor *ts = gt_xcalloc((size_t)c->n_layers * GT_PROJ_N * 2, sizeof *ts);
+    char (*names)[128] = gt_xcalloc((size_t)c->n_layers * GT_PROJ_N * 2, sizeof *names);
+    for (int layer = 0; layer < c->n_layers; layer++)
+        for (int p = 0; p < GT_PROJ_N; p++) {
+            const float *f[2];
+            if (!gt_lora_factors(l, layer, p, &f[0], &f[1])) continue;
+            lc.targets |= 1u << p;
+            int out, in;
+            gt_proj_dims(c, p, &out, &in);
+            for (int which = 0; which < 2; which++, n++) {     /* lora_A [r][in], lora_B [out][r] */
+                ts[n].name = gt_proj_tensor(names[n], sizeof names[n], "base_model.model.", layer, p,
+                                            which ? ".lora_B.weight" : ".lora_A.weight");
+                ts[n].data = f[which];
+                ts[n].ndim = 2;
+                ts[n].shape[0] = which ? out : r;
+                ts[n].shape[1] = which ? r : in;
+            }
+        }
+    write_adapter(dir, c, gt_lora_alpha(l), gt_lora_rslora(l), ts, n, adt);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/adapter_config.json", dir);
+    if (peft_config) {
+        if (copy_file(peft_config, path) != 0) gt_die(EX_NOINPUT, "%s: cannot open: %s", peft_config, strerror(errno));
+    } else {
+        if (lc.alpha == 0) lc.alpha = (float)r;        /* a GGUF adapter's alpha 0: scale 1 */
+        write_adapter_config(&lc, path, base);
+    }
+    free(names);
     free(ts);
 }

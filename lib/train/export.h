@@ -7,6 +7,7 @@
 #ifndef GT_EXPORT_H
 #define GT_EXPORT_H
 
+#include "nn/lora.h"
 #include "train/train.h"
 
 /* The files of a model folder: its weights, its config, then the files that
@@ -23,10 +24,21 @@ void gt_export_model_files(const char *from, const char *dir);
 
 /* T's trained tensors into DIR (it exists): with T->full, model.safetensors
  * in DTYPE (< 0: F32), CONFIG as config.json and BASE's travelling files;
- * else adapter_model.safetensors (F32) and an adapter_config.json naming
- * BASE and T's LoRA settings (the PEFT folder), and the same adapter as
- * adapter.gguf, llama.cpp's GGUF LoRA adapter (nn/lora.h:
- * gt_lora_write_gguf). */
-void gt_export(const gt_train *t, const char *dir, const char *base, const char *config, int dtype);
+ * else adapter_model.safetensors and an adapter_config.json naming BASE and
+ * T's LoRA settings (the PEFT folder), and the same adapter as adapter.gguf,
+ * llama.cpp's GGUF LoRA adapter (nn/lora.h: gt_lora_write_gguf). ADT: the
+ * adapter's stored types, ADT[0] of adapter_model.safetensors and ADT[1] of
+ * adapter.gguf (GT_DT_F32, GT_DT_F16 or GT_DT_BF16; F16 and BF16 rounded to
+ * nearest even). */
+void gt_export(const gt_train *t, const char *dir, const char *base, const char *config, int dtype, const int adt[2]);
+
+/* The adapter L (loaded GT_LORA_READ for a model of config C) written into
+ * DIR as gt_export writes a trained one, its tensors in types ADT, in the
+ * order training writes them: adapter_config.json is a copy of PEFT_CONFIG
+ * (the PEFT folder L came from), or when NULL (a GGUF adapter) written with
+ * its rank, alpha (0: r), lora_dropout 0, the projections it adapts and
+ * BASE. lora-train --lora ADAPTER --out DIR. */
+void gt_export_lora(const gt_lora *l, const gt_config *c, const char *dir, const char *peft_config, const char *base,
+                    const int adt[2]);
 
 #endif

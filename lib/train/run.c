@@ -177,7 +177,7 @@ static void save_checkpoint(gt_run *r, char *dirout, size_t dn)
     gt_train *t = &r->t;
     snprintf(dirout, dn, "%s/checkpoint-%ld", o->out, r->step);
     mkdir_or_die(dirout);
-    gt_export(t, dirout, o->model, o->config, o->dtype);
+    gt_export(t, dirout, o->model, o->config, o->dtype, o->adapter_dt);
     int nt = t->ntp * 3;
     gt_stw_tensor *ts = gt_xcalloc((size_t)nt, sizeof *ts);
     char (*names)[128] = gt_xcalloc((size_t)nt, sizeof *names);
@@ -463,7 +463,7 @@ int gt_run_train(gt_run *r, char *ckdir, size_t n)
     gt_epoch_free(&ep);
     if (stopped) return stopped;
     if (r->va.n) do_eval(r);
-    gt_export(&r->t, o->out, o->model, o->config, o->dtype);
+    gt_export(&r->t, o->out, o->model, o->config, o->dtype, o->adapter_dt);
     return 0;
 }
 

@@ -30,6 +30,8 @@ typedef struct {
     int group_window;           /* examples sorted by length together (0: none) */
     long max_steps, eval_steps, save_steps, stop_after, val_size;
     int dtype;                  /* full models written: < 0 F32, else a gt_dtype */
+    int adapter_dt[2];          /* adapters written (--adapter-dtype): adapter_model.safetensors's and
+                                   adapter.gguf's gt_dtype (F32, F16, BF16); not recorded: output only */
     double lr, wd, max_norm;
     gt_sched sched;
     uint64_t seed;

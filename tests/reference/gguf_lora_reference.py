@@ -107,7 +107,8 @@ def hf_model(path):
                       tie_word_embeddings="lm_head.weight" not in sd, attention_bias=False, mlp_bias=False)
     model = LlamaForCausalLM(cfg).double().eval()
     missing, unexpected = model.load_state_dict(sd, strict=False)
-    assert not unexpected and all("rotary" in k for k in missing), (missing, unexpected)
+    tied = lambda k: k == "lm_head.weight" and cfg.tie_word_embeddings      # the embedding's, once tied
+    assert not unexpected and all("rotary" in k or tied(k) for k in missing), (missing, unexpected)
     return model, cfg
 
 

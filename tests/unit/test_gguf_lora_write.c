@@ -26,6 +26,7 @@
 #include "gguf_fixture.h"
 #include "nn/gguf.h"
 #include "nn/gguf_write.h"
+#include "nn/ggml_types.h"
 #include "nn/lora.h"
 #include "nn/model.h"
 #include "nn/safetensors.h"
@@ -144,7 +145,7 @@ static int convert(const fixture *fx, const gt_config *c, const char *path, int 
         ts[i].dtype = GT_DT_F32;
     }
     qsort(ts, (size_t)st.nt, sizeof *ts, by_data);     /* the file's order (gt_st sorts by name), as lora-train's */
-    if (rc == 0) rc = gt_lora_write_gguf(path, c, 8.0, rslora, ts, st.nt, err, sizeof err);
+    if (rc == 0) rc = gt_lora_write_gguf(path, c, 8.0, rslora, ts, st.nt, GT_GGML_F32, err, sizeof err);
     free(ts);
     gt_st_close(&st);
     return rc;
@@ -329,14 +330,14 @@ static void test_errors(void)
         { "base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight", A, 2, { 4, 128 }, GT_DT_F32 },
         { "base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight", B, 2, { 128, 4 }, GT_DT_F32 },
     };
-    CHECK(gt_lora_write_gguf(path, &m.c, 8, 0, t, 1, err, sizeof err) != 0 && strstr(err, "lora_A without lora_B") &&
+    CHECK(gt_lora_write_gguf(path, &m.c, 8, 0, t, 1, GT_GGML_F32, err, sizeof err) != 0 && strstr(err, "lora_A without lora_B") &&
           access(path, F_OK) != 0, "gguf lora write: a lora_A without its lora_B: refused, nothing written");
     t[1].name = "base_model.model.model.layers.3.self_attn.q_proj.lora_B.weight";
-    CHECK(gt_lora_write_gguf(path, &m.c, 8, 0, t, 2, err, sizeof err) != 0 && strstr(err, "layers.3"),
+    CHECK(gt_lora_write_gguf(path, &m.c, 8, 0, t, 2, GT_GGML_F32, err, sizeof err) != 0 && strstr(err, "layers.3"),
           "gguf lora write: a layer the model lacks: refused, the tensor named");
     t[1].name = "base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight";
     t[1].shape[0] = 64;
-    CHECK(gt_lora_write_gguf(path, &m.c, 8, 0, t, 2, err, sizeof err) != 0 && strstr(err, "[128, 4]"),
+    CHECK(gt_lora_write_gguf(path, &m.c, 8, 0, t, 2, GT_GGML_F32, err, sizeof err) != 0 && strstr(err, "[128, 4]"),
           "gguf lora write: a shape that does not fit the model: refused, the expected shape named");
     gt_model_free(&m);
 }

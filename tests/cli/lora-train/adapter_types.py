@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""adapter_types.py WIDE NARROW - for the adapter-dtype cases: the tensors of
+two adapter files of one layout (adapter_model.safetensors, or GGUF LoRA
+adapter.gguf), WIDE in F32 and NARROW the same adapter in 16 bits. Prints
+NARROW's tensor types and count, then whether each NARROW value is its WIDE
+value rounded to nearest even: F16 by Python's struct "e" format (the
+standard library's IEEE half packing, round half to even), BF16 computed
+here from the F32 bits. Python's standard library only; the GGUF header is
+read by gguf_to_hf.py's Reader.
+"""
+import json
+import struct
+import sys
+
+from gguf_to_hf import Reader
+
+SIZES = {"F32": 4, "F16": 2, "BF16": 2}
+GGML = {0: "F32", 1: "F16", 30: "BF16"}
+
+
+def tensors(path):
+    """{name: (type, raw bytes)} of a safetensors or GGUF file."""
+    data = open(path, "rb").read()
+    out = {}
+    if path.endswith(".safetensors"):
+        n = struct.unpack_from("<Q", data)[0]
+        for k, v in json.loads(data[8:8 + n]).items():
+            if k != "__metadata__":
+                b, e = v["data_offsets"]
+                out[k] = (v["dtype"], data[8 + n + b:8 + n + e])
+        return out
+    r = Reader(data)
+    assert r.take("<I") == 0x46554747, "not a GGUF file"
+    r.take("<I")
+    nt, nkv = r.take("<Q"), r.take("<Q")
+    kv = {}
+    for _ in range(nkv):
+        k = r.string()
+        kv[k] = r.value(r.take("<I"))
+    infos = []
+    for _ in range(nt):
+        name = r.string()
+        dims = [r.take("<Q") for _ in range(r.take("<I"))]
+        infos.append((name, dims, GGML[r.take("<I")], r.take("<Q")))
+    align = kv.get("general.alignment", 32)
+    base = (r.p + align - 1) // align * align
+    for name, dims, t, off in infos:
+        n = 1
+        for d in dims:
+            n *= d
+        out[name] = (t, data[base + off:base + off + n * SIZES[t]])
+    return out
+
+
+def bf16(x):
+    """The BF16 bits of float32 X (bits as an int), round to nearest even."""
+    u = struct.unpack("<I", struct.pack("<f", x))[0]
+    return (u + 0x7FFF + (u >> 16 & 1)) >> 16 & 0xFFFF
+
+
+def main():
+    wide, narrow = tensors(sys.argv[1]), tensors(sys.argv[2])
+    types = sorted({t for t, _ in narrow.values()})
+    print("%s: %d tensors, %s" % (sys.argv[2].split("/")[-1], len(narrow), " ".join(types)))
+    assert sorted(wide) == sorted(narrow), "not the same tensors"
+    bad = n = 0
+    for name, (t, raw) in narrow.items():
+        wt, wraw = wide[name]
+        assert wt == "F32"
+        xs = struct.unpack("<%df" % (len(wraw) // 4), wraw)
+        got = struct.unpack("<%dH" % (len(raw) // 2), raw)
+        for x, g in zip(xs, got):
+            want = bf16(x) if t == "BF16" else struct.unpack("<H", struct.pack("<e", x))[0]
+            bad += want != g
+            n += 1
+    print("%d values, %s" % (n, "each the F32 value rounded to nearest even" if not bad else "%d differ" % bad))
+
+
+if __name__ == "__main__":
+    main()
