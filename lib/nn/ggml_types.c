@@ -305,3 +305,9 @@ void gt_ggml_quantize_q8_0(const float *x, void *dst, int64_t n)
     unsigned char *o = dst;
     for (int64_t b = 0; b < n / 32; b++) q8_0_block(x + 32 * b, o + 34 * b);
 }
+
+int gt_ggml_type_of_dtype(int dt)
+{
+    return dt == GT_DT_F32 ? GT_GGML_F32 : dt == GT_DT_F16 ? GT_GGML_F16 : dt == GT_DT_BF16 ? GT_GGML_BF16
+         : dt == GT_DT_Q8_0 ? GT_GGML_Q8_0 : -1;
+}

@@ -62,6 +62,8 @@ typedef enum {
 
 /* "Q4_K", ...; NULL for an id ggml does not define (or no longer does). */
 const char *gt_ggml_type_name(uint32_t type);
+/* The ggml type id of gt_dtype DT (nn/dtype.h: F32, F16, BF16, Q8_0); -1 for others. */
+int gt_ggml_type_of_dtype(int dt);
 /* Values per block (1 for the plain types); 0 for an unknown id. */
 int gt_ggml_block_values(uint32_t type);
 /* Bytes per block; 0 for an unknown id. */

@@ -1,6 +1,6 @@
 /* export.c - trained weights written out (see export.h). */
 #include "train/export.h"
-#include "train/merge.h"
+#include "nn/ggml_types.h"
 #include "nn/safetensors.h"
 #include "io/output.h"
 #include "core/util.h"
@@ -123,7 +123,7 @@ static void write_adapter(const char *dir, const gt_config *c, double alpha, int
     snprintf(path, sizeof path, "%s/adapter_model.safetensors", dir);
     if (gt_st_write(path, ts, n, mk, mv, 1, 0, err, sizeof err) != 0) gt_die(EX_IOERR, "%s", err);
     snprintf(path, sizeof path, "%s/adapter.gguf", dir);
-    if (gt_lora_write_gguf(path, c, alpha, rslora, ts, n, (uint32_t)gt_merge_ggml_type(adt[1]), err, sizeof err) != 0)
+    if (gt_lora_write_gguf(path, c, alpha, rslora, ts, n, (uint32_t)gt_ggml_type_of_dtype(adt[1]), err, sizeof err) != 0)
         gt_die(EX_IOERR, "%s", err);
 }
 

@@ -36,9 +36,9 @@ void gt_merge_lora_from_train(gt_merge_lora *f, const gt_train *t);
 void gt_merge_lora_from_adapter(gt_merge_lora *f, const gt_model *m, const gt_lora *l);
 void gt_merge_lora_free(gt_merge_lora *f);
 
-/* The ggml type id of gt_dtype DT (F32, F16, BF16, Q8_0), and llama.cpp's
- * general.file_type for a model mostly of it (0, 1, 32, 7); -1 for others. */
-int gt_merge_ggml_type(int dt);
+/* llama.cpp's general.file_type for a model mostly of gt_dtype DT (F32, F16,
+ * BF16, Q8_0: 0, 1, 32, 7); -1 for others (the ggml type id of DT:
+ * gt_ggml_type_of_dtype, nn/ggml_types.h). */
 int gt_merge_file_type(int dt);
 
 /* Write OUT (atomically: nn/gguf_write.h), the GGUF model M was loaded from

@@ -44,12 +44,6 @@ void gt_merge_lora_free(gt_merge_lora *f)
     f->A = f->B = NULL;
 }
 
-int gt_merge_ggml_type(int dt)
-{
-    return dt == GT_DT_F32 ? GT_GGML_F32 : dt == GT_DT_F16 ? GT_GGML_F16 : dt == GT_DT_BF16 ? GT_GGML_BF16
-         : dt == GT_DT_Q8_0 ? GT_GGML_Q8_0 : -1;
-}
-
 int gt_merge_file_type(int dt)
 {
     /* llama.cpp's llama_ftype: LLAMA_FTYPE_ALL_F32 0, MOSTLY_F16 1, MOSTLY_Q8_0 7, MOSTLY_BF16 32 */
@@ -151,7 +145,7 @@ int gt_write_merged_gguf(const gt_model *m, const gt_merge_lora *f, const char *
             gt_ggufw_tensor_raw(w, t->name, t->ndim, t->ne, t->type, t->data, t->nbytes);
             continue;
         }
-        uint32_t type = dtype >= 0 ? (uint32_t)gt_merge_ggml_type(dtype)
+        uint32_t type = dtype >= 0 ? (uint32_t)gt_ggml_type_of_dtype(dtype)
                       : gt_ggml_can_quantize(t->type) ? t->type : GT_GGML_F16;
         if (type == GT_GGML_Q8_0 && t->ne[0] % 32) {
             gt_fail(err, errsz, "%s: tensor '%s': rows of %lld values are not whole Q8_0 blocks of 32 (write it as "
