@@ -3,7 +3,6 @@
  * This file reads options, loads the model and reads the input lines; the
  * prompting, generation and output are lib/gen/titles.h's, the web page and
  * API lib/serve/api.h's. */
-#include "core/utf8.h"
 #include "core/util.h"
 #include "gen/defmodel.h"
 #include "gen/generate.h"
@@ -12,6 +11,7 @@
 #include "io/input.h"
 #include "io/output.h"
 #include "io/record.h"
+#include "io/shard.h"
 #include "nn/gguf_tok.h"
 #include "nn/lora.h"
 #include "nn/model.h"
@@ -128,6 +128,7 @@ typedef struct {
     size_t max_line;
     gt_gen_opts go;
     gt_serve_opts so;
+    gt_shard shard;             /* --shard, --shard-merge */
 } opts;
 
 static const struct option longopts[] = {
@@ -161,6 +162,7 @@ static const struct option longopts[] = {
     {"serve", optional_argument, NULL, OPT_SERVE},
     {"max-request-bytes", required_argument, NULL, OPT_MAXREQ},
     {"max-concurrency", required_argument, NULL, OPT_MAXCONC},
+    GT_OPTS_SHARD,
     {NULL, 0, NULL, 0},
 };
 
@@ -216,7 +218,7 @@ static void parse_opts(int argc, char **argv, opts *o)
         case OPT_STATS: o->stats = 1; break;
         case 'h': usage(); exit(0);
         case OPT_VERSION: gt_print_version();
-        default: gt_usage_error("invalid option");
+        default: if (!gt_shard_opt(&o->shard, c, optarg)) gt_usage_error("invalid option");
         }
     }
 }
@@ -235,6 +237,9 @@ static void check_opts(opts *o, int argc, char **argv)
         gt_usage_error("--max-request-bytes and --max-concurrency need --serve");
     }
     if (o->merge && o->modeldir && !o->loradir) gt_usage_error("--lora-merge needs --lora DIR");
+    if (o->serve && (o->shard.arg || o->shard.merge)) gt_usage_error("--shard and --shard-merge do not apply to --serve");
+    if (!o->shard.merge && !o->serve) gt_shard_setup(&o->shard);
+    else if (o->shard.arg) gt_usage_error("--shard and --shard-merge both given");
 }
 
 /* What generation runs on. */
@@ -317,29 +322,8 @@ static void unload(loaded *L)
     gt_tok_free(L->tok);
 }
 
-/* The abstract (*ABS, *NABS) and instruction (*INSTR) of an input line; NULL,
- * or why the line is skipped. */
-static const char *line_input(const opts *o, loaded *L, gt_rec *rec, const char *line, size_t len, const char **abs,
-                              size_t *nabs, const char **instr, char *whybuf, size_t whysz)
-{
-    *nabs = 0;
-    if (o->text) {
-        if (!gt_utf8_valid((const unsigned char *)line, len, 1)) return "invalid UTF-8";
-        *abs = gt_clean_text(L->cl, GT_TEXT_ABSTRACT, line, len, nabs);
-    } else {
-        if (gt_rec_parse(rec, line, len, whybuf, whysz) != 0) return whybuf;
-        const char *ri = gt_rec_str(rec, "instruction", NULL);
-        if (ri && !o->instr) *instr = ri;
-        if ((*abs = gt_rec_str(rec, "abstract", nabs)))
-            *abs = gt_clean_text(L->cl, GT_TEXT_ABSTRACT, *abs, *nabs, nabs);
-        else if (!(*abs = gt_rec_str(rec, "input", nabs)))
-            return "no string \"abstract\" or \"input\"";
-    }
-    return *nabs == 0 ? "empty abstract" : NULL;
-}
-
 /* Titles for every line of FILES (standard input when none); the exit status. */
-static int run_lines(const opts *o, loaded *L, char **files, int nfiles)
+static int run_lines(opts *o, loaded *L, char **files, int nfiles)
 {
     gt_out out;
     gt_out_init(&out, 1, "<stdout>");
@@ -352,10 +336,12 @@ static int run_lines(const opts *o, loaded *L, char **files, int nfiles)
     gt_lines in;
     gt_lines_open(&in, files, nfiles, o->max_line, gt_progress_wanted(o->progress), &out);
     in.progress_mask = 0;                /* slow records: look at the clock after each */
+    gt_shard_begin_lines(&o->shard, &out);
     const char *line;
     size_t len;
     int st;
     while ((st = gt_lines_next(&in, &line, &len)) != GT_READ_EOF) {
+        if (!gt_shard_take(&o->shard)) continue;
         long lineno = gt_lines_lineno(&in);
         total++;
         char whybuf[300];
@@ -367,7 +353,8 @@ static int run_lines(const opts *o, loaded *L, char **files, int nfiles)
             snprintf(whybuf, sizeof whybuf, "line longer than %zu bytes (see --max-line)", o->max_line);
             why = whybuf;
         } else {
-            why = line_input(o, L, &rec, line, len, &abs, &nabs, &instr, whybuf, sizeof whybuf);
+            why = gt_titles_line_input(L->cl, o->text, o->instr != NULL, &rec, line, len, &abs, &nabs, &instr, whybuf,
+                                       sizeof whybuf);
         }
         if (!why) {
             /* each line its own seed: the same titles whatever came before it */
@@ -381,6 +368,7 @@ static int run_lines(const opts *o, loaded *L, char **files, int nfiles)
             gt_warnat(gt_lines_name(&in), lineno, "%s", why);
             bad++;
             if (o->strict) { status = EX_DATAERR; break; }
+            gt_shard_skip_line(&o->shard, &out);
             continue;
         }
         if (o->text) gt_titles_write_text(&out, line, len, cands, nc, o->ids);
@@ -422,6 +410,7 @@ int main(int argc, char **argv)
     gt_gen_opts_default(&o.go);
     parse_opts(argc, argv, &o);
     check_opts(&o, argc, argv);
+    if (o.shard.merge) return gt_shard_merge_lines(argv + optind, argc - optind);
     if (!(o.defdir = o.modeldir)) {     /* the default model (defmodel.h): its base; its folder the adapter, defaults */
         static gt_defmodel dm;
         char err[8192];
