@@ -9,6 +9,7 @@
 #include "gen/genconfig.h"
 #include "gen/lines.h"
 #include "gen/titles.h"
+#include "io/shard.h"
 #include "nn/gguf_tok.h"
 #include "nn/lora.h"
 #include "nn/model.h"
@@ -38,6 +39,7 @@ static void usage(void)
     printf(
 "Usage: title-gen [--model DIR|FILE.gguf] [OPTIONS] [FILE...]\n"
 "       title-gen [--model DIR|FILE.gguf] [OPTIONS] --serve [HOST:PORT]\n"
+"       title-gen --shard-merge SHARD0 SHARD1 ...\n"
 "Write paper titles for abstracts with a LLaMA-architecture model in the Hugging\n"
 "Face layout (config.json, *.safetensors, tokenizer.model or tokenizer.json) or a\n"
 "llama.cpp GGUF file (its quantized weights as they are, its tokenizer from its\n"
@@ -93,6 +95,12 @@ static void usage(void)
 "      --max-line N         longest accepted line in bytes (default 16777216)\n"
 "      --progress           show progress on standard error even when not a terminal\n"
 "      --stats              print token counts and speeds on standard error\n"
+"      --shard K/N          only every N-th record, from the K-th (from 0), after a\n"
+"                           line naming the shard, an empty line for each one\n"
+"                           skipped (default: the rank and size of mpirun or srun)\n"
+"      --shard-merge        the files are the N shards' outputs, in shard order:\n"
+"                           write their records in input order (see SHARDS in\n"
+"                           title-gen(1))\n"
 "\n"
 "Web page and JSON API (the options above set the page's defaults):\n"
 "      --serve [ADDR]       serve on ADDR: HOST:PORT, PORT, HOST or [IPV6]:PORT\n"
@@ -128,6 +136,7 @@ typedef struct {
     size_t max_line;
     gt_gen_opts go;
     gt_serve_opts so;
+    gt_shard shard;             /* --shard, --shard-merge */
 } opts;
 
 static const struct option longopts[] = {
@@ -162,6 +171,7 @@ static const struct option longopts[] = {
     {"serve", optional_argument, NULL, OPT_SERVE},
     {"max-request-bytes", required_argument, NULL, OPT_MAXREQ},
     {"max-concurrency", required_argument, NULL, OPT_MAXCONC},
+    GT_OPTS_SHARD,
     {NULL, 0, NULL, 0},
 };
 
@@ -218,7 +228,7 @@ static void parse_opts(int argc, char **argv, opts *o)
         case OPT_STATS: o->stats = 1; break;
         case 'h': usage(); exit(0);
         case OPT_VERSION: gt_print_version();
-        default: gt_usage_error("invalid option");
+        default: if (!gt_shard_opt(&o->shard, c, optarg)) gt_usage_error("invalid option");
         }
     }
 }
@@ -237,6 +247,9 @@ static void check_opts(opts *o, int argc, char **argv)
         gt_usage_error("--max-request-bytes and --max-concurrency need --serve");
     }
     if (o->merge && o->modeldir && !o->loradir) gt_usage_error("--lora-merge needs --lora DIR");
+    if (o->serve && (o->shard.arg || o->shard.merge)) gt_usage_error("--shard and --shard-merge do not apply to --serve");
+    if (!o->shard.merge && !o->serve) gt_shard_setup(&o->shard);
+    else if (o->shard.arg) gt_usage_error("--shard and --shard-merge both given");
 }
 
 /* What generation runs on. */
@@ -320,11 +333,12 @@ static void unload(loaded *L)
 }
 
 /* Titles for every line of FILES (standard input when none); the exit status. */
-static int run_lines(const opts *o, loaded *L, char **files, int nfiles)
+static int run_lines(opts *o, loaded *L, char **files, int nfiles)
 {
     gt_lines_opts lo = { .text = o->text, .ids = o->ids, .strict = o->strict, .progress = o->progress,
                          .stats = o->stats, .instr = o->instr, .default_instr = DEFAULT_INSTRUCTION,
-                         .max_line = o->max_line, .go = o->go, .workers = (int)o->parallel, .threads = 1 };
+                         .max_line = o->max_line, .go = o->go, .workers = (int)o->parallel, .threads = 1,
+                         .shard = &o->shard };
 #ifdef _OPENMP
     lo.threads = omp_get_max_threads();
 #endif
@@ -356,6 +370,7 @@ int main(int argc, char **argv)
     gt_gen_opts_default(&o.go);
     parse_opts(argc, argv, &o);
     check_opts(&o, argc, argv);
+    if (o.shard.merge) return gt_shard_merge_lines(argv + optind, argc - optind);
     if (!(o.defdir = o.modeldir)) {     /* the default model (defmodel.h): its base; its folder the adapter, defaults */
         static gt_defmodel dm;
         char err[8192];

@@ -9,7 +9,6 @@
  * are the same whatever the number of workers. */
 #include "gen/lines.h"
 #include "core/buf.h"
-#include "core/utf8.h"
 #include "core/util.h"
 #include "io/input.h"
 #include "io/output.h"
@@ -39,27 +38,6 @@ typedef struct {
     char why[320];          /* or why it was skipped */
 } slot;
 
-/* The abstract (*ABS, *NABS) and instruction (*INSTR) of a line; NULL, or why
- * the line is skipped. */
-static const char *line_input(const gt_lines_opts *o, worker *w, const char *line, size_t len, const char **abs,
-                              size_t *nabs, const char **instr, char *whybuf, size_t whysz)
-{
-    *nabs = 0;
-    if (o->text) {
-        if (!gt_utf8_valid((const unsigned char *)line, len, 1)) return "invalid UTF-8";
-        *abs = gt_clean_text(w->cl, GT_TEXT_ABSTRACT, line, len, nabs);
-    } else {
-        if (gt_rec_parse(&w->rec, line, len, whybuf, whysz) != 0) return whybuf;
-        const char *ri = gt_rec_str(&w->rec, "instruction", NULL);
-        if (ri && !o->instr) *instr = ri;
-        if ((*abs = gt_rec_str(&w->rec, "abstract", nabs)))
-            *abs = gt_clean_text(w->cl, GT_TEXT_ABSTRACT, *abs, *nabs, nabs);
-        else if (!(*abs = gt_rec_str(&w->rec, "input", nabs)))
-            return "no string \"abstract\" or \"input\"";
-    }
-    return *nabs == 0 ? "empty abstract" : NULL;
-}
-
 /* Titles for slot S by worker W: its output line into S->out, or S->why */
 static void run_slot(const gt_lines_opts *o, worker *w, slot *s)
 {
@@ -76,7 +54,8 @@ static void run_slot(const gt_lines_opts *o, worker *w, slot *s)
         snprintf(whybuf, sizeof whybuf, "line longer than %zu bytes (see --max-line)", o->max_line);
         why = whybuf;
     } else {
-        why = line_input(o, w, line, len, &abs, &nabs, &instr, whybuf, sizeof whybuf);
+        why = gt_titles_line_input(w->cl, o->text, o->instr != NULL, &w->rec, line, len, &abs, &nabs, &instr, whybuf,
+                                   sizeof whybuf);
     }
     if (!why) {
         /* each line its own seed: the same titles whatever came before it */
@@ -127,9 +106,9 @@ static void worker_free(worker *w)
     gt_gen_free(w->gen);
 }
 
-/* Fill up to CAP slots from IN: at least one line (0 at the end), more while
- * they are there without waiting. */
-static int fill(gt_lines *in, slot *sl, int cap)
+/* Fill up to CAP slots from IN with the lines of SHARD: at least one (0 at
+ * the end), more while they are there without waiting. */
+static int fill(gt_lines *in, gt_shard *shard, slot *sl, int cap)
 {
     int n = 0;
     const char *line;
@@ -137,6 +116,7 @@ static int fill(gt_lines *in, slot *sl, int cap)
     while (n < cap && (n == 0 || gt_lines_ready(in))) {
         int st = gt_lines_next(in, &line, &len);
         if (st == GT_READ_EOF) break;
+        if (!gt_shard_take(shard)) continue;
         slot *s = &sl[n++];
         s->toolong = st == GT_READ_TOOLONG;
         s->lineno = gt_lines_lineno(in);
@@ -165,7 +145,8 @@ int gt_lines_titles(const gt_lines_opts *o, const gt_lines_model *lm, char **fil
     gt_lines_open(&in, files, nfiles, o->max_line, gt_progress_wanted(o->progress), &out);
     in.progress_mask = 0;                /* slow records: look at the clock after each */
     int n;
-    while (!stop && (n = fill(&in, sl, cap)) > 0) {
+    gt_shard_begin_lines(o->shard, &out);
+    while (!stop && (n = fill(&in, o->shard, sl, cap)) > 0) {
         int team = n < nw ? n : nw;
         if (team <= 1) {
             for (int i = 0; i < n; i++) run_slot(o, &w[0], &sl[i]);
@@ -192,6 +173,7 @@ int gt_lines_titles(const gt_lines_opts *o, const gt_lines_model *lm, char **fil
                 gt_warnat(s->name.p, s->lineno, "%s", s->why);
                 bad++;
                 if (o->strict) { status = EX_DATAERR; stop = 1; }
+                else gt_shard_skip_line(o->shard, &out);
                 continue;
             }
             gt_out_write(&out, s->out.buf, s->out.len);

@@ -9,6 +9,7 @@
 
 #include "gen/generate.h"
 #include "gen/titles.h"
+#include "io/shard.h"
 #include "nn/model.h"
 #include "nn/quant.h"
 #include "text/clean.h"
@@ -24,6 +25,7 @@ typedef struct {
     gt_gen_opts go;
     int workers;            /* abstracts generated at once (1: one at a time, with every thread) */
     int threads;            /* threads in all (-j) */
+    gt_shard *shard;        /* the records this process takes (shard.h); its header and placeholders */
 } gt_lines_opts;
 
 /* What the workers generate with: worker 0 uses TITLER (its generator) and

@@ -82,6 +82,7 @@ void gt_out_flush(gt_out *o)
 
 void gt_out_write(gt_out *o, const void *p, size_t n)
 {
+    if (n == 0) return;         /* P may be NULL then (an empty gt_buf's) */
     if (o->fd < 0) mem_grow(o, n);
     if (n >= o->cap) {
         gt_out_flush(o);

@@ -34,3 +34,7 @@ sed -n 2p "$TMP/a" >&3
 exec 3>&-
 wait
 jq -r .id "$TMP/op" | tr '\n' ' '; echo
+# a shard (placeholders for its bad lines: 3 of its 6 records) is the same with 3 workers as with 1
+run -j1 --parallel 1 --shard 0/2 "$TMP/a" "$TMP/b" > "$TMP/s1" 2> /dev/null
+run -j3 --parallel 3 --shard 0/2 "$TMP/a" "$TMP/b" > "$TMP/s3" 2> /dev/null
+cmp -s "$TMP/s1" "$TMP/s3" && echo "shard 0/2: the same with 3 workers, $(wc -l < "$TMP/s1") lines, $(grep -c "^$" "$TMP/s1") placeholders"
