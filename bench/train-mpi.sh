@@ -125,7 +125,7 @@ for r in "${rows[@]}"; do
     [ "$cfg" = 1x2 ] && one[$name]=$s
     awk -v n="$name" -v c="$cfg" -v s="$s" -v a="$a" -v o="${one[$name]:-}" 'BEGIN {
         v = (c == "1x2" || o == "") ? "-" : sprintf("%.3fx %s", s / o, s <= 1.10 * o ? "(within 10%)" : "(NOT within 10%)")
-        printf "%-11s %5s %9.3f %12.4f %9.1f%% %14s\n", n, c, s, a, s > 0 ? a / s * 100 : 0, v }'
+        printf "%-11s %5s %9.3f %12.4f %9.1f%% %14s\n", n, c, s, a, (s > 0 ? a / s * 100 : 0), v }'
 done
 echo "step s: mean wall time of an optimizer step (steps 2..$STEPS); share: the all-reduce's part of the 2x1 step"
 

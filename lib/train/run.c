@@ -134,20 +134,41 @@ static void record_settings(gt_run *r, size_t n_all, uint64_t hash_all)
     hp_add(r, "group-window", "%d", o->group_window);
 }
 
+/* Are V[2] (a count and a hash) rank 0's on this rank? (Every rank asks.) */
+static int same_as_rank0(const uint64_t v[2], uint64_t rank0[2])
+{
+    int n = gt_dist_size(), me = gt_dist_rank();
+    uint64_t *all = gt_xmalloc(sizeof(uint64_t) * 2 * (size_t)n);
+    gt_dist_allgather_u64(v, 2, all);
+    rank0[0] = all[0], rank0[1] = all[1];
+    int same = all[2 * me] == all[0] && all[2 * me + 1] == all[1];
+    free(all);
+    return same;
+}
+
 /* Every rank reads the same examples: stream NAME's count and hash (of its
  * ids) equal rank 0's, else the rank that differs ends the run. */
 static void same_stream(const char *name, const gt_dataset *d)
 {
-    int n = gt_dist_size(), me = gt_dist_rank();
-    if (n == 1) return;
-    uint64_t mine[2] = { d->n, d->hash }, *all = gt_xmalloc(sizeof(uint64_t) * 2 * (size_t)n);
-    gt_dist_allgather_u64(mine, 2, all);
-    if (all[2 * me] != all[0] || all[2 * me + 1] != all[1])
+    if (gt_dist_size() == 1) return;
+    uint64_t mine[2] = { d->n, d->hash }, r0[2];
+    if (!same_as_rank0(mine, r0))
         gt_die(EX_DATAERR, "%s: not the stream rank 0 reads (%llu examples, hash %016llx; rank 0: %llu, %016llx): "
                "every rank must read the same file (a shared file system)", name, (unsigned long long)mine[0],
-               (unsigned long long)mine[1], (unsigned long long)all[0], (unsigned long long)all[1]);
-    free(all);
+               (unsigned long long)mine[1], (unsigned long long)r0[0], (unsigned long long)r0[1]);
     gt_dist_barrier();      /* a rank that differs ends them all before any goes on */
+}
+
+/* Every rank holds rank 0's weights (each took the same steps on the same
+ * summed gradients), checked before rank 0 writes them: else the run ends. */
+static void same_weights(const gt_run *r)
+{
+    if (r->nproc == 1) return;
+    uint64_t mine[2] = { (uint64_t)r->step, gt_hash64(r->t.params, sizeof(float) * r->t.n_params, 0) }, r0[2];
+    if (!same_as_rank0(mine, r0))
+        gt_die(EX_SOFTWARE, "step %ld: the trained weights differ from rank 0's (the ranks' all-reduced gradients "
+               "were not the same)", r->step);
+    gt_dist_barrier();
 }
 
 void gt_run_prepare(gt_run *r, const gt_run_opts *o, gt_model *m, int show)
@@ -202,6 +223,7 @@ static void save_checkpoint(gt_run *r, char *dirout, size_t dn)
     const gt_run_opts *o = r->o;
     gt_train *t = &r->t;
     snprintf(dirout, dn, "%s/checkpoint-%ld", o->out, r->step);
+    same_weights(r);
     if (r->rank != 0) return;       /* the others' state is the same */
     mkdir_or_die(dirout);
     gt_export(t, dirout, o->model, o->config, o->dtype, o->adapter_dt);
@@ -517,6 +539,7 @@ int gt_run_train(gt_run *r, char *ckdir, size_t n)
     gt_epoch_free(&ep);
     if (stopped) return stopped;
     if (r->va.n) do_eval(r);
+    same_weights(r);
     if (r->rank == 0) gt_export(&r->t, o->out, o->model, o->config, o->dtype, o->adapter_dt);
     return 0;
 }
