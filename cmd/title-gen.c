@@ -3,15 +3,13 @@
  * This file reads options, loads the model and reads the input lines; the
  * prompting, generation and output are lib/gen/titles.h's, the web page and
  * API lib/serve/api.h's. */
-#include "core/utf8.h"
 #include "core/util.h"
 #include "gen/defmodel.h"
 #include "gen/generate.h"
 #include "gen/genconfig.h"
+#include "gen/lines.h"
 #include "gen/titles.h"
-#include "io/input.h"
-#include "io/output.h"
-#include "io/record.h"
+#include "io/shard.h"
 #include "nn/gguf_tok.h"
 #include "nn/lora.h"
 #include "nn/model.h"
@@ -41,6 +39,7 @@ static void usage(void)
     printf(
 "Usage: title-gen [--model DIR|FILE.gguf] [OPTIONS] [FILE...]\n"
 "       title-gen [--model DIR|FILE.gguf] [OPTIONS] --serve [HOST:PORT]\n"
+"       title-gen --shard-merge SHARD0 SHARD1 ...\n"
 "Write paper titles for abstracts with a LLaMA-architecture model in the Hugging\n"
 "Face layout (config.json, *.safetensors, tokenizer.model or tokenizer.json) or a\n"
 "llama.cpp GGUF file (its quantized weights as they are, its tokenizer from its\n"
@@ -89,10 +88,19 @@ static void usage(void)
 "                           it (default: the template's max_input_tokens; 0: no cut)\n"
 "      --ids                also write each title's token ids\n"
 "  -j, --jobs N             compute with N threads (default: all processors)\n"
+"      --parallel N         abstracts generated at once, the threads shared among\n"
+"                           them (default: one per thread, at most 16; 1: one at a\n"
+"                           time with every thread)\n"
 "      --strict             stop at the first malformed line (exit 65)\n"
 "      --max-line N         longest accepted line in bytes (default 16777216)\n"
 "      --progress           show progress on standard error even when not a terminal\n"
 "      --stats              print token counts and speeds on standard error\n"
+"      --shard K/N          only every N-th record, from the K-th (from 0), after a\n"
+"                           line naming the shard, an empty line for each one\n"
+"                           skipped (default: the rank and size of mpirun or srun)\n"
+"      --shard-merge        the files are the N shards' outputs, in shard order:\n"
+"                           write their records in input order (see SHARDS in\n"
+"                           title-gen(1))\n"
 "\n"
 "Web page and JSON API (the options above set the page's defaults):\n"
 "      --serve [ADDR]       serve on ADDR: HOST:PORT, PORT, HOST or [IPV6]:PORT\n"
@@ -109,7 +117,7 @@ static void usage(void)
 }
 
 enum { OPT_LORA = 256, OPT_MERGE, OPT_8BIT, OPT_INSTR, OPT_TEMPLATE, OPT_TEXT, OPT_TOPK, OPT_TOPP, OPT_SEED, OPT_MAXNEW,
-       OPT_IDS, OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_STATS, OPT_VERSION, OPT_SERVE, OPT_MAXREQ, OPT_MAXCONC, OPT_MAXIN, OPT_NOREP, OPT_ENCREP, OPT_REP, OPT_MWR };
+       OPT_IDS, OPT_STRICT, OPT_MAXLINE, OPT_PROGRESS, OPT_STATS, OPT_VERSION, OPT_SERVE, OPT_MAXREQ, OPT_MAXCONC, OPT_MAXIN, OPT_NOREP, OPT_ENCREP, OPT_REP, OPT_MWR, OPT_PAR };
 
 static int exists(const char *path) { return access(path, F_OK) == 0; }
 
@@ -124,10 +132,11 @@ typedef struct {
     int merge, q8, text, ids, strict, progress, stats, serve, max_in;
     gt_gen_given given;         /* decoding options given (genconfig.h) */
     int line_opts, so_given;    /* options for input lines, for --serve */
-    long jobs;
+    long jobs, parallel;
     size_t max_line;
     gt_gen_opts go;
     gt_serve_opts so;
+    gt_shard shard;             /* --shard, --shard-merge */
 } opts;
 
 static const struct option longopts[] = {
@@ -152,6 +161,7 @@ static const struct option longopts[] = {
     {"max-word-repeats", required_argument, NULL, OPT_MWR},
     {"ids", no_argument, NULL, OPT_IDS},
     {"jobs", required_argument, NULL, 'j'},
+    {"parallel", required_argument, NULL, OPT_PAR},
     {"strict", no_argument, NULL, OPT_STRICT},
     {"max-line", required_argument, NULL, OPT_MAXLINE},
     {"progress", no_argument, NULL, OPT_PROGRESS},
@@ -161,6 +171,7 @@ static const struct option longopts[] = {
     {"serve", optional_argument, NULL, OPT_SERVE},
     {"max-request-bytes", required_argument, NULL, OPT_MAXREQ},
     {"max-concurrency", required_argument, NULL, OPT_MAXCONC},
+    GT_OPTS_SHARD,
     {NULL, 0, NULL, 0},
 };
 
@@ -201,6 +212,7 @@ static void parse_opts(int argc, char **argv, opts *o)
         case OPT_MAXNEW: go->max_new_tokens = (int)gt_parse_ll("--max-new-tokens", optarg, 1, 1 << 20); o->given.maxnew = 1; break;
         case OPT_IDS: o->ids = o->line_opts = 1; break;
         case 'j': o->jobs = (long)gt_parse_ll("--jobs", optarg, 1, 1024); break;
+        case OPT_PAR: o->parallel = (long)gt_parse_ll("--parallel", optarg, 1, 1024); o->line_opts = 1; break;
         case OPT_STRICT: o->strict = o->line_opts = 1; break;
         case OPT_MAXLINE:
             o->max_line = (size_t)gt_parse_ll("--max-line", optarg, 64, 1LL << 31);
@@ -216,7 +228,7 @@ static void parse_opts(int argc, char **argv, opts *o)
         case OPT_STATS: o->stats = 1; break;
         case 'h': usage(); exit(0);
         case OPT_VERSION: gt_print_version();
-        default: gt_usage_error("invalid option");
+        default: if (!gt_shard_opt(&o->shard, c, optarg)) gt_usage_error("invalid option");
         }
     }
 }
@@ -235,6 +247,9 @@ static void check_opts(opts *o, int argc, char **argv)
         gt_usage_error("--max-request-bytes and --max-concurrency need --serve");
     }
     if (o->merge && o->modeldir && !o->loradir) gt_usage_error("--lora-merge needs --lora DIR");
+    if (o->serve && (o->shard.arg || o->shard.merge)) gt_usage_error("--shard and --shard-merge do not apply to --serve");
+    if (!o->shard.merge && !o->serve) gt_shard_setup(&o->shard);
+    else if (o->shard.arg) gt_usage_error("--shard and --shard-merge both given");
 }
 
 /* What generation runs on. */
@@ -317,87 +332,20 @@ static void unload(loaded *L)
     gt_tok_free(L->tok);
 }
 
-/* The abstract (*ABS, *NABS) and instruction (*INSTR) of an input line; NULL,
- * or why the line is skipped. */
-static const char *line_input(const opts *o, loaded *L, gt_rec *rec, const char *line, size_t len, const char **abs,
-                              size_t *nabs, const char **instr, char *whybuf, size_t whysz)
-{
-    *nabs = 0;
-    if (o->text) {
-        if (!gt_utf8_valid((const unsigned char *)line, len, 1)) return "invalid UTF-8";
-        *abs = gt_clean_text(L->cl, GT_TEXT_ABSTRACT, line, len, nabs);
-    } else {
-        if (gt_rec_parse(rec, line, len, whybuf, whysz) != 0) return whybuf;
-        const char *ri = gt_rec_str(rec, "instruction", NULL);
-        if (ri && !o->instr) *instr = ri;
-        if ((*abs = gt_rec_str(rec, "abstract", nabs)))
-            *abs = gt_clean_text(L->cl, GT_TEXT_ABSTRACT, *abs, *nabs, nabs);
-        else if (!(*abs = gt_rec_str(rec, "input", nabs)))
-            return "no string \"abstract\" or \"input\"";
-    }
-    return *nabs == 0 ? "empty abstract" : NULL;
-}
-
 /* Titles for every line of FILES (standard input when none); the exit status. */
-static int run_lines(const opts *o, loaded *L, char **files, int nfiles)
+static int run_lines(opts *o, loaded *L, char **files, int nfiles)
 {
-    gt_out out;
-    gt_out_init(&out, 1, "<stdout>");
-    gt_rec rec;
-    gt_rec_init(&rec);
-    gt_rec_keep_json(&rec);             /* any record with an abstract: its other fields pass through */
-    int status = 0;
-    uint64_t total = 0, bad = 0;
-    double t_start = gt_now();
-    gt_lines in;
-    gt_lines_open(&in, files, nfiles, o->max_line, gt_progress_wanted(o->progress), &out);
-    in.progress_mask = 0;                /* slow records: look at the clock after each */
-    const char *line;
-    size_t len;
-    int st;
-    while ((st = gt_lines_next(&in, &line, &len)) != GT_READ_EOF) {
-        long lineno = gt_lines_lineno(&in);
-        total++;
-        char whybuf[300];
-        const char *why, *abs = NULL, *instr = o->instr ? o->instr : DEFAULT_INSTRUCTION;
-        size_t nabs = 0;
-        const gt_cand *cands = NULL;
-        int nc = 0;
-        if (st == GT_READ_TOOLONG) {
-            snprintf(whybuf, sizeof whybuf, "line longer than %zu bytes (see --max-line)", o->max_line);
-            why = whybuf;
-        } else {
-            why = line_input(o, L, &rec, line, len, &abs, &nabs, &instr, whybuf, sizeof whybuf);
-        }
-        if (!why) {
-            /* each line its own seed: the same titles whatever came before it */
-            gt_gen_opts go = o->go;
-            go.seed = o->go.seed ^ gt_hash64(&lineno, sizeof lineno, 0x7469746c65ULL);
-            if (gt_titler_run(&L->titler, &go, instr, strlen(instr), abs, nabs, &cands, &nc) != 0)
-                why = gt_gen_error(L->gen);
-        }
-        if (why) {
-            gt_out_flush(&out);
-            gt_warnat(gt_lines_name(&in), lineno, "%s", why);
-            bad++;
-            if (o->strict) { status = EX_DATAERR; break; }
-            continue;
-        }
-        if (o->text) gt_titles_write_text(&out, line, len, cands, nc, o->ids);
-        else gt_titles_write_record(&out, &rec, cands, nc, o->ids);
-        gt_lines_progress(&in, total);
-    }
-    gt_lines_close(&in, total);
-    if (!status) status = in.status;
-    gt_out_flush(&out);
-    gt_out_free(&out);
-    if (o->stats) gt_titles_stats(L->gen, total, "records", t_start, L->quant, &L->model, &L->sp, L->titler.bos);
-    if (bad && !o->strict) {
-        gt_warn("%llu of %llu records skipped (malformed)", (unsigned long long)bad, (unsigned long long)total);
-        if (status == 0) status = EX_DATAERR;
-    }
-    gt_rec_free(&rec);
-    return status;
+    gt_lines_opts lo = { .text = o->text, .ids = o->ids, .strict = o->strict, .progress = o->progress,
+                         .stats = o->stats, .instr = o->instr, .default_instr = DEFAULT_INSTRUCTION,
+                         .max_line = o->max_line, .go = o->go, .workers = (int)o->parallel, .threads = 1,
+                         .shard = &o->shard };
+#ifdef _OPENMP
+    lo.threads = omp_get_max_threads();
+#endif
+    if (!lo.workers) lo.workers = lo.threads < 16 ? lo.threads : 16;
+    gt_lines_model lm = { .model = &L->model, .tok = L->tok, .sp = &L->sp, .titler = &L->titler, .cl = L->cl,
+                          .quant = L->quant };
+    return gt_lines_titles(&lo, &lm, files, nfiles);
 }
 
 /* --serve: the page and API until SIGINT or SIGTERM. */
@@ -422,6 +370,7 @@ int main(int argc, char **argv)
     gt_gen_opts_default(&o.go);
     parse_opts(argc, argv, &o);
     check_opts(&o, argc, argv);
+    if (o.shard.merge) return gt_shard_merge_lines(argv + optind, argc - optind);
     if (!(o.defdir = o.modeldir)) {     /* the default model (defmodel.h): its base; its folder the adapter, defaults */
         static gt_defmodel dm;
         char err[8192];

@@ -6,6 +6,7 @@
 #include "io/input.h"
 #include "io/genset.h"
 #include "io/output.h"
+#include "io/shard.h"
 #include "nn/gguf.h"
 #include "nn/gguf_tok.h"
 #include "tok/encode.h"
@@ -13,6 +14,7 @@
 #include "tok/template.h"
 #include "tok/tokenizer.h"
 #include "tok/tokstream.h"
+#include "tok/tsmerge.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -23,6 +25,7 @@ static void usage(void)
 {
     printf(
 "Usage: tok-encode (-t FILE | -m DIR|FILE.gguf) [OPTIONS] [FILE...]\n"
+"       tok-encode --shard-merge [-o FILE [--index FILE]] STREAM...\n"
 "Tokenize instruction/input/output pairs (NDJSON, see gentitle-record(5)) or plain\n"
 "text with a LLaMA SentencePiece, Hugging Face BPE or GGUF model's tokenizer and\n"
 "write a binary token stream (see gentitle-tokens(5)) or ids as text. Input from\n"
@@ -56,6 +59,11 @@ static void usage(void)
 "                        a GGUF tokenizer: BOS as its add_bos_token says)\n"
 "      --stats           print example count and length percentiles on standard error\n"
 "  -j, --jobs N          encode with N threads (default 1)\n"
+"      --shard K/N       streams: only every N-th record, from the K-th (from 0),\n"
+"                        a repeated header for each one without an example\n"
+"                        (default: the rank and size of mpirun or srun)\n"
+"      --shard-merge     merge the N shards' streams, given in shard order, into\n"
+"                        the stream of an unsharded run (no tokenizer needed)\n"
 "      --strict          stop at the first malformed line (exit 65)\n"
 "  -q, --quiet           do not report each malformed line\n"
 "      --max-line N      longest accepted line in bytes (default 16777216)\n"
@@ -86,6 +94,63 @@ static gt_genset *open_pair(const char *stream, const char *index, gt_out *outs)
     return g;
 }
 
+/* Where the stream (and with --index the index) goes: -o's files, written
+ * atomically, or standard output. */
+typedef struct {
+    gt_out outs[2];
+    gt_atomic *atom;
+    gt_genset *set;
+    gt_buf offs;                /* --index: record offsets */
+    uint64_t written;           /* the stream's bytes */
+} sink;
+
+/* Open K's outputs: 0, or EX_IOERR (said). */
+static int sink_open(sink *k, const char *outpath, const char *idxpath)
+{
+    memset(k, 0, sizeof *k);
+    if (idxpath) return (k->set = open_pair(outpath, idxpath, k->outs)) ? 0 : EX_IOERR;
+    if (outpath) return (k->atom = gt_atomic_open(outpath, &k->outs[0])) ? 0 : EX_IOERR;
+    gt_out_init(&k->outs[0], 1, "<stdout>");
+    return 0;
+}
+
+/* Commit K's files when KEEP (the index's header with FP, the stream's
+ * tokenizer fingerprint), else remove them: STATUS, or EX_IOERR. */
+static int sink_close(sink *k, int keep, uint64_t fp, int status)
+{
+    if (k->set && keep) {
+        gt_buf ih = { 0 };
+        gt_tsidx_put_header(&ih, fp, k->written, k->offs.n / 8);
+        gt_out_write(&k->outs[1], ih.p, ih.n);
+        if (k->offs.n) gt_out_write(&k->outs[1], k->offs.p, k->offs.n);
+        gt_buf_free(&ih);
+        if (gt_genset_commit(k->set, k->outs) != 0) status = EX_IOERR;
+    } else if (k->set) {
+        gt_genset_abort(k->set, k->outs);
+    } else if (k->atom && keep) {
+        if (gt_atomic_commit(k->atom, &k->outs[0]) != 0) status = EX_IOERR;
+    } else if (k->atom) {
+        gt_atomic_abort(k->atom, &k->outs[0]);
+    } else {
+        gt_out_flush(&k->outs[0]);
+        gt_out_free(&k->outs[0]);
+    }
+    gt_buf_free(&k->offs);
+    return status;
+}
+
+/* --shard-merge: the shards' STREAMS to -o (and --index) or standard output. */
+static int merge_shards(char *const *streams, int n, const char *outpath, const char *idxpath)
+{
+    if (n < 1) gt_usage_error("--shard-merge needs the shards' streams, in shard order");
+    sink k;
+    int status = sink_open(&k, outpath, idxpath);
+    if (status) return status;
+    gt_ts_header h = { 0 };
+    status = gt_ts_shard_merge(streams, n, &k.outs[0], idxpath ? &k.offs : NULL, &k.written, &h);
+    return sink_close(&k, status == 0, h.fingerprint, status);
+}
+
 enum { OPT_TEXT = 256, OPT_PAIRS, OPT_TEMPLATE, OPT_CUTOFF, OPT_BOS, OPT_NOBOS, OPT_EOS, OPT_NOEOS, OPT_STATS,
        OPT_INDEX, OPT_TOI };
 
@@ -110,6 +175,7 @@ int main(int argc, char **argv)
         {"stats", no_argument, NULL, OPT_STATS},
         {"jobs", required_argument, NULL, 'j'},
         GT_OPTS_LINES,
+        GT_OPTS_SHARD,
         {NULL, 0, NULL, 0},
     };
     const char *tokpath = NULL, *modeldir = NULL, *outpath = NULL, *tplpath = NULL, *idxpath = NULL;
@@ -117,6 +183,7 @@ int main(int argc, char **argv)
     long cutoff = 0, jobs = 1;
     gt_opts op;
     gt_opts_init(&op, usage);
+    gt_shard sh = { 0 };
     int c;
     while ((c = getopt_long(argc, argv, "t:m:f:o:j:qh", longopts, NULL)) != -1) {
         switch (c) {
@@ -140,8 +207,17 @@ int main(int argc, char **argv)
         case OPT_NOEOS: eos = 0; break;
         case OPT_STATS: stats = 1; break;
         case 'j': jobs = (long)gt_parse_ll("--jobs", optarg, 1, 256); break;
-        default: if (!gt_opt_common(&op, c, optarg)) gt_usage_error("invalid option");
+        default:
+            if (!gt_opt_common(&op, c, optarg) && !gt_shard_opt(&sh, c, optarg)) gt_usage_error("invalid option");
         }
+    }
+    if (idxpath && !outpath) gt_usage_error("--index needs -o STREAM (the index holds byte offsets into that file)");
+    if (idxpath && strcmp(idxpath, outpath) == 0) gt_usage_error("--index and -o name the same file");
+    if (sh.merge) {
+        if (tokpath || modeldir || text || pairs || ids_fmt || tplpath || cutoff || toi || bos >= 0 || eos >= 0 || stats ||
+            sh.arg)
+            gt_usage_error("--shard-merge takes only -o, --index and the shards' streams");
+        return merge_shards(argv + optind, argc - optind, outpath, idxpath);
     }
     if (!tokpath && !modeldir) gt_usage_error("no tokenizer: give --tokenizer FILE or --model DIR");
     if (tokpath && modeldir) gt_usage_error("--tokenizer and --model both given");
@@ -149,9 +225,9 @@ int main(int argc, char **argv)
     if (pairs && !ids_fmt) gt_usage_error("--pairs goes with --format ids (pairs are the default input of streams)");
     if (ids_fmt && !pairs) text = 1;
     if (text && (tplpath || cutoff || toi)) gt_usage_error("--template, --cutoff-len and --train-on-inputs apply to pairs, not --text");
-    if (idxpath && !outpath) gt_usage_error("--index needs -o STREAM (the index holds byte offsets into that file)");
     if (idxpath && ids_fmt) gt_usage_error("--index goes with streams, not --format ids");
-    if (idxpath && strcmp(idxpath, outpath) == 0) gt_usage_error("--index and -o name the same file");
+    gt_shard_setup(&sh);
+    if (gt_shard_on(&sh) && ids_fmt) gt_usage_error("--shard goes with streams, not --format ids");
     if (eos < 0) eos = !ids_fmt;
 
     char path[4096], err[512];
@@ -171,23 +247,14 @@ int main(int argc, char **argv)
     if (!tplpath && !text) tplpath = gt_template_of_model(modeldir, tplbuf, sizeof tplbuf);
     if (!tplpath) gt_template_default(&tpl);
     else if (gt_template_load(&tpl, tplpath, err, sizeof err) != 0) gt_die(gt_file_status(tplpath), "%s: %s", tplpath, err);
-    gt_enc_opts eo = { tok, &tpl, text, ids_fmt, bos, eos, sp.bos, sp.eos, op.quiet, op.strict, toi, cutoff, op.max_line };
+    gt_enc_opts eo = { tok, &tpl, text, ids_fmt, bos, eos, sp.bos, sp.eos, op.quiet, op.strict, toi, cutoff, op.max_line,
+                       (uint32_t)sh.k, gt_shard_on(&sh) ? (uint32_t)sh.n : 0 };
     gt_encoder *enc = gt_enc_new(&eo, (int)jobs);
 
-    gt_out outs[2], *out = &outs[0];   /* the stream, and with --index the index */
-    gt_atomic *atom = NULL;
-    gt_genset *set = NULL;
-    if (idxpath) {
-        set = open_pair(outpath, idxpath, outs);
-        if (!set) return EX_IOERR;
-    } else if (outpath) {
-        atom = gt_atomic_open(outpath, out);
-        if (!atom) return EX_IOERR;
-    } else {
-        gt_out_init(out, 1, "<stdout>");
-    }
-    uint64_t written = gt_enc_header(enc, out);
-    gt_buf offs = { 0 };                /* --index: record offsets */
+    sink k;
+    if (sink_open(&k, outpath, idxpath) != 0) return EX_IOERR;
+    gt_out *out = &k.outs[0];
+    k.written = gt_enc_header(enc, out);
 
     int status = 0, stop = 0;
     uint64_t bytes_done = 0;
@@ -211,9 +278,10 @@ int main(int argc, char **argv)
                     eof = 1; stop = 1;
                     break;
                 }
+                if (gt_enc_is_record(enc, st, len) && !gt_shard_take(&sh)) continue;
                 gt_enc_add(enc, st, line, len, gt_reader_lineno(r));
             }
-            if (gt_enc_run(enc, gt_reader_name(r), out, idxpath ? &offs : NULL, &written)) {
+            if (gt_enc_run(enc, gt_reader_name(r), out, idxpath ? &k.offs : NULL, &k.written)) {
                 stop = 1;
                 status = EX_DATAERR;
             }
@@ -225,23 +293,7 @@ int main(int argc, char **argv)
         gt_reader_close(r);
     }
     int keep = status == 0 || (status == EX_DATAERR && !op.strict);
-    if (set && keep) {
-        gt_buf ih = { 0 };
-        gt_tsidx_put_header(&ih, gt_tok_fingerprint(tok), written, offs.n / 8);
-        gt_out_write(&outs[1], ih.p, ih.n);
-        if (offs.n) gt_out_write(&outs[1], offs.p, offs.n);
-        gt_buf_free(&ih);
-        if (gt_genset_commit(set, outs) != 0) status = EX_IOERR;
-    } else if (set) {
-        gt_genset_abort(set, outs);
-    } else if (atom && keep) {
-        if (gt_atomic_commit(atom, out) != 0) status = EX_IOERR;
-    } else if (atom) {
-        gt_atomic_abort(atom, out);
-    } else {
-        gt_out_flush(out);
-        gt_out_free(out);
-    }
+    status = sink_close(&k, keep, gt_tok_fingerprint(tok), status);
     gt_enc_counts n = gt_enc_counts_of(enc);
     if (stats) gt_enc_print_stats(enc);
     if (stats && modeldir) {            /* where the model's files gave BOS and EOS */
@@ -257,7 +309,6 @@ int main(int argc, char **argv)
         if (status == 0) status = EX_DATAERR;
     }
     gt_enc_free(enc);
-    gt_buf_free(&offs);
     gt_template_free(&tpl);
     gt_tok_free(tok);
     return status;

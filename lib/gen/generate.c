@@ -68,6 +68,15 @@ static int gfail(gt_gen *g, const char *fmt, ...)
 const char *gt_gen_error(const gt_gen *g) { return g->err; }
 const gt_gen_stats *gt_gen_totals(const gt_gen *g) { return &g->stats; }
 
+void gt_gen_add_totals(gt_gen *g, const gt_gen *from)
+{
+    g->stats.prefill_tokens += from->stats.prefill_tokens;
+    g->stats.decode_tokens += from->stats.decode_tokens;
+    g->stats.prefill_s += from->stats.prefill_s;
+    g->stats.decode_s += from->stats.decode_s;
+    g->stats.kv_bytes_peak += from->stats.kv_bytes_peak;
+}
+
 gt_gen *gt_gen_new(const gt_model *m, const gt_tok *tok, char *err, size_t errsz)
 {
     int v = m->c.vocab_size;

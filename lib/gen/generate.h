@@ -97,5 +97,8 @@ typedef struct {
     size_t kv_bytes_peak;   /* the largest KV cache held at once, all beams' states */
 } gt_gen_stats;
 const gt_gen_stats *gt_gen_totals(const gt_gen *g);
+/* Add FROM's totals to G's (generators that ran at once: the seconds are
+ * summed, and so are the KV cache peaks). */
+void gt_gen_add_totals(gt_gen *g, const gt_gen *from);
 
 #endif

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "core/util.h"
 #include "gen/titles.h"
 
@@ -96,4 +97,23 @@ void gt_titles_stats(const gt_gen *gen, uint64_t total, const char *what, double
             (double)s->kv_bytes_peak / 1e6);
     char d[200];
     gt_warn("special tokens: %s; prompts start with %s", gt_specials_describe(sp, d, sizeof d), bos >= 0 ? "BOS" : "no BOS");
+}
+
+const char *gt_titles_line_input(gt_cleaner *cl, int text, int keep_instr, gt_rec *rec, const char *line, size_t len,
+                                 const char **abs, size_t *nabs, const char **instr, char *whybuf, size_t whysz)
+{
+    *nabs = 0;
+    if (text) {
+        if (!gt_utf8_valid((const unsigned char *)line, len, 1)) return "invalid UTF-8";
+        *abs = gt_clean_text(cl, GT_TEXT_ABSTRACT, line, len, nabs);
+    } else {
+        if (gt_rec_parse(rec, line, len, whybuf, whysz) != 0) return whybuf;
+        const char *ri = gt_rec_str(rec, "instruction", NULL);
+        if (ri && !keep_instr) *instr = ri;
+        if ((*abs = gt_rec_str(rec, "abstract", nabs)))
+            *abs = gt_clean_text(cl, GT_TEXT_ABSTRACT, *abs, *nabs, nabs);
+        else if (!(*abs = gt_rec_str(rec, "input", nabs)))
+            return "no string \"abstract\" or \"input\"";
+    }
+    return *nabs == 0 ? "empty abstract" : NULL;
 }

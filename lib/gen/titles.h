@@ -14,6 +14,7 @@
 #include "io/record.h"
 #include "nn/model.h"
 #include "nn/quant.h"
+#include "text/clean.h"
 #include "tok/template.h"
 #include "tok/specials.h"
 #include "tok/tokenizer.h"
@@ -48,6 +49,13 @@ int gt_titler_run(gt_titler *t, const gt_gen_opts *o, const char *instr, size_t 
  * "ids" with IDS]}...] and '\n'. */
 void gt_titles_write_record(gt_out *o, const gt_rec *rec, const gt_cand *c, int n, int ids);
 void gt_titles_write_text(gt_out *o, const char *text, size_t len, const gt_cand *c, int n, int ids);
+
+/* The abstract (*ABS, *NABS: cleaned by CL) of an input LINE (LEN bytes):
+ * plain text when TEXT, else a record parsed into REC, its "abstract" (or
+ * "input"), and its own "instruction" in *INSTR unless KEEP_INSTR. NULL, or
+ * why the line is skipped (WHYBUF may hold it). */
+const char *gt_titles_line_input(gt_cleaner *cl, int text, int keep_instr, gt_rec *rec, const char *line, size_t len,
+                                 const char **abs, size_t *nabs, const char **instr, char *whybuf, size_t whysz);
 
 /* The --stats lines on standard error: TOTAL WHAT (records, requests) since
  * T_START, prefill and decode speeds, the weights' bytes (QUANT's when

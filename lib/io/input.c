@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ struct gt_reader {
     char err[256];
     int err_code;
     int failed;
+    int regular;               /* a regular file: reading never waits on a writer */
 };
 
 static int set_err(gt_reader *r, int code, const char *fmt, const char *a)
@@ -84,7 +86,7 @@ gt_reader *gt_reader_open(const char *path, size_t max_line)
             free(r->name); free(r);
             return NULL;
         }
-        if (S_ISREG(st.st_mode)) r->size = (uint64_t)st.st_size;
+        if (S_ISREG(st.st_mode)) r->size = (uint64_t)st.st_size, r->regular = 1;
     }
 #ifdef POSIX_FADV_SEQUENTIAL
     posix_fadvise(r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -289,6 +291,20 @@ int gt_lines_next(gt_lines *L, const char **line, size_t *len)
         L->lines++;
         return st;
     }
+}
+
+int gt_reader_ready(const gt_reader *r)
+{
+    if (r->eof || r->failed || r->regular) return 1;
+    if (r->end > r->start && memchr(r->buf + r->start, '\n', r->end - r->start)) return 1;
+    if (r->zstd && r->raw_pos < r->raw_len) return 1;
+    struct pollfd p = { .fd = r->fd, .events = POLLIN };
+    return poll(&p, 1, 0) != 0;
+}
+
+int gt_lines_ready(const gt_lines *L)
+{
+    return !L->r || gt_reader_ready(L->r);
 }
 
 void gt_lines_progress(gt_lines *L, uint64_t records)

@@ -22,6 +22,9 @@ enum { GT_READ_EOF = 0, GT_READ_LINE = 1, GT_READ_TOOLONG = 2, GT_READ_ERROR = -
  * (gt_reader_error says what; gt_reader_error_code gives EX_IOERR or EX_DATAERR). */
 int gt_reader_next(gt_reader *r, const char **line, size_t *len);
 
+/* 1 when the next gt_reader_next will not wait for a writer (a line or the
+ * end is at hand, or the input is a regular file); 0 when it may. */
+int gt_reader_ready(const gt_reader *r);
 long gt_reader_lineno(const gt_reader *r);
 const char *gt_reader_name(const gt_reader *r);   /* "<stdin>" for standard input */
 const char *gt_reader_error(const gt_reader *r);
@@ -58,6 +61,8 @@ void gt_lines_open(gt_lines *L, char *const *files, int nfiles, size_t max_line,
 int gt_lines_next(gt_lines *L, const char **line, size_t *len);
 static inline const char *gt_lines_name(const gt_lines *L) { return gt_reader_name(L->r); }
 static inline long gt_lines_lineno(const gt_lines *L) { return gt_reader_lineno(L->r); }
+/* gt_reader_ready for the next line (1 between files) */
+int gt_lines_ready(const gt_lines *L);
 /* Progress with RECORDS done (call after each line; cheap). */
 void gt_lines_progress(gt_lines *L, uint64_t records);
 /* Stop early (or after the end): close the current file, end its progress line. */

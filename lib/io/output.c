@@ -36,6 +36,24 @@ void gt_out_init(gt_out *o, int fd, const char *name)
 #endif
 }
 
+void gt_out_init_mem(gt_out *o)
+{
+    o->fd = -1;
+    o->cap = 4096;
+    o->buf = gt_xmalloc(o->cap);
+    o->len = 0;
+    o->name = "<memory>";
+    o->bytes = 0;
+}
+
+/* A memory output: room for N more bytes */
+static void mem_grow(gt_out *o, size_t n)
+{
+    if (o->cap - o->len >= n) return;
+    while (o->cap - o->len < n) o->cap *= 2;
+    o->buf = gt_xrealloc(o->buf, o->cap);
+}
+
 void gt_out_free(gt_out *o)
 {
     free(o->buf);
@@ -44,6 +62,10 @@ void gt_out_free(gt_out *o)
 
 void gt_out_flush(gt_out *o)
 {
+    if (o->fd < 0) {            /* memory: grow instead */
+        mem_grow(o, o->cap);
+        return;
+    }
     size_t off = 0;
     while (off < o->len) {
         ssize_t k = write(o->fd, o->buf + off, o->len - off);
@@ -60,6 +82,8 @@ void gt_out_flush(gt_out *o)
 
 void gt_out_write(gt_out *o, const void *p, size_t n)
 {
+    if (n == 0) return;         /* P may be NULL then (an empty gt_buf's) */
+    if (o->fd < 0) mem_grow(o, n);
     if (n >= o->cap) {
         gt_out_flush(o);
         const char *s = p;
@@ -94,6 +118,7 @@ static const unsigned char json_esc[256] = {
 void gt_out_json_str(gt_out *o, const char *s, size_t n)
 {
     /* worst case 6 bytes per input byte */
+    if (o->fd < 0) mem_grow(o, n * 6 + 2);
     if (o->cap - o->len < n * 6 + 2) {
         gt_out_flush(o);
         if (o->cap < n * 6 + 2) {

@@ -14,6 +14,9 @@ typedef struct gt_out_s {
 } gt_out;
 
 void gt_out_init(gt_out *o, int fd, const char *name);
+/* An output held in memory (fd -1): it grows instead of being written; the
+ * caller takes o->buf[0, o->len) and resets o->len. */
+void gt_out_init_mem(gt_out *o);
 void gt_out_free(gt_out *o);
 /* Write errors end the process: EPIPE quietly (status 141, like SIGPIPE),
  * others with "prog: NAME: reason" and EX_IOERR. */

@@ -14,6 +14,7 @@
 #include "core/util.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -550,11 +551,18 @@ T512 static void gm_matmul512(float *out, size_t ldo, const float *x, const void
     int np = (d + GM_NR - 1) / GM_NR, nc = (np + GM_CP - 1) / GM_CP, ni = (n + GM_MC - 1) / GM_MC;
     int units = nc * ni;
     long long work = (long long)n * d * k;
-#pragma omp parallel if (work > 200000 && units > 1)
+    int par = work > 200000 && units > 1, nth = par ? omp_get_max_threads() : 1;
+    /* one allocation for every thread's packing space, sized to the call: a
+     * per-thread allocation of the largest size went to mmap and back on each
+     * of the many small products of a LoRA adapter kept apart */
+    int cp = np < GM_CP ? np : GM_CP, kb = k < GM_KC ? k : GM_KC;
+    size_t per = (size_t)kb * ((size_t)GM_NR * cp + GM_MC);
+    float *space = aligned_alloc(64, per * (size_t)nth * sizeof(float));
+    if (!space) abort();
+#pragma omp parallel num_threads(nth) if (par)
     {
-        float *bp = aligned_alloc(64, (size_t)GM_KC * (GM_NR * GM_CP + GM_MC) * sizeof(float));
-        if (!bp) abort();
-        float *ap = bp + (size_t)GM_KC * GM_NR * GM_CP;
+        float *bp = space + per * (size_t)omp_get_thread_num();
+        float *ap = bp + (size_t)kb * GM_NR * cp;
 #pragma omp for schedule(dynamic, 1)
         for (int u = 0; u < units; u++) {
             int c = u / ni, ib = u % ni;
@@ -563,25 +571,25 @@ T512 static void gm_matmul512(float *out, size_t ldo, const float *x, const void
             for (int t0 = 0; t0 < k; t0 += GM_KC) {
                 int kc = k - t0 < GM_KC ? k - t0 : GM_KC, add = acc || t0 > 0;
                 for (int p = p0; p < p1; p++) {
-                    float *pb = bp + (size_t)(p - p0) * GM_KC * GM_NR;
+                    float *pb = bp + (size_t)(p - p0) * kb * GM_NR;
                     if (kd) gm_pack_kd(pb, w, dt, d, p * GM_NR, t0, kc);
                     else gm_pack(pb, w, dt, d, k, p * GM_NR, t0, kc);
                 }
                 /* X's rows i0..i1, values t0..t0+kc, as panels of GM_MR rows: ap[panel][t][r] */
                 for (int i = i0; i < i1; i++) {
                     const float *xr = x + (size_t)i * k + t0;
-                    float *dst = ap + (size_t)((i - i0) / GM_MR) * GM_KC * GM_MR + (size_t)((i - i0) % GM_MR);
+                    float *dst = ap + (size_t)((i - i0) / GM_MR) * kb * GM_MR + (size_t)((i - i0) % GM_MR);
                     for (int t = 0; t < kc; t++) dst[(size_t)t * GM_MR] = xr[t];
                 }
                 for (int p = p0; p < p1; p++) {
-                    const float *pb = bp + (size_t)(p - p0) * GM_KC * GM_NR;
+                    const float *pb = bp + (size_t)(p - p0) * kb * GM_NR;
                     int j0 = p * GM_NR, cols = d - j0 < GM_NR ? d - j0 : GM_NR;
                     int i = i0;
                     for (; i + GM_MR <= i1; i += GM_MR)
-                        gm_micro(out + (size_t)i * ldo + j0, ldo, ap + (size_t)((i - i0) / GM_MR) * GM_KC * GM_MR, pb,
+                        gm_micro(out + (size_t)i * ldo + j0, ldo, ap + (size_t)((i - i0) / GM_MR) * kb * GM_MR, pb,
                                  kc, add, cols, GM_MR);
                     float *o = out + (size_t)i * ldo + j0;
-                    const float *xr = ap + (size_t)((i - i0) / GM_MR) * GM_KC * GM_MR;
+                    const float *xr = ap + (size_t)((i - i0) / GM_MR) * kb * GM_MR;
                     switch (i1 - i) {
                     case 5: gm_micro(o, ldo, xr, pb, kc, add, cols, 5); break;
                     case 4: gm_micro(o, ldo, xr, pb, kc, add, cols, 4); break;
@@ -593,8 +601,8 @@ T512 static void gm_matmul512(float *out, size_t ldo, const float *x, const void
                 }
             }
         }
-        free(bp);
     }
+    free(space);
 }
 
 #endif

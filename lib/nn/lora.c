@@ -22,16 +22,27 @@ typedef struct {
     int in, out;
 } lmod;
 
+/* The projections of a layer that share an input: q, k, v; o; gate, up; down.
+ * Kept apart, an adapter takes one product of that input with the A factors of
+ * all the group's adapted projections side by side. */
+typedef struct {
+    float *AT;              /* [in][R]: A^T of each adapted projection, in order */
+    int R, in;              /* R: r times the number of adapted projections */
+} lgroup;
+
+static const int group_first[] = { GT_PROJ_Q, GT_PROJ_O, GT_PROJ_GATE, GT_PROJ_DOWN };
+static const int group_size[] = { 3, 1, 2, 1 };
+#define NGROUPS 4
+
 struct gt_lora {
     gt_model *m;
     int r, merge, nmods;
     int rslora;             /* PEFT's use_rslora: scale alpha / sqrt(r) */
     double alpha, scale;
     lmod *mods;             /* [layers][GT_PROJ_N] */
+    lgroup *groups;         /* [layers][GT_PROJ_N], at each group's first projection (applied apart) */
     float **merged;         /* F32 copies (merge) */
     int nmerged;
-    float *tmp;             /* [n][r] scratch of the delta hook */
-    size_t tmpcap;
     char note[640];
 };
 
@@ -189,21 +200,69 @@ static int parse_key(const char *k, int *layer, int *proj, int *which)
     return 0;
 }
 
-static void delta(void *ctx, int layer, int proj, float *out, size_t ldo, const float *x, int n)
+/* TMP ([n][R]) = X ([n][in]) A^T: blocks of rows across the threads */
+static void group_product(float *tmp, const lgroup *g, const float *x, int n)
+{
+    enum { ROWS = 48 };
+    int blocks = (n + ROWS - 1) / ROWS;
+#pragma omp parallel for schedule(static) if (blocks > 1 && (long long)n * g->R * g->in > 200000)
+    for (int b = 0; b < blocks; b++) {
+        int i0 = b * ROWS, nr = n - i0 < ROWS ? n - i0 : ROWS;
+        gt_matmul_nn(tmp + (size_t)i0 * g->R, (size_t)g->R, x + (size_t)i0 * g->in, (size_t)g->in, g->AT,
+                     (size_t)g->R, nr, g->R, g->in);
+    }
+}
+
+static void delta(void *ctx, int layer, int p0, int np, float *const *outs, const size_t *ldos, const float *x, int n)
 {
     gt_lora *l = ctx;
-    const lmod *md = &l->mods[(size_t)layer * GT_PROJ_N + proj];
-    if (!md->A) return;
-    int r = l->r;
-    size_t need = (size_t)n * r;
-    if (need > l->tmpcap) {
-        free(l->tmp);
-        l->tmp = gt_xmalloc(sizeof(float) * need);
-        l->tmpcap = need;
+    const lgroup *g = &l->groups[(size_t)layer * GT_PROJ_N + p0];
+    if (!g->AT) return;
+    int r = l->r, R = g->R;
+    /* scratch of the caller's own (threads may generate at once): on the stack
+     * for the few rows of a decoding step */
+    size_t need = (size_t)n * (size_t)(R + r);
+    float small[2048], *tmp = need <= 2048 ? small : gt_xmalloc(sizeof(float) * need);
+    float *one = tmp + (size_t)n * R;
+    group_product(tmp, g, x, n);
+    int off = 0;
+    for (int i = 0; i < np; i++) {
+        const lmod *md = &l->mods[(size_t)layer * GT_PROJ_N + p0 + i];
+        if (!md->BT) continue;
+        const float *a = tmp;
+        if (R != r) {           /* this projection's r columns, as rows of their own */
+            for (int j = 0; j < n; j++) memcpy(one + (size_t)j * r, tmp + (size_t)j * R + off, sizeof(float) * r);
+            a = one;
+        }
+        /* out += (x A^T) B^T, added in place by the kernels (a prompt's n rows at once) */
+        gt_matmul_kd(outs[i], ldos[i], a, md->BT, GT_DT_F32, n, md->out, r, 1);
+        off += r;
     }
-    gt_matmul(l->tmp, (size_t)r, x, md->A, GT_DT_F32, n, r, md->in);
-    /* out += tmp B^T, added in place by the kernels (a prompt's n rows at once) */
-    gt_matmul_kd(out, ldo, l->tmp, md->BT, GT_DT_F32, n, md->out, r, 1);
+    if (tmp != small) free(tmp);
+}
+
+/* The groups' side-by-side A^T factors (see lgroup), from L->mods */
+static void build_groups(gt_lora *l)
+{
+    int layers = l->m->c.n_layers, r = l->r;
+    l->groups = gt_xcalloc((size_t)layers * GT_PROJ_N, sizeof *l->groups);
+    for (int layer = 0; layer < layers; layer++)
+        for (int gi = 0; gi < NGROUPS; gi++) {
+            const lmod *md = &l->mods[(size_t)layer * GT_PROJ_N + group_first[gi]];
+            lgroup *g = &l->groups[(size_t)layer * GT_PROJ_N + group_first[gi]];
+            for (int i = 0; i < group_size[gi]; i++)
+                if (md[i].BT) { g->R += r; g->in = md[i].in; }
+            if (!g->R) continue;
+            g->AT = gt_xmalloc(sizeof(float) * (size_t)g->in * (size_t)g->R);
+            int off = 0;
+            for (int i = 0; i < group_size[gi]; i++) {
+                if (!md[i].BT) continue;
+                for (int k = 0; k < r; k++)
+                    for (int t = 0; t < g->in; t++)
+                        g->AT[(size_t)t * g->R + (size_t)(off + k)] = md[i].A[(size_t)k * g->in + (size_t)t];
+                off += r;
+            }
+        }
 }
 
 /* The PEFT folder DIR's tensors into L->mods (B times the scale); SRC gets
@@ -490,6 +549,7 @@ gt_lora *gt_lora_load(gt_model *m, const char *dir, int merge, char *err, size_t
             for (int j = 0; j < md->out; j++)
                 for (int k = 0; k < l->r; k++) md->BT[(size_t)k * md->out + j] = md->B[(size_t)j * l->r + k];
         }
+        build_groups(l);
         m->delta = delta;
         m->delta_ctx = l;
     }
@@ -536,11 +596,12 @@ void gt_lora_free(gt_lora *l)
             free(l->mods[i].A);
             free(l->mods[i].B);
             free(l->mods[i].BT);
+            if (l->groups) free(l->groups[i].AT);
         }
+    free(l->groups);
     free(l->mods);
     gt_lora_release_merged(l);
     free(l->merged);
-    free(l->tmp);
     free(l);
 }
 

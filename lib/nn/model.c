@@ -173,6 +173,13 @@ static void add_rows(float *x, const float *y, size_t n)
     for (size_t i = 0; i < n; i++) x[i] += y[i];
 }
 
+/* The delta hook for one projection P (output OUT, input X) */
+static void delta1(const gt_model *m, int l, int p, float *out, int ldo, const float *x, int n)
+{
+    size_t ld = (size_t)ldo;
+    m->delta(m->delta_ctx, l, p, 1, &out, &ld, x, n);
+}
+
 /* The attention inputs of rows 0..N of layer L: normed x, then q into s->q and
  * the keys and values into K and V ([n][kvd]), LoRA deltas included. */
 static void qkv(const gt_model *m, gt_state *s, int l, int n, float *k, float *v)
@@ -185,9 +192,9 @@ static void qkv(const gt_model *m, gt_state *s, int l, int n, float *k, float *v
     gt_matmul(k, kvd, s->xb, L->w[GT_PROJ_K].p, L->w[GT_PROJ_K].dt, n, kvd, dim);
     gt_matmul(v, kvd, s->xb, L->w[GT_PROJ_V].p, L->w[GT_PROJ_V].dt, n, kvd, dim);
     if (m->delta) {
-        m->delta(m->delta_ctx, l, GT_PROJ_Q, s->q, qd, s->xb, n);
-        m->delta(m->delta_ctx, l, GT_PROJ_K, k, kvd, s->xb, n);
-        m->delta(m->delta_ctx, l, GT_PROJ_V, v, kvd, s->xb, n);
+        float *outs[3] = { s->q, k, v };
+        size_t ldos[3] = { (size_t)qd, (size_t)kvd, (size_t)kvd };
+        m->delta(m->delta_ctx, l, GT_PROJ_Q, 3, outs, ldos, s->xb, n);
     }
 }
 
@@ -199,18 +206,19 @@ static void layer_rest(const gt_model *m, gt_state *s, int l, int n)
     const gt_layer *L = &m->layers[l];
     int dim = c->dim, qd = c->n_heads * c->head_dim, hid = c->hidden_dim;
     gt_matmul(s->xb, dim, s->xb2, L->w[GT_PROJ_O].p, L->w[GT_PROJ_O].dt, n, dim, qd);
-    if (m->delta) m->delta(m->delta_ctx, l, GT_PROJ_O, s->xb, dim, s->xb2, n);
+    if (m->delta) delta1(m, l, GT_PROJ_O, s->xb, dim, s->xb2, n);
     add_rows(s->x, s->xb, (size_t)n * dim);
     rmsnorm_rows(s->xb, s->x, L->ffn_norm, n, dim, c->norm_eps);
     gt_matmul(s->hb, hid, s->xb, L->w[GT_PROJ_GATE].p, L->w[GT_PROJ_GATE].dt, n, hid, dim);
     gt_matmul(s->hb2, hid, s->xb, L->w[GT_PROJ_UP].p, L->w[GT_PROJ_UP].dt, n, hid, dim);
     if (m->delta) {
-        m->delta(m->delta_ctx, l, GT_PROJ_GATE, s->hb, hid, s->xb, n);
-        m->delta(m->delta_ctx, l, GT_PROJ_UP, s->hb2, hid, s->xb, n);
+        float *outs[2] = { s->hb, s->hb2 };
+        size_t ldos[2] = { (size_t)hid, (size_t)hid };
+        m->delta(m->delta_ctx, l, GT_PROJ_GATE, 2, outs, ldos, s->xb, n);
     }
     gt_swiglu(s->hb, s->hb2, n * hid);
     gt_matmul(s->xb, dim, s->hb, L->w[GT_PROJ_DOWN].p, L->w[GT_PROJ_DOWN].dt, n, dim, hid);
-    if (m->delta) m->delta(m->delta_ctx, l, GT_PROJ_DOWN, s->xb, dim, s->hb, n);
+    if (m->delta) delta1(m, l, GT_PROJ_DOWN, s->xb, dim, s->hb, n);
     add_rows(s->x, s->xb, (size_t)n * dim);
 }
 

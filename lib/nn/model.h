@@ -72,10 +72,13 @@ typedef struct {
     float *attn_norm, *ffn_norm;     /* input_layernorm, post_attention_layernorm (F32 copies) */
 } gt_layer;
 
-/* A hook run right after projection PROJ of layer LAYER: OUT ([n][ldo], the
- * projection's output, before RoPE) += delta(X), X being the projection's
- * input ([n][in] floats). Used for LoRA adapters kept apart (lora.c). */
-typedef void (*gt_delta_fn)(void *ctx, int layer, int proj, float *out, size_t ldo, const float *x, int n);
+/* A hook run right after projections P0 .. P0 + NP - 1 of layer LAYER, which
+ * share their input X ([n][in] floats): q, k, v; o; gate, up; down. For each,
+ * OUTS[i] ([n][LDOS[i]], the projection's output, before RoPE) += delta(X).
+ * Used for LoRA adapters kept apart (lora.c), which take one product of X for
+ * all the projections of a group. */
+typedef void (*gt_delta_fn)(void *ctx, int layer, int p0, int np, float *const *outs, const size_t *ldos,
+                            const float *x, int n);
 
 typedef struct {
     gt_config c;

@@ -42,6 +42,7 @@ struct gt_encoder {
     worker *ws;
     pthread_t *th;
     gt_buf lines;               /* the batch's text */
+    gt_buf header;              /* the stream's header */
     lineref *lr;
     size_t nlr, lrcap;
     uint64_t lines_read;
@@ -61,6 +62,8 @@ gt_encoder *gt_enc_new(const gt_enc_opts *o, int jobs)
         e->ws[i].hist = gt_xcalloc(HIST_MAX + 1, sizeof *e->ws[i].hist);
     }
     e->th = gt_xcalloc((size_t)jobs, sizeof *e->th);
+    gt_ts_put_header_shard(&e->header, e->width, (uint32_t)gt_tok_vocab_size(o->tok), gt_tok_fingerprint(o->tok),
+                           o->shard_k, o->shard_n);
     return e;
 }
 
@@ -77,16 +80,14 @@ void gt_enc_free(gt_encoder *e)
     }
     free(e->ws); free(e->th); free(e->lr);
     gt_buf_free(&e->lines);
+    gt_buf_free(&e->header);
     free(e);
 }
 
 uint64_t gt_enc_header(const gt_encoder *e, gt_out *out)
 {
     if (e->o.ids_fmt) return 0;
-    gt_buf h = { 0 };
-    gt_ts_put_header(&h, e->width, (uint32_t)gt_tok_vocab_size(e->o.tok), gt_tok_fingerprint(e->o.tok));
-    gt_out_write(out, h.p, h.n);
-    gt_buf_free(&h);
+    gt_out_write(out, e->header.p, e->header.n);
     return GT_TS_HEADER;
 }
 
@@ -220,6 +221,7 @@ static void *work(void *arg)
     for (size_t i = w->from; i < w->to; i++) {
         const lineref *l = &e->lr[i];
         int bad = 0;
+        size_t out_before = w->out.n;
         if (l->toolong) {
             char tmp[32];
             snprintf(tmp, sizeof tmp, "%zu", o->max_line);
@@ -237,6 +239,7 @@ static void *work(void *arg)
             w->n.bad++;
             if (o->strict) { w->stopped = 1; w->stop_out = w->out.n; break; }
         }
+        if (o->shard_n > 1 && w->out.n == out_before) gt_buf_add(&w->out, e->header.p, e->header.n);
     }
     return NULL;
 }
@@ -246,6 +249,13 @@ static void *work(void *arg)
 int gt_enc_full(const gt_encoder *e)
 {
     return e->lines.n >= BATCH_BYTES || e->nlr >= BATCH_LINES * (size_t)e->nw;
+}
+
+static int is_record(const gt_enc_opts *o, size_t len, int toolong) { return o->text || len || toolong; }
+
+int gt_enc_is_record(const gt_encoder *e, int st, size_t len)
+{
+    return is_record(&e->o, st == GT_READ_LINE ? len : 0, st == GT_READ_TOOLONG);
 }
 
 void gt_enc_add(gt_encoder *e, int st, const char *line, size_t len, long lineno)
@@ -262,11 +272,13 @@ void gt_enc_add(gt_encoder *e, int st, const char *line, size_t len, long lineno
     if (st == GT_READ_LINE) gt_buf_add(&e->lines, line, len);
 }
 
-/* Each record's offset in the stream (the records are self-delimiting). */
+/* Each record's offset in the stream (the records are self-delimiting; the
+ * headers of --shard's placeholders are skipped). */
 static void index_records(gt_buf *idx, const gt_buf *out, size_t n, uint32_t width, uint64_t base)
 {
     for (size_t o = 0; o + 8 <= n;) {
         const unsigned char *q = (const unsigned char *)out->p + o;
+        if (memcmp(q, GT_TS_MAGIC, 8) == 0) { o += GT_TS_HEADER; continue; }
         uint32_t cnt = (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
         gt_tsidx_put_offset(idx, base + o);
         o += 8 + (size_t)cnt * width;
@@ -302,7 +314,7 @@ int gt_enc_run(gt_encoder *e, const char *fname, gt_out *out, gt_buf *idx, uint6
         if (w->stopped) { stop = 1; break; }
     }
     for (size_t i = 0; i < e->nlr; i++)
-        if (e->o.text || e->lr[i].len || e->lr[i].toolong) e->lines_read++;
+        if (is_record(&e->o, e->lr[i].len, e->lr[i].toolong)) e->lines_read++;
     e->lines.n = 0;
     e->nlr = 0;
     return stop;

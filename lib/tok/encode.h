@@ -25,6 +25,8 @@ typedef struct {
     int train_on_inputs;        /* records' response start 0 */
     long cutoff;                /* at most this many tokens an example (0: no limit) */
     size_t max_line;            /* the reader's limit, named in messages */
+    uint32_t shard_k, shard_n;  /* --shard K/N, N > 1 (io/shard.h): a stream header with K and N first
+                                 * and for each record without an example; else N 0 */
 } gt_enc_opts;
 
 typedef struct {
@@ -45,6 +47,10 @@ uint64_t gt_enc_header(const gt_encoder *e, gt_out *out);
 
 /* Is the batch full (4 MB of text, or 16384 lines a thread)? */
 int gt_enc_full(const gt_encoder *e);
+/* Is a line as gt_reader_next gave it (ST, LEN) an input record (counted in
+ * .lines, and for --shard)? Every line of text, every pair line not blank,
+ * and every line too long. */
+int gt_enc_is_record(const gt_encoder *e, int st, size_t len);
 /* Queue a line as gt_reader_next gave it (ST: GT_READ_LINE, or GT_READ_TOOLONG
  * for a line that was too long) with its number. */
 void gt_enc_add(gt_encoder *e, int st, const char *line, size_t len, long lineno);

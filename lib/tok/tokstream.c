@@ -18,6 +18,11 @@ int gt_ts_width(uint32_t vocab) { return vocab <= 65536 ? 2 : 4; }
 
 void gt_ts_put_header(gt_buf *b, uint32_t width, uint32_t vocab, uint64_t fp)
 {
+    gt_ts_put_header_shard(b, width, vocab, fp, 0, 0);
+}
+
+void gt_ts_put_header_shard(gt_buf *b, uint32_t width, uint32_t vocab, uint64_t fp, uint32_t k, uint32_t n)
+{
     unsigned char h[GT_TS_HEADER] = { 0 };
     memcpy(h, GT_TS_MAGIC, 8);
     h[8] = GT_TS_VERSION; h[9] = 0;
@@ -25,6 +30,8 @@ void gt_ts_put_header(gt_buf *b, uint32_t width, uint32_t vocab, uint64_t fp)
     le32(h + 12, vocab);
     le32(h + 16, (uint32_t)fp);
     le32(h + 20, (uint32_t)(fp >> 32));
+    le32(h + 24, k);
+    le32(h + 28, n);
     gt_buf_add(b, h, sizeof h);
 }
 
@@ -50,6 +57,8 @@ int gt_ts_parse_header(const unsigned char *p, gt_ts_header *h, char *err, size_
     h->width = p[10];
     h->vocab = rd32(p + 12);
     h->fingerprint = (uint64_t)rd32(p + 16) | (uint64_t)rd32(p + 20) << 32;
+    h->shard_k = rd32(p + 24);
+    h->shard_n = rd32(p + 28);
     if (h->version != GT_TS_VERSION) { snprintf(err, errsz, "unsupported token stream version %u", h->version); return -1; }
     if (h->width != 2 && h->width != 4) { snprintf(err, errsz, "bad id width %u in token stream header", h->width); return -1; }
     if (h->vocab == 0 || (h->width == 2 && h->vocab > 65536)) { snprintf(err, errsz, "bad vocabulary size %u in token stream header", h->vocab); return -1; }

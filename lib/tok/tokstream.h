@@ -19,12 +19,15 @@
 typedef struct {
     uint32_t version, width, vocab;
     uint64_t fingerprint;
+    uint32_t shard_k, shard_n;  /* the stream of tok-encode --shard K/N; N 0: not a shard's */
 } gt_ts_header;
 
 /* Id width for a vocabulary: 2 bytes up to 65536 ids, else 4. */
 int gt_ts_width(uint32_t vocab);
 /* Append a header / a record to B. */
 void gt_ts_put_header(gt_buf *b, uint32_t width, uint32_t vocab, uint64_t fp);
+/* A shard's header: K and N (N > 1) in bytes 24-31 (io/shard.h, tok/tsmerge.h). */
+void gt_ts_put_header_shard(gt_buf *b, uint32_t width, uint32_t vocab, uint64_t fp, uint32_t k, uint32_t n);
 void gt_ts_put_record(gt_buf *b, uint32_t width, const int32_t *ids, uint32_t n, uint32_t resp);
 /* Parse a header at P (GT_TS_HEADER bytes): 0 ok, -1 with a reason. */
 int gt_ts_parse_header(const unsigned char *p, gt_ts_header *h, char *err, size_t errsz);

@@ -153,6 +153,25 @@ static void test_record(void)
     gt_out_free(&o);
     unlink(path);
 
+    {   /* a memory output grows where a file's would be written out */
+        gt_out m;
+        gt_out_init_mem(&m);
+        char *big = malloc(300000), *want = malloc(400000);
+        memset(big, 'x', 300000);
+        size_t w = 0;
+        for (int i = 0; i < 10000; i++) { gt_out_putc(&m, (char)('a' + i % 26)); want[w++] = (char)('a' + i % 26); }
+        gt_out_json_str(&m, "q\"\n", 3);
+        memcpy(want + w, "\"q\\\"\\n\"", 7); w += 7;
+        gt_out_write(&m, big, 300000);
+        memcpy(want + w, big, 300000); w += 300000;
+        gt_out_printf(&m, "%d-%s", 42, "end");
+        memcpy(want + w, "42-end", 6); w += 6;
+        CHECK(m.fd == -1 && m.len == w && memcmp(m.buf, want, w) == 0, "output: in memory, grown, nothing lost");
+        free(big);
+        free(want);
+        gt_out_free(&m);
+    }
+
     const char *bad[][2] = {
         {"{\"a\":", "invalid JSON"},
         {"[1,2]", "not a JSON object"},

@@ -6,13 +6,13 @@ NARROW's tensor types and count, then whether each NARROW value is its WIDE
 value rounded to nearest even: F16 by Python's struct "e" format (the
 standard library's IEEE half packing, round half to even), BF16 computed
 here from the F32 bits. Python's standard library only; the GGUF header is
-read by gguf_to_hf.py's Reader.
+read by gguf_to_hf.py's gguf_header().
 """
 import json
 import struct
 import sys
 
-from gguf_to_hf import Reader
+from gguf_to_hf import gguf_header
 
 SIZES = {"F32": 4, "F16": 2, "BF16": 2}
 GGML = {0: "F32", 1: "F16", 30: "BF16"}
@@ -29,26 +29,12 @@ def tensors(path):
                 b, e = v["data_offsets"]
                 out[k] = (v["dtype"], data[8 + n + b:8 + n + e])
         return out
-    r = Reader(data)
-    assert r.take("<I") == 0x46554747, "not a GGUF file"
-    r.take("<I")
-    nt, nkv = r.take("<Q"), r.take("<Q")
-    kv = {}
-    for _ in range(nkv):
-        k = r.string()
-        kv[k] = r.value(r.take("<I"))
-    infos = []
-    for _ in range(nt):
-        name = r.string()
-        dims = [r.take("<Q") for _ in range(r.take("<I"))]
-        infos.append((name, dims, GGML[r.take("<I")], r.take("<Q")))
-    align = kv.get("general.alignment", 32)
-    base = (r.p + align - 1) // align * align
+    kv, infos, base = gguf_header(data)
     for name, dims, t, off in infos:
         n = 1
         for d in dims:
             n *= d
-        out[name] = (t, data[base + off:base + off + n * SIZES[t]])
+        out[name] = (GGML[t], data[base + off:base + off + n * SIZES[GGML[t]]])
     return out
 
 

@@ -45,20 +45,8 @@ class Reader:
         return self.take(SCALARS[t])
 
 
-def unpermute(rows, n_head):
-    """Hugging Face row order of a converter-permuted attn_q/attn_k: a list of file rows."""
-    hd = len(rows) // n_head
-    out = []
-    for h in range(n_head):
-        for i in range(2):
-            for j in range(hd // 2):
-                out.append(rows[h * hd + 2 * j + i])
-    return out
-
-
-def main():
-    src, outdir = sys.argv[1], sys.argv[2]
-    data = open(src, "rb").read()
+def gguf_header(data):
+    """A GGUF file's (key/values, [(name, dims, type, offset)], data section start)."""
     r = Reader(data)
     assert r.take("<I") == 0x46554747, "not a GGUF file"
     assert r.take("<I") in (2, 3)
@@ -73,7 +61,24 @@ def main():
         dims = [r.take("<Q") for _ in range(r.take("<I"))]
         infos.append((name, dims, r.take("<I"), r.take("<Q")))
     align = kv.get("general.alignment", 32)
-    base = (r.p + align - 1) // align * align
+    return kv, infos, (r.p + align - 1) // align * align
+
+
+def unpermute(rows, n_head):
+    """Hugging Face row order of a converter-permuted attn_q/attn_k: a list of file rows."""
+    hd = len(rows) // n_head
+    out = []
+    for h in range(n_head):
+        for i in range(2):
+            for j in range(hd // 2):
+                out.append(rows[h * hd + 2 * j + i])
+    return out
+
+
+def main():
+    src, outdir = sys.argv[1], sys.argv[2]
+    data = open(src, "rb").read()
+    kv, infos, base = gguf_header(data)
     n_head, n_kv = kv["llama.attention.head_count"], kv["llama.attention.head_count_kv"]
     tensors = {}
     for name, dims, t, off in infos:
