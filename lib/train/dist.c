@@ -1,6 +1,7 @@
 /* dist.c - the processes of one data-parallel run (see dist.h). */
 #include "train/dist.h"
 #include "core/util.h"
+#include "io/shard.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,17 +12,14 @@
 
 static int g_rank, g_size = 1;
 
-/* The number of processes a launcher started (its environment), 0 when none:
- * Open MPI's mpirun, PMIx (srun --mpi=pmix, Open MPI 5) and PMI (srun
- * --mpi=pmi2, MPICH's hydra). */
-static long launched_size(void)
+/* The number of processes a launcher started (io/shard.h's environment
+ * variables), 0 when none; *VAR names the variable. */
+static long launched_size(const char **var)
 {
-    const char *names[] = { "OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "PMI_SIZE" };
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-        const char *v = getenv(names[i]);
-        if (v && *v) return atol(v);
-    }
-    return getenv("PMIX_RANK") ? 2 : 0;    /* PMIx without its size: a launcher all the same */
+    const char *vars[2], *rank, *size;
+    if (!gt_launcher_env(vars, &rank, &size)) return 0;
+    *var = vars[1];
+    return atol(size);
 }
 
 #ifdef GT_MPI
@@ -44,13 +42,18 @@ static void check(int rc, const char *what)
 
 void gt_dist_init(int *argc, char ***argv)
 {
-    if (launched_size() <= 0) return;
+    const char *var = "";
+    long n = launched_size(&var);
+    if (n <= 1) return;
     int prov;
     check(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &prov), "MPI_Init_thread");
     g_mpi = 1;
     MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
     MPI_Comm_size(MPI_COMM_WORLD, &g_size);
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    if (g_size != n)    /* srun without --mpi: each process alone */
+        gt_die(EX_CONFIG, "%s says %ld processes, MPI sees %d: launch with mpirun, or srun --mpi=pmix (one "
+               "process in a Slurm batch script of several tasks: srun -n 1)", var, n, g_size);
     if (g_size > 1) {
         char p[32];
         snprintf(p, sizeof p, "rank %d", g_rank);
@@ -96,10 +99,12 @@ void gt_dist_barrier(void)
 
 void gt_dist_init(int *argc, char ***argv)
 {
-    long n = launched_size();
+    const char *var = "";
+    long n = launched_size(&var);
     if (n > 1)
-        gt_die(EX_CONFIG, "started by an MPI launcher as one of %ld processes, but built without MPI: each would "
-               "train alone (rebuild with `make MPI=1`, Debian: openmpi-bin libopenmpi-dev)", n);
+        gt_die(EX_CONFIG, "started by a launcher as one of %ld processes (%s), but built without MPI: each would "
+               "train alone (rebuild with `make MPI=1`, Debian: openmpi-bin libopenmpi-dev; one process in a Slurm "
+               "batch script of several tasks: srun -n 1)", n, var);
 }
 
 void gt_dist_finalize(void) {}

@@ -14,9 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Join the run: MPI when built with it and started by a launcher. A build
- * without MPI started by one as one of several processes ends with exit 78
- * (each would train alone and write the same files). Call once, early. */
+/* Join the run: MPI when built with it and started by a launcher as one of
+ * several processes (io/shard.h's gt_launcher_env). A build without MPI
+ * started so, or an MPI world smaller than the launcher's count (srun without
+ * --mpi), ends with exit 78: each process would train alone and write the same
+ * files. Call once, early. */
 void gt_dist_init(int *argc, char ***argv);
 /* Leave it (every rank, at a normal end). */
 void gt_dist_finalize(void);
