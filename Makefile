@@ -21,6 +21,27 @@ UNITS    = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 all: $(BINS)
 
+# MPI (lora-train only, lib/train/dist.h): on when mpicc is on PATH, or MPI=1;
+# MPI=0 builds without. dist.c again with -DGT_MPI, linked into lora-train
+# ahead of libcore.a (whose one-process dist.o it replaces); every other
+# binary stays free of libmpi. MPI_CFLAGS / MPI_LIBS: Open MPI's mpicc --showme.
+MPI ?= $(if $(shell command -v mpicc 2>/dev/null),1,0)
+ifeq ($(MPI),1)
+MPI_CFLAGS ?= $(shell mpicc --showme:compile)
+MPI_LIBS   ?= $(shell mpicc --showme:link)
+MPI_OBJ     = $(BUILD)/mpi/dist.o
+$(MPI_OBJ): lib/train/dist.c $(BUILD)/mpi.flag
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) -DGT_MPI $(MPI_CFLAGS) $(DEPFLAGS) -c $< -o $@
+endif
+$(BUILD)/bin/lora-train: $(BUILD)/mpi.flag $(MPI_OBJ)
+$(BUILD)/bin/lora-train: EXTRA_OBJ = $(MPI_OBJ)
+$(BUILD)/bin/lora-train: EXTRA_LIBS = $(MPI_LIBS)
+# lora-train relinked when MPI changes
+$(BUILD)/mpi.flag: FORCE
+	@mkdir -p $(@D); echo '$(MPI)' | cmp -s - $@ || echo '$(MPI)' > $@
+FORCE:
+
 # Header dependencies written by the compiler (-MMD -MP) beside each object.
 DEPFLAGS = -MMD -MP
 
@@ -33,7 +54,7 @@ $(BUILD)/libcore.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/bin/%: cmd/%.c $(BUILD)/libcore.a | $(BUILD)/bin
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(DEPFLAGS) -MF $(BUILD)/bin/$*.d $< -o $@ $(BUILD)/libcore.a $(LIBS) $(LDFLAGS)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(DEPFLAGS) -MF $(BUILD)/bin/$*.d $< -o $@ $(EXTRA_OBJ) $(BUILD)/libcore.a $(LIBS) $(EXTRA_LIBS) $(LDFLAGS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcore.a | $(BUILD)/tests
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(DEPFLAGS) -MF $(BUILD)/tests/$*.d -Itests/unit $< -o $@ $(BUILD)/libcore.a $(LIBS) $(LDFLAGS)
@@ -41,7 +62,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcore.a | $(BUILD)/tests
 $(BUILD)/bin $(BUILD)/tests:
 	mkdir -p $@
 
--include $(LIB_OBJ:.o=.d) $(BINS:=.d) $(UNITS:=.d)
+-include $(LIB_OBJ:.o=.d) $(BINS:=.d) $(UNITS:=.d) $(MPI_OBJ:.o=.d)
 
 units: $(UNITS)
 
@@ -142,5 +163,5 @@ install: all
 clean:
 	rm -rf build build-asan
 
-.PHONY: all units test check fuzz bench base model scratch-model install clean
+.PHONY: all units test check fuzz bench base model scratch-model install clean FORCE
 .SECONDARY:

@@ -3,6 +3,7 @@
  * gradient accumulation, checkpoints and exact resume. The work is
  * lib/train/'s: run.h (the run and its loop), init.h (--init), export.h and
  * merge.h (the folders written); this file reads the options and wires them. */
+#include "train/dist.h"
 #include "train/export.h"
 #include "train/init.h"
 #include "train/merge.h"
@@ -377,7 +378,8 @@ int main(int argc, char **argv)
     if (gt_lora_parse_targets(o.targets_s, &ro->lora.targets, err, sizeof err) != 0)
         gt_usage_error("--lora-target: %s", err);
     if (o.jobs > 0) omp_set_num_threads(o.jobs);
-    int show = gt_progress_wanted(o.progress);
+    gt_dist_init(&argc, &argv);     /* one of several processes under mpirun or srun */
+    int rank0 = gt_dist_rank() == 0, show = gt_progress_wanted(o.progress) && rank0;
 
     gt_model m;
     char cfg[4200], folder[4200];
@@ -393,7 +395,7 @@ int main(int argc, char **argv)
     gt_run_start(&r);
     char ckdir[4200];
     int stopped = gt_run_train(&r, ckdir, sizeof ckdir);
-    if (!stopped) {
+    if (!stopped && rank0) {       /* rank 0 writes what the run made */
         if (o.merge_out && gguf_out) {
             gt_merge_lora f;
             gt_merge_lora_from_train(&f, &r.t);
@@ -406,7 +408,7 @@ int main(int argc, char **argv)
         }
         if (show) fprintf(stderr, "%s: done, %ld steps; %s written to %s\n", gt_progname, r.step,
                           ro->full ? "model" : "adapter", ro->out);
-    } else if (stopped == 130) {
+    } else if (stopped == 130 && rank0) {
         fprintf(stderr, "%s: interrupted at step %ld of %ld; checkpoint saved in %s (continue with --resume %s)\n",
                 gt_progname, r.step, r.total, ckdir, ckdir);
     } else if (show) {
@@ -415,5 +417,6 @@ int main(int argc, char **argv)
     gt_run_free(&r);
     gt_model_free(&m);
     gt_quant_free(q8);
+    gt_dist_finalize();
     return stopped == 130 ? 130 : 0;
 }

@@ -11,6 +11,24 @@
 #include <unistd.h>
 
 const char *gt_progname = "gentitle";
+static void (*exit_hook)(int);
+static char msg_prefix[64];
+
+void gt_set_exit_hook(void (*fn)(int code))
+{
+    exit_hook = fn;
+}
+
+void gt_set_msg_prefix(const char *prefix)
+{
+    snprintf(msg_prefix, sizeof msg_prefix, "%s", prefix ? prefix : "");
+}
+
+static noreturn void end_process(int code)
+{
+    if (exit_hook) exit_hook(code);
+    exit(code);
+}
 
 void gt_init(const char *argv0)
 {
@@ -26,6 +44,7 @@ static void vwarn(const char *file, long line, const char *fmt, va_list ap)
     char buf[4096];
     int n = 0;
     n += snprintf(buf, sizeof buf, "%s: ", gt_progname);
+    if (msg_prefix[0]) n += snprintf(buf + n, sizeof buf - (size_t)n, "%s: ", msg_prefix);
     if (file) {
         if (line > 0)
             n += snprintf(buf + n, sizeof buf - (size_t)n, "%s:%ld: ", file, line);
@@ -55,14 +74,14 @@ void gt_warnat(const char *file, long line, const char *fmt, ...)
 noreturn void gt_die(int code, const char *fmt, ...)
 {
     va_list ap; va_start(ap, fmt); vwarn(NULL, 0, fmt, ap); va_end(ap);
-    exit(code);
+    end_process(code);
 }
 
 noreturn void gt_usage_error(const char *fmt, ...)
 {
     va_list ap; va_start(ap, fmt); vwarn(NULL, 0, fmt, ap); va_end(ap);
     fprintf(stderr, "Try '%s --help' for more information.\n", gt_progname);
-    exit(EX_USAGE);
+    end_process(EX_USAGE);
 }
 
 noreturn void gt_print_version(void)

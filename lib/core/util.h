@@ -22,6 +22,13 @@ void gt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void gt_warnat(const char *file, long line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 noreturn void gt_die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* How gt_die and gt_usage_error end the process: FN(CODE) instead of
+ * exit(CODE) (exit when FN returns); NULL: exit. One process of several
+ * (train/dist.h) ends them all this way. */
+void gt_set_exit_hook(void (*fn)(int code));
+/* PREFIX (NULL: none) after "prog: " in every message of gt_warn, gt_warnat,
+ * gt_die and gt_usage_error, e.g. "rank 1" for "prog: rank 1: FILE: ...". */
+void gt_set_msg_prefix(const char *prefix);
 /* Usage error: message, then "Try 'prog --help'." and exit 64. */
 noreturn void gt_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "prog (gentitle) VERSION" and exit 0. */

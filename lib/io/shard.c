@@ -45,20 +45,29 @@ void gt_shard_setup(gt_shard *s)
         if (gt_shard_parse(s, s->arg) != 0) gt_usage_error("--shard: '%s' is not K/N with 0 <= K < N", s->arg);
         return;
     }
-    static const char *const vars[][2] = {
+    const char *vars[2], *rank, *size;
+    if (!gt_launcher_env(vars, &rank, &size)) return;
+    char text[64];
+    snprintf(text, sizeof text, "%.30s/%.30s", rank, size);
+    if (gt_shard_parse(s, text) != 0) gt_usage_error("%s and %s: '%s' is not K/N with 0 <= K < N", vars[0], vars[1], text);
+    if (s->n > 1) gt_warn("shard %s, from %s and %s", text, vars[0], vars[1]);
+}
+
+int gt_launcher_env(const char *vars[2], const char **rank, const char **size)
+{
+    static const char *const pairs[][2] = {
         { "OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE" }, { "PMI_RANK", "PMI_SIZE" },
         { "SLURM_PROCID", "SLURM_NTASKS" },
     };
-    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
-        const char *rank = getenv(vars[i][0]), *size = getenv(vars[i][1]);
-        if (!rank || !size) continue;
-        char text[64];
-        snprintf(text, sizeof text, "%.30s/%.30s", rank, size);
-        if (gt_shard_parse(s, text) != 0)
-            gt_usage_error("%s and %s: '%s' is not K/N with 0 <= K < N", vars[i][0], vars[i][1], text);
-        if (s->n > 1) gt_warn("shard %s, from %s and %s", text, vars[i][0], vars[i][1]);
-        return;
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        *rank = getenv(pairs[i][0]);
+        *size = getenv(pairs[i][1]);
+        if (!*rank || !*size) continue;
+        vars[0] = pairs[i][0];
+        vars[1] = pairs[i][1];
+        return 1;
     }
+    return 0;
 }
 
 void gt_shard_skip_line(const gt_shard *s, gt_out *out)

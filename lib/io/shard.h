@@ -38,6 +38,14 @@ int gt_shard_opt(gt_shard *s, int c, const char *arg);
 /* Parse "K/N" (0 <= K < N < 2^31) into *S: 0, or -1 when it is not one. */
 int gt_shard_parse(gt_shard *s, const char *text);
 
+/* The rank and size a launcher put in the environment: the first pair set
+ * of OMPI_COMM_WORLD_RANK and OMPI_COMM_WORLD_SIZE (mpirun), PMI_RANK and
+ * PMI_SIZE (MPICH, srun --mpi), SLURM_PROCID and SLURM_NTASKS (srun): 1 with
+ * VARS[0], VARS[1] the pair's names and *RANK, *SIZE their values; 0 when
+ * none is set. (title-gen and tok-encode shard by it; lora-train joins an MPI
+ * run, train/dist.h.) */
+int gt_launcher_env(const char *vars[2], const char **rank, const char **size);
+
 /* After the options: K/N from --shard (a bad value exits 64), else from the
  * environment of a launcher, the first pair set of OMPI_COMM_WORLD_RANK and
  * OMPI_COMM_WORLD_SIZE (mpirun), PMI_RANK and PMI_SIZE (MPICH, srun --mpi),

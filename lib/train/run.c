@@ -1,6 +1,7 @@
 /* run.c - one training run (see run.h). */
 #include "train/run.h"
 #include "train/checkpoint.h"
+#include "train/dist.h"
 #include "train/export.h"
 #include "nn/gguf.h"
 #include "nn/gguf_tok.h"
@@ -63,6 +64,8 @@ static void load_stream(gt_dataset *d, const char *path, const gt_model *m, int 
                         const uint64_t *fp)
 {
     char err[600];
+    if (strcmp(path, "-") == 0 && gt_dist_size() > 1)
+        gt_die(EX_USAGE, "-: under MPI every rank reads the stream from a file (the same one), not standard input");
     if (strcmp(path, "-") != 0 && access(path, R_OK) != 0)
         gt_die(EX_NOINPUT, "%s: cannot open: %s", path, strerror(errno));
     if (gt_dataset_load(d, path, m->c.vocab_size, limit, what, fp, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
@@ -131,12 +134,51 @@ static void record_settings(gt_run *r, size_t n_all, uint64_t hash_all)
     hp_add(r, "group-window", "%d", o->group_window);
 }
 
+/* Are V[2] (a count and a hash) rank 0's on this rank? (Every rank asks.) */
+static int same_as_rank0(const uint64_t v[2], uint64_t rank0[2])
+{
+    int n = gt_dist_size(), me = gt_dist_rank();
+    uint64_t *all = gt_xmalloc(sizeof(uint64_t) * 2 * (size_t)n);
+    gt_dist_allgather_u64(v, 2, all);
+    rank0[0] = all[0], rank0[1] = all[1];
+    int same = all[2 * me] == all[0] && all[2 * me + 1] == all[1];
+    free(all);
+    return same;
+}
+
+/* Every rank reads the same examples: stream NAME's count and hash (of its
+ * ids) equal rank 0's, else the rank that differs ends the run. */
+static void same_stream(const char *name, const gt_dataset *d)
+{
+    if (gt_dist_size() == 1) return;
+    uint64_t mine[2] = { d->n, d->hash }, r0[2];
+    if (!same_as_rank0(mine, r0))
+        gt_die(EX_DATAERR, "%s: not the stream rank 0 reads (%llu examples, hash %016llx; rank 0: %llu, %016llx): "
+               "every rank must read the same file (a shared file system)", name, (unsigned long long)mine[0],
+               (unsigned long long)mine[1], (unsigned long long)r0[0], (unsigned long long)r0[1]);
+    gt_dist_barrier();      /* a rank that differs ends them all before any goes on */
+}
+
+/* Every rank holds rank 0's weights (each took the same steps on the same
+ * summed gradients), checked before rank 0 writes them: else the run ends. */
+static void same_weights(const gt_run *r)
+{
+    if (r->nproc == 1) return;
+    uint64_t mine[2] = { (uint64_t)r->step, gt_hash64(r->t.params, sizeof(float) * r->t.n_params, 0) }, r0[2];
+    if (!same_as_rank0(mine, r0))
+        gt_die(EX_SOFTWARE, "step %ld: the trained weights differ from rank 0's (the ranks' all-reduced gradients "
+               "were not the same)", r->step);
+    gt_dist_barrier();
+}
+
 void gt_run_prepare(gt_run *r, const gt_run_opts *o, gt_model *m, int show)
 {
     memset(r, 0, sizeof *r);
     r->o = o;
     r->m = m;
-    r->show = show;
+    r->rank = gt_dist_rank();
+    r->nproc = gt_dist_size();
+    r->show = show && r->rank == 0;
     /* the model's tokenizer, when it has one: the streams must come from it */
     uint64_t fp = 0;
     int have_fp = model_tokenizer(o->model, &fp);
@@ -149,6 +191,8 @@ void gt_run_prepare(gt_run *r, const gt_run_opts *o, gt_model *m, int show)
     }
     load_stream(&r->tr, o->train, m, limit, what, have_fp ? &fp : NULL);
     if (o->val) load_stream(&r->va, o->val, m, limit, what, have_fp ? &fp : NULL);
+    same_stream(o->train, &r->tr);
+    if (o->val) same_stream(o->val, &r->va);
     r->val_name = o->val ? o->val : o->train;
     size_t n_all = r->tr.n;
     uint64_t hash_all = r->tr.hash;
@@ -164,6 +208,9 @@ void gt_run_prepare(gt_run *r, const gt_run_opts *o, gt_model *m, int show)
     r->nb = (r->tr.n + (size_t)o->micro - 1) / (size_t)o->micro;
     r->spe = (long)((r->nb + (size_t)r->accum - 1) / (size_t)r->accum);
     r->total = o->max_steps > 0 ? o->max_steps : (long)o->epochs * r->spe;
+    if (r->nproc > r->accum && r->rank == 0)
+        gt_warn("%d micro-batches a step (--batch-size / --micro-batch-size) for %d processes: %d of them idle",
+                r->accum, r->nproc, r->nproc - r->accum);
     record_settings(r, n_all, hash_all);
 }
 
@@ -176,6 +223,8 @@ static void save_checkpoint(gt_run *r, char *dirout, size_t dn)
     const gt_run_opts *o = r->o;
     gt_train *t = &r->t;
     snprintf(dirout, dn, "%s/checkpoint-%ld", o->out, r->step);
+    same_weights(r);
+    if (r->rank != 0) return;       /* the others' state is the same */
     mkdir_or_die(dirout);
     gt_export(t, dirout, o->model, o->config, o->dtype, o->adapter_dt);
     int nt = t->ntp * 3;
@@ -290,8 +339,8 @@ void gt_run_start(gt_run *r)
     if (gt_train_init(&r->t, r->m, &to, o->micro, maxT, err, sizeof err) != 0) gt_die(EX_DATAERR, "%s", err);
     if (gt_adamw_init(&r->adam, r->t.n_params, 0.9f, 0.999f, 1e-8f) != 0) gt_die(EX_SOFTWARE, "out of memory for AdamW");
     if (o->resume) load_checkpoint(r);     /* before anything is written */
-    mkdir_or_die(o->out);
-    if (o->log) {
+    if (r->rank == 0) mkdir_or_die(o->out);
+    if (o->log && r->rank == 0) {
         int fd = open(o->log, O_WRONLY | O_CREAT | (o->resume ? O_APPEND : O_TRUNC), 0644);
         if (fd < 0) gt_die(EX_IOERR, "%s: cannot create: %s", o->log, strerror(errno));
         gt_out_init(&r->log, fd, o->log);
@@ -328,6 +377,7 @@ static void log_begin(gt_run *r, const char *type)
     snprintf(b, sizeof b, "{\"type\":\"%s\",\"step\":%ld", type, r->step);
     gt_out_str(&r->log, b);
     log_num(&r->log, "epoch", (double)r->step / (double)r->spe);
+    log_num(&r->log, "world_size", r->nproc);
 }
 
 static void log_end(gt_run *r)
@@ -336,13 +386,14 @@ static void log_end(gt_run *r)
     gt_out_flush(&r->log);
 }
 
-/* Validation loss: mean over every counted token of the set, no dropout. */
+/* Validation loss: mean over every counted token of the set, no dropout
+ * (micro-batch b on rank b mod N, the sums summed over the ranks). */
 static double evaluate(gt_run *r, double *ntok)
 {
     gt_epoch e;
     gt_epoch_plan(&e, &r->va, r->o->micro, 0, 0, 0);
     double sum = 0, cnt = 0;
-    for (size_t b = 0; b < e.nb; b++) {
+    for (size_t b = (size_t)r->rank; b < e.nb; b += (size_t)r->nproc) {
         int nseq;
         int T = gt_batch_fill(&r->va, &e, b, r->tok, r->mask, 0, &nseq);
         double loss;
@@ -352,6 +403,9 @@ static double evaluate(gt_run *r, double *ntok)
         cnt += c;
     }
     gt_epoch_free(&e);
+    double s2[2] = { sum, cnt };
+    gt_dist_sum_f64(s2, 2);
+    sum = s2[0], cnt = s2[1];
     *ntok = cnt;
     return cnt > 0 ? sum / cnt : NAN;
 }
@@ -370,14 +424,15 @@ static void do_eval(gt_run *r)
 
 /* ---------------------------------------------------------------- the loop */
 
-/* Micro-batches B0..B1 of epoch plan EP, gradients accumulated: their mean
- * loss; *NTOK gets the counted label tokens, *NIN the tokens read. */
+/* This rank's micro-batches of B0..B1 of epoch plan EP (b - B0 = rank mod
+ * N), gradients accumulated (each scaled by 1 / (B1 - B0)): the sum of their
+ * losses; *NTOK gets the counted label tokens, *NIN the tokens read. */
 static double accumulate(gt_run *r, const gt_epoch *ep, size_t b0, size_t b1, long *ntok, long *nin)
 {
     const gt_run_opts *o = r->o;
     double lsum = 0;
     float scale = 1.0f / (float)(b1 - b0);
-    for (size_t b = b0; b < b1; b++) {
+    for (size_t b = b0 + (size_t)r->rank; b < b1; b += (size_t)r->nproc) {
         int nseq;
         int T = gt_batch_fill(&r->tr, ep, b, r->tok, r->mask, 0, &nseq);
         uint64_t ds = 0;
@@ -393,7 +448,25 @@ static double accumulate(gt_run *r, const gt_epoch *ep, size_t b0, size_t b1, lo
         for (int i = 0; i < nseq; i++)
             *nin += (long)(r->tr.off[ep->ex[ep->start[b] + (size_t)i] + 1] - r->tr.off[ep->ex[ep->start[b] + (size_t)i]]);
     }
-    return lsum / (double)(b1 - b0);
+    return lsum;
+}
+
+/* The step's gradients and numbers summed over the ranks (the one gradient
+ * all-reduce of the step): *LOSS the mean over the step's B1 - B0
+ * micro-batches; the signal that stops the run when any rank got one. */
+static int reduce_step(gt_run *r, size_t nmb, double *loss, long *ntok, long *nin)
+{
+    int sig = g_stop;
+    if (r->nproc == 1) { *loss /= (double)nmb; return sig; }
+    double t0 = gt_now();
+    gt_dist_sum_f32(r->t.grads, r->t.n_params);
+    r->reduce_s = gt_now() - t0;
+    double s[4] = { *loss, (double)*ntok, (double)*nin, (double)sig };
+    gt_dist_sum_f64(s, 4);
+    *loss = s[0] / (double)nmb;
+    *ntok = (long)s[1];
+    *nin = (long)s[2];
+    return s[3] > 0 ? SIGTERM : 0;
 }
 
 /* The progress line and the log entry of the step just taken. */
@@ -418,6 +491,7 @@ static void report_step(gt_run *r, double loss, double lr, double gnorm, long nt
         log_num(&r->log, "tokens_per_s", tps);
         log_num(&r->log, "elapsed_s", el);
         log_num(&r->log, "eta_s", eta);
+        log_num(&r->log, "allreduce_s", r->reduce_s);
         log_end(r);
     }
 }
@@ -445,6 +519,7 @@ int gt_run_train(gt_run *r, char *ckdir, size_t n)
         gt_train_zero_grad(&r->t);
         long ntok = 0, nin = 0;
         double loss = accumulate(r, &ep, b0, b1, &ntok, &nin);
+        int sig = reduce_step(r, b1 - b0, &loss, &ntok, &nin);
         double gnorm = o->max_norm > 0 ? gt_clip_grad_norm(r->t.grads, r->t.n_params, o->max_norm)
                                        : gt_clip_grad_norm(r->t.grads, r->t.n_params, INFINITY);
         double lr = o->lr * gt_lr_factor(o->sched, r->step, o->warmup, r->total);
@@ -453,9 +528,10 @@ int gt_run_train(gt_run *r, char *ckdir, size_t n)
         r->tokens_done += (double)nin;
         report_step(r, loss, lr, gnorm, ntok, nin);
         if (r->va.n && r->step < r->total && o->eval_steps > 0 && r->step % o->eval_steps == 0) do_eval(r);
-        if (r->step < r->total && (g_stop || (o->stop_after && r->step - r->step0 >= o->stop_after))) {
+        if (r->nproc == 1) sig = g_stop;     /* one process: a signal up to now */
+        if (r->step < r->total && (sig || (o->stop_after && r->step - r->step0 >= o->stop_after))) {
             save_checkpoint(r, ckdir, n);
-            stopped = g_stop ? 130 : 1;
+            stopped = sig ? 130 : 1;
             break;
         }
         if (o->save_steps > 0 && r->step % o->save_steps == 0 && r->step < r->total) save_checkpoint(r, ckdir, n);
@@ -463,7 +539,8 @@ int gt_run_train(gt_run *r, char *ckdir, size_t n)
     gt_epoch_free(&ep);
     if (stopped) return stopped;
     if (r->va.n) do_eval(r);
-    gt_export(&r->t, o->out, o->model, o->config, o->dtype, o->adapter_dt);
+    same_weights(r);
+    if (r->rank == 0) gt_export(&r->t, o->out, o->model, o->config, o->dtype, o->adapter_dt);
     return 0;
 }
 

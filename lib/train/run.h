@@ -57,14 +57,23 @@ typedef struct {
     uint8_t *mask;
     gt_out log;
     int log_on, show;
+    int rank, nproc;                /* this process of the run's (train/dist.h) */
     double t0, tokens_done;         /* throughput of this run */
+    double reduce_s;                /* the last step's all-reduce (with the wait for the slowest rank) */
     long step0;
 } gt_run;
 
 /* A run of O over model M: its data (the streams checked against M's
- * tokenizer when it has one, the validation examples held out when
- * O->val_size), its schedule and the settings a resume must match.
- * SHOW: progress lines on standard error. */
+ * tokenizer when it has one, and, with several processes (train/dist.h),
+ * against rank 0's: the same examples), the validation examples held out
+ * when O->val_size, its schedule and the settings a resume must match.
+ * SHOW: progress lines on standard error (rank 0 only).
+ *
+ * With several processes each step's micro-batches are dealt to the ranks in
+ * turn (micro-batch k of the step to rank k mod N), the gradients summed
+ * over them once a step, and every rank takes the same AdamW step; the
+ * validation's micro-batches likewise. Rank 0 alone writes the log,
+ * checkpoints and the trained weights; nothing written depends on N. */
 void gt_run_prepare(gt_run *r, const gt_run_opts *o, gt_model *m, int show);
 /* The model to train, the optimizer, the state of O->resume when given, the
  * output folder and the log: ready for gt_run_train. */
