@@ -151,19 +151,19 @@ int gt_lines_titles(const gt_lines_opts *o, const gt_lines_model *lm, char **fil
         if (team <= 1) {
             for (int i = 0; i < n; i++) run_slot(o, &w[0], &sl[i]);
         } else {
-            /* the threads shared among the workers; inner products get a
-             * worker's share (nested teams, when a worker has more than one) */
+#ifdef _OPENMP
+            /* the threads shared among the workers: a worker's inner products
+             * get its share (a nested team, when that is more than one) */
             int per = o->threads / team > 1 ? o->threads / team : 1;
-            (void)per;
+            if (per > 1 && omp_get_max_active_levels() < 2) omp_set_max_active_levels(2);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(team)
             for (int i = 0; i < n; i++) {
-#ifdef _OPENMP
                 omp_set_num_threads(per);
                 run_slot(o, &w[omp_get_thread_num()], &sl[i]);
-#else
-                run_slot(o, &w[0], &sl[i]);
-#endif
             }
+#else
+            for (int i = 0; i < n; i++) run_slot(o, &w[0], &sl[i]);
+#endif
         }
         for (int i = 0; i < n && !stop; i++) {
             slot *s = &sl[i];

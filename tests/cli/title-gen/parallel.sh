@@ -16,6 +16,8 @@ run() { title-gen -m "$M" --max-new-tokens 5 "$@"; }
 run -j1 --parallel 1 "$TMP/a" "$TMP/b" > "$TMP/o1" 2> "$TMP/e1"; s1=$?
 run -j3 --parallel 3 "$TMP/a" "$TMP/b" > "$TMP/o3" 2> "$TMP/e3"; s3=$?
 run -j2 "$TMP/a" "$TMP/b" > "$TMP/o2" 2> "$TMP/e2"; s2=$?
+run -j4 --parallel 2 "$TMP/a" "$TMP/b" > "$TMP/o4" 2> /dev/null    # 2 threads a worker (nested teams)
+cmp -s "$TMP/o1" "$TMP/o4" && echo "same output with 2 workers of 2 threads"
 echo "records out: $(wc -l < "$TMP/o1"), ids: $(jq -r .id "$TMP/o1" | tr '\n' ' ')"
 cmp -s "$TMP/o1" "$TMP/o3" && cmp -s "$TMP/o1" "$TMP/o2" && echo "same output with 1, 3 and the default workers"
 cmp -s "$TMP/e1" "$TMP/e3" && cmp -s "$TMP/e1" "$TMP/e2" && echo "same messages: $(grep -c . "$TMP/e1")"
