@@ -3,11 +3,13 @@
 # step time of 1 process x 2 threads against 2 processes x 1 thread (mpirun
 # -np 2, OMP_NUM_THREADS=1), the same global batch, and the all-reduce's share
 # of the step; then, from the measured one-machine step and the bytes
-# all-reduced, an estimate for 8 and 64 machines on 10 Gb/s Ethernet.
+# summed, an estimate for 8 and 64 machines on 10 Gb/s Ethernet.
 #
-# Rows (each STEPS optimizer steps; the step time is the mean over steps 2..S,
-# from the log's elapsed_s; the all-reduce time is rank 0's allreduce_s: the
-# MPI_Allreduce of the gradients, with the wait for the slower rank):
+# Rows (each STEPS optimizer steps, run REPEAT times, 1 x 2 and 2 x 1 in turn
+# so that the machine's drift touches both; the step time is the median of
+# steps 2..S of every repeat, from the log's elapsed_s; the collectives' time
+# is the median of rank 0's allreduce_s: the reduce-scatter of the gradients,
+# with the wait for the slower rank, and the gather of the updated shares):
 #   42M lora  the random 41.7M LLaMA of bench/train.sh (lora-train --init, the
 #             LLaMA-2 tokenizer), LoRA r 8 on q_proj,v_proj, batch 16 =
 #             4 micro-batches of 4 (2 per rank), cutoff 128 tokens
@@ -20,20 +22,26 @@
 #
 # The estimate (what it assumes): the global batch split over N machines, each
 # computing 1/N of it as fast as this machine with 2 threads (C = the 1 x 2
-# step time; no straggler), then a ring all-reduce of the trained gradients,
-# B = 4 x trained parameters bytes: 2 (N - 1) / N x B / 1.25 GB/s (10 Gb/s,
-# full duplex, no other traffic) + 2 (N - 1) x 50 us latency, not overlapped
-# with compute. Step(N) = C / N + that; speed-up = C / Step(N). It needs at
-# least N micro-batches a step (batch / micro-batch >= N).
+# step time, the AdamW step included: each machine updates 1/N of the
+# weights; no straggler), then lora-train's collectives over B = 4 x trained
+# parameters bytes: a ring reduce-scatter of the gradients and a ring
+# all-gather of the updated weights (together a ring all-reduce's bytes),
+# 2 (N - 1) / N x B / 1.25 GB/s (10 Gb/s, full duplex, no other traffic), plus
+# 50 us a hop for each of their rounds (lora-train/dist.c: pieces of 64 Ki
+# floats a rank for the reduce-scatter, 1 Mi for the gather), (N - 1) hops a
+# round, not overlapped with compute. Step(N) = C / N + that; speed-up =
+# C / Step(N). It needs at least N micro-batches a step (batch / micro-batch
+# >= N).
 #
-#   bench/train-mpi.sh [--steps S] [--no-smollm2]
+#   bench/train-mpi.sh [--steps S] [--repeat R] [--no-smollm2]
 # Environment: BUILD (default build; made when missing), GT_SHARED (../shared),
-# SMOLLM2_GGUF. About 3 minutes on 2 cores.
+# SMOLLM2_GGUF. About 8 minutes on 2 cores with the defaults (S 5, R 3).
 set -euo pipefail
-STEPS=5 SMOL=1
+STEPS=5 REPEAT=3 SMOL=1
 while [ $# -gt 0 ]; do
     case $1 in
         --steps) STEPS=$2; shift ;;
+        --repeat) REPEAT=$2; shift ;;
         --no-smollm2) SMOL=0 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "train-mpi.sh: unknown argument '$1'" >&2; exit 64 ;;
@@ -41,6 +49,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 [ "$STEPS" -ge 3 ] || { echo "train-mpi.sh: --steps must be at least 3" >&2; exit 64; }
+[ "$REPEAT" -ge 1 ] || { echo "train-mpi.sh: --repeat must be at least 1" >&2; exit 64; }
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 SHARED=${GT_SHARED:-../shared}
@@ -76,7 +85,8 @@ cp "$TOKDIR/tokenizer.model" "$tmp/cfg/"
     --micro-batch-size 4 --learning-rate 0 --cutoff-len 128 >/dev/null
 
 rows=()
-# run NAME NP THREADS lora-train options...: one row
+# run NAME NP THREADS lora-train options...: one run; its steps 2..S (duration
+# and allreduce_s) appended to $tmp/steps-NAME-NPxTHREADS
 run() {
     local name=$1 np=$2 th=$3; shift 3
     local log=$tmp/log-$name-$np
@@ -88,13 +98,25 @@ run() {
     fi
     echo "[$name ${np}x$th] load average $(load): ${cmd[*]}"
     OMP_NUM_THREADS=$th "${cmd[@]}" 2>"$tmp/err" || { cat "$tmp/err" >&2; exit 1; }
-    local params
-    params=$(sed -n 's/.* \([0-9]*\) trained parameters.*/\1/p' "$tmp/err" | head -1)
-    local r
-    r=$(jq -s -r --arg p "$params" '[.[] | select(.type == "train")] as $t | ($t | length) as $n |
-        "step_s=\((($t[-1].elapsed_s - $t[0].elapsed_s) / ($n - 1))) allreduce_s=\(([$t[1:][].allreduce_s] | add) / ($n - 1)) tokens_per_s=\(([$t[1:][].tokens] | add) / ($t[-1].elapsed_s - $t[0].elapsed_s)) loss_last=\($t[-1].loss) params=\($p)"' "$log")
-    echo "[$name ${np}x$th] $r"
-    rows+=("$name ${np}x$th $r")
+    sed -n 's/.* \([0-9]*\) trained parameters.*/\1/p' "$tmp/err" | head -1 > "$tmp/params-$name"
+    jq -s -r '[.[] | select(.type == "train")] as $t | range(1; $t | length) |
+        "\($t[.].elapsed_s - $t[. - 1].elapsed_s) \($t[.].allreduce_s) \($t[.].tokens)"' "$log" |
+        tee -a "$tmp/steps-$name-${np}x$th" | awk '{ printf " %.3f", $1 } END { print "  (step s)" }'
+}
+# row NAME options...: REPEAT rounds of 1 x 2 then 2 x 1, then the medians
+row() {
+    local name=$1; shift
+    for ((i = 0; i < REPEAT; i++)); do
+        run "$name" 1 2 "$@"
+        run "$name" 2 1 "$@"
+    done
+    for cfg in 1x2 2x1; do
+        rows+=("$name $cfg $(awk -v p="$(cat "$tmp/params-$name")" '{ s[NR] = $1; a[NR] = $2; tok += $3; tot += $1 }
+            function med(x, n,   i, j, t) { for (i = 2; i <= n; i++) { t = x[i]; for (j = i - 1; j > 0 && x[j] > t; j--) x[j + 1] = x[j]; x[j + 1] = t }
+                                           return n % 2 ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2 }
+            END { printf "step_s=%.4f allreduce_s=%.4f tokens_per_s=%.1f steps=%d params=%s", med(s, NR), med(a, NR), tok / tot, NR, p }' \
+            "$tmp/steps-$name-$cfg")")
+    done
 }
 val() { sed -n "s/.*[ ^]$2=\([-0-9.e+]*\).*/\1/p" <<<" $1"; }
 
@@ -102,22 +124,20 @@ A42=(-m "$tmp/base42" -t "$tmp/l2.tok" --batch-size 16 --micro-batch-size 4 --cu
 for mode in lora full; do
     o=(--lora-r 8 --lora-alpha 16 --lora-target q_proj,v_proj)
     [ "$mode" = full ] && o=(--full)
-    run "42M-$mode" 1 2 "${A42[@]}" "${o[@]}"
-    run "42M-$mode" 2 1 "${A42[@]}" "${o[@]}"
+    row "42M-$mode" "${A42[@]}" "${o[@]}"
 done
 if [ "$SMOL" = 1 ] && [ -r "$SMOL_GGUF" ]; then
     "$BUILD/bin/tok-encode" -m "$SMOL_GGUF" --template data/templates/chatml.json --cutoff-len 256 -q \
         -o "$tmp/smol.tok" "$tmp/pairs.jsonl"
     AS=(-m "$SMOL_GGUF" -t "$tmp/smol.tok" --batch-size 8 --micro-batch-size 2 --cutoff-len 256 --lora-r 16
         --lora-alpha 32 --lora-target q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj)
-    run smollm2 1 2 "${AS[@]}"
-    run smollm2 2 1 "${AS[@]}"
+    row smollm2 "${AS[@]}"
 elif [ "$SMOL" = 1 ]; then
     echo "SKIPPED smollm2 rows: no GGUF file at $SMOL_GGUF (set SMOLLM2_GGUF or GT_SHARED)"
 fi
 
 echo
-printf '%-11s %5s %9s %12s %10s %14s\n' row procs "step s" "allreduce s" "share" "2x1 vs 1x2"
+printf '%-11s %5s %9s %12s %10s %14s\n' row procs "step s" "collect. s" "share" "2x1 vs 1x2"
 declare -A one
 for r in "${rows[@]}"; do
     read -r name cfg rest <<<"$r"
@@ -127,10 +147,11 @@ for r in "${rows[@]}"; do
         v = (c == "1x2" || o == "") ? "-" : sprintf("%.3fx %s", s / o, s <= 1.10 * o ? "(within 10%)" : "(NOT within 10%)")
         printf "%-11s %5s %9.3f %12.4f %9.1f%% %14s\n", n, c, s, a, (s > 0 ? a / s * 100 : 0), v }'
 done
-echo "step s: mean wall time of an optimizer step (steps 2..$STEPS); share: the all-reduce's part of the 2x1 step"
+echo "step s: median wall time of an optimizer step (steps 2..$STEPS of $REPEAT runs each); collect. s: the median"
+echo "of rank 0's gradient reduce-scatter (with the wait for the slower rank) + weight gather; share: of the 2x1 step"
 
 echo
-echo "estimate on 10 Gb/s Ethernet (ring all-reduce of 4 x trained params bytes, 50 us a hop; C / N compute):"
+echo "estimate on 10 Gb/s Ethernet (ring reduce-scatter + all-gather of 4 x trained params bytes, 50 us a hop; C / N compute):"
 printf '%-11s %12s %10s %12s %12s %12s %12s\n' row "bytes" "C s" "8: step s" "8: speed-up" "64: step s" "64: speed-up"
 for r in "${rows[@]}"; do
     read -r name cfg rest <<<"$r"
@@ -139,7 +160,8 @@ for r in "${rows[@]}"; do
         B = 4 * P; printf "%-11s %12.0f %10.3f", n, B, C
         for (i = 0; i < 2; i++) {
             N = i ? 64 : 8
-            t = C / N + 2 * (N - 1) / N * B / 1.25e9 + 2 * (N - 1) * 50e-6
+            share = P / N; rounds = int((share + 65535) / 65536) + int((share + 1048575) / 1048576)
+            t = C / N + 2 * (N - 1) / N * B / 1.25e9 + rounds * (N - 1) * 50e-6
             printf " %12.4f %11.1fx", t, C / t
         }
         printf "\n" }'

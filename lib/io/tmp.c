@@ -102,6 +102,7 @@ static int make_locked(char *templ, int is_dir)
         if (is_dir) {
             if (!mkdtemp(templ)) return -1;
             fd = open(templ, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (fd < 0 && errno == ENOENT) continue;    /* another process's sweep came first */
             if (fd < 0) { int e = errno; rmdir(templ); errno = e; return -1; }
         } else {
             fd = mkostemp(templ, O_CLOEXEC);

@@ -66,17 +66,26 @@ double gt_lr_factor(gt_sched s, long step, long warmup, long total)
     return f > 0 ? f : 0;
 }
 
-double gt_clip_grad_norm(float *g, size_t n, double max_norm)
+double gt_grad_sumsq(const float *g, size_t n)
 {
     double ss = 0;
 #pragma omp parallel for schedule(static) reduction(+ : ss) if (n > 100000)
     for (size_t i = 0; i < n; i++) ss += (double)g[i] * g[i];
-    double norm = sqrt(ss);
+    return ss;
+}
+
+void gt_grad_clip(float *g, size_t n, double norm, double max_norm)
+{
     double coef = max_norm / (norm + 1e-6);
-    if (coef < 1) {
-        float c = (float)coef;
+    if (!(coef < 1)) return;
+    float c = (float)coef;
 #pragma omp parallel for schedule(static) if (n > 100000)
-        for (size_t i = 0; i < n; i++) g[i] *= c;
-    }
+    for (size_t i = 0; i < n; i++) g[i] *= c;
+}
+
+double gt_clip_grad_norm(float *g, size_t n, double max_norm)
+{
+    double norm = sqrt(gt_grad_sumsq(g, n));
+    gt_grad_clip(g, n, norm, max_norm);
     return norm;
 }

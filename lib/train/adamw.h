@@ -38,5 +38,9 @@ double gt_lr_factor(gt_sched s, long step, long warmup, long total);
 /* Scale G[0..n) so that its L2 norm is at most MAX_NORM (factor
  * max_norm / (norm + 1e-6), when below 1). Returns the norm before. */
 double gt_clip_grad_norm(float *g, size_t n, double max_norm);
+/* Its two halves, for a norm over parts held apart (the parts' sums summed):
+ * the sum of the squares of G[0..n), in double; G scaled for NORM as above. */
+double gt_grad_sumsq(const float *g, size_t n);
+void gt_grad_clip(float *g, size_t n, double norm, double max_norm);
 
 #endif

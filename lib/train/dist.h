@@ -27,10 +27,21 @@ int gt_dist_rank(void);     /* 0 .. size - 1 */
 int gt_dist_size(void);     /* the number of processes */
 
 /* BUF [N] summed over the ranks, the sum on every rank. */
-void gt_dist_sum_f32(float *buf, size_t n);
 void gt_dist_sum_f64(double *buf, size_t n);
 /* ALL [size][N] gets every rank's MINE [N], in rank order. */
 void gt_dist_allgather_u64(const uint64_t *mine, size_t n, uint64_t *all);
+/* The share of N items that rank RANK of SIZE owns: [*LO, *HI), the ranks'
+ * shares in rank order covering 0..N, as equal as whole units of 16 allow (a
+ * cache line of floats; every share starts at a multiple of 16, the last
+ * non-empty one ends at N). One process: 0..N. */
+void gt_dist_share(size_t n, int rank, int size, size_t *lo, size_t *hi);
+/* BUF [N] summed over the ranks in each rank's share only (gt_dist_share):
+ * the reduce-scatter half of an all-reduce, half its bytes; the rest of BUF
+ * is left as it was. */
+void gt_dist_sum_shares_f32(float *buf, size_t n);
+/* BUF [N] whole on every rank, each share (gt_dist_share) from the rank that
+ * owns it: the rest of BUF is overwritten. */
+void gt_dist_gather_shares_f32(float *buf, size_t n);
 /* Wait for every rank. */
 void gt_dist_barrier(void);
 

@@ -224,6 +224,8 @@ static void save_checkpoint(gt_run *r, char *dirout, size_t dn)
     gt_train *t = &r->t;
     snprintf(dirout, dn, "%s/checkpoint-%ld", o->out, r->step);
     same_weights(r);
+    gt_dist_gather_shares_f32(r->adam.m, t->n_params);     /* each rank updated its share */
+    gt_dist_gather_shares_f32(r->adam.v, t->n_params);
     if (r->rank != 0) return;       /* the others' state is the same */
     mkdir_or_die(dirout);
     gt_export(t, dirout, o->model, o->config, o->dtype, o->adapter_dt);
@@ -459,7 +461,7 @@ static int reduce_step(gt_run *r, size_t nmb, double *loss, long *ntok, long *ni
     int sig = g_stop;
     if (r->nproc == 1) { *loss /= (double)nmb; return sig; }
     double t0 = gt_now();
-    gt_dist_sum_f32(r->t.grads, r->t.n_params);
+    gt_dist_sum_shares_f32(r->t.grads, r->t.n_params);    /* each rank updates its share */
     r->reduce_s = gt_now() - t0;
     double s[4] = { *loss, (double)*ntok, (double)*nin, (double)sig };
     gt_dist_sum_f64(s, 4);
@@ -467,6 +469,30 @@ static int reduce_step(gt_run *r, size_t nmb, double *loss, long *ntok, long *ni
     *ntok = (long)s[1];
     *nin = (long)s[2];
     return s[3] > 0 ? SIGTERM : 0;
+}
+
+/* The optimizer step on the summed gradients, at learning rate LR, split over
+ * the ranks (ZeRO stage 1's split): each clips and updates its share of the
+ * parameters (train/dist.h's gt_dist_share; the gradient norm from the
+ * shares' sums of squares), then every rank gets every share. Its AdamW
+ * moments are kept for its share only, gathered for a checkpoint. The update
+ * is the one process's: per parameter, the same numbers. Returns the
+ * gradients' norm before clipping. */
+static double optimizer_step(gt_run *r, double lr)
+{
+    gt_train *t = &r->t;
+    size_t lo, hi;
+    gt_dist_share(t->n_params, r->rank, r->nproc, &lo, &hi);
+    double ss = gt_grad_sumsq(t->grads + lo, hi - lo);
+    gt_dist_sum_f64(&ss, 1);
+    double norm = sqrt(ss);
+    if (r->o->max_norm > 0) gt_grad_clip(t->grads + lo, hi - lo, norm, r->o->max_norm);
+    gt_adamw_begin(&r->adam);
+    gt_train_adamw_range(t, &r->adam, (float)lr, (float)r->o->wd, lo, hi);
+    double t0 = gt_now();
+    gt_dist_gather_shares_f32(t->params, t->n_params);
+    r->reduce_s += gt_now() - t0;
+    return norm;
 }
 
 /* The progress line and the log entry of the step just taken. */
@@ -520,10 +546,8 @@ int gt_run_train(gt_run *r, char *ckdir, size_t n)
         long ntok = 0, nin = 0;
         double loss = accumulate(r, &ep, b0, b1, &ntok, &nin);
         int sig = reduce_step(r, b1 - b0, &loss, &ntok, &nin);
-        double gnorm = o->max_norm > 0 ? gt_clip_grad_norm(r->t.grads, r->t.n_params, o->max_norm)
-                                       : gt_clip_grad_norm(r->t.grads, r->t.n_params, INFINITY);
         double lr = o->lr * gt_lr_factor(o->sched, r->step, o->warmup, r->total);
-        gt_train_adamw_step(&r->t, &r->adam, (float)lr, (float)o->wd);
+        double gnorm = optimizer_step(r, lr);
         r->step++;
         r->tokens_done += (double)nin;
         report_step(r, loss, lr, gnorm, ntok, nin);

@@ -59,7 +59,8 @@ typedef struct {
     int log_on, show;
     int rank, nproc;                /* this process of the run's (train/dist.h) */
     double t0, tokens_done;         /* throughput of this run */
-    double reduce_s;                /* the last step's all-reduce (with the wait for the slowest rank) */
+    double reduce_s;                /* the last step's collectives: the gradients' all-reduce (with
+                                       the wait for the slowest rank), the updated shares' gather */
     long step0;
 } gt_run;
 
@@ -71,8 +72,9 @@ typedef struct {
  *
  * With several processes each step's micro-batches are dealt to the ranks in
  * turn (micro-batch k of the step to rank k mod N), the gradients summed
- * over them once a step, and every rank takes the same AdamW step; the
- * validation's micro-batches likewise. Rank 0 alone writes the log,
+ * over them once a step, and each rank takes the AdamW step for its share of
+ * the parameters, the shares then gathered; the validation's micro-batches
+ * are dealt likewise. Rank 0 alone writes the log,
  * checkpoints and the trained weights; nothing written depends on N. */
 void gt_run_prepare(gt_run *r, const gt_run_opts *o, gt_model *m, int show);
 /* The model to train, the optimizer, the state of O->resume when given, the

@@ -598,11 +598,17 @@ int gt_train_step(gt_train *t, const int32_t *tokens, const uint8_t *mask, int B
     return count;
 }
 
+void gt_train_adamw_range(gt_train *t, gt_adamw *a, float lr, float wd, size_t lo, size_t hi)
+{
+    for (int i = 0; i < t->ntp; i++) {
+        const gt_tparam *p = &t->tp[i];
+        size_t a0 = p->off > lo ? p->off : lo, a1 = p->off + p->numel < hi ? p->off + p->numel : hi;
+        if (a0 < a1) gt_adamw_update(a, t->params + a0, t->grads + a0, a0, a1 - a0, lr, p->decay ? wd : 0.0f);
+    }
+}
+
 void gt_train_adamw_step(gt_train *t, gt_adamw *a, float lr, float wd)
 {
     gt_adamw_begin(a);
-    for (int i = 0; i < t->ntp; i++) {
-        const gt_tparam *p = &t->tp[i];
-        gt_adamw_update(a, t->params + p->off, t->grads + p->off, p->off, p->numel, lr, p->decay ? wd : 0.0f);
-    }
+    gt_train_adamw_range(t, a, lr, wd, 0, t->n_params);
 }

@@ -126,5 +126,9 @@ void gt_train_zero_grad(gt_train *t);
 /* One AdamW step over every trained tensor (state of t->n_params floats, in
  * the same order): weight decay WD on matrices, none on RMSNorm weights. */
 void gt_train_adamw_step(gt_train *t, gt_adamw *a, float lr, float wd);
+/* The update of that step (after gt_adamw_begin) for the parameters at
+ * positions LO..HI of the flat array only, the rest untouched: one process's
+ * share when the processes of a data-parallel run split the step. */
+void gt_train_adamw_range(gt_train *t, gt_adamw *a, float lr, float wd, size_t lo, size_t hi);
 
 #endif
