@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/train-mpi.sh - lora-train data-parallel under MPI on one machine: the
 # step time of 1 process x 2 threads against 2 processes x 1 thread (mpirun
-# -np 2, OMP_NUM_THREADS=1), the same global batch, and the all-reduce's share
+# -np 2, OMP_NUM_THREADS=1), the same global batch, and the collectives' share
 # of the step; then, from the measured one-machine step and the bytes
 # summed, an estimate for 8 and 64 machines on 10 Gb/s Ethernet.
 #

@@ -370,7 +370,14 @@ int main(int argc, char **argv)
     gt_gen_opts_default(&o.go);
     parse_opts(argc, argv, &o);
     check_opts(&o, argc, argv);
-    if (o.shard.merge) return gt_shard_merge_lines(argv + optind, argc - optind);
+    if (o.shard.merge) {
+        gt_out out;
+        gt_out_init(&out, 1, "<stdout>");
+        int st = gt_shard_merge_lines(argv + optind, argc - optind, &out);
+        gt_out_flush(&out);
+        gt_out_free(&out);
+        return st;
+    }
     if (!(o.defdir = o.modeldir)) {     /* the default model (defmodel.h): its base; its folder the adapter, defaults */
         static gt_defmodel dm;
         char err[8192];

@@ -25,7 +25,7 @@ static void usage(void)
 {
     printf(
 "Usage: tok-encode (-t FILE | -m DIR|FILE.gguf) [OPTIONS] [FILE...]\n"
-"       tok-encode --shard-merge [-o FILE [--index FILE]] STREAM...\n"
+"       tok-encode --shard-merge [-o FILE [--index FILE]] SHARD...\n"
 "Tokenize instruction/input/output pairs (NDJSON, see gentitle-record(5)) or plain\n"
 "text with a LLaMA SentencePiece, Hugging Face BPE or GGUF model's tokenizer and\n"
 "write a binary token stream (see gentitle-tokens(5)) or ids as text. Input from\n"
@@ -59,11 +59,13 @@ static void usage(void)
 "                        a GGUF tokenizer: BOS as its add_bos_token says)\n"
 "      --stats           print example count and length percentiles on standard error\n"
 "  -j, --jobs N          encode with N threads (default 1)\n"
-"      --shard K/N       streams: only every N-th record, from the K-th (from 0),\n"
-"                        a repeated header for each one without an example\n"
-"                        (default: the rank and size of mpirun or srun)\n"
-"      --shard-merge     merge the N shards' streams, given in shard order, into\n"
-"                        the stream of an unsharded run (no tokenizer needed)\n"
+"      --shard K/N       only every N-th record, from the K-th (from 0), a\n"
+"                        repeated header (ids: a line \"-\") for each one\n"
+"                        without an example (default: the rank and size of\n"
+"                        mpirun or srun)\n"
+"      --shard-merge     merge the N shards' streams (or lines of ids), given in\n"
+"                        shard order, into the output of an unsharded run (no\n"
+"                        tokenizer needed)\n"
 "      --strict          stop at the first malformed line (exit 65)\n"
 "  -q, --quiet           do not report each malformed line\n"
 "      --max-line N      longest accepted line in bytes (default 16777216)\n"
@@ -139,11 +141,31 @@ static int sink_close(sink *k, int keep, uint64_t fp, int status)
     return status;
 }
 
-/* --shard-merge: the shards' STREAMS to -o (and --index) or standard output. */
+/* Does FILE begin as a token stream? ("-", or a file that cannot be read:
+ * yes, the stream merge says what is wrong.) */
+static int is_stream(const char *file)
+{
+    FILE *f = strcmp(file, "-") != 0 ? fopen(file, "rb") : NULL;
+    if (!f) return 1;
+    char m[8];
+    size_t got = fread(m, 1, sizeof m, f);
+    fclose(f);
+    return got == sizeof m && memcmp(m, GT_TS_MAGIC, sizeof m) == 0;
+}
+
+/* --shard-merge: the shards' STREAMS to -o (and --index) or standard output;
+ * or their lines of ids (--format ids --shard), by the first one's start. */
 static int merge_shards(char *const *streams, int n, const char *outpath, const char *idxpath)
 {
     if (n < 1) gt_usage_error("--shard-merge needs the shards' streams, in shard order");
     sink k;
+    if (!is_stream(streams[0])) {
+        if (idxpath) gt_usage_error("--index goes with streams, not lines of ids (%s)", streams[0]);
+        int status = sink_open(&k, outpath, NULL);
+        if (status) return status;
+        status = gt_shard_merge_lines(streams, n, &k.outs[0]);
+        return sink_close(&k, status == 0, 0, status);
+    }
     int status = sink_open(&k, outpath, idxpath);
     if (status) return status;
     gt_ts_header h = { 0 };
@@ -216,7 +238,7 @@ int main(int argc, char **argv)
     if (sh.merge) {
         if (tokpath || modeldir || text || pairs || ids_fmt || tplpath || cutoff || toi || bos >= 0 || eos >= 0 || stats ||
             sh.arg)
-            gt_usage_error("--shard-merge takes only -o, --index and the shards' streams");
+            gt_usage_error("--shard-merge takes only -o, --index and the shards' outputs");
         return merge_shards(argv + optind, argc - optind, outpath, idxpath);
     }
     if (!tokpath && !modeldir) gt_usage_error("no tokenizer: give --tokenizer FILE or --model DIR");
@@ -227,7 +249,6 @@ int main(int argc, char **argv)
     if (text && (tplpath || cutoff || toi)) gt_usage_error("--template, --cutoff-len and --train-on-inputs apply to pairs, not --text");
     if (idxpath && ids_fmt) gt_usage_error("--index goes with streams, not --format ids");
     gt_shard_setup(&sh);
-    if (gt_shard_on(&sh) && ids_fmt) gt_usage_error("--shard goes with streams, not --format ids");
     if (eos < 0) eos = !ids_fmt;
 
     char path[4096], err[512];

@@ -99,9 +99,18 @@ int gt_shard_merge(void *const *srcs, const char *const *names, int n, gt_shard_
 
 #define LINE_TAG "{\"gentitle-shard\":\""
 
+#define PH_KEY "\",\"placeholder\":\""
+
+void gt_shard_line_header(gt_out *out, uint64_t k, uint64_t n, const char *placeholder)
+{
+    if (*placeholder) gt_out_printf(out, LINE_TAG "%llu/%llu" PH_KEY "%s\"}\n", (unsigned long long)k,
+                                    (unsigned long long)n, placeholder);
+    else gt_out_printf(out, LINE_TAG "%llu/%llu\"}\n", (unsigned long long)k, (unsigned long long)n);
+}
+
 void gt_shard_begin_lines(const gt_shard *s, gt_out *out)
 {
-    if (gt_shard_on(s)) gt_out_printf(out, LINE_TAG "%llu/%llu\"}\n", (unsigned long long)s->k, (unsigned long long)s->n);
+    if (gt_shard_on(s)) gt_shard_line_header(out, s->k, s->n, "");
 }
 
 /* A line output: its first line (a plain output's, given back as its first unit) and the rest. */
@@ -110,15 +119,24 @@ typedef struct {
     char *held;
     size_t nheld;
     int holding;
+    char ph[GT_SHARD_PH_MAX + 1];       /* the placeholder line ("": an empty line) */
+    size_t phlen;
+    int plain;                          /* not a shard's output: no placeholders */
 } line_src;
 
-/* A line output: a record per line, an empty line a placeholder. */
+static int is_ph(const line_src *ls, const char *line, size_t len)
+{
+    return !ls->plain && len == ls->phlen && memcmp(line, ls->ph, len) == 0;
+}
+
+/* A line output: a record per line, the header's placeholder line (by
+ * default an empty line) a placeholder. */
 static int next_line(void *src, gt_out *out)
 {
     line_src *ls = src;
     if (ls->holding) {
         ls->holding = 0;
-        if (out && ls->nheld) {
+        if (out && !is_ph(ls, ls->held, ls->nheld)) {
             gt_out_write(out, ls->held, ls->nheld);
             gt_out_putc(out, '\n');
         }
@@ -133,7 +151,7 @@ static int next_line(void *src, gt_out *out)
         gt_warnat(gt_reader_name(r), 0, "%s (after line %ld)", gt_reader_error(r), gt_reader_lineno(r));
         return -gt_reader_error_code(r);
     }
-    if (out && len) {
+    if (out && !is_ph(ls, line, len)) {
         gt_out_write(out, line, len);
         gt_out_putc(out, '\n');
     }
@@ -154,23 +172,33 @@ static int open_lines(line_src *ls, const char *file, int i, int n)
     }
     if (st == GT_READ_EOF) len = 0;
     char want[80];
-    int nw = snprintf(want, sizeof want, LINE_TAG "%d/%d\"}", i, n);
-    if ((size_t)nw == len && memcmp(line, want, len) == 0) return 0;
+    size_t nw = (size_t)snprintf(want, sizeof want, LINE_TAG "%d/%d", i, n), nk = strlen(PH_KEY);
+    if (len >= nw + 2 && memcmp(line, want, nw) == 0 && memcmp(line + len - 2, "\"}", 2) == 0) {
+        const char *p = line + nw, *end = line + len - 2;
+        if (p == end) return 0;                                 /* placeholder: an empty line */
+        if ((size_t)(end - p) > nk && memcmp(p, PH_KEY, nk) == 0 && (size_t)(end - p - nk) <= GT_SHARD_PH_MAX &&
+            !memchr(p + nk, '"', (size_t)(end - p - nk))) {
+            ls->phlen = (size_t)(end - p - nk);
+            memcpy(ls->ph, p + nk, ls->phlen);
+            return 0;
+        }
+    }
     int tagged = len >= strlen(LINE_TAG) && memcmp(line, LINE_TAG, strlen(LINE_TAG)) == 0;
     if (n == 1 && !tagged) {
         ls->held = gt_xmalloc(len + 1);
         memcpy(ls->held, line, len);
         ls->nheld = len;
         ls->holding = st != GT_READ_EOF;
+        ls->plain = 1;
         return 0;
     }
     if (tagged) gt_warnat(gt_reader_name(ls->r), 1, "the output of another shard than %d/%d: %.*s", i, n, (int)len, line);
-    else gt_warnat(gt_reader_name(ls->r), 1, "not the output of a shard (title-gen --shard %d/%d): no %s...\"} line",
-                   i, n, LINE_TAG);
+    else gt_warnat(gt_reader_name(ls->r), 1, "not the output of a shard (%s --shard %d/%d): no %s...\"} line",
+                   gt_progname, i, n, LINE_TAG);
     return EX_DATAERR;
 }
 
-int gt_shard_merge_lines(char *const *files, int nfiles)
+int gt_shard_merge_lines(char *const *files, int nfiles, gt_out *out)
 {
     if (nfiles < 1) gt_usage_error("--shard-merge needs the shards' outputs, in shard order");
     line_src *ls = gt_xcalloc((size_t)nfiles, sizeof *ls);
@@ -181,12 +209,13 @@ int gt_shard_merge_lines(char *const *files, int nfiles)
         status = open_lines(&ls[i], files[i], i, nfiles);
         srcs[i] = &ls[i];
         names[i] = ls[i].r ? gt_reader_name(ls[i].r) : files[i];
+        if (!status && i > 0 && (ls[i].phlen != ls[0].phlen || memcmp(ls[i].ph, ls[0].ph, ls[0].phlen) != 0)) {
+            gt_warnat(names[i], 1, "another kind of output than %s (placeholder line \"%s\", not \"%s\")", names[0],
+                      ls[i].ph, ls[0].ph);
+            status = EX_DATAERR;
+        }
     }
-    gt_out out;
-    gt_out_init(&out, 1, "<stdout>");
-    if (!status) status = gt_shard_merge(srcs, names, nfiles, next_line, &out);
-    gt_out_flush(&out);
-    gt_out_free(&out);
+    if (!status) status = gt_shard_merge(srcs, names, nfiles, next_line, out);
     for (int i = 0; i < nfiles; i++) {
         if (ls[i].r) gt_reader_close(ls[i].r);
         free(ls[i].held);

@@ -64,9 +64,15 @@ static inline int gt_shard_take(gt_shard *s)
 
 /* Line outputs, when sharding: first a header line naming the shard,
  * {"gentitle-shard":"K/N"}; then the placeholder of each record without
- * output, an empty line. */
+ * output, an empty line (title-gen's). */
 void gt_shard_begin_lines(const gt_shard *s, gt_out *out);
 void gt_shard_skip_line(const gt_shard *s, gt_out *out);
+/* The header line of shard K/N of a line output whose placeholder is the
+ * line PLACEHOLDER (at most GT_SHARD_PH_MAX bytes, no '"'), for outputs in
+ * which an empty line is a record's output (tok-encode --format ids: "-"):
+ * {"gentitle-shard":"K/N","placeholder":"P"}; "" gives the plain header. */
+#define GT_SHARD_PH_MAX 16
+void gt_shard_line_header(gt_out *out, uint64_t k, uint64_t n, const char *placeholder);
 
 /* A shard's output for the merge: NEXT takes its next unit and writes it to
  * OUT (nothing for a placeholder; OUT NULL: only take it), returning 1, or 0
@@ -80,10 +86,12 @@ typedef int (*gt_shard_next_fn)(void *src, gt_out *out);
  * that stopped early: said on standard error; what came before is written). */
 int gt_shard_merge(void *const *srcs, const char *const *names, int n, gt_shard_next_fn next, gt_out *out);
 
-/* --shard-merge for line outputs (title-gen's NDJSON): the FILES, each with
- * the header line of its shard K/N (one file without one is copied), merged
- * to standard output; the exit status (EX_NOINPUT when a file cannot be
- * opened, EX_DATAERR when one is not of its place's shard or they do not line up). */
-int gt_shard_merge_lines(char *const *files, int nfiles);
+/* --shard-merge for line outputs (title-gen's NDJSON, tok-encode's ids): the
+ * FILES, each with the header line of its shard K/N (one file without one is
+ * copied), merged to OUT, each file's placeholder lines (its header's, the
+ * same in all) dropped; the exit status (EX_NOINPUT when a file cannot be
+ * opened, EX_DATAERR when one is not of its place's shard, of another kind,
+ * or they do not line up). */
+int gt_shard_merge_lines(char *const *files, int nfiles, gt_out *out);
 
 #endif

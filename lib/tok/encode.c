@@ -11,6 +11,7 @@
 #include "io/input.h"
 #include "io/record.h"
 #include "tok/encode.h"
+#include "io/shard.h"
 #include "tok/tokstream.h"
 
 #define HIST_MAX 65536          /* lengths counted one by one up to here, longer ones together */
@@ -84,8 +85,13 @@ void gt_enc_free(gt_encoder *e)
     free(e);
 }
 
+/* --format ids under --shard: the line in place of a record without one (a
+ * line of ids holds only digits and spaces). */
+#define IDS_PLACEHOLDER "-"
+
 uint64_t gt_enc_header(const gt_encoder *e, gt_out *out)
 {
+    if (e->o.ids_fmt && e->o.shard_n > 1) gt_shard_line_header(out, e->o.shard_k, e->o.shard_n, IDS_PLACEHOLDER);
     if (e->o.ids_fmt) return 0;
     gt_out_write(out, e->header.p, e->header.n);
     return GT_TS_HEADER;
@@ -239,7 +245,10 @@ static void *work(void *arg)
             w->n.bad++;
             if (o->strict) { w->stopped = 1; w->stop_out = w->out.n; break; }
         }
-        if (o->shard_n > 1 && w->out.n == out_before) gt_buf_add(&w->out, e->header.p, e->header.n);
+        if (o->shard_n > 1 && w->out.n == out_before) {
+            if (o->ids_fmt) gt_buf_add(&w->out, IDS_PLACEHOLDER "\n", sizeof IDS_PLACEHOLDER);
+            else gt_buf_add(&w->out, e->header.p, e->header.n);
+        }
     }
     return NULL;
 }

@@ -26,7 +26,8 @@ typedef struct {
     long cutoff;                /* at most this many tokens an example (0: no limit) */
     size_t max_line;            /* the reader's limit, named in messages */
     uint32_t shard_k, shard_n;  /* --shard K/N, N > 1 (io/shard.h): a stream header with K and N first
-                                 * and for each record without an example; else N 0 */
+                                 * and for each record without an example (ids: the shard's header
+                                 * line first, and a line "-" for each); else N 0 */
 } gt_enc_opts;
 
 typedef struct {
@@ -42,7 +43,7 @@ gt_encoder *gt_enc_new(const gt_enc_opts *o, int jobs);
 void gt_enc_free(gt_encoder *e);
 
 /* A stream's header, for the records to follow, to OUT; the bytes written
- * (nothing for lines of ids). */
+ * (lines of ids: nothing, or under --shard the shard's header line, 0). */
 uint64_t gt_enc_header(const gt_encoder *e, gt_out *out);
 
 /* Is the batch full (4 MB of text, or 16384 lines a thread)? */

@@ -1,6 +1,6 @@
 # --shard-merge refuses streams that do not line up: out of shard order or of
 # another N (a shard's header holds K and N), a plain stream among shards, a
-# record too many, another tokenizer; --shard refuses --format ids; a missing
+# record too many, another tokenizer; a missing
 # stream exits 66; --shard-merge takes no tokenizer
 T="$SHARED/models/llama2-tokenizer"
 for i in 1 2 3 4 5; do echo "line $i"; done > $TMP/text
@@ -16,5 +16,4 @@ tok-encode --shard-merge -o $TMP/m $TMP/s.0 $TMP/s.1; echo "a record too many: e
 tok-encode -t "$TESTDATA/hf-gpt2.tokenizer.json" --text --shard 1/2 $TMP/text > $TMP/g.1
 tok-encode --shard-merge $TMP/s.0 $TMP/g.1 > /dev/null; echo "another tokenizer: exit $?"
 tok-encode --shard-merge $TMP/s.0 $TMP/nothere > /dev/null; echo "missing: exit $?"
-tok-encode -m "$T" -f ids --shard 0/2 $TMP/text; echo "ids: exit $?"
 tok-encode --shard-merge -m "$T" $TMP/s.0 $TMP/s.1; echo "merge with a tokenizer: exit $?"
