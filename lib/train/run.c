@@ -453,9 +453,10 @@ static double accumulate(gt_run *r, const gt_epoch *ep, size_t b0, size_t b1, lo
     return lsum;
 }
 
-/* The step's gradients and numbers summed over the ranks (the one gradient
- * all-reduce of the step): *LOSS the mean over the step's B1 - B0
- * micro-batches; the signal that stops the run when any rank got one. */
+/* The step's gradients summed over the ranks, each rank's share of them
+ * (the reduce-scatter half of an all-reduce: optimizer_step needs no more),
+ * and its numbers: *LOSS the mean over the step's B1 - B0 micro-batches; the
+ * signal that stops the run when any rank got one. */
 static int reduce_step(gt_run *r, size_t nmb, double *loss, long *ntok, long *nin)
 {
     int sig = g_stop;
