@@ -10,8 +10,8 @@
 #include "core/util.h"
 #include "io/input.h"
 #include "io/record.h"
-#include "tok/encode.h"
 #include "io/shard.h"
+#include "tok/encode.h"
 #include "tok/tokstream.h"
 
 #define HIST_MAX 65536          /* lengths counted one by one up to here, longer ones together */

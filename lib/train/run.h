@@ -59,8 +59,8 @@ typedef struct {
     int log_on, show;
     int rank, nproc;                /* this process of the run's (train/dist.h) */
     double t0, tokens_done;         /* throughput of this run */
-    double reduce_s;                /* the last step's collectives: the gradients' all-reduce (with
-                                       the wait for the slowest rank), the updated shares' gather */
+    double reduce_s;                /* the last step's collectives: the gradients' reduce-scatter
+                                       (with the wait for the slowest rank), the updated shares' gather */
     long step0;
 } gt_run;
 
